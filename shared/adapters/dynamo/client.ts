@@ -1,0 +1,56 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../../domain/errors.ts';
+
+/** One document client per container, created at init and passed to every adapter. */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+/** Local endpoints (DynamoDB Local) take any static credentials. */
+export function localClientConfig(endpoint: string): DynamoDBClientConfig {
+  return {
+    endpoint,
+    region: 'cn-local-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Writes all items or none. A failed condition becomes ConcurrentUpdateError naming what was stale,
+ * so the caller can reload and decide again; nothing is half-written.
+ */
+export async function transactWrite(
+  doc: DynamoDBDocumentClient,
+  items: TransactItem[],
+  describe: (index: number) => string = (i) => `item ${i}`,
+): Promise<void> {
+  if (items.length === 0) return;
+  if (items.length > 100) throw new RangeError(`a transaction holds at most 100 items, got ${items.length}`);
+  try {
+    await doc.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+      const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+      if (failed >= 0) throw new ConcurrentUpdateError(describe(failed));
+    }
+    throw error;
+  }
+}
+
+/** Condition + values for "the stored version is still the one I read" (or the item is new when expected = 0). */
+export function versionGuard(expected: number): {
+  ConditionExpression: string;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  if (expected === 0) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  return {
+    ConditionExpression: 'version = :expectedVersion',
+    ExpressionAttributeValues: { ':expectedVersion': expected },
+  };
+}

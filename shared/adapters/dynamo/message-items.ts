@@ -1,0 +1,34 @@
+import { type Message, messageSchema } from '../../domain/message.ts';
+import type { TransactItem } from './client.ts';
+import { dueKey } from './table-definition.ts';
+
+export const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
+
+/** The stored form of an outbox message. Queued messages sit in the due index until sent. */
+export function messageToItem(message: Message): Record<string, unknown> {
+  const key = messageKey(message.id);
+  return {
+    ...key,
+    entity: 'MSG',
+    ...message,
+    ...(message.status === 'QUEUED' ? dueKey('MSG', message.notBefore, key.pk) : {}),
+    ...(message.schoolId
+      ? { gsi2pk: `SCHOOL#${message.schoolId}`, gsi2sk: `MSG#${message.createdAt}#${message.id}` }
+      : {}),
+  };
+}
+
+export function itemToMessage(item: Record<string, unknown>): Message {
+  return messageSchema.parse(item);
+}
+
+/** Enqueue inside a transaction: fails the whole transaction if the same deterministic id was already enqueued. */
+export function enqueueMessage(tableName: string, message: Message): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: messageToItem(messageSchema.parse(message)),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The one table definition, used by the CDK stack and by the local bootstrap, so the two cannot drift.
+ *
+ * Single-table design. Every item has `pk`, `sk`, `entity` and `version` (optimistic concurrency).
+ * Access patterns (see README "Table design"):
+ *  - directory: pk=ORG, sk=PERSON#id | AREA#id | TOWNSHIP#id | SCHOOL#id (one Query loads the organisation)
+ *  - due index `gsi1` (sparse): only items that need an action at a time carry gsi1pk=DUE#<kind>, gsi1sk=<ISO due>#<pk>.
+ *    Sweeps query `gsi1pk = DUE#kind AND gsi1sk <= now`, so they read what is due, never every school.
+ *  - by-owner index `gsi2`: gsi2pk=SCHOOL#id | TOWNSHIP#id, gsi2sk=<entity>#<state>#<time> for listings.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  dueIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  ownerIndex: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  streamView: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+export const GLOBAL_INDEXES = [TABLE.dueIndex, TABLE.ownerIndex] as const;
+
+/** CreateTable input for DynamoDB Local (the cloud table is built from the same TABLE by the CDK stack). */
+export function createTableInput(tableName: string) {
+  const attr = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      ...GLOBAL_INDEXES.flatMap((i) => [i.partitionKey, i.sortKey]),
+    ].map(attr),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: GLOBAL_INDEXES.map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamView },
+  };
+}
+
+/** Key of an item in the due index for a kind of work and its due instant. */
+export function dueKey(kind: 'SLOT' | 'NOTICE' | 'MSG' | 'VISIT' | 'CAMPAIGN', dueAt: Date | string, pk: string) {
+  const iso = typeof dueAt === 'string' ? dueAt : dueAt.toISOString();
+  return { gsi1pk: `DUE#${kind}`, gsi1sk: `${iso}#${pk}` };
+}

@@ -1,0 +1,84 @@
+import { createRequire } from 'node:module';
+import chineseDays from 'chinese-days';
+import { z } from 'zod';
+import { CalendarNotCoveredError } from './errors.ts';
+import { addDays, type CstDate, weekdayOf } from './time.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** Bureau term dates and overrides, on top of the national workday calendar. */
+export const calendarConfigSchema = z.object({
+  /** School terms (inclusive). A day outside every term is not a school day. */
+  terms: z.array(z.object({ name: z.string().min(1), start: isoDate, end: isoDate })).min(1),
+  /** Bureau decisions that win over everything else (e.g. a typhoon closure, a make-up Saturday). */
+  overrides: z.record(isoDate, z.enum(['school', 'no-school'])).default({}),
+  /**
+   * Years that chinese-days does not cover but the bureau accepts to run on plain Mon–Fri weekdays,
+   * knowingly. Any other uncovered year is refused.
+   */
+  assumeWeekdaysFor: z.array(z.number().int()).default([]),
+});
+export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
+
+const require = createRequire(import.meta.url);
+const data = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };
+
+/** Years the national holiday data of chinese-days covers. */
+export const coveredYears: ReadonlySet<number> = new Set(Object.keys(data.holidays).map((d) => Number(d.slice(0, 4))));
+
+/** Decides which business dates are school days. */
+export class SchoolCalendar {
+  private readonly config: CalendarConfig;
+  private readonly warned = new Set<number>();
+
+  constructor(
+    config: z.input<typeof calendarConfigSchema>,
+    private readonly warn: (message: string) => void = (m) => console.warn(m),
+  ) {
+    this.config = calendarConfigSchema.parse(config);
+  }
+
+  /** The term containing a date, if any. */
+  termOf(date: CstDate): { name: string; start: string; end: string } | undefined {
+    return this.config.terms.find((t) => t.start <= date && date <= t.end);
+  }
+
+  /** True if the national calendar makes this date a working day (holidays and 调休 make-up days included). */
+  isNationalWorkday(date: CstDate): boolean {
+    const year = Number(date.slice(0, 4));
+    if (!coveredYears.has(year)) {
+      if (!this.config.assumeWeekdaysFor.includes(year)) throw new CalendarNotCoveredError(year);
+      if (!this.warned.has(year)) {
+        this.warned.add(year);
+        this.warn(
+          `WARNING: no national holiday data for ${year}; using plain Mon–Fri as configured (assumeWeekdaysFor). Holidays and 调休 days of ${year} are NOT known.`,
+        );
+      }
+      return weekdayOf(date) <= 5;
+    }
+    return chineseDays.isWorkday(date);
+  }
+
+  /** School day: a bureau override, else a national workday inside a term. */
+  isSchoolDay(date: CstDate): boolean {
+    const override = this.config.overrides[date];
+    if (override) return override === 'school';
+    if (!this.termOf(date)) return false;
+    return this.isNationalWorkday(date);
+  }
+
+  /** School days in [from, to], inclusive. */
+  schoolDaysBetween(from: CstDate, to: CstDate): CstDate[] {
+    const days: CstDate[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) if (this.isSchoolDay(d)) days.push(d);
+    return days;
+  }
+
+  /** Years in [from, to] that the calendar would refuse (neither covered nor assumed). */
+  uncoveredYears(fromYear: number, toYear: number): number[] {
+    const out: number[] = [];
+    for (let y = fromYear; y <= toYear; y++)
+      if (!coveredYears.has(y) && !this.config.assumeWeekdaysFor.includes(y)) out.push(y);
+    return out;
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** A mainland China mobile in E.164: +86 then 11 digits starting 13–19. */
+export const MAINLAND_MOBILE = /^\+861[3-9]\d{9}$/;
+export const mobileSchema = z
+  .string()
+  .regex(MAINLAND_MOBILE, 'not a valid mainland mobile in E.164 (expected +861XXXXXXXXXX, 11 digits after +86)');
+
+export const idSchema = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
+
+export const roles = [
+  'chief', // 总负责人
+  'office', // 领导小组办公室 (基教股)
+  'area-leader', // 包片领导
+  'township-contact', // 包乡镇人员
+  'township-government', // 乡镇人民政府 contact
+  'school-head', // 校长
+  'teacher', // 班主任 / 科任教师
+  'member', // 领导小组成员 without a chasing role
+] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const personSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1).max(32),
+  phone: mobileSchema,
+  roles: z.array(roleSchema).min(1),
+  title: z.string().max(64).optional(),
+  /** The school a head or teacher belongs to. */
+  schoolId: idSchema.optional(),
+  /** The township a government contact belongs to. */
+  townshipId: idSchema.optional(),
+  active: z.boolean().default(true),
+});
+export type Person = z.infer<typeof personSchema>;
+
+/** 包片: an area of townships under one leader. */
+export const areaSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1),
+  leaderId: idSchema,
+  active: z.boolean().default(true),
+});
+export type Area = z.infer<typeof areaSchema>;
+
+export const townshipSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1),
+  areaId: idSchema,
+  /** 包乡镇人员: bureau staff assigned to the township. */
+  contactIds: z.array(idSchema).min(1),
+  /** The township government's contact who receives lapsed-notice reports. */
+  governmentContactId: idSchema.optional(),
+  active: z.boolean().default(true),
+});
+export type Township = z.infer<typeof townshipSchema>;
+
+export const schoolSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1),
+  townshipId: idSchema,
+  headId: idSchema,
+  /** The school office phone printed on the guardian's notice (may be a landline). */
+  phone: z.string().regex(/^\+86\d{9,11}$/, 'expected +86 followed by 9–11 digits'),
+  active: z.boolean().default(true),
+});
+export type School = z.infer<typeof schoolSchema>;
+
+/** The whole organisation, as imported. */
+export const directorySchema = z.object({
+  chiefId: idSchema,
+  officeIds: z.array(idSchema).min(1),
+  people: z.array(personSchema),
+  areas: z.array(areaSchema),
+  townships: z.array(townshipSchema),
+  schools: z.array(schoolSchema),
+});
+export type Directory = z.infer<typeof directorySchema>;

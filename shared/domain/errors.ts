@@ -1,0 +1,73 @@
+/** Named domain errors. The HTTP mapper exposes their messages as 4xx; anything else is a generic 500. */
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input failed validation: names the field and the reason. */
+export class ValidationError extends DomainError {
+  constructor(
+    readonly issues: { field: string; reason: string }[],
+    message = issues.map((i) => `${i.field}: ${i.reason}`).join('; '),
+  ) {
+    super(message, 'VALIDATION');
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super(`${what} ${id} not found`, 'NOT_FOUND');
+  }
+}
+
+/** A state transition that the lifecycle does not allow from the current state. */
+export class InvalidTransitionError extends DomainError {
+  constructor(
+    readonly entity: string,
+    readonly from: string,
+    readonly attempted: string,
+  ) {
+    super(`${entity}: cannot ${attempted} from state ${from}`, 'INVALID_TRANSITION');
+  }
+}
+
+/** Someone else changed the item first (optimistic concurrency): reload and decide again. */
+export class ConcurrentUpdateError extends DomainError {
+  constructor(what: string) {
+    super(`${what} was changed concurrently`, 'CONFLICT');
+  }
+}
+
+/** The school calendar has no data for a year: the system refuses to guess. */
+export class CalendarNotCoveredError extends DomainError {
+  constructor(readonly year: number) {
+    super(
+      `the national holiday calendar (chinese-days) has no data for ${year}: update the package or declare the year's school days in config`,
+      'CALENDAR_NOT_COVERED',
+    );
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(reason: string) {
+    super(reason, 'FORBIDDEN');
+  }
+}
+
+/** Turns zod issues into a ValidationError naming each field. */
+export function fromZodIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix = '',
+): ValidationError {
+  return new ValidationError(
+    issues.map((i) => ({
+      field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
+      reason: i.message,
+    })),
+  );
+}

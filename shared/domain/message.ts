@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { idSchema, mobileSchema, roleSchema } from './directory.ts';
+
+/**
+ * An outbound SMS in the outbox. Written in the same transaction as the change that causes it;
+ * the dispatcher sends it and marks it SENT exactly once.
+ */
+export const messageStatuses = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'CANCELLED'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export const audienceSchema = z.enum(['guardian', 'official']);
+export type Audience = z.infer<typeof audienceSchema>;
+
+export const messageSchema = z.object({
+  /** Deterministic: the same cause always yields the same id, so a retry cannot enqueue twice. */
+  id: z.string().min(8).max(200),
+  audience: audienceSchema,
+  recipient: z.object({
+    personId: idSchema.optional(),
+    role: z.union([roleSchema, z.literal('guardian')]),
+    phone: mobileSchema,
+    /** Display name for the office's log (guardians: masked). */
+    label: z.string().max(64),
+  }),
+  template: z.string().min(1),
+  text: z.string().min(1),
+  parts: z.number().int().min(1),
+  /** Do not send before this instant (quiet hours, reminders scheduled ahead). ISO UTC. */
+  notBefore: z.iso.datetime(),
+  status: z.enum(messageStatuses),
+  createdAt: z.iso.datetime(),
+  attempts: z.number().int().min(0).default(0),
+  sentAt: z.iso.datetime().optional(),
+  providerMessageId: z.string().optional(),
+  failureReason: z.string().optional(),
+  /** What caused it: a report slot, a case, a notice. */
+  subject: z.object({ kind: z.enum(['slot', 'case', 'notice', 'system', 'plan']), id: z.string() }),
+  /** For the office's views and statistics. */
+  schoolId: idSchema.optional(),
+  townshipId: idSchema.optional(),
+  version: z.number().int().min(0).default(0),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+/** UCS-2 SMS segmentation: 70 characters fit a single SMS, 67 per part once split. */
+export function smsParts(text: string): number {
+  const isGsm = /^[\x20-\x7E\n\r]*$/.test(text);
+  const length = text.length; // UTF-16 code units: UCS-2 counts a character outside the BMP twice
+  const single = isGsm ? 160 : 70;
+  const perPart = isGsm ? 153 : 67;
+  return length <= single ? 1 : Math.ceil(length / perPart);
+}
