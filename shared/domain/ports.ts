@@ -39,3 +39,24 @@ export interface Log {
 }
 
 export type { Message };
+
+/** The organisation as stored (people, 包片 areas, townships, schools) plus who is chief and office. */
+export interface DirectorySnapshot {
+  people: import('./directory.ts').Person[];
+  areas: import('./directory.ts').Area[];
+  townships: import('./directory.ts').Township[];
+  schools: import('./directory.ts').School[];
+  meta: { chiefId?: string; officeIds?: string[]; importedAt?: string; source?: string };
+}
+
+export type DirectoryEntity =
+  | { kind: 'person'; value: import('./directory.ts').Person }
+  | { kind: 'area'; value: import('./directory.ts').Area }
+  | { kind: 'township'; value: import('./directory.ts').Township }
+  | { kind: 'school'; value: import('./directory.ts').School };
+
+/** Reads and writes the directory. Nobody is ever deleted: removed people are saved with active=false. */
+export interface DirectoryRepository {
+  load(): Promise<DirectorySnapshot>;
+  save(entities: DirectoryEntity[], meta?: DirectorySnapshot['meta']): Promise<void>;
+}

@@ -1,0 +1,46 @@
+/**
+ * What each Lambda function is and how it is triggered: read by the CDK stack (infra/) and by the local
+ * runtime (local/), so the cloud and the local face cannot drift. Handlers live in
+ * `functions/<name>/handler.ts` and export `handler`.
+ */
+
+/** A Lambda FilterCriteria pattern on a DynamoDB stream record (the real AWS syntax, e.g.
+ * `{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['MSG'] } } } }`). The local poller
+ * implements equality, `prefix`, `exists` and `anything-but` matching. */
+export type StreamFilterPattern = Record<string, unknown>;
+
+export type Trigger =
+  | {
+      kind: 'schedule';
+      /** EventBridge Scheduler cron body, six fields: `cron(0 8 * * ? *)` → '0 8 * * ? *'. */
+      cron: string;
+      timezone: 'Asia/Shanghai';
+      description: string;
+    }
+  | {
+      kind: 'stream';
+      filters: StreamFilterPattern[];
+      batchSize: number;
+      maxRetries: number;
+      maxRecordAgeSeconds: number;
+    }
+  /** Invoked by one-time EventBridge Scheduler `at()` schedules (the notice timers). */
+  | { kind: 'timer-target' }
+  | { kind: 'http' };
+
+/** What a function may touch; the stack turns each into a least-privilege grant plus its env var. */
+export type Access = 'table-read' | 'table-write' | 'table-stream' | 'sms' | 'scheduler';
+
+export interface FunctionSpec {
+  name: string;
+  description: string;
+  triggers: Trigger[];
+  access: Access[];
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const functionSpecs: FunctionSpec[] = [];
+
+/** Entry file of a function, relative to the repository root. */
+export const entryOf = (name: string) => `functions/${name}/handler.ts`;
