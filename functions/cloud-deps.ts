@@ -1,0 +1,56 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
+import { powertoolsLog } from '../shared/adapters/logger.ts';
+import { EventBridgeTimerScheduler } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
+import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
+import { parseConfig } from '../shared/config/load-config.ts';
+import { fromZodIssues } from '../shared/domain/errors.ts';
+import { newId } from '../shared/domain/ids.ts';
+import { systemClock } from '../shared/domain/time.ts';
+import type { Deps } from './deps.ts';
+
+/** Env every function gets from the stack; no silent defaults for resource names. */
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  APP_CONFIG: z.string().min(2),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  SCHEDULE_GROUP: z.string().optional(),
+  TIMER_TARGET_ARN: z.string().optional(),
+  TIMER_ROLE_ARN: z.string().optional(),
+  TIMER_DLQ_ARN: z.string().optional(),
+});
+
+/** Builds the cloud dependencies once per container; throws naming the missing env var. */
+export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'env');
+  const e = parsed.data;
+  const config = parseConfig(JSON.parse(e.APP_CONFIG));
+  const timersConfigured = e.SCHEDULE_GROUP && e.TIMER_TARGET_ARN && e.TIMER_ROLE_ARN && e.TIMER_DLQ_ARN;
+  return {
+    doc: createDocumentClient(),
+    tableName: e.TABLE_NAME,
+    sms: new SnsSmsSender(new SNSClient({}), config.sms.senderId),
+    timers: timersConfigured
+      ? new EventBridgeTimerScheduler(new SchedulerClient({}), {
+          groupName: e.SCHEDULE_GROUP!,
+          targetArn: e.TIMER_TARGET_ARN!,
+          roleArn: e.TIMER_ROLE_ARN!,
+          deadLetterArn: e.TIMER_DLQ_ARN!,
+        })
+      : unavailableTimers,
+    clock: systemClock,
+    newId,
+    log: powertoolsLog(e.POWERTOOLS_SERVICE_NAME),
+    config,
+  };
+}
+
+/** A function without scheduler access fails loudly if it ever tries to use timers. */
+const unavailableTimers: Deps['timers'] = {
+  createAt: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
+  delete: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
+  exists: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
+};

@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AppConfig } from '../shared/config/app-config.ts';
+import type { Clock, Log, NewId, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
+
+/**
+ * Everything a handler factory needs. The cloud entry (`handler.ts`) builds it from env at init
+ * (cloud-deps.ts); the local runtime and tests build it from local adapters. Handlers are
+ * `create<Name>Handler(deps)` in `functions/<name>/index.ts`, so the same code runs in all three.
+ */
+export interface Deps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  sms: SmsSender;
+  timers: TimerScheduler;
+  clock: Clock;
+  newId: NewId;
+  log: Log;
+  config: AppConfig;
+}

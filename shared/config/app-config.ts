@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { calendarConfigSchema } from '../domain/calendar.ts';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
+
+/**
+ * The bureau's configuration: calendar, SMS, ladders, notice rules. Parsed once at init with zod; anything
+ * invalid fails fast with the field named. Sections are added by the features that own them.
+ */
+export const appConfigSchema = z.object({
+  bureau: z.object({ name: z.string().min(1), county: z.string().min(1) }),
+  calendar: calendarConfigSchema,
+  sms: z.object({
+    /** Registered sender / signature shown to recipients (e.g. 【荔浦教育】). */
+    senderId: z.string().min(1).max(11),
+    signature: z.string().min(2).max(12),
+    /** Guardian messages due in quiet hours wait for `end`; officials' messages do not wait. */
+    quietHours: z.object({ start: hhmm, end: hhmm }),
+    /** Keep every template within this many UCS-2 parts. */
+    maxParts: z.number().int().min(1).max(4).default(2),
+  }),
+});
+export type AppConfig = z.infer<typeof appConfigSchema>;
