@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarConfigSchema } from '../domain/calendar.ts';
+import { followUpSectionSchema } from '../domain/followup-config.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
 
@@ -19,5 +20,11 @@ export const appConfigSchema = z.object({
     /** Keep every template within this many UCS-2 parts. */
     maxParts: z.number().int().min(1).max(4).default(2),
   }),
+  /**
+   * R6–R8 follow-up (保学), 送教上门, 大家访 campaigns and digests (see docs/followup.md). Defaults: 4 weekly
+   * follow-up visits, a 56-day reopen window, >= 2 送教 visits a month, reminders the school day before,
+   * escalation to the school head then the township contacts; no campaign window unless configured.
+   */
+  followup: followUpSectionSchema.default(followUpSectionSchema.parse({})),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;

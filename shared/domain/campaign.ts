@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { idSchema } from './directory.ts';
+import { InvalidTransitionError, ValidationError } from './errors.ts';
+import { parsePlanInput } from './followup.ts';
+import type { CampaignWindow, DutySchedule } from './followup-config.ts';
+import { calendarDays, type DutyStep, dutyDeadline, dutySteps, recipientsFor, stepsToRun } from './followup-duty.ts';
+import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
+import type { Message } from './message.ts';
+import type { DirectorySnapshot } from './ports.ts';
+import type { CstDate } from './time.ts';
+
+/** One household a teacher must visit in a 大家访 campaign. */
+export interface Household {
+  /** The pupil's or household's id in the school's roll (not a name). */
+  ref: string;
+  /** Full name, seen by the school and the office only. */
+  studentName: string;
+  teacherId: string;
+  visitedOn?: CstDate;
+  note?: string;
+}
+
+/** A school's part in one 大家访 window (R7, §四(四)2): each teacher's households and their completion. */
+export interface SchoolCampaign {
+  campaignId: string;
+  name: string;
+  schoolId: string;
+  townshipId: string;
+  start: CstDate;
+  end: CstDate;
+  deadline: string;
+  households: Household[];
+  steps: DutyStep[];
+  nextStep: number;
+  escalated: boolean;
+  completedAt?: string;
+  version: number;
+}
+
+export const householdsInputSchema = z
+  .array(
+    z.object({
+      ref: z.string().min(1).max(64),
+      studentName: z.string().min(1).max(32),
+      teacherId: idSchema,
+    }),
+  )
+  .min(1, 'a campaign needs at least one household');
+
+/** Assigns a school's households for a campaign window; reminders and the late ladder run on calendar days. */
+export function createSchoolCampaign(
+  window: CampaignWindow,
+  school: { schoolId: string; townshipId: string },
+  households: z.input<typeof householdsInputSchema>,
+  schedule: DutySchedule,
+  now: Date,
+): SchoolCampaign {
+  const list = parsePlanInput(householdsInputSchema, households);
+  const refs = new Set<string>();
+  for (const [i, h] of list.entries()) {
+    if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: 'duplicate household' }]);
+    refs.add(h.ref);
+  }
+  const steps = dutySteps(window.end, schedule, calendarDays);
+  const deadline = dutyDeadline(window.end, schedule).toISOString();
+  const next = steps.findIndex((s) => Date.parse(s.at) > now.getTime());
+  return {
+    campaignId: window.id,
+    name: window.name,
+    ...school,
+    start: window.start,
+    end: window.end,
+    deadline,
+    households: list,
+    steps,
+    nextStep: next < 0 ? steps.length : next,
+    escalated: false,
+    version: 0,
+  };
+}
+
+/** Done / total households, overall and per teacher. */
+export function completion(c: Pick<SchoolCampaign, 'households'>): {
+  done: number;
+  total: number;
+  rate: number;
+  byTeacher: Map<string, { done: number; total: number }>;
+} {
+  const byTeacher = new Map<string, { done: number; total: number }>();
+  let done = 0;
+  for (const h of c.households) {
+    const t = byTeacher.get(h.teacherId) ?? { done: 0, total: 0 };
+    t.total++;
+    if (h.visitedOn) {
+      t.done++;
+      done++;
+    }
+    byTeacher.set(h.teacherId, t);
+  }
+  const total = c.households.length;
+  return { done, total, rate: total === 0 ? 1 : done / total, byTeacher };
+}
+
+/** Records one household visit. When the last one is done the campaign leaves the sweep. */
+export function recordHouseholdVisit(
+  c: SchoolCampaign,
+  input: { ref: string; visitedOn: CstDate; byId: string; note?: string },
+  now: Date,
+): SchoolCampaign {
+  const idx = c.households.findIndex((h) => h.ref === input.ref);
+  if (idx < 0) throw new ValidationError([{ field: 'ref', reason: 'not a household of this campaign' }]);
+  const h = c.households[idx]!;
+  if (h.visitedOn) throw new InvalidTransitionError('household', 'visited', 'record a visit');
+  if (input.byId !== h.teacherId)
+    throw new ValidationError([{ field: 'byId', reason: 'the household belongs to another teacher' }]);
+  if (input.visitedOn < c.start) throw new ValidationError([{ field: 'visitedOn', reason: 'before the window opens' }]);
+  const households = c.households.map((x, i) =>
+    i === idx ? { ...x, visitedOn: input.visitedOn, note: input.note } : x,
+  );
+  const complete = households.every((x) => x.visitedOn);
+  return {
+    ...c,
+    households,
+    ...(complete ? { completedAt: now.toISOString(), nextStep: c.steps.length } : {}),
+    version: c.version + 1,
+  };
+}
+
+/**
+ * The sweep for one school's campaign: reminders to each teacher who still has households to visit (with their
+ * own count), escalations up the ladder while the school is incomplete after the window. Pure.
+ */
+export function sweepCampaign(
+  c: SchoolCampaign,
+  now: Date,
+  directory: DirectorySnapshot,
+  sms: { signature: string; maxParts: number },
+): { campaign: SchoolCampaign; messages: Message[]; unresolved: string[] } {
+  const { done, total, byTeacher } = completion(c);
+  if (c.completedAt || done === total)
+    return { campaign: { ...c, nextStep: c.steps.length, version: c.version + 1 }, messages: [], unresolved: [] };
+  const deadline = new Date(c.deadline);
+  const { run, nextStep } = stepsToRun(c.steps, c.nextStep, now, deadline);
+  const messages: Message[] = [];
+  const unresolved: string[] = [];
+  const school = directory.schools.find((s) => s.id === c.schoolId)?.name ?? c.schoolId;
+  for (const { step, index } of run) {
+    const behind = [...byTeacher.entries()].filter(([, t]) => t.done < t.total).map(([id]) => id);
+    const { people, unresolved: missing } = recipientsFor(
+      step.roles,
+      { schoolId: c.schoolId, townshipId: c.townshipId, responsibleIds: step.kind === 'reminder' ? behind : [] },
+      directory,
+    );
+    unresolved.push(...missing.map((r) => `${r} (step ${index})`));
+    for (const { person, role } of people) {
+      const t = byTeacher.get(person.id);
+      const body =
+        step.kind === 'reminder'
+          ? followUpTemplates.campaignReminder({ campaign: c.name, left: t ? t.total - t.done : 0, end: deadline })
+          : followUpTemplates.campaignEscalation({ campaign: c.name, school, done, total, level: step.level });
+      const { text, parts } = signedText(sms.signature, body, sms.maxParts);
+      messages.push(
+        officialMessage({
+          id: `campaign-${c.campaignId}-${c.schoolId}-s${index}-${person.id}`,
+          person,
+          role: role === 'responsible' ? 'teacher' : role,
+          template: `campaign-${step.kind}`,
+          text,
+          parts,
+          now,
+          subject: { kind: 'system', id: `campaign-${c.campaignId}-${c.schoolId}` },
+          schoolId: c.schoolId,
+          townshipId: c.townshipId,
+        }),
+      );
+    }
+  }
+  return {
+    campaign: {
+      ...c,
+      nextStep,
+      escalated: c.escalated || run.some((r) => r.step.kind === 'escalation'),
+      version: c.version + 1,
+    },
+    messages,
+    unresolved,
+  };
+}
+
+/** Completion per school for the office's view, worst first. */
+export function completionBySchool(
+  campaigns: readonly SchoolCampaign[],
+  now: Date,
+): { schoolId: string; townshipId: string; done: number; total: number; rate: number; late: boolean }[] {
+  return campaigns
+    .map((c) => {
+      const { done, total, rate } = completion(c);
+      return {
+        schoolId: c.schoolId,
+        townshipId: c.townshipId,
+        done,
+        total,
+        rate,
+        late: done < total && now.toISOString() > c.deadline,
+      };
+    })
+    .sort((a, b) => a.rate - b.rate || a.schoolId.localeCompare(b.schoolId));
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** Who an escalation goes to, resolved against the directory. */
+export const escalationRoles = ['school-head', 'township-contact', 'area-leader', 'chief', 'office'] as const;
+export const escalationRoleSchema = z.enum(escalationRoles);
+export type EscalationRole = z.infer<typeof escalationRoleSchema>;
+
+/**
+ * When a duty (a visit, a campaign) reminds and escalates, relative to its due date:
+ * reminders `daysBefore` the due date at `at`, escalation levels `afterDays` after it at `escalateAt`.
+ * Days are school days for visits (a holiday week pushes them out) and calendar days for campaigns.
+ */
+export const dutyScheduleSchema = z
+  .object({
+    /** The duty must be recorded by this time on its due date. */
+    dueTime: hhmm.default('20:00'),
+    reminders: z.array(z.object({ daysBefore: z.number().int().min(0).max(30), at: hhmm })).default([]),
+    escalateAt: hhmm.default('09:00'),
+    escalation: z
+      .array(z.object({ afterDays: z.number().int().min(1).max(60), roles: z.array(escalationRoleSchema).min(1) }))
+      .min(1),
+  })
+  .refine((s) => s.escalation.every((step, i, all) => i === 0 || step.afterDays > all[i - 1]!.afterDays), {
+    message: 'escalation levels must come strictly later one after another',
+    path: ['escalation'],
+  });
+export type DutySchedule = z.infer<typeof dutyScheduleSchema>;
+
+/** R6 保学: follow-up of a returned pupil (§五(四)). */
+export const followUpConfigSchema = z.object({
+  /** Number of follow-up visits, one every `everyDays` calendar days after the return (default: 4 weekly visits). */
+  visits: z.number().int().min(1).max(52).default(4),
+  everyDays: z.number().int().min(1).max(60).default(7),
+  /** A pupil reported absent within this many calendar days of the return reopens the case. */
+  windowDays: z.number().int().min(1).max(365).default(56),
+  schedule: dutyScheduleSchema.default({
+    dueTime: '20:00',
+    reminders: [{ daysBefore: 1, at: '08:00' }],
+    escalateAt: '09:00',
+    escalation: [
+      { afterDays: 1, roles: ['school-head'] },
+      { afterDays: 3, roles: ['township-contact'] },
+    ],
+  }),
+});
+
+/** R6 送教上门 一人一案 for severely disabled children (§四(三)3, §五(三)). */
+export const sendTeachingConfigSchema = z.object({
+  /** Minimum visits a month; each month's school days are split into this many stretches, one visit due in each. */
+  minVisitsPerMonth: z.number().int().min(1).max(8).default(2),
+  schedule: dutyScheduleSchema.default({
+    dueTime: '20:00',
+    reminders: [{ daysBefore: 2, at: '08:00' }],
+    escalateAt: '09:00',
+    escalation: [
+      { afterDays: 1, roles: ['school-head'] },
+      { afterDays: 3, roles: ['township-contact'] },
+    ],
+  }),
+});
+
+/** R7 大家访 windows before/after 寒假 and 暑假 (§四(四)2): dates are the bureau's, per year. */
+export const campaignWindowSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes'),
+    name: z.string().min(1).max(24),
+    holiday: z.enum(['winter', 'summer']),
+    phase: z.enum(['before', 'after']),
+    start: isoDate,
+    end: isoDate,
+  })
+  .refine((w) => w.start <= w.end, { message: 'start must not be after end', path: ['end'] });
+export type CampaignWindow = z.infer<typeof campaignWindowSchema>;
+
+export const campaignConfigSchema = z.object({
+  windows: z.array(campaignWindowSchema).default([]),
+  /** Calendar days: campaigns run in the holidays. Reminders go to teachers with households still to visit. */
+  schedule: dutyScheduleSchema.default({
+    dueTime: '20:00',
+    reminders: [
+      { daysBefore: 7, at: '09:00' },
+      { daysBefore: 1, at: '09:00' },
+    ],
+    escalateAt: '09:00',
+    escalation: [
+      { afterDays: 1, roles: ['school-head'] },
+      { afterDays: 3, roles: ['township-contact'] },
+      { afterDays: 7, roles: ['area-leader'] },
+    ],
+  }),
+});
+
+/** R8 digests: weekly counts to 包片领导 and 包乡镇人员, a monthly report per township for its government. */
+export const digestConfigSchema = z.object({
+  /** EventBridge cron bodies (Asia/Shanghai). The weekly digest covers the previous Monday–Sunday. */
+  weeklyCron: z.string().default('0 8 ? * MON *'),
+  /** The monthly report covers the previous calendar month. */
+  monthlyCron: z.string().default('0 9 1 * ? *'),
+  weeklyRecipients: z.array(z.enum(['area-leader', 'township-contact'])).default(['area-leader', 'township-contact']),
+});
+
+/** The `followup` section of the app config (R6–R8). */
+export const followUpSectionSchema = z.object({
+  plan: followUpConfigSchema.default(followUpConfigSchema.parse({})),
+  sendTeaching: sendTeachingConfigSchema.default(sendTeachingConfigSchema.parse({})),
+  campaigns: campaignConfigSchema.default(campaignConfigSchema.parse({})),
+  digests: digestConfigSchema.default(digestConfigSchema.parse({})),
+  /** Sweep cadence for visit and campaign reminders/escalations (cron body, Asia/Shanghai). */
+  sweepCron: z.string().default('5 * * * ? *'),
+});
+export type FollowUpSection = z.infer<typeof followUpSectionSchema>;
