@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import {
+  completion,
+  completionBySchool,
+  createSchoolCampaign,
+  recordHouseholdVisit,
+  sweepCampaign,
+} from '../../shared/domain/campaign.ts';
+import type { CampaignWindow } from '../../shared/domain/followup-config.ts';
+import { cstInstant } from '../../shared/domain/time.ts';
+import { directory, followUpSection, smsOptions } from './followup-factories.ts';
+
+const at = (date: string, time = '00:00') => cstInstant(date, time);
+
+const summerBefore: CampaignWindow = {
+  id: '2023-summer-before',
+  name: '暑假前大家访',
+  holiday: 'summer',
+  phase: 'before',
+  start: '2023-06-26',
+  end: '2023-07-07',
+};
+
+function campaign(schoolId = 'ml-school', now = at('2023-06-20')) {
+  return createSchoolCampaign(
+    summerBefore,
+    { schoolId, townshipId: 'maling' },
+    [
+      { ref: 'h1', studentName: '测小明', teacherId: 'teacher-1' },
+      { ref: 'h2', studentName: '样小红', teacherId: 'teacher-1' },
+      { ref: 'h3', studentName: '虚小刚', teacherId: 'teacher-2' },
+    ],
+    followUpSection().campaigns.schedule,
+    now,
+  );
+}
+
+describe('大家访 campaign', () => {
+  it('reminds only teachers with households left, each with their own count', () => {
+    const c = recordHouseholdVisit(
+      campaign(),
+      { ref: 'h3', visitedOn: '2023-06-27', byId: 'teacher-2' },
+      at('2023-06-27', '18:00'),
+    );
+
+    const result = sweepCampaign(c, at('2023-06-30', '09:00'), directory(), smsOptions);
+
+    expect(result.messages.map((m) => m.recipient.personId)).toEqual(['teacher-1']);
+    expect(result.messages[0]!.text).toBe('【荔浦教育】暑假前大家访:您还有2户未家访，请于7月7日前完成并登记。');
+  });
+
+  it('escalates a late school up the ladder: head, township contacts, area leader', () => {
+    const c = campaign();
+    const s1 = sweepCampaign(c, at('2023-07-06', '09:00'), directory(), smsOptions); // both reminders
+    const l1 = sweepCampaign(s1.campaign, at('2023-07-08', '09:00'), directory(), smsOptions);
+    const l2 = sweepCampaign(l1.campaign, at('2023-07-10', '09:00'), directory(), smsOptions);
+    const l3 = sweepCampaign(l2.campaign, at('2023-07-14', '09:00'), directory(), smsOptions);
+
+    expect(s1.messages).toHaveLength(4);
+    expect(l1.messages.map((m) => m.recipient.personId)).toEqual(['head-ml']);
+    expect(l1.messages[0]!.text).toContain('马岭中学暑假前大家访已逾期，完成0/3户');
+    expect(l2.messages.map((m) => m.recipient.personId)).toEqual(['contact-ml-1', 'contact-ml-2']);
+    expect(l3.messages.map((m) => m.recipient.personId)).toEqual(['leader-a']);
+    expect([...l1.messages, ...l2.messages, ...l3.messages].some((m) => /测小明|样小红|虚小刚/.test(m.text))).toBe(
+      false,
+    );
+  });
+
+  it('a complete school leaves the sweep and is never escalated', () => {
+    let c = campaign();
+    for (const [ref, by] of [
+      ['h1', 'teacher-1'],
+      ['h2', 'teacher-1'],
+      ['h3', 'teacher-2'],
+    ] as const)
+      c = recordHouseholdVisit(c, { ref, visitedOn: '2023-07-03', byId: by }, at('2023-07-03', '18:00'));
+
+    const result = sweepCampaign(c, at('2023-07-20'), directory(), smsOptions);
+
+    expect(c.completedAt).toBeDefined();
+    expect(result.messages).toEqual([]);
+  });
+
+  it('refuses a visit recorded by another teacher or before the window', () => {
+    const c = campaign();
+
+    expect(() =>
+      recordHouseholdVisit(c, { ref: 'h1', visitedOn: '2023-06-27', byId: 'teacher-2' }, at('2023-06-27')),
+    ).toThrow(/byId/);
+    expect(() =>
+      recordHouseholdVisit(c, { ref: 'h1', visitedOn: '2023-06-20', byId: 'teacher-1' }, at('2023-06-27')),
+    ).toThrow(/visitedOn/);
+  });
+
+  it('reports completion per school, worst first, with the late flag', () => {
+    const a = recordHouseholdVisit(
+      campaign('ml-school'),
+      { ref: 'h1', visitedOn: '2023-07-01', byId: 'teacher-1' },
+      at('2023-07-01'),
+    );
+    const b = campaign('ml-second');
+
+    const rows = completionBySchool([a, b], at('2023-07-08'));
+
+    expect(completion(a)).toMatchObject({ done: 1, total: 3 });
+    expect(rows.map((r) => [r.schoolId, r.done, r.total, r.late])).toEqual([
+      ['ml-second', 0, 3, true],
+      ['ml-school', 1, 3, true],
+    ]);
+  });
+});
