@@ -40,7 +40,39 @@ export interface FunctionSpec {
   memoryMb: number;
 }
 
-export const functionSpecs: FunctionSpec[] = [];
+export const functionSpecs: FunctionSpec[] = [
+  {
+    name: 'followup-sweep',
+    description: 'Reminders and escalations of follow-up/送教上门 visits and 大家访 campaigns (R6, R7)',
+    triggers: [
+      {
+        kind: 'schedule',
+        cron: '5 7-21 * * ? *',
+        timezone: 'Asia/Shanghai',
+        description:
+          'hourly from 07:05 to 21:05 CST: reminders at 08:00/09:00 and escalations at 09:00 go out within the hour',
+      },
+    ],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  {
+    name: 'digests',
+    description: 'Weekly counts digest to 包片领导/包乡镇人员 and monthly township reports (R8)',
+    triggers: [
+      {
+        kind: 'schedule',
+        cron: '0 8 * * ? *',
+        timezone: 'Asia/Shanghai',
+        description: 'daily 08:00 CST: the first run after a week/month ends sends it, later runs skip (idempotent)',
+      },
+    ],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+];
 
 /** Entry file of a function, relative to the repository root. */
 export const entryOf = (name: string) => `functions/${name}/handler.ts`;

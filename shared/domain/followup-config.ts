@@ -95,10 +95,7 @@ export const campaignConfigSchema = z.object({
 
 /** R8 digests: weekly counts to 包片领导 and 包乡镇人员, a monthly report per township for its government. */
 export const digestConfigSchema = z.object({
-  /** EventBridge cron bodies (Asia/Shanghai). The weekly digest covers the previous Monday–Sunday. */
-  weeklyCron: z.string().default('0 8 ? * MON *'),
-  /** The monthly report covers the previous calendar month. */
-  monthlyCron: z.string().default('0 9 1 * ? *'),
+  /** Who gets the weekly digest (covers the previous Monday–Sunday; the monthly report the previous month). */
   weeklyRecipients: z.array(z.enum(['area-leader', 'township-contact'])).default(['area-leader', 'township-contact']),
 });
 
@@ -108,7 +105,5 @@ export const followUpSectionSchema = z.object({
   sendTeaching: sendTeachingConfigSchema.default(sendTeachingConfigSchema.parse({})),
   campaigns: campaignConfigSchema.default(campaignConfigSchema.parse({})),
   digests: digestConfigSchema.default(digestConfigSchema.parse({})),
-  /** Sweep cadence for visit and campaign reminders/escalations (cron body, Asia/Shanghai). */
-  sweepCron: z.string().default('5 * * * ? *'),
 });
 export type FollowUpSection = z.infer<typeof followUpSectionSchema>;

@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createFollowupSweepHandler } from './index.ts';
+
+export const handler = createFollowupSweepHandler(cloudDeps());

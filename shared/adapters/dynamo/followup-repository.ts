@@ -1,0 +1,344 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SchoolCampaign } from '../../domain/campaign.ts';
+import type { TownshipMonthlyReport } from '../../domain/digest.ts';
+import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import type { Plan, PlanVisit } from '../../domain/followup.ts';
+import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
+import type { Message } from '../../domain/message.ts';
+import type { CaseFact, DateRange, ReportFact, VisitFact } from '../../domain/statistics.ts';
+import { cstInstant } from '../../domain/time.ts';
+import { type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { enqueueMessage } from './message-items.ts';
+import { dueKey, TABLE } from './table-definition.ts';
+
+/**
+ * Plans, visits, campaigns and monthly reports in the single table (see docs/followup.md):
+ *  - plan:     pk=PLAN#id            sk=PLAN              gsi2 SCHOOL#school / PLAN#createdAt#id
+ *  - visit:    pk=PLAN#id            sk=VISIT#007         gsi1 DUE#VISIT (while a step is pending), gsi2 SCHOOL#school / VISIT#dueDate#id#no
+ *  - by case:  pk=PLANOF#CASE#caseId sk=PLAN#id           (pointer: which plans a case has, for the reopen hook)
+ *  - campaign: pk=CAMPAIGN#id        sk=SCHOOL#school     gsi1 DUE#CAMPAIGN (while incomplete with a step pending), gsi2 SCHOOL#school / CAMPAIGN#end#id
+ *  - report:   pk=TOWNREPORT#month   sk=TOWNSHIP#id
+ */
+const planKey = (id: string) => ({ pk: `PLAN#${id}`, sk: 'PLAN' });
+const visitKey = (planId: string, no: number) => ({ pk: `PLAN#${planId}`, sk: `VISIT#${String(no).padStart(3, '0')}` });
+const campaignKey = (campaignId: string, schoolId: string) => ({
+  pk: `CAMPAIGN#${campaignId}`,
+  sk: `SCHOOL#${schoolId}`,
+});
+const STRIP = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.includes(k))) as T;
+}
+
+/** A new item is stored as version 1 (version 0 means "not stored yet"). */
+const stored = (version: number) => Math.max(version, 1);
+
+function planItem(plan: Plan): Record<string, unknown> {
+  return {
+    ...planKey(plan.id),
+    entity: 'PLAN',
+    ...plan,
+    version: stored(plan.version),
+    gsi2pk: `SCHOOL#${plan.schoolId}`,
+    gsi2sk: `PLAN#${plan.createdAt}#${plan.id}`,
+  };
+}
+
+function visitItem(v: PlanVisit): Record<string, unknown> {
+  const key = visitKey(v.planId, v.no);
+  const next = v.status === 'planned' ? v.steps[v.nextStep] : undefined;
+  return {
+    ...key,
+    entity: 'VISIT',
+    ...v,
+    version: stored(v.version),
+    ...(next ? dueKey('VISIT', next.at, `${key.pk}#${key.sk}`) : {}),
+    gsi2pk: `SCHOOL#${v.schoolId}`,
+    gsi2sk: `VISIT#${v.dueDate}#${v.planId}#${key.sk}`,
+  };
+}
+
+function campaignItem(c: SchoolCampaign): Record<string, unknown> {
+  const key = campaignKey(c.campaignId, c.schoolId);
+  const next = c.completedAt ? undefined : c.steps[c.nextStep];
+  return {
+    ...key,
+    entity: 'CAMPAIGN',
+    ...c,
+    version: stored(c.version),
+    ...(next ? dueKey('CAMPAIGN', next.at, `${key.pk}#${key.sk}`) : {}),
+    gsi2pk: `SCHOOL#${c.schoolId}`,
+    gsi2sk: `CAMPAIGN#${c.end}#${c.campaignId}`,
+  };
+}
+
+/** Put of a new item, or a guarded replace of the version read (the domain bumped it by one). */
+function guardedPut(tableName: string, item: Record<string, unknown>, version: number): TransactItem {
+  return { Put: { TableName: tableName, Item: item, ...versionGuard(version <= 1 ? 0 : version - 1) } };
+}
+
+export class DynamoFollowUpRepository implements FollowUpRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createPlan(plan: Plan, visits: PlanVisit[]): Promise<boolean> {
+    if (visits.length > 97)
+      throw new RangeError(`a plan holds at most 97 visits per transaction, got ${visits.length}`);
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: planItem(plan), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...visits.map((v) => ({ Put: { TableName: this.tableName, Item: visitItem(v) } })),
+    ];
+    if (plan.caseId)
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: `PLANOF#CASE#${plan.caseId}`,
+            sk: `PLAN#${plan.id}`,
+            entity: 'PLANOF',
+            planId: plan.id,
+            version: 1,
+          },
+        },
+      });
+    try {
+      await transactWrite(this.doc, items, (i) => (i === 0 ? `plan ${plan.id}` : `plan ${plan.id} item ${i}`));
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return false;
+      throw error;
+    }
+  }
+
+  async getPlan(id: string): Promise<{ plan: Plan; visits: PlanVisit[] } | undefined> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PLAN#${id}` },
+    });
+    const planItem = items.find((i) => i.sk === 'PLAN');
+    if (!planItem) return undefined;
+    return {
+      plan: strip<Plan>(planItem),
+      visits: items.filter((i) => String(i.sk).startsWith('VISIT#')).map((i) => strip<PlanVisit>(i)),
+    };
+  }
+
+  async plansOfCase(caseId: string): Promise<Plan[]> {
+    const pointers = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PLANOF#CASE#${caseId}` },
+    });
+    const plans: Plan[] = [];
+    for (const p of pointers) {
+      const got = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: planKey(String(p.planId)) }));
+      if (got.Item) plans.push(strip<Plan>(got.Item));
+    }
+    return plans;
+  }
+
+  async saveVisit(visit: PlanVisit, messages: Message[], plan?: Plan): Promise<void> {
+    const items: TransactItem[] = [
+      guardedPut(this.tableName, visitItem(visit), visit.version),
+      ...(plan ? [guardedPut(this.tableName, planItem(plan), plan.version)] : []),
+      ...messages.map((m) => enqueueMessage(this.tableName, m)),
+    ];
+    await transactWrite(this.doc, items, (i) => (i === 0 ? `visit ${visit.planId}/${visit.no}` : `item ${i}`));
+  }
+
+  async savePlan(plan: Plan, visits: PlanVisit[]): Promise<void> {
+    const items: TransactItem[] = [
+      guardedPut(this.tableName, planItem(plan), plan.version),
+      ...visits.map((v) => guardedPut(this.tableName, visitItem(v), v.version)),
+    ];
+    await transactWrite(this.doc, items, (i) => (i === 0 ? `plan ${plan.id}` : `visit item ${i}`));
+  }
+
+  async dueVisits(now: Date, limit: number): Promise<PlanVisit[]> {
+    return (await this.due('VISIT', now, limit)).map((i) => strip<PlanVisit>(i));
+  }
+
+  async createCampaign(c: SchoolCampaign): Promise<boolean> {
+    try {
+      await transactWrite(this.doc, [
+        { Put: { TableName: this.tableName, Item: campaignItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return false;
+      throw error;
+    }
+  }
+
+  async getCampaign(campaignId: string, schoolId: string): Promise<SchoolCampaign | undefined> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: campaignKey(campaignId, schoolId), ConsistentRead: true }),
+    );
+    return got.Item ? strip<SchoolCampaign>(got.Item) : undefined;
+  }
+
+  async campaignSchools(campaignId: string): Promise<SchoolCampaign[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${campaignId}` },
+    });
+    return items.map((i) => strip<SchoolCampaign>(i));
+  }
+
+  async saveCampaign(c: SchoolCampaign, messages: Message[]): Promise<void> {
+    await transactWrite(
+      this.doc,
+      [
+        guardedPut(this.tableName, campaignItem(c), c.version),
+        ...messages.map((m) => enqueueMessage(this.tableName, m)),
+      ],
+      (i) => (i === 0 ? `campaign ${c.campaignId}/${c.schoolId}` : `message item ${i}`),
+    );
+  }
+
+  async dueCampaigns(now: Date, limit: number): Promise<SchoolCampaign[]> {
+    return (await this.due('CAMPAIGN', now, limit)).map((i) => strip<SchoolCampaign>(i));
+  }
+
+  async visitFacts(schoolIds: string[], range: DateRange): Promise<VisitFact[]> {
+    const facts: VisitFact[] = [];
+    for (const schoolId of schoolIds) {
+      const visits = await this.queryAll({
+        TableName: this.tableName,
+        IndexName: TABLE.ownerIndex.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': `SCHOOL#${schoolId}`,
+          ':from': `VISIT#${range.from}`,
+          ':to': `VISIT#${range.to}~`,
+        },
+      });
+      for (const v of visits.map((i) => strip<PlanVisit>(i)))
+        facts.push({
+          schoolId: v.schoolId,
+          townshipId: v.townshipId,
+          kind: v.kind,
+          dueAt: v.deadline,
+          doneAt: v.doneOn ? cstInstant(v.doneOn, '12:00').toISOString() : undefined,
+          cancelled: v.status === 'cancelled',
+        });
+      const campaigns = await this.queryAll({
+        TableName: this.tableName,
+        IndexName: TABLE.ownerIndex.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': `SCHOOL#${schoolId}`,
+          ':from': `CAMPAIGN#${range.from}`,
+          ':to': `CAMPAIGN#${range.to}~`,
+        },
+      });
+      for (const c of campaigns.map((i) => strip<SchoolCampaign>(i)))
+        for (const h of c.households)
+          facts.push({
+            schoolId: c.schoolId,
+            townshipId: c.townshipId,
+            kind: 'campaign',
+            dueAt: c.deadline,
+            doneAt: h.visitedOn ? cstInstant(h.visitedOn, '12:00').toISOString() : undefined,
+          });
+    }
+    return facts;
+  }
+
+  async saveMonthlyReport(report: TownshipMonthlyReport, message: Message | undefined): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: `TOWNREPORT#${report.month}`,
+            sk: `TOWNSHIP#${report.townshipId}`,
+            entity: 'TOWNREPORT',
+            ...report,
+            version: 1,
+            gsi2pk: `TOWNSHIP#${report.townshipId}`,
+            gsi2sk: `TOWNREPORT#${report.month}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(message ? [enqueueMessage(this.tableName, message)] : []),
+    ];
+    try {
+      await transactWrite(this.doc, items);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return false;
+      throw error;
+    }
+  }
+
+  async enqueue(message: Message): Promise<boolean> {
+    try {
+      await transactWrite(this.doc, [enqueueMessage(this.tableName, message)]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return false;
+      throw error;
+    }
+  }
+
+  private async due(kind: 'VISIT' | 'CAMPAIGN', now: Date, limit: number): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.dueIndex.name,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+          // '~' sorts after '#', so every item due at exactly `now` is included.
+          ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':now': `${now.toISOString()}~` },
+          ExclusiveStartKey: startKey,
+          Limit: Math.min(limit - out.length, 100),
+        }),
+      );
+      out.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && out.length < limit);
+    return out;
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      out.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+/** Reads facts the follow-up feature does not own (report slots, cases); wired in by the features that own them. */
+export type FactReader<T> = (schoolIds: string[], range: DateRange) => Promise<T[]>;
+
+/**
+ * The statistics source over the table: visits and campaigns from this repository; reports and cases from the
+ * readers their features provide. A reader that is not wired fails loudly: a digest of false zeros would mislead.
+ */
+export function statisticsSource(
+  repo: Pick<FollowUpRepository, 'visitFacts'>,
+  readers: { reports?: FactReader<ReportFact>; cases?: FactReader<CaseFact> },
+): StatisticsSource {
+  const missing = (what: string) => () =>
+    Promise.reject(
+      new Error(`statistics: no ${what} reader is wired in (functions/digests); refusing to report zeros`),
+    );
+  return {
+    reportFacts: readers.reports ?? missing('report-slot'),
+    caseFacts: readers.cases ?? missing('case'),
+    visitFacts: (schoolIds, range) => repo.visitFacts(schoolIds, range),
+  };
+}

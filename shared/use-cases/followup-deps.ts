@@ -1,0 +1,29 @@
+import type { AppConfig } from '../config/app-config.ts';
+import { SchoolCalendar } from '../domain/calendar.ts';
+import type { FollowUpRepository, StatisticsSource } from '../domain/followup-ports.ts';
+import type { Clock, DirectoryRepository, Log, NewId } from '../domain/ports.ts';
+
+/** Ports of the follow-up use cases (R6–R8). */
+export interface FollowUpDeps {
+  repo: FollowUpRepository;
+  directory: DirectoryRepository;
+  clock: Clock;
+  newId: NewId;
+  log: Log;
+  config: AppConfig;
+}
+
+/** Plus where statistics and digests read reports and cases. */
+export interface DigestDeps extends FollowUpDeps {
+  facts: StatisticsSource;
+}
+
+/** The bureau's school calendar from config; uncovered-year warnings go to the log. */
+export function calendarOf(deps: Pick<FollowUpDeps, 'config' | 'log'>): SchoolCalendar {
+  return new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
+}
+
+/** SMS options for texts built by the follow-up features. */
+export function smsOf(deps: Pick<FollowUpDeps, 'config'>): { signature: string; maxParts: number } {
+  return { signature: deps.config.sms.signature, maxParts: deps.config.sms.maxParts };
+}

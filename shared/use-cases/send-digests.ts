@@ -1,0 +1,64 @@
+import {
+  monthlyReportNotice,
+  previousMonth,
+  previousWeek,
+  townshipMonthlyReport,
+  weeklyDigests,
+} from '../domain/digest.ts';
+import { loadFacts } from './compute-statistics.ts';
+import { type DigestDeps, smsOf } from './followup-deps.ts';
+
+/**
+ * Weekly digest (R8): one SMS per 包片领导 and 包乡镇人员 with counts of the previous Monday–Sunday.
+ * 1. Load the directory and the facts of every school.
+ * 2. Build one message per person and enqueue each; an id already enqueued (a rerun) is skipped.
+ */
+export async function sendWeeklyDigestsUseCase(deps: DigestDeps): Promise<{ enqueued: number; skipped: number }> {
+  const now = deps.clock.now();
+  const range = previousWeek(now);
+  const directory = await deps.directory.load();
+  const facts = await loadFacts(
+    deps.facts,
+    directory.schools.map((s) => s.id),
+    range,
+  );
+  const messages = weeklyDigests(directory, facts, range, now, {
+    ...smsOf(deps),
+    recipients: deps.config.followup.digests.weeklyRecipients,
+  });
+  let enqueued = 0;
+  for (const m of messages) if (await deps.repo.enqueue(m)) enqueued++;
+  deps.log.info('weekly digests', { week: range.from, enqueued, skipped: messages.length - enqueued });
+  return { enqueued, skipped: messages.length - enqueued };
+}
+
+/**
+ * Monthly report per township for its government (R8, §五(五)).
+ * 1. For each active township, build the report of the previous month (per-school counts, no child named).
+ * 2. Store it with the SMS to the government contact in one transaction; a rerun finds it stored and skips.
+ */
+export async function sendMonthlyReportsUseCase(
+  deps: DigestDeps,
+): Promise<{ stored: number; skipped: number; unresolved: string[] }> {
+  const now = deps.clock.now();
+  const range = previousMonth(now);
+  const directory = await deps.directory.load();
+  const facts = await loadFacts(
+    deps.facts,
+    directory.schools.map((s) => s.id),
+    range,
+  );
+  let stored = 0;
+  let skipped = 0;
+  const unresolved: string[] = [];
+  for (const t of directory.townships.filter((x) => x.active !== false)) {
+    const report = townshipMonthlyReport(directory, t.id, facts, range, now, deps.config.bureau.name);
+    const notice = monthlyReportNotice(directory, report, now, smsOf(deps));
+    if (notice.unresolved) unresolved.push(notice.unresolved);
+    if (await deps.repo.saveMonthlyReport(report, notice.message)) stored++;
+    else skipped++;
+  }
+  if (unresolved.length) deps.log.warn('monthly reports without a government contact', { unresolved });
+  deps.log.info('monthly township reports', { month: range.key, stored, skipped });
+  return { stored, skipped, unresolved };
+}
