@@ -139,10 +139,10 @@ export function registerImportDirectory(program: Command): void {
       '从 data/directory 导入组织名录（附件责任表与 §三 成员名单）；可重复运行，不会产生重复，也不删除任何人',
     )
     .option('--dry-run', '试运行：只显示将会新增、更新、停用的内容，不写入')
-    .option('--accept-mismatch [姓名]', '接受附件与成员名单之间的姓名差异（不带姓名则全部接受；可用逗号分隔多个姓名）')
-    .option('--data <目录>', '数据文件夹（默认 data/directory）')
-    .option('--endpoint <地址>', 'DynamoDB Local 地址（默认读取 .local/runtime.json）')
-    .option('--table <表名>', '表名（默认读取 .local/runtime.json）')
+    .option('--accept-mismatch [names]', '接受附件与成员名单之间的姓名差异（不带姓名则全部接受；可用逗号分隔多个姓名）')
+    .option('--data <dir>', '数据文件夹（默认 data/directory）')
+    .option('--endpoint <url>', 'DynamoDB Local 地址（默认读取 .local/runtime.json）')
+    .option('--table <name>', '表名（默认读取 .local/runtime.json）')
     .action(async (options: ImportDirectoryOptions) => {
       const { lines } = await runImportDirectory(options);
       for (const line of lines) console.log(line);
