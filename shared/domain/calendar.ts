@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
 import { CalendarNotCoveredError } from './errors.ts';
 import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';
@@ -28,16 +28,13 @@ export const calendarConfigSchema = z.object({
 });
 export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
 
-const require = createRequire(import.meta.url);
-/**
- * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days).
+/*
+ * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days), imported
+ * as JSON so esbuild bundles it into the Lambda (a runtime `require` would look for node_modules there).
  * Read directly rather than through `chineseDays.isWorkday()`: that function parses `YYYY-MM-DD` as UTC
  * midnight and then reads local-time fields, so on a host west of UTC it answers for the previous day.
  */
-const data = require('chinese-days/dist/chinese-days.json') as {
-  holidays: Record<string, string>;
-  workdays: Record<string, string>;
-};
+const national: { holidays: Record<string, string>; workdays: Record<string, string> } = data;
 
 /**
  * Years the national holiday data of chinese-days covers: a year counts only once its 春节 (Spring Festival)
@@ -45,7 +42,7 @@ const data = require('chinese-days/dist/chinese-days.json') as {
  * year look covered.
  */
 export const coveredYears: ReadonlySet<number> = new Set(
-  Object.entries(data.holidays)
+  Object.entries(national.holidays)
     .filter(([, label]) => label.includes('春节'))
     .map(([d]) => Number(d.slice(0, 4))),
 );
@@ -80,8 +77,8 @@ export class SchoolCalendar {
       }
       return weekdayOf(date) <= 5;
     }
-    if (data.workdays[date]) return true; // 调休: a weekend day made a working day
-    if (data.holidays[date]) return false;
+    if (national.workdays[date]) return true; // 调休: a weekend day made a working day
+    if (national.holidays[date]) return false;
     return weekdayOf(date) <= 5;
   }
 
