@@ -17,6 +17,7 @@ import {
   type DirectorySource,
   directoryFiles,
   directorySourceSchema,
+  editDistance,
   normaliseName,
   type ParsedDirectorySource,
   SLIGHT_DIFFERENCE,
@@ -398,7 +399,19 @@ function buildDirectory(
     mismatches.push(mismatch);
     if (!mismatch.accepted) continue;
     const staff = staffByName.get(name);
-    const target = staff ?? (mismatch.kind === 'near' && closest ? memberByName.get(closest.name) : undefined);
+    // Two members equally close: taking either would be a guess.
+    const nearMembers =
+      mismatch.kind === 'near' && closest
+        ? [...memberByName.values()].filter((m) => editDistance(name, m.name) === closest.distance)
+        : [];
+    if (!staff && nearMembers.length > 1) {
+      issues.push({
+        field: 'assignments.json',
+        reason: `已接受附件中的“${name}”（${where.join('、')}），但成员名单中有多个同样相近的名字（${nearMembers.map((m) => m.name).join('、')}），无法确定是谁（请在 other-staff.json 登记此人，或更正附件数据）`,
+      });
+      continue;
+    }
+    const target = staff ?? nearMembers[0];
     if (target) {
       resolved.set(name, target);
       mismatch.resolvedTo = { id: target.id, name: target.name, via: staff ? 'other-staff' : 'member-list' };
