@@ -281,6 +281,7 @@ describe('importDirectory: names of the 附件 against the member list', () => {
     expect(result.directory.people.find((p) => p.id === 'wang-xilong')?.roles).toEqual(['township-contact']);
     expect(error.message).toContain('无法确定是谁');
   });
+
   it('refuses to pick between two members equally close to an accepted name', async () => {
     const source = smallSource();
     source.members.people.push({ id: 'pan-dejie', name: '潘德杰', position: '成员', phone: '+8613800000005' });
