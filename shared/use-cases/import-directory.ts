@@ -206,15 +206,50 @@ const SCHOOL_PHONE = schoolSchema.shape.phone;
 // ---------------------------------------------------------------------------------------------------------------
 // 2 + 3. Cross-check and build
 
+/** Everyone the files give contact data for, by file. */
+interface PeopleInFiles {
+  members: Candidate[];
+  otherStaff: Candidate[];
+  heads: Candidate[];
+  governmentContacts: Candidate[];
+  everyone: Candidate[];
+}
+type TownshipRow = ParsedDirectorySource['assignments']['areas'][number]['townships'][number] & {
+  areaId: string;
+  field: string;
+};
+interface NameIndex {
+  memberByName: Map<string, Candidate>;
+  staffByName: Map<string, Candidate>;
+}
+
 function buildDirectory(
   source: ParsedDirectorySource,
   accept: boolean | readonly string[],
 ): { directory: Directory; mismatches: NameMismatch[]; warnings: string[] } {
   const issues: Issue[] = [];
   const warnings: string[] = [];
-  const label = (c: Candidate) => `${c.name}（${c.id}）`;
+  const people = collectPeople(source);
+  const townships = source.assignments.areas.flatMap((a, ai) =>
+    a.townships.map((t, ti) => ({ ...t, areaId: a.id, field: `assignments.json areas[${ai}].townships[${ti}]` })),
+  );
 
-  // Everyone the files give contact data for.
+  checkPhonesAndIds(source, people, townships, issues);
+  const names = indexNames(people, issues);
+  const governmentByTownship = checkReferences(source, people, townships, issues);
+  const office = resolveOffice(source, names, issues);
+  const { mismatches, resolved } = crossCheckNames(source, townships, names, accept, issues, warnings);
+
+  if (issues.length > 0) throw validationError(issues);
+  if (mismatches.some((m) => !m.accepted)) throw new NameMismatchError(mismatches);
+
+  const directory = assemble(source, { people, townships, office, resolved, governmentByTownship }, warnings);
+  return { directory, mismatches, warnings };
+}
+
+const label = (c: Candidate) => `${c.name}（${c.id}）`;
+
+function collectPeople(source: ParsedDirectorySource): PeopleInFiles {
   const members: Candidate[] = source.members.people.map((p, i) => ({
     id: p.id,
     name: normaliseName(p.name),
@@ -245,9 +280,23 @@ function buildDirectory(
     field: `township-governments.json contacts[${i}]`,
     townshipId: c.townshipId,
   }));
-  const everyone = [...members, ...otherStaff, ...heads, ...governmentContacts];
+  return {
+    members,
+    otherStaff,
+    heads,
+    governmentContacts,
+    everyone: [...members, ...otherStaff, ...heads, ...governmentContacts],
+  };
+}
 
-  for (const c of everyone) {
+/** Phones (mainland mobiles for people, +86 numbers for school offices) and duplicate ids or township names. */
+function checkPhonesAndIds(
+  source: ParsedDirectorySource,
+  people: PeopleInFiles,
+  townships: TownshipRow[],
+  issues: Issue[],
+): void {
+  for (const c of people.everyone) {
     if (!MAINLAND_MOBILE.test(c.phone)) {
       issues.push({
         field: `${c.field}.phone`,
@@ -263,54 +312,60 @@ function buildDirectory(
       });
     }
   });
-
   duplicates(
-    everyone.map((c) => ({ id: c.id, where: c.field })),
-    '人员',
-    issues,
-  );
-  const allTownships = source.assignments.areas.flatMap((a, ai) =>
-    a.townships.map((t, ti) => ({ ...t, areaId: a.id, field: `assignments.json areas[${ai}].townships[${ti}]` })),
-  );
-  duplicates(
-    source.assignments.areas.map((a, i) => ({ id: a.id, where: `assignments.json areas[${i}]` })),
-    '片区',
+    people.everyone.map((c) => ({ key: c.id, where: c.field })),
+    '人员 id',
     issues,
   );
   duplicates(
-    allTownships.map((t) => ({ id: t.id, where: t.field })),
-    '乡镇',
+    source.assignments.areas.map((a, i) => ({ key: a.id, where: `assignments.json areas[${i}]` })),
+    '片区 id',
     issues,
   );
   duplicates(
-    allTownships.map((t) => ({ id: t.name, where: t.field })),
+    townships.map((t) => ({ key: t.id, where: t.field })),
+    '乡镇 id',
+    issues,
+  );
+  duplicates(
+    townships.map((t) => ({ key: t.name, where: t.field })),
     '乡镇名称',
     issues,
   );
   duplicates(
-    source.schools.schools.map((s, i) => ({ id: s.id, where: `schools.json schools[${i}]` })),
-    '学校',
+    source.schools.schools.map((s, i) => ({ key: s.id, where: `schools.json schools[${i}]` })),
+    '学校 id',
     issues,
   );
+}
 
-  // Names in the member list must be unambiguous, or a name in the 附件 could mean two people.
+/** Names must be unambiguous, or a name in the 附件 could mean two people. */
+function indexNames(people: PeopleInFiles, issues: Issue[]): NameIndex {
   const memberByName = new Map<string, Candidate>();
-  for (const m of members) {
+  for (const m of people.members) {
     const first = memberByName.get(m.name);
     if (first) issues.push({ field: m.field, reason: `成员名单中有两人同名“${m.name}”（${first.id} 与 ${m.id}）` });
     else memberByName.set(m.name, m);
   }
   const staffByName = new Map<string, Candidate>();
-  for (const s of otherStaff) {
+  for (const s of people.otherStaff) {
     if (memberByName.has(s.name)) {
       issues.push({ field: s.field, reason: `“${s.name}”已在成员名单中，不要在 other-staff.json 重复登记` });
     } else if (staffByName.has(s.name)) {
       issues.push({ field: s.field, reason: `other-staff.json 中有两人同名“${s.name}”` });
     } else staffByName.set(s.name, s);
   }
+  return { memberByName, staffByName };
+}
 
-  // Township references from schools and township governments.
-  const townshipIds = new Set(allTownships.map((t) => t.id));
+/** Township references of schools and township governments, and the schools the 附件 names inside a township. */
+function checkReferences(
+  source: ParsedDirectorySource,
+  people: PeopleInFiles,
+  townships: TownshipRow[],
+  issues: Issue[],
+): Map<string, Candidate> {
+  const townshipIds = new Set(townships.map((t) => t.id));
   const known = [...townshipIds].join('、');
   source.schools.schools.forEach((s, i) => {
     if (!townshipIds.has(s.townshipId)) {
@@ -321,30 +376,27 @@ function buildDirectory(
     }
   });
   const governmentByTownship = new Map<string, Candidate>();
-  for (const g of governmentContacts) {
+  for (const g of people.governmentContacts) {
     const townshipId = g.townshipId ?? '';
+    const existing = governmentByTownship.get(townshipId);
     if (!townshipIds.has(townshipId)) {
       issues.push({
         field: `${g.field}.townshipId`,
         reason: `${label(g)}所属乡镇“${townshipId}”不存在（附件中的乡镇：${known}）`,
       });
-    } else if (governmentByTownship.has(townshipId)) {
-      issues.push({
-        field: g.field,
-        reason: `乡镇 ${townshipId} 已有乡镇政府联系人 ${governmentByTownship.get(townshipId)?.id}`,
-      });
+    } else if (existing) {
+      issues.push({ field: g.field, reason: `乡镇 ${townshipId} 已有乡镇政府联系人 ${existing.id}` });
     } else governmentByTownship.set(townshipId, g);
   }
-  // Schools the 附件 names inside a township must exist there.
-  for (const t of allTownships) {
+  for (const t of townships) {
     for (const name of t.includes) {
       const school = source.schools.schools.find((s) => normaliseName(s.name) === normaliseName(name));
-      if (!school)
+      if (!school) {
         issues.push({
           field: `${t.field}.includes`,
           reason: `附件写明${t.name}含“${name}”，但 schools.json 中没有这所学校`,
         });
-      else if (school.townshipId !== t.id) {
+      } else if (school.townshipId !== t.id) {
         issues.push({
           field: `${t.field}.includes`,
           reason: `附件写明“${name}”属于${t.name}，但 schools.json 把它放在“${school.townshipId}”`,
@@ -352,24 +404,37 @@ function buildDirectory(
       }
     }
   }
+  return governmentByTownship;
+}
 
-  // Office members come from §三 itself: they must be in the member list, exactly.
+/** Office members come from §三 itself: they must be in the member list, exactly. */
+function resolveOffice(source: ParsedDirectorySource, names: NameIndex, issues: Issue[]): Candidate[] {
   const office: Candidate[] = [];
   const officeNames = [source.members.office.director, ...source.members.office.members].map(normaliseName);
   officeNames.forEach((name, i) => {
-    const member = memberByName.get(name);
+    const member = names.memberByName.get(name);
     if (member) {
       if (!office.includes(member)) office.push(member);
-    } else {
-      const near = closestName(name, memberByName.keys());
-      issues.push({
-        field: i === 0 ? 'members.json office.director' : `members.json office.members[${i - 1}]`,
-        reason: `办公室成员“${name}”不在成员名单 people 中${near ? `（最接近：“${near.name}”）` : ''}`,
-      });
+      return;
     }
+    const near = closestName(name, names.memberByName.keys());
+    issues.push({
+      field: i === 0 ? 'members.json office.director' : `members.json office.members[${i - 1}]`,
+      reason: `办公室成员“${name}”不在成员名单 people 中${near ? `（最接近：“${near.name}”）` : ''}`,
+    });
   });
+  return office;
+}
 
-  // 2. The 附件 against the member list.
+/** Every name of the 附件 looked up in the §三 member list; differences are reported and, once accepted, resolved. */
+function crossCheckNames(
+  source: ParsedDirectorySource,
+  townships: TownshipRow[],
+  names: NameIndex,
+  accept: boolean | readonly string[],
+  issues: Issue[],
+  warnings: string[],
+): { mismatches: NameMismatch[]; resolved: Map<string, Candidate> } {
   const named = new Map<string, string[]>();
   const mention = (raw: string, where: string) => {
     const name = normaliseName(raw);
@@ -377,18 +442,18 @@ function buildDirectory(
   };
   mention(source.assignments.chief, '总负责人');
   for (const a of source.assignments.areas) mention(a.leader, '包片领导');
-  for (const t of allTownships) for (const c of t.contacts) mention(c, `${t.name}的包乡镇人员`);
+  for (const t of townships) for (const c of t.contacts) mention(c, `${t.name}的包乡镇人员`);
 
   const acceptedNames = accept === true ? undefined : new Set((accept || []).map(normaliseName));
   const mismatches: NameMismatch[] = [];
   const resolved = new Map<string, Candidate>();
   for (const [name, where] of named) {
-    const member = memberByName.get(name);
+    const member = names.memberByName.get(name);
     if (member) {
       resolved.set(name, member);
       continue;
     }
-    const closest = closestName(name, memberByName.keys());
+    const closest = closestName(name, names.memberByName.keys());
     const mismatch: NameMismatch = {
       name,
       where,
@@ -398,23 +463,22 @@ function buildDirectory(
     };
     mismatches.push(mismatch);
     if (!mismatch.accepted) continue;
-    const staff = staffByName.get(name);
-    // Two members equally close: taking either would be a guess.
+
+    const staff = names.staffByName.get(name);
     const nearMembers =
       mismatch.kind === 'near' && closest
-        ? [...memberByName.values()].filter((m) => editDistance(name, m.name) === closest.distance)
+        ? [...names.memberByName.values()].filter((m) => editDistance(name, m.name) === closest.distance)
         : [];
-    if (!staff && nearMembers.length > 1) {
+    const target = staff ?? (nearMembers.length === 1 ? nearMembers[0] : undefined);
+    if (target) {
+      resolved.set(name, target);
+      mismatch.resolvedTo = { id: target.id, name: target.name, via: staff ? 'other-staff' : 'member-list' };
+    } else if (nearMembers.length > 1) {
+      // Two members equally close: taking either would be a guess.
       issues.push({
         field: 'assignments.json',
         reason: `已接受附件中的“${name}”（${where.join('、')}），但成员名单中有多个同样相近的名字（${nearMembers.map((m) => m.name).join('、')}），无法确定是谁（请在 other-staff.json 登记此人，或更正附件数据）`,
       });
-      continue;
-    }
-    const target = staff ?? nearMembers[0];
-    if (target) {
-      resolved.set(name, target);
-      mismatch.resolvedTo = { id: target.id, name: target.name, via: staff ? 'other-staff' : 'member-list' };
     } else {
       issues.push({
         field: 'assignments.json',
@@ -426,11 +490,21 @@ function buildDirectory(
     const unused = [...acceptedNames].filter((n) => !mismatches.some((m) => m.name === n));
     if (unused.length > 0) warnings.push(`以下接受项与任何姓名差异都不对应，已忽略：${unused.join('、')}`);
   }
+  return { mismatches, resolved };
+}
 
-  if (issues.length > 0) throw validationError(issues);
-  if (mismatches.some((m) => !m.accepted)) throw new NameMismatchError(mismatches);
-
-  // 3. Roles follow from the tables.
+/** The directory, roles following from the tables (附件 for chief/leaders/contacts, §三 for the office). */
+function assemble(
+  source: ParsedDirectorySource,
+  parts: {
+    people: PeopleInFiles;
+    townships: TownshipRow[];
+    office: Candidate[];
+    resolved: Map<string, Candidate>;
+    governmentByTownship: Map<string, Candidate>;
+  },
+  warnings: string[],
+): Directory {
   const rolesOf = new Map<string, Set<Role>>();
   const grant = (c: Candidate | undefined, role: Role) => {
     if (!c) return;
@@ -438,19 +512,21 @@ function buildDirectory(
     set.add(role);
     rolesOf.set(c.id, set);
   };
-  const who = (raw: string) => resolved.get(normaliseName(raw));
+  const who = (raw: string) => parts.resolved.get(normaliseName(raw));
+
   const chief = who(source.assignments.chief);
   grant(chief, 'chief');
-  for (const m of office) grant(m, 'office');
+  for (const m of parts.office) grant(m, 'office');
   const areas: Area[] = source.assignments.areas.map((a) => {
     const leader = who(a.leader);
     grant(leader, 'area-leader');
     return { id: a.id, name: `${normaliseName(a.leader)}包片`, leaderId: leader?.id ?? '', active: true };
   });
-  const townships: Township[] = allTownships.map((t) => {
+  const townships: Township[] = parts.townships.map((t) => {
     const contacts = t.contacts.map(who).filter((c): c is Candidate => c !== undefined);
     for (const c of contacts) grant(c, 'township-contact');
-    const government = governmentByTownship.get(t.id);
+    const government = parts.governmentByTownship.get(t.id);
+    if (!government) warnings.push(`${t.name}没有乡镇政府联系人：通知书逾期时无法通知乡镇政府`);
     return {
       id: t.id,
       name: t.name,
@@ -460,20 +536,17 @@ function buildDirectory(
       active: true,
     };
   });
-  for (const t of townships) {
-    if (!t.governmentContactId) warnings.push(`${t.name}没有乡镇政府联系人：通知书逾期时无法通知乡镇政府`);
-  }
-  for (const h of heads) grant(h, 'school-head');
-  for (const g of governmentByTownship.values()) grant(g, 'township-government');
-  for (const m of members) if (!rolesOf.has(m.id)) grant(m, 'member');
-  for (const s of otherStaff) {
+  for (const h of parts.people.heads) grant(h, 'school-head');
+  for (const g of parts.governmentByTownship.values()) grant(g, 'township-government');
+  for (const m of parts.people.members) if (!rolesOf.has(m.id)) grant(m, 'member');
+  for (const s of parts.people.otherStaff) {
     if (!rolesOf.has(s.id)) {
       warnings.push(`other-staff.json 中的 ${s.name}（${s.id}）未出现在附件中，仅作为普通成员导入`);
       grant(s, 'member');
     }
   }
 
-  const people: Person[] = everyone.map((c) => ({
+  const people: Person[] = parts.people.everyone.map((c) => ({
     id: c.id,
     name: c.name,
     phone: c.phone,
@@ -491,24 +564,22 @@ function buildDirectory(
     phone: s.phone,
     active: true,
   }));
-
-  const directory = directorySchema.parse({
+  return directorySchema.parse({
     chiefId: chief?.id,
-    officeIds: office.map((m) => m.id),
+    officeIds: parts.office.map((m) => m.id),
     people,
     areas,
     townships,
     schools,
   });
-  return { directory, mismatches, warnings };
 }
 
-function duplicates(entries: { id: string; where: string }[], what: string, issues: Issue[]): void {
+function duplicates(entries: { key: string; where: string }[], what: string, issues: Issue[]): void {
   const seen = new Map<string, string>();
   for (const e of entries) {
-    const first = seen.get(e.id);
-    if (first) issues.push({ field: e.where, reason: `${what} id“${e.id}”重复（第一次出现在 ${first}）` });
-    else seen.set(e.id, e.where);
+    const first = seen.get(e.key);
+    if (first) issues.push({ field: e.where, reason: `${what}“${e.key}”重复（第一次出现在 ${first}）` });
+    else seen.set(e.key, e.where);
   }
 }
 
