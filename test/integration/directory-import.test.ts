@@ -113,9 +113,11 @@ describe('directory import on DynamoDB Local', () => {
       fixedClock('2023-02-20T02:00:00Z'),
     );
     const refused = runImportDirectory({ endpoint, table: tableName, acceptMismatch: '潘德健' });
+    const noTable = runImportDirectory({ endpoint, table: 'no-such-table', acceptMismatch: true });
 
     expect(lines).toContain('目录导入完成。');
     expect(lines).toContain('新增 92 项，更新 0 项，停用 0 项，未变 0 项。');
     await expect(refused).rejects.toThrow(/--accept-mismatch/);
+    await expect(noTable).rejects.toThrow('表 no-such-table 不存在');
   });
 });
