@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoOutboxRepository, itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
+import { messageSchema } from '../../shared/domain/message.ts';
 import { dispatchMessage } from '../../shared/use-cases/dispatch-message.ts';
 import type { Deps } from '../deps.ts';
 
@@ -28,7 +29,17 @@ export function createOutboxDispatcherHandler(
   const recordHandler = async (record: DynamoDBRecord) => {
     const image = record.dynamodb?.NewImage;
     if (!image) return 'ignored';
-    return dispatchMessage(dispatchDeps, itemToStoredMessage(unmarshall(image as Record<string, AttributeValue>)));
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    // A malformed item would fail the record until it ages out and block the shard meanwhile: log and skip it.
+    const valid = messageSchema.safeParse(item);
+    if (!valid.success) {
+      deps.log.error('outbox item is not a valid message; skipped', {
+        pk: String(item.pk),
+        issues: valid.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
+      return 'invalid';
+    }
+    return dispatchMessage(dispatchDeps, itemToStoredMessage(item));
   };
   return (event, context) =>
     processPartialResponse(event, recordHandler, processor, {

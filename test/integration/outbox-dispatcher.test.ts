@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import 'aws-sdk-client-mock-vitest/extend';
 import { createOutboxDispatcherHandler } from '../../functions/outbox-dispatcher/index.ts';
 import { createReleaseMessagesHandler } from '../../functions/release-messages/index.ts';
 import { transactWrite } from '../../shared/adapters/dynamo/client.ts';
 import { enqueueMessage } from '../../shared/adapters/dynamo/message-items.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
+import { SnsSmsSender } from '../../shared/adapters/sns/sns-sms-sender.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { messageItems, optedOut, queuedEvent, reportsWorld, streamEvent, throttled } from '../support/reports-world.ts';
 
@@ -182,5 +186,63 @@ describe('outbox dispatcher', () => {
     });
     expect((await outbox.get('alert#msg-crash#office-1'))?.text).toContain('发送结果不明');
     expect(world.sms.sent).toEqual([]);
+  });
+});
+
+describe('outbox dispatcher with the SNS adapter (aws-sdk-client-mock)', () => {
+  const snsMock = mockClient(SNSClient);
+  afterEach(() => snsMock.reset());
+
+  it('publishes exactly the expected command once, after one throttled attempt', async () => {
+    const world = await reportsWorld(MORNING);
+    const sms = new SnsSmsSender(new SNSClient({ region: 'cn-north-1', maxAttempts: 1 }), 'LIPUEDU');
+    const deps = { ...world.deps, sms };
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(
+        new SNSServiceException({
+          name: 'ThrottledException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 429 },
+          message: 'Rate exceeded',
+        }),
+      )
+      .resolves({ MessageId: 'sns-msg-1' });
+    await enqueue(world, message('msg-sns-1'));
+    const dispatch = createOutboxDispatcherHandler(deps);
+
+    const first = await dispatch(await queuedEvent(world.doc, world.tableName));
+    world.clock.advance(30_000);
+    await createReleaseMessagesHandler(deps)();
+    const second = await dispatch(await queuedEvent(world.doc, world.tableName, 'MODIFY'));
+    await dispatch(await queuedEvent(world.doc, world.tableName, 'MODIFY'));
+
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(snsMock).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(snsMock).toHaveReceivedNthCommandWith(PublishCommand, 2, {
+      PhoneNumber: '+8613800000001',
+      Message: '【荔浦教育】测试消息msg-sns-1',
+      MessageAttributes: {
+        'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'LIPUEDU' },
+      },
+    });
+    expect(await stored(world, 'msg-sns-1')).toMatchObject({
+      status: 'SENT',
+      providerMessageId: 'sns-msg-1',
+      attempts: 2,
+    });
+  });
+
+  it('skips a malformed outbox item instead of blocking the shard', async () => {
+    const world = await reportsWorld(MORNING);
+
+    const result = await createOutboxDispatcherHandler(world.deps)(
+      streamEvent([{ pk: 'MSG#broken', sk: 'MSG', entity: 'MSG', status: 'QUEUED', version: 1 }]),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(world.log.lines.some((l) => l.level === 'error' && l.message.includes('not a valid message'))).toBe(true);
   });
 });
