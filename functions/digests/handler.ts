@@ -1,5 +1,7 @@
+import { dynamoReportFacts } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { cloudDeps } from '../cloud-deps.ts';
 import { createDigestsHandler } from './index.ts';
 
-// TODO(integration): pass the report-slot and case fact readers once those features are on main.
-export const handler = createDigestsHandler(cloudDeps());
+const deps = cloudDeps();
+// TODO(integration): pass the case fact reader once the cases feature is on main; until then the digests refuse.
+export const handler = createDigestsHandler(deps, { reports: dynamoReportFacts(deps.doc, deps.tableName) });

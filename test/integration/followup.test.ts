@@ -1,9 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { DynamoFollowUpRepository, statisticsSource } from '../../shared/adapters/dynamo/followup-repository.ts';
+import {
+  DynamoFollowUpRepository,
+  dynamoReportFacts,
+  statisticsSource,
+} from '../../shared/adapters/dynamo/followup-repository.ts';
+import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { DirectoryEntity, Log } from '../../shared/domain/ports.ts';
+import { newSlot } from '../../shared/domain/report-slot.ts';
 import { cstInstant, fixedClock } from '../../shared/domain/time.ts';
 import { createFollowUpPlanUseCase, createSchoolCampaignUseCase } from '../../shared/use-cases/create-followup-plan.ts';
 import { onReabsenceUseCase } from '../../shared/use-cases/followup-reabsence.ts';
@@ -198,5 +204,39 @@ describe('follow-up on DynamoDB Local', () => {
     const run = sendWeeklyDigestsUseCase({ ...deps, facts: statisticsSource(repo, {}) });
 
     await expect(run).rejects.toThrow(/refusing to report zeros/);
+  });
+
+  it('reads report facts from the report-chasing slots over a range (deadline in range, first submission)', async () => {
+    const { doc, tableName } = await freshTable('fu');
+    const slots = new DynamoSlotRepository(doc, tableName);
+    const slot = (cadence: 'daily' | 'weekly' | 'monthly', periodKey: string, dueDate: string) =>
+      newSlot({
+        schoolId: 'ml-school',
+        townshipId: 'maling',
+        cadence,
+        periodKey,
+        dueDate,
+        deadline: cstInstant(dueDate, '17:00'),
+        firstDueAt: cstInstant(dueDate, '17:00'),
+        now: cstInstant(dueDate, '06:00'),
+      });
+    await slots.createIfAbsent(slot('daily', '2023-03-31', '2023-03-31'));
+    await slots.createIfAbsent(slot('daily', '2023-04-03', '2023-04-03'));
+    await slots.createIfAbsent(slot('weekly', '2023-W14', '2023-04-07'));
+    await slots.createIfAbsent(slot('monthly', '2023-04', '2023-04-28'));
+    const filed = await slots.get('ml-school:weekly:2023-W14');
+    await slots.save({
+      ...filed!,
+      state: 'SUBMITTED',
+      firstSubmittedAt: cstInstant('2023-04-07', '10:00').toISOString(),
+    });
+
+    const facts = await dynamoReportFacts(doc, tableName)(['ml-school'], { from: '2023-04-01', to: '2023-04-30' });
+
+    expect(facts.map((f) => [f.cadence, f.periodKey, Boolean(f.filedAt)])).toEqual([
+      ['daily', '2023-04-03', false],
+      ['weekly', '2023-W14', true],
+      ['monthly', '2023-04', false],
+    ]);
   });
 });
