@@ -46,5 +46,17 @@ export function toCronerPattern(expression: string): string {
   if (dom !== '?' && dow !== '?') throw new RangeError(`cron "${expression}": day-of-month or day-of-week must be ?`);
   const awsDow =
     dow === '?' ? '*' : dow.replace(/(^|[,-])([1-7])/g, (_m, sep: string, d: string) => sep + (Number(d) - 1));
-  return ['0', minute, hour, dom === '?' ? '*' : dom, month, awsDow, year].join(' ');
+  const out = [minute, hour, dom === '?' ? '*' : dom, month, awsDow, year].map((f, i) => openStep(f, FIELD_MAX[i]!));
+  return ['0', ...out].join(' ');
+}
+
+/** Upper bound of each field (minute, hour, dom, month, dow after the Sunday = 0 shift, year). */
+const FIELD_MAX = [59, 23, 31, 12, 6, 2199];
+
+/** AWS allows `5/15` (from 5, every 15); croner wants a range: `5-59/15`. */
+function openStep(field: string, max: number): string {
+  return field
+    .split(',')
+    .map((part) => part.replace(/^(\d+)\/(\d+)$/, (_m, from: string, step: string) => `${from}-${max}/${step}`))
+    .join(',');
 }
