@@ -84,10 +84,10 @@ export class StreamPoller {
   /** Polls until a pass finds nothing new (waiting out retry back-offs), so the stream is quiet for this consumer. */
   async drain(maxPasses = 10_000): Promise<number> {
     let total = 0;
+    this.lastRefresh = 0; // a drain must see shards created since the last refresh
     for (let i = 0; i < maxPasses; i++) {
       const wait = this.retryNotBefore - Date.now();
       if (wait > 0) await sleep(wait);
-      this.lastRefresh = 0; // a drain must see shards created since the last refresh
       const n = await this.pollOnce();
       total += n;
       if (n === 0) return total;
@@ -184,7 +184,7 @@ export class StreamPoller {
       );
       state.iterator = out.ShardIterator;
       if (!state.iterator) {
-        state.done = true;
+        this.finish(state);
         return;
       }
     }
@@ -198,7 +198,7 @@ export class StreamPoller {
         this.options.observe?.(record);
         state.buffer.push(record);
       }
-      if (!state.iterator && state.buffer.length === 0) state.done = true;
+      if (!state.iterator && state.buffer.length === 0) this.finish(state);
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') {
@@ -207,6 +207,12 @@ export class StreamPoller {
       }
       throw error;
     }
+  }
+
+  /** A closed shard read to its end: its children may start, so look for them on the next pass. */
+  private finish(state: ShardState): void {
+    state.done = true;
+    this.lastRefresh = 0;
   }
 
   /** Delivers the buffered records in batches; stops at a failure (it is retried on a later pass). */
