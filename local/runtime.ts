@@ -422,7 +422,7 @@ async function importDirectoryIfEmpty(
   }
   const { importDirectory, describeImportResult } = (await import(pathToFileURL(useCase.pathname).href)) as {
     importDirectory: (deps: unknown, input: unknown) => Promise<unknown>;
-    describeImportResult?: (result: unknown) => string;
+    describeImportResult?: (result: unknown) => string | string[];
   };
   const { loadDirectorySource, defaultDataDir } = (await import(pathToFileURL(command.pathname).href)) as {
     loadDirectorySource: (dir: string) => unknown;
@@ -432,7 +432,8 @@ async function importDirectoryIfEmpty(
     { repo: new DynamoDirectoryRepository(doc, tableName), clock },
     { source: loadDirectorySource(defaultDataDir), acceptMismatches: true, sourceLabel: 'data/directory (npm start)' },
   );
-  print(
-    `已导入演示组织目录 / demo directory imported${describeImportResult ? `：${describeImportResult(result)}` : ''}`,
-  );
+  // The first line of the importer's description is its summary; the details stay with the import command.
+  const described = describeImportResult ? describeImportResult(result) : undefined;
+  const summary = (Array.isArray(described) ? described : String(described ?? '').split('\n'))[0] ?? '';
+  print(`已导入演示组织目录 / demo directory imported: ${summary}（详情：npm run cli -- import-directory --dry-run）`);
 }

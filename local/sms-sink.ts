@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { type Clock, SmsSendError, type SmsSender } from '../shared/domain/ports.ts';
 import { maskName, maskPhone, scrubText } from '../shared/domain/privacy.ts';
+import { cstLocalDateTime } from '../shared/domain/time.ts';
 import { appendJsonLine } from './state-file.ts';
 
 /** One SMS as the local sink received it. */
@@ -83,7 +84,8 @@ export class SmsSink implements SmsSender {
     const sms: SinkedSms = { messageId: input.messageId, phone: input.phone, text: input.text, at, providerMessageId };
     this.sent.push(sms);
     if (this.options.outboxPath) appendJsonLine(this.options.outboxPath, sms);
-    this.options.print?.(`📱 ${maskPhone(input.phone)} ← ${this.options.names.mask(input.text)}`);
+    const when = cstLocalDateTime(new Date(at)).slice(5, 16).replace('T', ' ');
+    this.options.print?.(`📱 ${when} ${maskPhone(input.phone)} ← ${this.options.names.mask(input.text)}`);
     return { providerMessageId };
   }
 
