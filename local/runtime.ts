@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   memory?: boolean;
   /** DynamoDB Local port (default: a free one). */
   port?: number;
+  /** Use this already running DynamoDB (Local) instead of starting one; it is left running on stop. */
+  endpoint?: string;
   tableName?: string;
   /** Virtual clock start (default: where the last virtual run stopped, else real time) and speed (default 1). */
   start?: Date;
@@ -110,8 +112,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   mkdirSync(runDir, { recursive: true });
   const persist = (file: string) => (memory ? undefined : join(stateDir, file));
 
-  if (options.port !== undefined) await assertPortFree(options.port);
-  const dataDir = memory ? undefined : join(stateDir, 'dynamodb');
+  if (options.port !== undefined && !options.endpoint) await assertPortFree(options.port);
+  const dataDir = memory || options.endpoint ? undefined : join(stateDir, 'dynamodb');
   if (dataDir) assertDataDirUsable(dataDir);
 
   const savedClock = new JsonState<{ virtualMs?: number; speed?: number }>(persist('clock.json'), () => ({}), 'clock');
@@ -121,23 +123,26 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   });
 
   let db: DynamoDbLocal | undefined;
+  let endpoint = options.endpoint ?? '';
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) await c();
     cleanups.length = 0;
   };
   try {
-    try {
-      db = await startDynamoDbLocal({
-        ...(options.port ? { port: options.port } : {}),
-        ...(dataDir ? { dataDir } : {}),
-      });
-    } catch (error) {
-      throw explainDynamoFailure(error as Error, dataDir);
+    if (!options.endpoint) {
+      try {
+        db = await startDynamoDbLocal({
+          ...(options.port ? { port: options.port } : {}),
+          ...(dataDir ? { dataDir } : {}),
+        });
+      } catch (error) {
+        throw explainDynamoFailure(error as Error, dataDir);
+      }
+      const dbHandle = db;
+      cleanups.push(() => dbHandle.stop());
+      endpoint = db.endpoint;
     }
-    const dbHandle = db;
-    cleanups.push(() => dbHandle.stop());
-    const endpoint = db.endpoint;
     try {
       await ensureTable(endpoint, tableName);
     } catch (error) {
@@ -284,7 +289,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       await settle();
       let lastStep = clock.nowMs();
       for (;;) {
-        const next = scheduler.nextDueAt({ cronNotBefore: lastStep + (opts.cronResolutionMs ?? 0) });
+        // Coalesced cron steps fall on whole multiples of the resolution (CST is UTC+8, so 15/30/60-minute
+        // boundaries are the same in both), keeping them aligned with the ladders' :00/:30 times.
+        const res = opts.cronResolutionMs ?? 0;
+        const next = scheduler.nextDueAt({ cronNotBefore: res > 0 ? Math.ceil((lastStep + 1) / res) * res : 0 });
         if (!next || next.getTime() > target) break;
         clock.set(Math.max(next.getTime(), clock.nowMs()));
         lastStep = clock.nowMs();

@@ -2,10 +2,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DAY_MS } from '../../shared/domain/time.ts';
 import { fakeFactory, fakeSpecs } from './support/fake-functions.ts';
+
+// One DynamoDB Local for the file (each runtime gets its own table): the runtime is what restarts, not the JVM.
+let db: DynamoDbLocal;
+beforeAll(async () => {
+  db = await startDynamoDbLocal();
+});
+afterAll(async () => {
+  await db?.stop();
+});
 
 const started: LocalRuntime[] = [];
 const dirs: string[] = [];
@@ -21,10 +31,12 @@ const tempDir = () => {
 };
 
 /** The runtime on a paused virtual clock with the stand-in functions; nothing moves unless the test moves it. */
-async function runtime(stateDir: string, memory: boolean, start = '2023-02-20T02:00:00Z') {
+async function runtime(stateDir: string, memory: boolean, start = '2023-02-20T02:00:00Z', tableName = 'e2e') {
   const r = await startRuntime({
     stateDir,
     memory,
+    endpoint: db.endpoint,
+    tableName: `${tableName}-${stateDir.slice(-6)}`,
     start: new Date(start),
     speed: 0,
     specs: fakeSpecs,
