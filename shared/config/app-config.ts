@@ -19,5 +19,14 @@ export const appConfigSchema = z.object({
     /** Keep every template within this many UCS-2 parts. */
     maxParts: z.number().int().min(1).max(4).default(2),
   }),
+  /** Cases and the 劝返复学通知书 (R2–R5, docs/cases.md). The one-week notice period is the law's, not config. */
+  cases: z
+    .object({
+      /** Logged persuasion visits (劝返) a case needs before a notice may be issued (§四(一) 经多次动员). Default 2. */
+      minVisitsBeforeNotice: z.number().int().min(1).max(10).default(2),
+      /** Days before the deadline the guardian gets a reminder SMS; 0 = no reminder. Default 2. */
+      reminderDaysBefore: z.number().int().min(0).max(6).default(2),
+    })
+    .prefault({}),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
