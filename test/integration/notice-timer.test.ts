@@ -10,7 +10,8 @@ import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
-import { caseTestbed, openCaseInput, streamEvent } from '../support/case-fixtures.ts';
+import { caseTestbed, openCaseInput } from '../support/case-fixtures.ts';
+import { streamEvent } from '../support/stream-events.ts';
 
 const ISSUED = cstInstant('2023-02-20', '10:00');
 const DEADLINE = cstInstant('2023-02-27', '10:00');
