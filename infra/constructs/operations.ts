@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -42,7 +42,11 @@ export class Operations extends Construct {
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     const { config } = props;
-    const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'baoxue operators topic' });
+    const key = new Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'baoxue operators topic',
+      removalPolicy: config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     // CloudWatch alarms publish to an encrypted topic only if the key lets the service use it.
     key.addToResourcePolicy(
       new PolicyStatement({

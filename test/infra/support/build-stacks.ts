@@ -30,7 +30,8 @@ export interface BuiltStacks {
 export function buildStacks(options: { specs: FunctionSpec[]; context?: Record<string, unknown> }): BuiltStacks {
   const outdir = mkdtempSync(join(tmpdir(), 'baoxue-infra-'));
   const context = { stage: 'dev', 'aws:cdk:bundling-stacks': [], ...options.context };
-  const app = new App({ outdir, context });
+  // The built-in CloudFormation schema validation costs ~5 s per app; `npm run synth` keeps running it.
+  const app = new App({ outdir, context, builtinCloudFormationValidation: false });
   const config = readInfraConfig((key) => app.node.tryGetContext(key));
   const env = { region: config.region, account: config.account };
   const stateful = new StatefulStack(app, `Baoxue-${config.stage}-Stateful`, { stage: config.stage, env });
