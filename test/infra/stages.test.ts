@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNagChecks } from '../../infra/nag.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
 import { sampleSpecs } from './support/sample-specs.ts';
 
@@ -135,13 +139,20 @@ describe('stage differences', () => {
 });
 
 describe('cdk-nag control', () => {
-  it('does report a finding when one is there (an unencrypted queue), so a clean report means something', () => {
-    const app = new App();
-    const stack = new Stack(app, 'NagControl');
-    new Queue(stack, 'Plain', { encryption: QueueEncryption.UNENCRYPTED });
+  it('reports a finding that is there (an unencrypted queue) and fails synth with it, as `cdk synth` would', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'baoxue-nag-'));
+    try {
+      const app = new App({ outdir, builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'NagControl');
+      new Queue(stack, 'Plain', { encryption: QueueEncryption.UNENCRYPTED });
+      addNagChecks(app);
 
-    const report = new AwsSolutionsChecks(app).validateScope(app);
+      const report = new AwsSolutionsChecks(app).validateScope(app);
 
-    expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS2');
+      expect(report.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS2');
+      expect(() => app.synth()).toThrow(/AwsSolutions-SQS2/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
