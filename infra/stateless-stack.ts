@@ -83,7 +83,13 @@ export class StatelessStack extends Stack {
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           })
         : target.functionArn;
-      this.timerRole = this.schedulerRole('TimerRole', targetArn, stateful.dlq.timers, 'notice timers');
+      this.timerRole = this.schedulerRole(
+        'TimerRole',
+        targetArn,
+        stateful.dlq.timers,
+        'notice timers',
+        stateful.timerGroup.scheduleGroupName,
+      );
       for (const spec of props.specs.filter((s) => s.access.includes('scheduler'))) {
         this.functions.get(spec.name)!.bindScheduler({
           groupName: stateful.timerGroup.scheduleGroupName,
@@ -121,12 +127,19 @@ export class StatelessStack extends Stack {
 
   /**
    * A role EventBridge Scheduler assumes to invoke exactly one function: lambda:InvokeFunction on that
-   * function's ARN (not its versions), sqs:SendMessage on the schedule's DLQ, trusted only from this account.
+   * function's ARN (not its versions), sqs:SendMessage on the schedule's DLQ, trusted only for schedules of one
+   * group in this account.
    */
-  private schedulerRole(id: string, functionArn: string, dlq: IQueue, purpose: string): Role {
+  private schedulerRole(id: string, functionArn: string, dlq: IQueue, purpose: string, groupName: string): Role {
+    // Confused-deputy guard: only schedules of this account AND of this group may use the role
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+    const groupArn = this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: groupName });
     const role = new Role(this, id, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnEquals: { 'aws:SourceArn': groupArn },
+        },
       }),
       description: `EventBridge Scheduler invokes ${purpose}`,
     });
@@ -142,7 +155,13 @@ export class StatelessStack extends Stack {
     const group = new ScheduleGroup(this, 'SweepGroup', { removalPolicy: RemovalPolicy.DESTROY });
     for (const spec of scheduled) {
       const f = this.functions.get(spec.name)!;
-      const role: IRole = this.schedulerRole(`${pascal(spec.name)}SweepRole`, f.functionArn, dlq, spec.name);
+      const role: IRole = this.schedulerRole(
+        `${pascal(spec.name)}SweepRole`,
+        f.functionArn,
+        dlq,
+        spec.name,
+        group.scheduleGroupName,
+      );
       spec.triggers
         .filter((t) => t.kind === 'schedule')
         .forEach((t, i) => {

@@ -47,6 +47,23 @@ describe('a timer target that also manages timers', () => {
   });
 });
 
+describe('the app while the manifest fills up', () => {
+  it('leaves out functions whose handler.ts does not exist yet and wires the rest', () => {
+    const built = buildStacks({ specs: sampleSpecs(), missingHandlers: ['chase-reports'] });
+    try {
+      const ids = Object.keys(built.statelessTemplate.findResources('AWS::Lambda::Function'));
+
+      expect(built.skipped).toEqual(['chase-reports']);
+      expect(ids.some((id) => id.startsWith('ChaseReports'))).toBe(false);
+      expect(
+        ids.filter((id) => /^(OutboxDispatcher|CaseReactor|NoticeDeadline|Reconcile)Function/.test(id)),
+      ).toHaveLength(4);
+    } finally {
+      built.cleanup();
+    }
+  });
+});
+
 describe('the shared function construct', () => {
   it('refuses an APP_CONFIG that would not fit in Lambda’s 4 KB of environment', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -127,7 +127,7 @@ describe('notice timers: Scheduler role, PassRole and scheduler access', () => {
   const timerRoleId = () => logicalId(t, 'AWS::IAM::Role', 'TimerRole');
   const groupName = () => built.stateful.timerGroup.scheduleGroupName;
 
-  it('the timer role trusts only EventBridge Scheduler from this account', () => {
+  it('the timer role trusts only EventBridge Scheduler, for schedules in the timer group of this account', () => {
     t.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -135,7 +135,23 @@ describe('notice timers: Scheduler role, PassRole and scheduler access', () => {
             Effect: 'Allow',
             Action: 'sts:AssumeRole',
             Principal: { Service: 'scheduler.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnEquals: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':scheduler:ap-southeast-1:',
+                      { Ref: 'AWS::AccountId' },
+                      `:schedule-group/${groupName()}`,
+                    ],
+                  ],
+                },
+              },
+            },
           },
         ],
       },

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { FunctionSpec } from '../../../functions/manifest.ts';
-import { readInfraConfig } from '../../../infra/config.ts';
-import { StatefulStack } from '../../../infra/stateful-stack.ts';
-import { StatelessStack } from '../../../infra/stateless-stack.ts';
+import { defineBaoxueApp } from '../../../infra/baoxue-app.ts';
+import type { StatefulStack } from '../../../infra/stateful-stack.ts';
+import type { StatelessStack } from '../../../infra/stateless-stack.ts';
 import { loadConfigFile } from '../../../shared/config/load-config.ts';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
@@ -19,30 +19,32 @@ export interface BuiltStacks {
   stateless: StatelessStack;
   statefulTemplate: Template;
   statelessTemplate: Template;
+  /** Specs left out for lack of a handler. */
+  skipped: string[];
   /** Deletes the temporary cloud assembly directory. */
   cleanup(): void;
 }
 
 /**
- * Builds both stacks the way infra/app.ts does, with the given specs and context, bundling skipped
+ * Builds both stacks with infra/app.ts's own `defineBaoxueApp`, with the given specs and context, bundling skipped
  * (`aws:cdk:bundling-stacks: []`) and a temporary outdir. Synthesizes each template once.
  */
-export function buildStacks(options: { specs: FunctionSpec[]; context?: Record<string, unknown> }): BuiltStacks {
+export function buildStacks(options: {
+  specs: FunctionSpec[];
+  context?: Record<string, unknown>;
+  /** Functions whose handler file "does not exist yet" (their entry points nowhere). */
+  missingHandlers?: string[];
+}): BuiltStacks {
   const outdir = mkdtempSync(join(tmpdir(), 'baoxue-infra-'));
   const context = { stage: 'dev', 'aws:cdk:bundling-stacks': [], ...options.context };
   // The built-in CloudFormation schema validation costs ~5 s per app; `npm run synth` keeps running it.
   const app = new App({ outdir, context, builtinCloudFormationValidation: false });
-  const config = readInfraConfig((key) => app.node.tryGetContext(key));
-  const env = { region: config.region, account: config.account };
-  const stateful = new StatefulStack(app, `Baoxue-${config.stage}-Stateful`, { stage: config.stage, env });
-  const stateless = new StatelessStack(app, `Baoxue-${config.stage}-Stateless`, {
-    env,
-    config,
-    stateful,
+  const { stateful, stateless, skipped } = defineBaoxueApp(app, {
     specs: options.specs,
-    appConfigJson: JSON.stringify(loadConfigFile()),
-    entryFor: () => fixtureHandler,
+    entryFor: (name) =>
+      options.missingHandlers?.includes(name) ? join(outdir, 'missing', name, 'handler.ts') : fixtureHandler,
     projectRoot,
+    appConfigJson: JSON.stringify(loadConfigFile()),
   });
   const statefulTemplate = Template.fromStack(stateful);
   const statelessTemplate = Template.fromStack(stateless);
@@ -50,6 +52,7 @@ export function buildStacks(options: { specs: FunctionSpec[]; context?: Record<s
     app,
     stateful,
     stateless,
+    skipped,
     statefulTemplate,
     statelessTemplate,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
