@@ -7,7 +7,7 @@ import { calendarDays, type DutyStep, dutyDeadline, dutySteps, recipientsFor, st
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
-import type { CstDate } from './time.ts';
+import { addDays, type CstDate } from './time.ts';
 
 /** One household a teacher must visit in a 大家访 campaign. */
 export interface Household {
@@ -205,4 +205,53 @@ export function completionBySchool(
       };
     })
     .sort((a, b) => a.rate - b.rate || a.schoolId.localeCompare(b.schoolId));
+}
+
+/** 寒假 for a term ending Dec–Mar, 暑假 for one ending Jun–Aug; other term ends are not before a long break. */
+function holidayAfter(termEnd: CstDate): CampaignWindow['holiday'] | undefined {
+  const month = Number(termEnd.slice(5, 7));
+  if (month === 12 || month <= 3) return 'winter';
+  if (month >= 6 && month <= 8) return 'summer';
+  return undefined;
+}
+
+/**
+ * The 大家访 windows of the configured terms (§四(四)2): before each 寒假/暑假 (the term's last `beforeDays` days)
+ * and after it (the break's last `afterDays` days before the next term). Explicit windows replace derived ones
+ * with the same id. Ids: `<year>-<winter|summer>-<before|after>`, the year of the break's start.
+ */
+export function campaignWindows(
+  terms: readonly { start: CstDate; end: CstDate }[],
+  config: { beforeDays: number; afterDays: number; windows: readonly CampaignWindow[] },
+): CampaignWindow[] {
+  const sorted = [...terms].sort((a, b) => a.start.localeCompare(b.start));
+  const label = { winter: '寒假', summer: '暑假' } as const;
+  const derived: CampaignWindow[] = [];
+  sorted.forEach((term, i) => {
+    const holiday = holidayAfter(term.end);
+    if (!holiday) return;
+    const year = term.end.slice(0, 4);
+    derived.push({
+      id: `${year}-${holiday}-before`,
+      name: `${year}年${label[holiday]}前大家访`,
+      holiday,
+      phase: 'before',
+      start: addDays(term.end, 1 - config.beforeDays),
+      end: term.end,
+    });
+    const next = sorted[i + 1];
+    if (next && next.start > term.end)
+      derived.push({
+        id: `${year}-${holiday}-after`,
+        name: `${year}年${label[holiday]}后大家访`,
+        holiday,
+        phase: 'after',
+        start: [addDays(next.start, -config.afterDays), addDays(term.end, 1)].sort().at(-1)!,
+        end: addDays(next.start, -1),
+      });
+  });
+  const explicit = new Map(config.windows.map((w) => [w.id, w]));
+  const merged = derived.map((w) => explicit.get(w.id) ?? w);
+  for (const w of config.windows) if (!derived.some((d) => d.id === w.id)) merged.push(w);
+  return merged.sort((a, b) => a.start.localeCompare(b.start));
 }

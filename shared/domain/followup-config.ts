@@ -29,14 +29,9 @@ export const dutyScheduleSchema = z
   });
 export type DutySchedule = z.infer<typeof dutyScheduleSchema>;
 
-/** R6 保学: follow-up of a returned pupil (§五(四)). */
-export const followUpConfigSchema = z.object({
-  /** Number of follow-up visits, one every `everyDays` calendar days after the return (default: 4 weekly visits). */
-  visits: z.number().int().min(1).max(52).default(4),
-  everyDays: z.number().int().min(1).max(60).default(7),
-  /** A pupil reported absent within this many calendar days of the return reopens the case. */
-  windowDays: z.number().int().min(1).max(365).default(56),
-  schedule: dutyScheduleSchema.default({
+/** Default reminder/escalation schedules (documented in docs/followup.md). */
+export const DEFAULT_SCHEDULES: Record<'plan' | 'sendTeaching' | 'campaigns', DutySchedule> = {
+  plan: {
     dueTime: '20:00',
     reminders: [{ daysBefore: 1, at: '08:00' }],
     escalateAt: '09:00',
@@ -44,14 +39,8 @@ export const followUpConfigSchema = z.object({
       { afterDays: 1, roles: ['school-head'] },
       { afterDays: 3, roles: ['township-contact'] },
     ],
-  }),
-});
-
-/** R6 送教上门 一人一案 for severely disabled children (§四(三)3, §五(三)). */
-export const sendTeachingConfigSchema = z.object({
-  /** Minimum visits a month; each month's school days are split into this many stretches, one visit due in each. */
-  minVisitsPerMonth: z.number().int().min(1).max(8).default(2),
-  schedule: dutyScheduleSchema.default({
+  },
+  sendTeaching: {
     dueTime: '20:00',
     reminders: [{ daysBefore: 2, at: '08:00' }],
     escalateAt: '09:00',
@@ -59,7 +48,51 @@ export const sendTeachingConfigSchema = z.object({
       { afterDays: 1, roles: ['school-head'] },
       { afterDays: 3, roles: ['township-contact'] },
     ],
-  }),
+  },
+  campaigns: {
+    dueTime: '20:00',
+    reminders: [
+      { daysBefore: 7, at: '09:00' },
+      { daysBefore: 1, at: '09:00' },
+    ],
+    escalateAt: '09:00',
+    escalation: [
+      { afterDays: 1, roles: ['school-head'] },
+      { afterDays: 3, roles: ['township-contact'] },
+      { afterDays: 7, roles: ['area-leader'] },
+    ],
+  },
+};
+
+/** The schedule of a feature: configured, else the default. */
+export function scheduleOf(
+  section: {
+    plan: { schedule?: DutySchedule };
+    sendTeaching: { schedule?: DutySchedule };
+    campaigns: { schedule?: DutySchedule };
+  },
+  feature: 'plan' | 'sendTeaching' | 'campaigns',
+): DutySchedule {
+  return section[feature].schedule ?? DEFAULT_SCHEDULES[feature];
+}
+
+/** R6 保学: follow-up of a returned pupil (§五(四)). */
+export const followUpConfigSchema = z.object({
+  /** Number of follow-up visits, one every `everyDays` calendar days after the return (default: 4 weekly visits). */
+  visits: z.number().int().min(1).max(52).default(4),
+  everyDays: z.number().int().min(1).max(60).default(7),
+  /** A pupil reported absent within this many calendar days of the return reopens the case. */
+  windowDays: z.number().int().min(1).max(365).default(56),
+  /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
+  schedule: dutyScheduleSchema.optional(),
+});
+
+/** R6 送教上门 一人一案 for severely disabled children (§四(三)3, §五(三)). */
+export const sendTeachingConfigSchema = z.object({
+  /** Minimum visits a month; each month's school days are split into this many stretches, one visit due in each. */
+  minVisitsPerMonth: z.number().int().min(1).max(8).default(2),
+  /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
+  schedule: dutyScheduleSchema.optional(),
 });
 
 /** R7 大家访 windows before/after 寒假 and 暑假 (§四(四)2): dates are the bureau's, per year. */
@@ -76,21 +109,17 @@ export const campaignWindowSchema = z
 export type CampaignWindow = z.infer<typeof campaignWindowSchema>;
 
 export const campaignConfigSchema = z.object({
+  /**
+   * Windows are derived from the term dates (calendar.terms): `before` = the last `beforeDays` days of a term
+   * that ends before 寒假/暑假, `after` = the last `afterDays` days of the break before the next term starts.
+   * `windows` adds or replaces (same id) windows the bureau fixes otherwise.
+   */
+  beforeDays: z.number().int().min(1).max(30).default(14),
+  afterDays: z.number().int().min(1).max(30).default(10),
   windows: z.array(campaignWindowSchema).default([]),
   /** Calendar days: campaigns run in the holidays. Reminders go to teachers with households still to visit. */
-  schedule: dutyScheduleSchema.default({
-    dueTime: '20:00',
-    reminders: [
-      { daysBefore: 7, at: '09:00' },
-      { daysBefore: 1, at: '09:00' },
-    ],
-    escalateAt: '09:00',
-    escalation: [
-      { afterDays: 1, roles: ['school-head'] },
-      { afterDays: 3, roles: ['township-contact'] },
-      { afterDays: 7, roles: ['area-leader'] },
-    ],
-  }),
+  /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
+  schedule: dutyScheduleSchema.optional(),
 });
 
 /** R8 digests: weekly counts to 包片领导 and 包乡镇人员, a monthly report per township for its government. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SchoolCalendar } from './calendar.ts';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
-import type { DutySchedule, FollowUpSection } from './followup-config.ts';
+import { type DutySchedule, type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { type DutyStep, dutyDeadline, dutySteps, recipientsFor, schoolDays, stepsToRun } from './followup-duty.ts';
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
 import type { Message } from './message.ts';
@@ -160,7 +160,7 @@ export function createFollowUpPlan(
     version: 0,
   };
   const dates = followUpDueDates(data.returnedOn, ctx.config.plan, ctx.calendar);
-  const visits = buildVisits(plan, dates, ctx.config.plan.schedule, ctx.calendar);
+  const visits = buildVisits(plan, dates, scheduleOf(ctx.config, 'plan'), ctx.calendar);
   // A plan created late (the return was recorded days after) does not replay reminders already in the past.
   for (const v of visits) v.nextStep = firstFutureStep(v.steps, ctx.now, v);
   return { plan, visits };

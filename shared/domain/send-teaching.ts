@@ -3,7 +3,7 @@ import type { SchoolCalendar } from './calendar.ts';
 import { idSchema } from './directory.ts';
 import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
-import type { FollowUpSection } from './followup-config.ts';
+import { type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -72,7 +72,7 @@ export function createSendTeachingPlan(
     townshipId: data.townshipId,
   };
   const dates = sendTeachingDueDates(from, data.to, perMonth, ctx.calendar);
-  const visits = buildVisits(base, dates, ctx.config.sendTeaching.schedule, ctx.calendar);
+  const visits = buildVisits(base, dates, scheduleOf(ctx.config, 'sendTeaching'), ctx.calendar);
   const plan: Plan = {
     ...base,
     studentName: data.studentName,

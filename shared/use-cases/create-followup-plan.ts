@@ -1,6 +1,7 @@
-import { createSchoolCampaign, type SchoolCampaign } from '../domain/campaign.ts';
+import { campaignWindows, createSchoolCampaign, type SchoolCampaign } from '../domain/campaign.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type CreateFollowUpInput, createFollowUpPlan, type Plan, type PlanVisit } from '../domain/followup.ts';
+import { scheduleOf } from '../domain/followup-config.ts';
 import { type CreateSendTeachingInput, createSendTeachingPlan } from '../domain/send-teaching.ts';
 import { calendarOf, type FollowUpDeps } from './followup-deps.ts';
 
@@ -50,7 +51,9 @@ export async function createSchoolCampaignUseCase(
   deps: FollowUpDeps,
   input: { windowId: string; schoolId: string; households: { ref: string; studentName: string; teacherId: string }[] },
 ): Promise<{ campaign: SchoolCampaign; created: boolean }> {
-  const window = deps.config.followup.campaigns.windows.find((w) => w.id === input.windowId);
+  const window = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).find(
+    (w) => w.id === input.windowId,
+  );
   if (!window) throw new ValidationError([{ field: 'windowId', reason: 'no such campaign window in config' }]);
   const directory = await deps.directory.load();
   const school = directory.schools.find((s) => s.id === input.schoolId);
@@ -59,7 +62,7 @@ export async function createSchoolCampaignUseCase(
     window,
     { schoolId: school.id, townshipId: school.townshipId },
     input.households,
-    deps.config.followup.campaigns.schedule,
+    scheduleOf(deps.config.followup, 'campaigns'),
     deps.clock.now(),
   );
   const created = await deps.repo.createCampaign(campaign);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  campaignWindows,
   completion,
   completionBySchool,
   createSchoolCampaign,
   recordHouseholdVisit,
   sweepCampaign,
 } from '../../shared/domain/campaign.ts';
-import type { CampaignWindow } from '../../shared/domain/followup-config.ts';
+import { type CampaignWindow, scheduleOf } from '../../shared/domain/followup-config.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { directory, followUpSection, smsOptions } from './followup-factories.ts';
 
@@ -30,7 +31,7 @@ function campaign(schoolId = 'ml-school', now = at('2023-06-20')) {
       { ref: 'h2', studentName: '样小红', teacherId: 'teacher-1' },
       { ref: 'h3', studentName: '虚小刚', teacherId: 'teacher-2' },
     ],
-    followUpSection().campaigns.schedule,
+    scheduleOf(followUpSection(), 'campaigns'),
     now,
   );
 }
@@ -107,5 +108,39 @@ describe('大家访 campaign', () => {
       ['ml-second', 0, 3, true],
       ['ml-school', 1, 3, true],
     ]);
+  });
+});
+
+describe('campaignWindows from the term dates', () => {
+  const terms = [
+    { start: '2023-02-06', end: '2023-07-07' },
+    { start: '2023-09-01', end: '2024-01-19' },
+    { start: '2024-02-26', end: '2024-07-05' },
+  ];
+
+  it('derives a window before and after each 寒假 and 暑假', () => {
+    const windows = campaignWindows(terms, { beforeDays: 14, afterDays: 10, windows: [] });
+
+    expect(windows.map((w) => [w.id, w.name, w.start, w.end])).toEqual([
+      ['2023-summer-before', '2023年暑假前大家访', '2023-06-24', '2023-07-07'],
+      ['2023-summer-after', '2023年暑假后大家访', '2023-08-22', '2023-08-31'],
+      ['2024-winter-before', '2024年寒假前大家访', '2024-01-06', '2024-01-19'],
+      ['2024-winter-after', '2024年寒假后大家访', '2024-02-16', '2024-02-25'],
+      ['2024-summer-before', '2024年暑假前大家访', '2024-06-22', '2024-07-05'],
+    ]);
+  });
+
+  it('lets an explicit window replace a derived one with the same id', () => {
+    const windows = campaignWindows(terms, {
+      beforeDays: 14,
+      afterDays: 10,
+      windows: [{ ...summerBefore, start: '2023-07-01' }],
+    });
+
+    expect(windows.find((w) => w.id === '2023-summer-before')).toMatchObject({
+      start: '2023-07-01',
+      name: '暑假前大家访',
+    });
+    expect(windows).toHaveLength(5);
   });
 });
