@@ -396,3 +396,57 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
     return facts.filter((f) => inRange(f.dueAt, range));
   };
 }
+
+/**
+ * Case facts from the cases feature (pk=CASE#id, owner index SCHOOL#id / CASE#state#openedAt#id): one Query per
+ * school, cases that overlap the range kept; a returned case's `closedAt` is its return, other closed states count
+ * as closed; a lapsed notice (sk=NOTICE#…, status lapsed) gives `noticeLapsedAt` (read only for cases that had one).
+ */
+export function dynamoCaseFacts(doc: DynamoDBDocumentClient, tableName: string): FactReader<CaseFact> {
+  const query = async (input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) => {
+    const out: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }));
+      out.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  };
+  return async (schoolIds, range) => {
+    const end = cstInstant(range.to).getTime() + 86_400_000;
+    const start = cstInstant(range.from).getTime();
+    const facts: CaseFact[] = [];
+    for (const schoolId of schoolIds) {
+      const cases = await query({
+        IndexName: TABLE.ownerIndex.name,
+        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
+        ExpressionAttributeValues: { ':pk': `SCHOOL#${schoolId}`, ':p': 'CASE#' },
+      });
+      for (const c of cases) {
+        if (c.entity !== 'CASE') continue;
+        const closedAt = c.closedAt ? String(c.closedAt) : undefined;
+        if (Date.parse(String(c.openedAt)) >= end || (closedAt && Date.parse(closedAt) < start)) continue;
+        let noticeLapsedAt: string | undefined;
+        if (c.currentNoticeId) {
+          const notices = await query({
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': `CASE#${c.id}`, ':p': 'NOTICE#' },
+          });
+          const lapsed = notices.find((n) => n.status === 'lapsed');
+          noticeLapsedAt = lapsed ? String(lapsed.resolvedAt ?? lapsed.deadline) : undefined;
+        }
+        facts.push({
+          caseId: String(c.id),
+          schoolId: String(c.schoolId),
+          townshipId: String(c.townshipId),
+          openedAt: String(c.openedAt),
+          returnedAt: c.state === 'returned' ? closedAt : undefined,
+          closedAt: c.state !== 'returned' ? closedAt : undefined,
+          noticeLapsedAt,
+        });
+      }
+    }
+    return facts;
+  };
+}
