@@ -246,3 +246,24 @@ describe('outbox dispatcher with the SNS adapter (aws-sdk-client-mock)', () => {
     expect(world.log.lines.some((l) => l.level === 'error' && l.message.includes('not a valid message'))).toBe(true);
   });
 });
+
+describe('outbox dispatcher retry budget', () => {
+  it('gives up after outbox.maxAttempts transient failures: FAILED and the office told', async () => {
+    const world = await reportsWorld(MORNING);
+    const deps = {
+      ...world.deps,
+      config: { ...world.deps.config, outbox: { ...world.deps.config.outbox, maxAttempts: 1 } },
+    };
+    await enqueue(world, message('msg-give-up'));
+    world.sms.failNext(throttled());
+
+    const result = await createOutboxDispatcherHandler(deps)(await queuedEvent(world.doc, world.tableName));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await stored(world, 'msg-give-up')).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringContaining('retries exhausted after 1 attempts'),
+    });
+    expect((await stored(world, 'alert#msg-give-up#office-1'))?.text).toContain('多次重试失败');
+  });
+});
