@@ -40,6 +40,14 @@ describe('open-reports', () => {
     expect(slot).toMatchObject({ state: 'OPEN', nextLevel: 0, version: 1, nextDueAt: L0_AT });
   });
 
+  it('re-opens a missed day when an operator passes its date', async () => {
+    const world = await reportsWorld('2023-02-21T22:00:00.000Z');
+
+    const result = await createOpenReportsHandler(world.deps)({ date: '2023-02-20' });
+
+    expect(result.opened.daily).toEqual({ created: 1, existing: 0, periodKey: '2023-02-20' });
+  });
+
   it('opens nothing on a Sunday', async () => {
     const world = await reportsWorld('2023-02-18T22:00:00.000Z');
 
