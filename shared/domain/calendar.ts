@@ -1,15 +1,23 @@
-import { createRequire } from 'node:module';
-import chineseDays from 'chinese-days';
+import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
 import { CalendarNotCoveredError } from './errors.ts';
-import { addDays, type CstDate, weekdayOf } from './time.ts';
+import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(isCstDate, 'not a real calendar date');
 
 /** Bureau term dates and overrides, on top of the national workday calendar. */
 export const calendarConfigSchema = z.object({
   /** School terms (inclusive). A day outside every term is not a school day. */
-  terms: z.array(z.object({ name: z.string().min(1), start: isoDate, end: isoDate })).min(1),
+  terms: z
+    .array(
+      z
+        .object({ name: z.string().min(1), start: isoDate, end: isoDate })
+        .refine((t) => t.start <= t.end, { message: 'a term must not end before it starts', path: ['end'] }),
+    )
+    .min(1),
   /** Bureau decisions that win over everything else (e.g. a typhoon closure, a make-up Saturday). */
   overrides: z.record(isoDate, z.enum(['school', 'no-school'])).default({}),
   /**
@@ -20,11 +28,24 @@ export const calendarConfigSchema = z.object({
 });
 export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
 
-const require = createRequire(import.meta.url);
-const data = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };
+/*
+ * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days), imported
+ * as JSON so esbuild bundles it into the Lambda (a runtime `require` would look for node_modules there).
+ * Read directly rather than through `chineseDays.isWorkday()`: that function parses `YYYY-MM-DD` as UTC
+ * midnight and then reads local-time fields, so on a host west of UTC it answers for the previous day.
+ */
+const national: { holidays: Record<string, string>; workdays: Record<string, string> } = data;
 
-/** Years the national holiday data of chinese-days covers. */
-export const coveredYears: ReadonlySet<number> = new Set(Object.keys(data.holidays).map((d) => Number(d.slice(0, 4))));
+/**
+ * Years the national holiday data of chinese-days covers: a year counts only once its 春节 (Spring Festival)
+ * arrangement is published, so a stray cross-year entry (e.g. a 元旦 day of the next year) does not make a
+ * year look covered.
+ */
+export const coveredYears: ReadonlySet<number> = new Set(
+  Object.entries(national.holidays)
+    .filter(([, label]) => label.includes('春节'))
+    .map(([d]) => Number(d.slice(0, 4))),
+);
 
 /** Decides which business dates are school days. */
 export class SchoolCalendar {
@@ -56,7 +77,9 @@ export class SchoolCalendar {
       }
       return weekdayOf(date) <= 5;
     }
-    return chineseDays.isWorkday(date);
+    if (national.workdays[date]) return true; // 调休: a weekend day made a working day
+    if (national.holidays[date]) return false;
+    return weekdayOf(date) <= 5;
   }
 
   /** School day: a bureau override, else a national workday inside a term. */

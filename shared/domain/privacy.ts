@@ -3,31 +3,46 @@
  * phone number or ID number leaves the pupil's school and the office.
  */
 
-/** 张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明; Latin names keep their first letter. */
+/** Whitespace between two Han characters is layout, not part of the name ("罗 燕" is 罗燕). */
+const HAN_GAP = /(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+
+/**
+ * 张三 → 张*, 张小明 → 张*明, 欧阳小明 → 欧**明 (length kept, first and last character shown);
+ * spaces inside a Chinese name are dropped first, so "罗 燕" → 罗*. Latin names keep their first and last letter.
+ */
 export function maskName(name: string): string {
-  const chars = [...name.trim()];
+  const chars = [...name.trim().replace(HAN_GAP, '')];
   if (chars.length === 0) return '';
   if (chars.length === 1) return '*';
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
 }
 
-/** +8613800000001 → 138****0001 (the country code is dropped; the middle four are hidden). */
+/**
+ * +8613800000001 → 138****0001 (the country code is dropped; the middle four are hidden).
+ * Shorter numbers (landlines without area code) keep only their last four; very short ones are hidden entirely.
+ */
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
+  const trimmed = phone.trim();
+  let digits = trimmed.replace(/\D/g, '');
+  if (/^(\+|00)86/.test(trimmed)) digits = digits.replace(/^(00)?86/, '');
+  else if (/^861\d{10}$/.test(digits)) digits = digits.slice(2);
   if (digits.length < 7) return '*'.repeat(digits.length);
+  if (digits.length < 11) return `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
   return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
 }
 
-/** 18-digit resident ID → first 6 (region) and last 4 kept: 450331********123X. */
+/** 18-digit resident ID → first 6 (region) and last 4 kept: 450331********123X. Short values are hidden entirely. */
 export function maskIdNumber(id: string): string {
   const s = id.trim();
   if (s.length <= 10) return '*'.repeat(s.length);
   return `${s.slice(0, 6)}${'*'.repeat(s.length - 10)}${s.slice(-4)}`;
 }
 
-const PHONE_RE = /(?:\+?86)?1[3-9]\d{9}/g;
-const ID_RE = /\b\d{17}[\dXx]\b/g;
+// Stand-alone numbers only: a phone-like run inside a longer number (an epoch in ms, an order number) is left
+// alone, but separators people type ("138 0000 0001", "138-0000-0001") are understood.
+const PHONE_RE = /(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g;
+const ID_RE = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g;
 
 /** Scrubs phone and ID numbers from free text (log lines, error messages). Names cannot be found by pattern:
  * callers mask them with maskName before they reach a log. */
@@ -35,21 +50,42 @@ export function scrubText(text: string): string {
   return text.replace(ID_RE, (m) => maskIdNumber(m)).replace(PHONE_RE, (m) => maskPhone(m));
 }
 
-const SENSITIVE_KEYS = new Set(['phone', 'guardianPhone', 'idNumber', 'studentName', 'guardianName', 'text', 'name']);
+type Masker = (value: string) => string;
 
-/** A copy of a log payload with sensitive fields masked by key and phone/ID patterns scrubbed everywhere. */
+/** Which masker a field name calls for (case-insensitive, so SNS's `PhoneNumber` is caught too). */
+function maskerFor(key: string | undefined): Masker | undefined {
+  if (!key) return undefined;
+  const k = key.toLowerCase();
+  if (k.includes('phone') || k.includes('mobile')) return maskPhone;
+  if (k === 'idnumber' || k.endsWith('idnumber') || k.includes('idcard')) return maskIdNumber;
+  if (k === 'name' || k === 'studentname' || k === 'guardianname' || k === 'childname') return maskName;
+  return undefined;
+}
+
+/**
+ * A copy of a log payload with sensitive fields masked by key (phone, ID number, names) and phone/ID
+ * patterns scrubbed from every other string. Dates become ISO text, errors keep name and scrubbed message,
+ * and cycles are cut, so any value can be passed safely.
+ */
 export function redact(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') {
-    if (key === 'phone' || key === 'guardianPhone') return maskPhone(value);
-    if (key === 'idNumber') return maskIdNumber(value);
-    if (key === 'studentName' || key === 'guardianName' || key === 'name') return maskName(value);
-    return scrubText(value);
+  return redactValue(value, key, new Set());
+}
+
+function redactValue(value: unknown, key: string | undefined, ancestors: Set<object>): unknown {
+  if (typeof value === 'string') return (maskerFor(key) ?? scrubText)(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return { name: value.name, message: scrubText(value.message), ...(code === undefined ? {} : { code }) };
   }
-  if (Array.isArray(value)) return value.map((v) => redact(v));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SENSITIVE_KEYS.has(k) ? redact(v, k) : redact(v)]),
-    );
+  // `ancestors` holds the objects on the current path only: a value shared by two fields is not a cycle.
+  if (ancestors.has(value)) return '[Circular]';
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => redactValue(v, key, ancestors));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, ancestors)]));
+  } finally {
+    ancestors.delete(value);
   }
-  return value;
 }

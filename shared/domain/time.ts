@@ -65,13 +65,39 @@ export function cstTimeOfDay(instant: Date): string {
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** The instant of a CST wall-clock time on a business date (`time` as `HH:MM` or `HH:MM:SS`). */
+/**
+ * The instant of a CST wall-clock time on a business date (`time` as `HH:MM` or `HH:MM:SS`).
+ * Impossible dates and times (2023-02-30, 24:00) are refused rather than rolled over.
+ */
 export function cstInstant(date: CstDate, time = '00:00'): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const t = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!m || !t) throw new RangeError(`not a CST date/time: ${date} ${time}`);
-  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(t[1]), Number(t[2]), Number(t[3] ?? 0));
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(utc);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    throw new RangeError(`not a CST date/time: ${date} ${time}`);
+  }
   return new Date(utc - CST_OFFSET_MS);
+}
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isCstDate(text: string): boolean {
+  try {
+    cstInstant(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A business date shifted by whole days. */
@@ -108,7 +134,8 @@ export function parseDuration(text: string): number {
   for (const match of text.matchAll(re)) {
     const unit = match[2] as 'd' | 'h' | 'm' | 's';
     total += Number(match[1]) * { d: DAY_MS, h: 3_600_000, m: 60_000, s: 1000 }[unit];
-    consumed += match[0].length;
+    // Whitespace inside a match ("30 m") is allowed, so count it the way the check below does.
+    consumed += match[0].replace(/\s+/g, '').length;
   }
   if (consumed === 0 || consumed !== text.replace(/\s+/g, '').length) {
     throw new RangeError(`not a duration: "${text}" (use e.g. 30m, 2h, 7d)`);

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { CliError, registerImportDirectory } from './commands/import-directory.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/**
+ * The operator CLI: `npm run cli -- <command>`. Output is Simplified Chinese. Each command lives in
+ * `local/commands/<name>.ts` and exports a `register…(program)` function called below.
+ */
+const helpTitles: Record<string, string> = {
+  'Usage:': '用法：',
+  'Options:': '选项：',
+  'Commands:': '命令：',
+  'Arguments:': '参数：',
+  'Global Options:': '全局选项：',
+};
+
+/** Commander's own parse errors, in Chinese (the common ones; anything else is shown as is). */
+function chineseParseError(text: string): string {
+  return text
+    .replace(/^error: unknown option '(.+?)'.*$/m, '错误：未知选项 $1')
+    .replace(/^error: unknown command '(.+?)'.*$/m, '错误：未知命令 $1')
+    .replace(/^error: option '(.+?)' argument missing$/m, '错误：选项 $1 缺少取值')
+    .replace(/^error: missing required argument '(.+?)'$/m, '错误：缺少参数 $1')
+    .replace(/^error: too many arguments.*$/m, '错误：参数过多');
+}
+
+// Settings made here are inherited by every command registered below.
+const program = new Command()
+  .name('npm run cli --')
+  .description('控辍保学 本地运维命令')
+  .configureHelp({ styleTitle: (title) => helpTitles[title] ?? title })
+  .configureOutput({ outputError: (text, write) => write(chineseParseError(text)) })
+  .helpOption('-h, --help', '显示帮助')
+  .helpCommand('help [command]', '显示某个命令的帮助')
+  .showHelpAfterError('（加 --help 查看用法）');
+
+registerImportDirectory(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CliError) console.error(`错误：${error.message}`);
+  else console.error('意外错误：', error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
+import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { type DirectorySource, directoryFiles } from '../../shared/domain/directory-source.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { type Clock, systemClock } from '../../shared/domain/time.ts';
+import {
+  describeImportResult,
+  type ImportDirectoryResult,
+  importDirectory,
+  NameMismatchError,
+} from '../../shared/use-cases/import-directory.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The shipped organisation of 荔教〔2023〕1号 with invented phones. */
+export const defaultDataDir = join(repoRoot, 'data', 'directory');
+/** Written by the local runtime (`npm start`) when DynamoDB Local is up. */
+export const runtimeFile = join(repoRoot, '.local', 'runtime.json');
+
+/** An operator-facing failure: its message (Chinese) is printed as is, without a stack trace. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export interface ImportDirectoryOptions {
+  dryRun?: boolean;
+  /** `true` accepts every name mismatch; a comma-separated list (or array) accepts those names only. */
+  acceptMismatch?: boolean | string | string[];
+  data?: string;
+  endpoint?: string;
+  table?: string;
+}
+
+/** Reads the data files of a directory folder; other-staff.json is optional. */
+export function loadDirectorySource(dir: string): DirectorySource {
+  if (!existsSync(dir)) throw new CliError(`找不到目录数据文件夹：${dir}`);
+  const read = (file: string, optional = false): unknown => {
+    const path = join(dir, file);
+    if (!existsSync(path)) {
+      if (optional) return undefined;
+      throw new CliError(`找不到数据文件：${path}`);
+    }
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new CliError(`数据文件 ${path} 不是有效的 JSON：${(error as Error).message}`);
+    }
+  };
+  return {
+    members: read(directoryFiles.members),
+    assignments: read(directoryFiles.assignments),
+    otherStaff: read(directoryFiles.otherStaff, true),
+    schools: read(directoryFiles.schools),
+    governments: read(directoryFiles.governments),
+  } as DirectorySource;
+}
+
+/** The DynamoDB Local endpoint and table: from the options, else from .local/runtime.json. */
+export function resolveTarget(
+  options: { endpoint?: string; table?: string },
+  file = runtimeFile,
+): { endpoint: string; tableName: string } {
+  let runtime: { endpoint?: string; tableName?: string } = {};
+  if ((!options.endpoint || !options.table) && existsSync(file)) {
+    try {
+      runtime = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new CliError(`${file} 无法读取：请重新运行 npm start，或用 --endpoint 和 --table 指定 DynamoDB。`);
+    }
+  }
+  const endpoint = options.endpoint ?? runtime.endpoint;
+  const tableName = options.table ?? runtime.tableName;
+  if (!endpoint || !tableName) {
+    throw new CliError(
+      `找不到本地运行环境（${relative(process.cwd(), file) || file}）：请先运行 npm start 启动本地环境，或用 --endpoint <地址> 和 --table <表名> 指定 DynamoDB。`,
+    );
+  }
+  return { endpoint, tableName };
+}
+
+function acceptList(value: ImportDirectoryOptions['acceptMismatch']): boolean | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) return true;
+  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(/[,，、]/)).map((n) => n.trim());
+  return names.filter(Boolean);
+}
+
+/** Runs the import against DynamoDB Local and returns the result plus the lines to print. */
+export async function runImportDirectory(
+  options: ImportDirectoryOptions,
+  clock: Clock = systemClock,
+): Promise<{ result: ImportDirectoryResult; lines: string[] }> {
+  const dataDir = resolve(options.data ?? defaultDataDir);
+  const source = loadDirectorySource(dataDir);
+  const { endpoint, tableName } = resolveTarget(options);
+  const doc = createDocumentClient(localClientConfig(endpoint));
+  try {
+    const result = await importDirectory(
+      { repo: new DynamoDirectoryRepository(doc, tableName), clock },
+      {
+        source,
+        dryRun: options.dryRun ?? false,
+        acceptMismatches: acceptList(options.acceptMismatch),
+        sourceLabel: relative(repoRoot, dataDir) || dataDir,
+      },
+    );
+    return {
+      result,
+      lines: [`数据：${dataDir}`, `DynamoDB：${endpoint} 表 ${tableName}`, ...describeImportResult(result)],
+    };
+  } catch (error) {
+    if (error instanceof NameMismatchError) {
+      throw new CliError(
+        `${error.message}\n核对无误后可加 --accept-mismatch 接受全部差异，或 --accept-mismatch 姓名1,姓名2 只接受指定姓名。`,
+      );
+    }
+    if (error instanceof DomainError) throw new CliError(error.message);
+    const name = (error as Error).name;
+    if (name === 'ResourceNotFoundException') {
+      throw new CliError(`表 ${tableName} 不存在于 ${endpoint}：请先运行 npm start，或检查 --table。`);
+    }
+    if ((error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(error))) {
+      throw new CliError(`无法连接 DynamoDB（${endpoint}）：本地环境是否已启动（npm start）？`);
+    }
+    throw error;
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Registers `import-directory` on the operator CLI. */
+export function registerImportDirectory(program: Command): void {
+  program
+    .command('import-directory')
+    .description(
+      '从 data/directory 导入组织名录（附件责任表与 §三 成员名单）；可重复运行，不会产生重复，也不删除任何人',
+    )
+    .option('--dry-run', '试运行：只显示将会新增、更新、停用的内容，不写入')
+    .option('--accept-mismatch [names]', '接受附件与成员名单之间的姓名差异（不带姓名则全部接受；可用逗号分隔多个姓名）')
+    .option('--data <dir>', '数据文件夹（默认 data/directory）')
+    .option('--endpoint <url>', 'DynamoDB Local 地址（默认读取 .local/runtime.json）')
+    .option('--table <name>', '表名（默认读取 .local/runtime.json）')
+    .action(async (options: ImportDirectoryOptions) => {
+      const { lines } = await runImportDirectory(options);
+      for (const line of lines) console.log(line);
+    });
+}
