@@ -38,6 +38,15 @@ describe('open-reports', () => {
     expect(second.opened).toEqual({ daily: { created: 0, existing: 1, periodKey: '2023-02-20' } });
     const slot = await new DynamoSlotRepository(world.doc, world.tableName).get(SLOT_ID);
     expect(slot).toMatchObject({ state: 'OPEN', nextLevel: 0, version: 1, nextDueAt: L0_AT });
+    const openOfSchool = await world.doc.send(
+      new QueryCommand({
+        TableName: world.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :school AND begins_with(gsi2sk, :open)',
+        ExpressionAttributeValues: { ':school': 'SCHOOL#sch-1', ':open': 'SLOT#OPEN#' },
+      }),
+    );
+    expect(openOfSchool.Items?.map((i) => i.id)).toEqual([SLOT_ID]);
   });
 
   it('re-opens a missed day when an operator passes its date', async () => {
