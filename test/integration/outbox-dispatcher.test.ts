@@ -63,6 +63,19 @@ describe('outbox dispatcher', () => {
     expect((await messageItems(world.doc, world.tableName)).every((m) => m.gsi1pk === undefined)).toBe(true);
   });
 
+  it('sends each SMS once when two dispatchers get the same batch at the same time', async () => {
+    const world = await reportsWorld(MORNING);
+    await enqueue(world, message('msg-race-1'), message('msg-race-2'), message('msg-race-3'));
+    const batch = await queuedEvent(world.doc, world.tableName);
+
+    await Promise.all([
+      createOutboxDispatcherHandler(world.deps)(batch),
+      createOutboxDispatcherHandler(world.deps)(batch),
+    ]);
+
+    expect(world.sms.sent.map((s) => s.messageId).sort()).toEqual(['msg-race-1', 'msg-race-2', 'msg-race-3']);
+  });
+
   it('retries a throttled publish with backoff, fails only that record, and sends it once', async () => {
     const world = await reportsWorld(MORNING);
     await enqueue(world, message('msg-a-throttle'), message('msg-b-fine'));
