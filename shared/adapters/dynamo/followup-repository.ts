@@ -5,7 +5,6 @@ import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
 import type { Message } from '../../domain/message.ts';
-import { isoWeek } from '../../domain/periods.ts';
 import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
 import { cstInstant } from '../../domain/time.ts';
 import { type TransactItem, transactWrite, versionGuard } from './client.ts';
@@ -345,25 +344,15 @@ export function statisticsSource(
 }
 
 /**
- * Report facts from the report-chasing feature's slots (pk=SLOT#…, owner index SCHOOL#id / SLOT#cadence#period):
- * one range Query per school and cadence, so the cost follows the range, not the table. `dueAt` is the slot's
- * deadline and `filedAt` its first submission (re-filings do not make a late report on time).
+ * Report facts from the report-chasing feature's slots (pk=SLOT#…, owner index SCHOOL#id /
+ * SLOT#<state>#<dueDate>#<cadence>): one range Query per school and state, so the cost follows the range, not the
+ * table. `dueAt` is the slot's deadline and `filedAt` its first submission (a re-filing does not make it on time).
  */
 export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string): FactReader<ReportFact> {
   return async (schoolIds, range) => {
-    const week = (d: string) => {
-      const w = isoWeek(d);
-      return `${w.year}-W${String(w.week).padStart(2, '0')}`;
-    };
-    // Periods that can have a deadline in the range (a weekly/monthly deadline is inside its own period).
-    const bounds = {
-      daily: [range.from, range.to],
-      weekly: [week(range.from), week(range.to)],
-      monthly: [range.from.slice(0, 7), range.to.slice(0, 7)],
-    } as const;
     const facts: ReportFact[] = [];
     for (const schoolId of schoolIds)
-      for (const cadence of ['daily', 'weekly', 'monthly'] as const) {
+      for (const state of ['OPEN', 'SUBMITTED'] as const) {
         let startKey: Record<string, unknown> | undefined;
         do {
           const page = await doc.send(
@@ -373,8 +362,8 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
               KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
               ExpressionAttributeValues: {
                 ':pk': `SCHOOL#${schoolId}`,
-                ':from': `SLOT#${cadence}#${bounds[cadence][0]}`,
-                ':to': `SLOT#${cadence}#${bounds[cadence][1]}~`,
+                ':from': `SLOT#${state}#${range.from}`,
+                ':to': `SLOT#${state}#${range.to}~`,
               },
               ExclusiveStartKey: startKey,
             }),
@@ -384,7 +373,7 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
             facts.push({
               schoolId: String(item.schoolId),
               townshipId: String(item.townshipId),
-              cadence,
+              cadence: item.cadence as ReportFact['cadence'],
               periodKey: String(item.periodKey),
               dueAt: String(item.deadline),
               filedAt: item.firstSubmittedAt ? String(item.firstSubmittedAt) : undefined,
@@ -393,7 +382,9 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
           startKey = page.LastEvaluatedKey;
         } while (startKey);
       }
-    return facts.filter((f) => inRange(f.dueAt, range));
+    return facts
+      .filter((f) => inRange(f.dueAt, range))
+      .sort((x, y) => x.dueAt.localeCompare(y.dueAt) || x.cadence.localeCompare(y.cadence));
   };
 }
 
