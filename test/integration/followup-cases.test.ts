@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
+import { createDigestsHandler } from '../../functions/digests/index.ts';
+import { createFollowupSweepHandler } from '../../functions/followup-sweep/index.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { DynamoFollowUpRepository, dynamoCaseFacts } from '../../shared/adapters/dynamo/followup-repository.ts';
+import {
+  DynamoFollowUpRepository,
+  dynamoCaseFacts,
+  dynamoReportFacts,
+} from '../../shared/adapters/dynamo/followup-repository.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
+import { createFollowUpPlanUseCase } from '../../shared/use-cases/create-followup-plan.ts';
 import { followUpOnReturned } from '../../shared/use-cases/followup-on-return.ts';
 import { onReabsenceUseCase } from '../../shared/use-cases/followup-reabsence.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
@@ -51,5 +58,39 @@ describe('follow-up wired to the cases feature on DynamoDB Local', () => {
       reopen: true,
       caseId: c.id,
     });
+  });
+});
+
+describe('the scheduled functions on DynamoDB Local', () => {
+  it('followup-sweep and digests handlers run on the function deps', async () => {
+    const b = await caseTestbed(cstInstant('2023-04-24', '10:00').toISOString());
+    const followUp = {
+      repo: new DynamoFollowUpRepository(b.deps.doc, b.deps.tableName),
+      directory: new DynamoDirectoryRepository(b.deps.doc, b.deps.tableName),
+      clock: b.deps.clock,
+      newId: b.deps.newId,
+      log: b.deps.log,
+      config: b.deps.config,
+    };
+    await createFollowUpPlanUseCase(followUp, {
+      caseId: 'case-x',
+      studentName: '测试小明',
+      schoolId: 'school-demo',
+      townshipId: 'town-demo',
+      returnedOn: '2023-04-24',
+      responsibleIds: ['p-head'],
+      mentorId: 'p-head',
+    });
+    b.clock.set(cstInstant('2023-04-28', '08:05').toISOString());
+
+    const sweep = await createFollowupSweepHandler(b.deps)();
+    const digests = await createDigestsHandler(b.deps, {
+      reports: dynamoReportFacts(b.deps.doc, b.deps.tableName),
+      cases: dynamoCaseFacts(b.deps.doc, b.deps.tableName),
+    })();
+
+    expect(sweep).toMatchObject({ visits: 1, messages: 1, conflicts: 0 });
+    expect(digests.weekly.enqueued).toBeGreaterThan(0);
+    expect(digests.monthly.stored).toBe(1);
   });
 });
