@@ -40,7 +40,56 @@ export interface FunctionSpec {
   memoryMb: number;
 }
 
-export const functionSpecs: FunctionSpec[] = [];
+export const functionSpecs: FunctionSpec[] = [
+  // --- report chasing and the outbox (issue 3) ---
+  {
+    name: 'open-reports',
+    description: 'Opens the report slots (日报/周报/月报) owed today for every active school; idempotent',
+    triggers: [{ kind: 'schedule', cron: '0 6 * * ? *', timezone: 'Asia/Shanghai', description: 'daily 06:00 CST' }],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  {
+    name: 'chase-reports',
+    description: 'Advances the escalation ladder of late report slots by one level (sparse due index DUE#SLOT)',
+    triggers: [
+      { kind: 'schedule', cron: '0/15 * * * ? *', timezone: 'Asia/Shanghai', description: 'every 15 minutes' },
+    ],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  {
+    name: 'release-messages',
+    description: 'Re-delivers due QUEUED outbox messages to the stream; flags SENDING ones past their timeout',
+    triggers: [{ kind: 'schedule', cron: '0/5 * * * ? *', timezone: 'Asia/Shanghai', description: 'every 5 minutes' }],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  {
+    name: 'outbox-dispatcher',
+    description: 'Sends QUEUED outbox messages by SMS exactly once (claim, send, mark SENT); quiet hours for guardians',
+    triggers: [
+      {
+        kind: 'stream',
+        filters: [
+          {
+            eventName: ['INSERT', 'MODIFY'],
+            dynamodb: { NewImage: { entity: { S: ['MSG'] }, status: { S: ['QUEUED'] } } },
+          },
+        ],
+        batchSize: 10,
+        maxRetries: 5,
+        maxRecordAgeSeconds: 3600,
+      },
+    ],
+    access: ['table-read', 'table-write', 'table-stream', 'sms'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+];
 
 /** Entry file of a function, relative to the repository root. */
 export const entryOf = (name: string) => `functions/${name}/handler.ts`;

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { calendarConfigSchema } from '../domain/calendar.ts';
+import { reportsConfigSchema } from '../domain/ladder.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
+
+/** Outbox dispatcher retry policy: transient failures back off exponentially, capped; after `maxAttempts` the
+ * message is FAILED and the office told. A message left SENDING longer than `sendingTimeout` (a crash between
+ * Publish and the SENT write) is marked FAILED as uncertain and the office told: never resent blindly. */
+export const outboxConfigSchema = z.object({
+  backoffBase: z.string().default('30s'),
+  backoffMax: z.string().default('30m'),
+  maxAttempts: z.number().int().min(1).max(50).default(12),
+  sendingTimeout: z.string().default('10m'),
+});
 
 /**
  * The bureau's configuration: calendar, SMS, ladders, notice rules. Parsed once at init with zod; anything
@@ -19,5 +30,9 @@ export const appConfigSchema = z.object({
     /** Keep every template within this many UCS-2 parts. */
     maxParts: z.number().int().min(1).max(4).default(2),
   }),
+  /** Report chasing (R1): due times, escalation ladders, dispatcher retry policy. Defaults in docs/report-chasing.md. */
+  reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),
+  /** Outbox dispatcher policy (see docs/sms.md). */
+  outbox: outboxConfigSchema.default(outboxConfigSchema.parse({})),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -1,20 +1,62 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SmsSendError, type SmsSender } from '../../domain/ports.ts';
+import { scrubText } from '../../domain/privacy.ts';
 
-/** Errors SNS documents as retryable: throttling, internal errors, KMS throttling. */
+/** Errors SNS documents as retryable: throttling, internal errors, KMS throttling, timeouts. */
 const TRANSIENT = new Set([
   'ThrottledException',
   'ThrottlingException',
   'Throttling',
+  'TooManyRequestsException',
   'InternalErrorException',
   'InternalError',
+  'InternalFailure',
   'KMSThrottlingException',
   'ServiceUnavailable',
+  'ServiceUnavailableException',
   'RequestTimeout',
+  'RequestTimeoutException',
   'TimeoutError',
 ]);
 
-/** Sends SMS through SNS Publish with PhoneNumber, Transactional, with the configured sender id. */
+/** Node socket errors: the request never got an answer, so nothing was accepted; retry. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Errors that no retry will fix for this message: bad number, opted out, endpoint disabled, not allowed. */
+const PERMANENT = new Set([
+  'InvalidParameterException',
+  'InvalidParameter',
+  'InvalidParameterValueException',
+  'InvalidParameterValue',
+  'OptedOutException',
+  'EndpointDisabledException',
+  'AuthorizationErrorException',
+  'VerificationException',
+  'ValidationException',
+  'NotFoundException',
+]);
+
+/** Classifies an SNS SDK error as transient or permanent, with a normalised provider code (OptedOut is singled out). */
+export function classifySnsError(error: unknown): SmsSendError {
+  const e = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e?.name ?? 'Error';
+  const message = scrubText(String(e?.message ?? error));
+  const status = e?.$metadata?.httpStatusCode;
+  const optedOut = name === 'OptedOutException' || /opted[ -]?out/i.test(message);
+  const code = optedOut ? 'OptedOut' : name;
+  let kind: 'transient' | 'permanent';
+  if (optedOut || PERMANENT.has(name)) kind = 'permanent';
+  else if (TRANSIENT.has(name) || (e?.code && NETWORK_CODES.has(e.code))) kind = 'transient';
+  else if (status !== undefined) kind = status >= 500 || status === 429 ? 'transient' : 'permanent';
+  // No HTTP status at all: no answer came back (socket/DNS trouble) — nothing was accepted, retry.
+  else kind = 'transient';
+  return new SmsSendError(`${name}: ${message}`, kind, code);
+}
+
+/**
+ * Sends SMS through SNS Publish with PhoneNumber, Transactional, with the configured sender id. SNS keeps no
+ * idempotency key for Publish: exactly-once is the dispatcher's job (conditional claim before, SENT after).
+ */
 export class SnsSmsSender implements SmsSender {
   constructor(
     private readonly sns: SNSClient,
@@ -22,8 +64,9 @@ export class SnsSmsSender implements SmsSender {
   ) {}
 
   async send(input: { phone: string; text: string; messageId: string }): Promise<{ providerMessageId: string }> {
+    let out: { MessageId?: string };
     try {
-      const out = await this.sns.send(
+      out = await this.sns.send(
         new PublishCommand({
           PhoneNumber: input.phone,
           Message: input.text,
@@ -33,14 +76,11 @@ export class SnsSmsSender implements SmsSender {
           },
         }),
       );
-      if (!out.MessageId) throw new SmsSendError('SNS returned no MessageId', 'transient');
-      return { providerMessageId: out.MessageId };
     } catch (error) {
-      if (error instanceof SmsSendError) throw error;
-      const name = (error as Error).name ?? 'Error';
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-      const transient = TRANSIENT.has(name) || status >= 500 || status === 429;
-      throw new SmsSendError(`${name}: ${(error as Error).message}`, transient ? 'transient' : 'permanent', name);
+      throw classifySnsError(error);
     }
+    // Accepted without an id: it may have gone out, so it must not be retried as if it had not.
+    if (!out.MessageId) return { providerMessageId: `unknown:${input.messageId}` };
+    return { providerMessageId: out.MessageId };
   }
 }

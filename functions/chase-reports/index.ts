@@ -1,0 +1,16 @@
+import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { type ChaseResult, chaseReports } from '../../shared/use-cases/chase-reports.ts';
+import type { Deps } from '../deps.ts';
+
+/** Scheduled every 15 minutes: advances the ladder of each late report by one level. */
+export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Promise<ChaseResult> {
+  const useCaseDeps = {
+    slots: new DynamoSlotRepository(deps.doc, deps.tableName),
+    directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
+    clock: deps.clock,
+    log: deps.log,
+    config: deps.config,
+  };
+  return () => chaseReports(useCaseDeps);
+}

@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createOpenReportsHandler } from './index.ts';
+
+export const handler = createOpenReportsHandler(cloudDeps());

@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createReleaseMessagesHandler } from './index.ts';
+
+export const handler = createReleaseMessagesHandler(cloudDeps());

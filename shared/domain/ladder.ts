@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { Role } from './directory.ts';
+import { type Cadence, cadences } from './periods.ts';
+import type { DirectorySnapshot } from './ports.ts';
+import { parseDuration } from './time.ts';
+
+/**
+ * The escalation ladder of R1 as configuration: for each cadence, levels in order, each sent a delay after the
+ * report's deadline to a set of recipient kinds. Level 0 is the school head, 1 the township's 包乡镇人员,
+ * 2 the 包片领导, 3 the 总负责人 + office by default; the bureau may change delays and recipients, not the rule
+ * that levels go out one at a time, in order, and stop when the report arrives.
+ */
+export const recipientKinds = ['school-head', 'township-contact', 'area-leader', 'chief', 'office'] as const;
+export const recipientKindSchema = z.enum(recipientKinds);
+export type RecipientKind = z.infer<typeof recipientKindSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
+const duration = z.string().refine(
+  (s) => {
+    try {
+      parseDuration(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a duration like 30m, 2h, 1d16h' },
+);
+
+export const ladderLevelSchema = z.object({
+  /** Delay after the deadline (e.g. `30m`, `1d16h`). */
+  after: duration,
+  recipients: z.array(recipientKindSchema).min(1),
+});
+export type LadderLevel = z.infer<typeof ladderLevelSchema>;
+
+export const ladderSchema = z
+  .array(ladderLevelSchema)
+  .min(1)
+  .max(10)
+  .refine((levels) => levels.every((l, i) => i === 0 || parseDuration(l.after) > parseDuration(levels[i - 1]!.after)), {
+    message: 'ladder delays must be strictly increasing',
+  });
+export type Ladder = z.infer<typeof ladderSchema>;
+
+/**
+ * Defaults (CST). Deadlines are 17:00 on the period's last school day. Each level lands in office hours
+ * when the deadline does: daily +30m (17:30), +16h (09:00 next day), +1d (17:00 next day), +1d16h (09:00 the
+ * day after); weekly (due Friday) +30m, +2d16h (Monday 09:00), +3d16h (Tuesday), +4d16h (Wednesday);
+ * monthly +30m, +2d16h, +4d16h, +6d16h.
+ */
+export const defaultLadders: Record<Cadence, z.input<typeof ladderSchema>> = {
+  daily: [
+    { after: '30m', recipients: ['school-head'] },
+    { after: '16h', recipients: ['township-contact'] },
+    { after: '1d', recipients: ['area-leader'] },
+    { after: '1d16h', recipients: ['chief', 'office'] },
+  ],
+  weekly: [
+    { after: '30m', recipients: ['school-head'] },
+    { after: '2d16h', recipients: ['township-contact'] },
+    { after: '3d16h', recipients: ['area-leader'] },
+    { after: '4d16h', recipients: ['chief', 'office'] },
+  ],
+  monthly: [
+    { after: '30m', recipients: ['school-head'] },
+    { after: '2d16h', recipients: ['township-contact'] },
+    { after: '4d16h', recipients: ['area-leader'] },
+    { after: '6d16h', recipients: ['chief', 'office'] },
+  ],
+};
+
+export const reportsConfigSchema = z.object({
+  /** Time of day (CST) on the period's last school day by which the report is due. */
+  dueTime: z
+    .object({ daily: hhmm.default('17:00'), weekly: hhmm.default('17:00'), monthly: hhmm.default('17:00') })
+    .default({ daily: '17:00', weekly: '17:00', monthly: '17:00' }),
+  ladders: z
+    .object({
+      daily: ladderSchema.default(defaultLadders.daily as Ladder),
+      weekly: ladderSchema.default(defaultLadders.weekly as Ladder),
+      monthly: ladderSchema.default(defaultLadders.monthly as Ladder),
+    })
+    .default(defaultLadders as Record<Cadence, Ladder>),
+  /** Which cadences the bureau collects; a cadence left out opens no slots. */
+  cadences: z
+    .array(z.enum(cadences))
+    .min(1)
+    .default([...cadences]),
+});
+export type ReportsConfig = z.infer<typeof reportsConfigSchema>;
+
+/** Where a slot stands on its ladder; `nextLevel` is the count of levels already sent. */
+export interface LadderPosition {
+  state: 'OPEN' | 'SUBMITTED';
+  /** ISO instant of the report's deadline. */
+  deadline: string;
+  nextLevel: number;
+}
+
+export type NextStep =
+  | { kind: 'due'; level: number; at: Date }
+  | { kind: 'waiting'; level: number; at: Date }
+  | { kind: 'done'; reason: 'submitted' | 'ladder-complete' };
+
+/** The instant level `level` becomes due: deadline + its delay. */
+export function levelDueAt(deadline: string, ladder: Ladder, level: number): Date {
+  const step = ladder[level];
+  if (!step) throw new RangeError(`ladder has no level ${level}`);
+  return new Date(new Date(deadline).getTime() + parseDuration(step.after));
+}
+
+/**
+ * Which level is due next and when. Pure: only the next unsent level is ever considered (never skipping,
+ * even when several are overdue), a sent level is never offered again, and a submitted slot is done.
+ */
+export function nextEscalation(position: LadderPosition, ladder: Ladder, now: Date): NextStep {
+  if (position.state === 'SUBMITTED') return { kind: 'done', reason: 'submitted' };
+  if (position.nextLevel >= ladder.length) return { kind: 'done', reason: 'ladder-complete' };
+  const at = levelDueAt(position.deadline, ladder, position.nextLevel);
+  return at.getTime() <= now.getTime()
+    ? { kind: 'due', level: position.nextLevel, at }
+    : { kind: 'waiting', level: position.nextLevel, at };
+}
+
+/** A person who gets a level's message, with the role under which they get it. */
+export interface Recipient {
+  personId: string;
+  name: string;
+  phone: string;
+  role: Role;
+  kind: RecipientKind;
+}
+
+const roleOfKind: Record<RecipientKind, Role> = {
+  'school-head': 'school-head',
+  'township-contact': 'township-contact',
+  'area-leader': 'area-leader',
+  chief: 'chief',
+  office: 'office',
+};
+
+/**
+ * Resolves a level's recipient kinds for one school from the directory: active people only, each person
+ * once (someone who is both 总负责人 and office gets one SMS). `missing` names kinds nobody could be found for.
+ */
+export function resolveRecipients(
+  kinds: readonly RecipientKind[],
+  schoolId: string,
+  directory: DirectorySnapshot,
+): { recipients: Recipient[]; missing: RecipientKind[] } {
+  const people = new Map(directory.people.filter((p) => p.active !== false).map((p) => [p.id, p]));
+  const school = directory.schools.find((s) => s.id === schoolId);
+  const township = school && directory.townships.find((t) => t.id === school.townshipId);
+  const area = township && directory.areas.find((a) => a.id === township.areaId);
+  const idsFor = (kind: RecipientKind): string[] => {
+    switch (kind) {
+      case 'school-head':
+        return school ? [school.headId] : [];
+      case 'township-contact':
+        return township?.contactIds ?? [];
+      case 'area-leader':
+        return area ? [area.leaderId] : [];
+      case 'chief':
+        return directory.meta.chiefId ? [directory.meta.chiefId] : [];
+      case 'office':
+        return directory.meta.officeIds ?? [];
+    }
+  };
+  const recipients: Recipient[] = [];
+  const missing: RecipientKind[] = [];
+  const seen = new Set<string>();
+  for (const kind of kinds) {
+    const found = idsFor(kind)
+      .map((id) => people.get(id))
+      .filter((p) => p !== undefined);
+    if (found.length === 0) missing.push(kind);
+    for (const p of found) {
+      if (seen.has(p.id)) continue;
+      seen.add(p.id);
+      recipients.push({ personId: p.id, name: p.name, phone: p.phone, role: roleOfKind[kind], kind });
+    }
+  }
+  return { recipients, missing };
+}
+
+/** Reads the part of the directory that a set of schools' ladders need (plus the chief and office). */
+export interface DirectoryReader {
+  loadFor(schoolIds: string[]): Promise<DirectorySnapshot>;
+}
+
+/** A DirectoryReader over a full snapshot loader (local runtime, tests): loads everything, fine for small data. */
+export function snapshotReader(load: () => Promise<DirectorySnapshot>): DirectoryReader {
+  return { loadFor: () => load() };
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { idSchema } from './directory.ts';
+import { fromZodIssues, ValidationError } from './errors.ts';
+import type { Message } from './message.ts';
+import { type Cadence, cadenceSchema } from './periods.ts';
+
+/**
+ * A report slot: what one school owes for one period of one cadence (日报/周报/月报, §五(一)).
+ * OPEN until the school files it; SUBMITTED after. Re-filing the same period replaces the figures and keeps
+ * the previous ones in `history`. While OPEN it sits in the sparse due index until its ladder is done.
+ */
+export const slotStates = ['OPEN', 'SUBMITTED'] as const;
+export type SlotState = (typeof slotStates)[number];
+
+export const countsSchema = z
+  .object({
+    /** 应到: pupils on the roll. */
+    enrolled: z.number().int().min(0),
+    /** 已返校 */
+    returned: z.number().int().min(0),
+    /** 未按时返校 */
+    notReturned: z.number().int().min(0),
+    /** 辍学 (incl. never enrolled) */
+    droppedOut: z.number().int().min(0),
+  })
+  .refine((c) => c.returned + c.notReturned <= c.enrolled, {
+    message: 'returned + notReturned cannot exceed enrolled',
+    path: ['returned'],
+  });
+export type ReportCounts = z.infer<typeof countsSchema>;
+
+/** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
+export const notBackSchema = z.object({
+  studentName: z.string().min(1).max(32),
+  studentId: z.string().max(64).optional(),
+  grade: z.string().max(16).optional(),
+  className: z.string().max(16).optional(),
+  status: z.enum(['not-returned', 'dropped-out']),
+  reason: z.string().max(200).optional(),
+});
+export type NotBackStudent = z.infer<typeof notBackSchema>;
+
+export const submissionSchema = z
+  .object({
+    counts: countsSchema,
+    notBack: z.array(notBackSchema).max(500).default([]),
+    /** Person who filed it (school head or a delegate). */
+    submittedBy: idSchema,
+    note: z.string().max(500).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const notReturned = s.notBack.filter((n) => n.status === 'not-returned').length;
+    const droppedOut = s.notBack.filter((n) => n.status === 'dropped-out').length;
+    if (notReturned !== s.counts.notReturned)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notBack'],
+        message: `lists ${notReturned} not-returned pupils but counts.notReturned is ${s.counts.notReturned}`,
+      });
+    if (droppedOut !== s.counts.droppedOut)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notBack'],
+        message: `lists ${droppedOut} dropped-out pupils but counts.droppedOut is ${s.counts.droppedOut}`,
+      });
+  });
+export type SubmissionInput = z.input<typeof submissionSchema>;
+export type Submission = z.infer<typeof submissionSchema> & { submittedAt: string };
+
+export interface EscalationRecord {
+  level: number;
+  at: string;
+  personIds: string[];
+  messageIds: string[];
+}
+
+export interface ReportSlot {
+  /** `<schoolId>:<cadence>:<periodKey>` */
+  id: string;
+  schoolId: string;
+  townshipId: string;
+  cadence: Cadence;
+  periodKey: string;
+  dueDate: string;
+  /** ISO instant (UTC) of the deadline. */
+  deadline: string;
+  state: SlotState;
+  /** Levels already sent (0 = none yet). */
+  nextLevel: number;
+  /** When the next level is due (ISO) while OPEN and the ladder is not done; drives the due index. */
+  nextDueAt?: string;
+  escalations: EscalationRecord[];
+  submission?: Submission;
+  /** Earlier submissions of the same period, oldest first. */
+  history: Submission[];
+  /** First submission time: on-time statistics (R8) compare it with the deadline. */
+  firstSubmittedAt?: string;
+  createdAt: string;
+  version: number;
+}
+
+export const slotIdOf = (schoolId: string, cadence: Cadence, periodKey: string) =>
+  `${schoolId}:${cadence}:${periodKey}`;
+
+/** Parses a slot id back into its parts; throws ValidationError on anything else. */
+export function parseSlotId(id: string): { schoolId: string; cadence: Cadence; periodKey: string } {
+  const [schoolId, cadence, periodKey, ...rest] = id.split(':');
+  const parsedCadence = cadenceSchema.safeParse(cadence);
+  if (!schoolId || !periodKey || rest.length > 0 || !parsedCadence.success)
+    throw new ValidationError([{ field: 'slotId', reason: 'expected <schoolId>:<cadence>:<periodKey>' }]);
+  return { schoolId, cadence: parsedCadence.data, periodKey };
+}
+
+/** A new OPEN slot whose first ladder level is due at `firstDueAt`. */
+export function newSlot(input: {
+  schoolId: string;
+  townshipId: string;
+  cadence: Cadence;
+  periodKey: string;
+  dueDate: string;
+  deadline: Date;
+  firstDueAt: Date;
+  now: Date;
+}): ReportSlot {
+  return {
+    id: slotIdOf(input.schoolId, input.cadence, input.periodKey),
+    schoolId: input.schoolId,
+    townshipId: input.townshipId,
+    cadence: input.cadence,
+    periodKey: input.periodKey,
+    dueDate: input.dueDate,
+    deadline: input.deadline.toISOString(),
+    state: 'OPEN',
+    nextLevel: 0,
+    nextDueAt: input.firstDueAt.toISOString(),
+    escalations: [],
+    history: [],
+    createdAt: input.now.toISOString(),
+    version: 0,
+  };
+}
+
+/** Validates a submission, naming each bad field. */
+export function parseSubmission(input: unknown): z.infer<typeof submissionSchema> {
+  const result = submissionSchema.safeParse(input);
+  if (!result.success) throw fromZodIssues(result.error.issues, 'submission');
+  return result.data;
+}
+
+/**
+ * The slot after a (re-)submission: SUBMITTED, out of the due index, the previous figures moved to history.
+ * The ladder stops here whatever level it had reached.
+ */
+export function submitSlot(slot: ReportSlot, submission: z.infer<typeof submissionSchema>, now: Date): ReportSlot {
+  const filed: Submission = { ...submission, submittedAt: now.toISOString() };
+  return {
+    ...slot,
+    state: 'SUBMITTED',
+    nextDueAt: undefined,
+    submission: filed,
+    history: slot.submission ? [...slot.history, slot.submission] : slot.history,
+    firstSubmittedAt: slot.firstSubmittedAt ?? filed.submittedAt,
+  };
+}
+
+/** True when the first filing came in by the deadline (R8 on-time rate). */
+export const wasOnTime = (slot: ReportSlot) =>
+  slot.firstSubmittedAt !== undefined && slot.firstSubmittedAt <= slot.deadline;
+
+/** Persistence of report slots. Every write is conditional; a lost race is ConcurrentUpdateError. */
+export interface SlotRepository {
+  get(id: string): Promise<ReportSlot | undefined>;
+  /** Creates the slot unless one exists for the same school × cadence × period. */
+  createIfAbsent(slot: ReportSlot): Promise<'created' | 'exists'>;
+  /** Replaces the slot if its stored version is still `slot.version`; bumps the version. */
+  save(slot: ReportSlot): Promise<ReportSlot>;
+  /** Slots whose next ladder level is due at or before `now`, from the sparse due index only. */
+  queryDue(now: Date, limit?: number): Promise<{ slots: ReportSlot[]; itemsRead: number }>;
+  /**
+   * Advances one ladder level: replaces `current` by `next` (guarded by current's version, OPEN state and
+   * ladder position) and enqueues the level's messages in one transaction. A lost race or a message id already
+   * enqueued fails the whole transaction (ConcurrentUpdateError): nothing is half-written.
+   */
+  advance(current: ReportSlot, next: ReportSlot, messages: Message[]): Promise<ReportSlot>;
+}

@@ -1,0 +1,54 @@
+import { defineTemplate } from './render.ts';
+
+export interface DeliveryAlertParams extends Record<string, string | number> {
+  /** Recipient label as stored on the message (guardians already masked). */
+  recipient: string;
+  /** Masked phone 138****0001. */
+  phone: string;
+  /** What the message was about, e.g. `slot` / `notice`. */
+  subject: string;
+  reason: string;
+}
+
+const subjectLabel: Record<string, string> = {
+  slot: '报表催报',
+  case: '控辍个案',
+  notice: '劝返通知',
+  plan: '送教计划',
+  system: '系统通知',
+};
+
+/** Human label of a message subject kind. */
+export const subjectKindLabel = (kind: string) => subjectLabel[kind] ?? kind;
+
+/** A message could not be delivered (invalid number, opted out, retries exhausted): the office is told. */
+export const deliveryFailedTemplate = defineTemplate<DeliveryAlertParams>({
+  id: 'outbox.failed',
+  audience: 'official',
+  body: (p) =>
+    `短信发送失败：${p.recipient}（${p.phone}），事由：${p.subject}，原因：${p.reason}。请核实号码后另行通知。`,
+});
+
+/** The dispatcher crashed between sending and recording it: the office checks instead of a blind resend. */
+export const deliveryUncertainTemplate = defineTemplate<DeliveryAlertParams>({
+  id: 'outbox.uncertain',
+  audience: 'official',
+  body: (p) =>
+    `短信发送结果不明：${p.recipient}（${p.phone}），事由：${p.subject}，可能已发出。请电话核实，勿重复发送。`,
+});
+
+export const outboxTemplates = [deliveryFailedTemplate, deliveryUncertainTemplate] as const;
+
+const reasonLabel: Record<string, string> = {
+  OptedOut: '对方已退订',
+  OptedOutException: '对方已退订',
+  InvalidParameter: '号码无效',
+  InvalidParameterException: '号码无效',
+  InvalidParameterValue: '号码无效',
+  EndpointDisabled: '号码停用',
+  transient: '多次重试失败',
+  uncertain: '发送中断',
+};
+
+/** Short Chinese reason for a provider error code (unknown codes: 发送失败). */
+export const failureReasonLabel = (code: string) => reasonLabel[code] ?? '发送失败';

@@ -1,0 +1,144 @@
+import type { AppConfig } from '../config/app-config.ts';
+import { ConcurrentUpdateError } from '../domain/errors.ts';
+import { type DirectoryReader, levelDueAt, nextEscalation, resolveRecipients } from '../domain/ladder.ts';
+import type { Message } from '../domain/message.ts';
+import type { Clock, DirectorySnapshot, Log } from '../domain/ports.ts';
+import type { ReportSlot, SlotRepository } from '../domain/report-slot.ts';
+import { renderSms } from '../domain/templates/render.ts';
+import {
+  reportEscalationTemplate,
+  reportParams,
+  reportReminderTemplate,
+} from '../domain/templates/report-templates.ts';
+import { runLimited } from './run-limited.ts';
+
+export interface ChaseReportsDeps {
+  slots: SlotRepository;
+  directory: DirectoryReader;
+  clock: Clock;
+  log: Log;
+  config: Pick<AppConfig, 'reports' | 'sms'>;
+}
+
+export interface ChaseResult {
+  /** Slots the due index returned. */
+  due: number;
+  /** Index items read (ScannedCount): grows with late slots, not schools. */
+  itemsRead: number;
+  escalated: number;
+  messages: number;
+  /** Lost races (submitted or advanced concurrently): nothing sent for them this round. */
+  skipped: number;
+  /** Slots taken out of the index without sending (ladder complete, school gone, schedule moved). */
+  repaired: number;
+}
+
+/** Deterministic message id: the same slot, level and person can only ever be enqueued once. */
+export const ladderMessageId = (slotId: string, level: number, personId: string) =>
+  `slot#${slotId}#L${level}#${personId}`;
+
+/**
+ * The chase sweep (scheduled every 15 minutes).
+ * 1. Query ONLY the sparse due index (DUE#SLOT, gsi1sk <= now): open slots whose next level is due.
+ * 2. Read just the directory entries those schools need.
+ * 3. For each slot advance exactly one level: the slot update (guarded by version, state and level) and one
+ *    message per recipient commit in one transaction; the slot then waits for its next level or leaves the
+ *    index after the last. A report filed meanwhile makes the guard fail, so nothing goes out for it.
+ */
+export async function chaseReports(deps: ChaseReportsDeps): Promise<ChaseResult> {
+  const now = deps.clock.now();
+  const { slots, itemsRead } = await deps.slots.queryDue(now);
+  const result: ChaseResult = { due: slots.length, itemsRead, escalated: 0, messages: 0, skipped: 0, repaired: 0 };
+  if (slots.length === 0) return result;
+  const directory = await deps.directory.loadFor([...new Set(slots.map((s) => s.schoolId))]);
+  await runLimited(slots, 8, async (slot) => {
+    try {
+      const outcome = await chaseOne(deps, slot, directory, now);
+      if (outcome === 'repaired') result.repaired++;
+      else {
+        result.escalated++;
+        result.messages += outcome;
+      }
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      result.skipped++;
+      deps.log.info('slot changed during the chase; left for the next sweep', { slotId: slot.id });
+    }
+  });
+  deps.log.info('chase sweep', { ...result });
+  return result;
+}
+
+async function chaseOne(
+  deps: ChaseReportsDeps,
+  slot: ReportSlot,
+  directory: DirectorySnapshot,
+  now: Date,
+): Promise<number | 'repaired'> {
+  const ladder = deps.config.reports.ladders[slot.cadence];
+  const step = nextEscalation(slot, ladder, now);
+  const school = directory.schools.find((s) => s.id === slot.schoolId && s.active !== false);
+  if (step.kind !== 'due' || !school) {
+    // Not ours to send now (ladder shortened, delays changed, school closed): fix the index entry only.
+    const nextDueAt = step.kind === 'waiting' && school ? step.at.toISOString() : undefined;
+    if (!school) deps.log.warn('late slot of an unknown or inactive school: chasing stopped', { slotId: slot.id });
+    await deps.slots.save({ ...slot, nextDueAt });
+    return 'repaired';
+  }
+
+  const level = ladder[step.level]!;
+  const { recipients, missing } = resolveRecipients(level.recipients, slot.schoolId, directory);
+  if (missing.length > 0)
+    deps.log.warn('ladder level has recipients missing from the directory', {
+      slotId: slot.id,
+      level: step.level,
+      missing,
+    });
+  const township = directory.townships.find((t) => t.id === school.townshipId);
+  const params = reportParams({
+    schoolName: school.name,
+    townshipName: township?.name ?? '',
+    cadence: slot.cadence,
+    periodKey: slot.periodKey,
+    deadline: slot.deadline,
+  });
+  const rendered =
+    step.level === 0
+      ? renderSms(reportReminderTemplate, params, deps.config.sms)
+      : renderSms(reportEscalationTemplate, { ...params, level: step.level }, deps.config.sms);
+  if (rendered.overLimit)
+    deps.log.warn('SMS longer than the configured parts', { template: rendered.template, parts: rendered.parts });
+
+  const at = now.toISOString();
+  const messages: Message[] = recipients.map((r) => ({
+    id: ladderMessageId(slot.id, step.level, r.personId),
+    audience: 'official',
+    recipient: { personId: r.personId, role: r.role, phone: r.phone, label: r.name },
+    template: rendered.template,
+    text: rendered.text,
+    parts: rendered.parts,
+    notBefore: at,
+    status: 'QUEUED',
+    createdAt: at,
+    attempts: 0,
+    subject: { kind: 'slot', id: slot.id },
+    schoolId: slot.schoolId,
+    townshipId: slot.townshipId,
+    version: 0,
+  }));
+  const following = step.level + 1;
+  await deps.slots.advance(
+    slot,
+    {
+      ...slot,
+      nextLevel: following,
+      nextDueAt: following < ladder.length ? levelDueAt(slot.deadline, ladder, following).toISOString() : undefined,
+      escalations: [
+        ...slot.escalations,
+        { level: step.level, at, personIds: recipients.map((r) => r.personId), messageIds: messages.map((m) => m.id) },
+      ],
+    },
+    messages,
+  );
+  return messages.length;
+}

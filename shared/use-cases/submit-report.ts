@@ -1,0 +1,109 @@
+import type { AppConfig } from '../config/app-config.ts';
+import { SchoolCalendar } from '../domain/calendar.ts';
+import { ConcurrentUpdateError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { type DirectoryReader, levelDueAt } from '../domain/ladder.ts';
+import { type Cadence, cadenceSchema, deadlineOf, periodOf } from '../domain/periods.ts';
+import type { Clock, Log } from '../domain/ports.ts';
+import {
+  newSlot,
+  parseSubmission,
+  type ReportSlot,
+  type SlotRepository,
+  slotIdOf,
+  submitSlot,
+  wasOnTime,
+} from '../domain/report-slot.ts';
+import { addDays, type CstDate } from '../domain/time.ts';
+
+export interface SubmitReportDeps {
+  slots: SlotRepository;
+  directory: DirectoryReader;
+  clock: Clock;
+  log: Log;
+  config: Pick<AppConfig, 'calendar' | 'reports'>;
+}
+
+export interface SubmitReportInput {
+  schoolId: string;
+  cadence: Cadence;
+  /** `2023-02-20` (daily), `2023-W08` (weekly), `2023-02` (monthly). */
+  periodKey: string;
+  submission: unknown;
+}
+
+/** A date inside the period a key names (its first day). */
+export function firstDayOfPeriod(cadence: Cadence, key: string): CstDate {
+  if (cadence === 'daily' && /^\d{4}-\d{2}-\d{2}$/.test(key)) return key;
+  if (cadence === 'monthly' && /^\d{4}-\d{2}$/.test(key)) return `${key}-01`;
+  const m = /^(\d{4})-W(\d{2})$/.exec(key);
+  if (cadence === 'weekly' && m) {
+    // ISO week 1 contains January 4th; its Monday is the start of week 1.
+    const jan4 = `${m[1]}-01-04`;
+    const weekday = new Date(`${jan4}T00:00:00Z`).getUTCDay() || 7;
+    return addDays(addDays(jan4, 1 - weekday), (Number(m[2]) - 1) * 7);
+  }
+  throw new ValidationError([{ field: 'periodKey', reason: `not a ${cadence} period key: ${key}` }]);
+}
+
+/**
+ * A school files (or re-files) its report.
+ * 1. Validate the figures and the list of pupils not back (counts must match the list).
+ * 2. Load the slot, creating it if the school files before the slot was opened (e.g. a weekly report on Thursday).
+ * 3. Close it conditionally: SUBMITTED, out of the due index (the ladder stops); a re-submission keeps the
+ *    previous figures in history. A concurrent chase step is retried on the fresh slot.
+ * The pupils not back feed the cases feature through the table stream (entity SLOT, state SUBMITTED).
+ */
+export async function submitReport(
+  deps: SubmitReportDeps,
+  input: SubmitReportInput,
+): Promise<{ slot: ReportSlot; resubmission: boolean; onTime: boolean }> {
+  const cadence = cadenceSchema.parse(input.cadence);
+  const submission = parseSubmission(input.submission);
+  const id = slotIdOf(input.schoolId, cadence, input.periodKey);
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const current = (await deps.slots.get(id)) ?? (await openOnDemand(deps, input.schoolId, cadence, input.periodKey));
+    try {
+      const saved = await deps.slots.save(submitSlot(current, submission, now));
+      const resubmission = current.submission !== undefined;
+      deps.log.info(resubmission ? 'report re-submitted' : 'report submitted', {
+        slotId: id,
+        level: current.nextLevel,
+        notBack: submission.notBack.length,
+      });
+      return { slot: saved, resubmission, onTime: wasOnTime(saved) };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function openOnDemand(
+  deps: SubmitReportDeps,
+  schoolId: string,
+  cadence: Cadence,
+  periodKey: string,
+): Promise<ReportSlot> {
+  const directory = await deps.directory.loadFor([schoolId]);
+  const school = directory.schools.find((s) => s.id === schoolId && s.active !== false);
+  if (!school) throw new NotFoundError('school', schoolId);
+  const calendar = new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
+  const period = periodOf(cadence, firstDayOfPeriod(cadence, periodKey), calendar);
+  if (period.key !== periodKey || !period.dueDate)
+    throw new ValidationError([{ field: 'periodKey', reason: `no ${cadence} report is owed for ${periodKey}` }]);
+  const deadline = deadlineOf(period, deps.config.reports.dueTime[cadence])!;
+  const slot = newSlot({
+    schoolId,
+    townshipId: school.townshipId,
+    cadence,
+    periodKey,
+    dueDate: period.dueDate,
+    deadline,
+    firstDueAt: levelDueAt(deadline.toISOString(), deps.config.reports.ladders[cadence], 0),
+    now: deps.clock.now(),
+  });
+  await deps.slots.createIfAbsent(slot);
+  const stored = await deps.slots.get(slot.id);
+  if (!stored) throw new ConcurrentUpdateError(`report slot ${slot.id}`);
+  return stored;
+}
