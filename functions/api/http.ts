@@ -66,11 +66,14 @@ export function errorReply(error: unknown, log: Log, requestId: string): Reply {
     };
   if (error instanceof ValidationError)
     return { status: 400, body: { error: { code: error.code, message: error.message, issues: error.issues } } };
-  if (error instanceof ForbiddenError) return { status: 403, body: { error: { code: error.code, message: error.message } } };
-  if (error instanceof NotFoundError) return { status: 404, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof ForbiddenError)
+    return { status: 403, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof NotFoundError)
+    return { status: 404, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
     return { status: 409, body: { error: { code: error.code, message: error.message } } };
-  if (error instanceof DomainError) return { status: 422, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof DomainError)
+    return { status: 422, body: { error: { code: error.code, message: error.message } } };
   log.error('unhandled API error', {
     requestId,
     error: error instanceof Error ? `${error.name}: ${scrubText(error.message)}` : typeof error,

@@ -52,7 +52,11 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent) => Promise<Ap
       const { route, params } = matched;
       const principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
       if (!route.public && !principal) throw unauthorized();
-      const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body) : '';
+      const rawBody = event.body
+        ? event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString()
+          : event.body
+        : '';
       const run = async (): Promise<Reply> => {
         const ctx = {
           principal: principal!,
@@ -71,7 +75,13 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent) => Promise<Ap
       const key = headerOf(event, 'idempotency-key');
       const reply =
         method === 'POST' && key && principal
-          ? await idempotent(ports.idempotency, `${principal.personId}#${key}`, `${method} ${path}\n${rawBody}`, run, deps)
+          ? await idempotent(
+              ports.idempotency,
+              `${principal.personId}#${key}`,
+              `${method} ${path}\n${rawBody}`,
+              run,
+              deps,
+            )
           : await run();
       return jsonResult(reply.status, reply.body, reply.headers);
     } catch (error) {
@@ -116,8 +126,7 @@ async function idempotent(
     ]);
   const hash = createHash('sha256').update(request).digest('hex');
   const begin = await store.begin(scopedKey, hash, deps.clock.now());
-  if (begin.kind === 'replay')
-    return { ...begin.response, headers: { 'idempotent-replayed': 'true' } };
+  if (begin.kind === 'replay') return { ...begin.response, headers: { 'idempotent-replayed': 'true' } };
   if (begin.kind === 'mismatch')
     throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个请求，请为新请求生成新的键');
   if (begin.kind === 'in-progress')

@@ -94,7 +94,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** An API Gateway HTTP API payload-2.0 event, with claims only when the bearer token verifies. */
 function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, now: Date): ApiEvent {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
   const claims = bearer ? verifyDevToken(bearer, secret, now) : undefined;
   const query: Record<string, string> = {};
@@ -114,7 +115,13 @@ function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, n
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',

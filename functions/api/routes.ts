@@ -14,6 +14,7 @@ import { HttpError, notBuilt, parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
+import { reportPorts, reportRoutes } from './routes-reports.ts';
 
 type R = Route<ApiPorts>;
 
@@ -113,8 +114,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
   });
 
   const routes: R[] = [
-    pending('POST', '/api/reports', 'file (or re-file) a 日报/周报/月报', '填报报表'),
-    pending('GET', '/api/reports/late', 'late reports by township with the ladder level', '迟报看板'),
+    ...reportRoutes(deps, reportPorts(deps)),
     pending('POST', '/api/cases', 'open a case (R2)', '建立控辍档案'),
     pending('GET', '/api/cases', 'open cases in scope, with the notice countdown', '在办案件列表'),
     pending('GET', '/api/cases/:caseId', 'one case (R9 fields masked outside the school and the office)', '案件详情'),
@@ -122,7 +122,12 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     pending('GET', '/api/cases/:caseId/timeline', "a case's timeline", '案件时间线'),
     pending('GET', '/api/cases/:caseId/messages', "a case's message log with delivery status", '短信记录'),
     pending('POST', '/api/cases/:caseId/visits', 'log a persuasion visit', '登记家访'),
-    pending('POST', '/api/cases/:caseId/notices', 'issue a 劝返复学通知书 (starts the one-week timer)', '发出劝返复学通知书'),
+    pending(
+      'POST',
+      '/api/cases/:caseId/notices',
+      'issue a 劝返复学通知书 (starts the one-week timer)',
+      '发出劝返复学通知书',
+    ),
     pending('POST', '/api/cases/:caseId/return', 'record the return (复学)', '登记复学'),
     pending('POST', '/api/cases/:caseId/transfer', 'record a status change (转出/休学/…)', '登记学籍变动'),
     pending('POST', '/api/cases/:caseId/exemption', 'record an exemption (R4)', '登记免予追责/缓学'),
