@@ -89,6 +89,56 @@ export const functionSpecs: FunctionSpec[] = [
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  // --- cases and the notice timer (issue 4) ---
+  {
+    name: 'case-reactor',
+    description: 'Notice stream reactions: create the one-week timer of a new notice, delete it when resolved',
+    triggers: [
+      {
+        kind: 'stream',
+        filters: [
+          { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['NOTICE'] }, status: { S: ['pending'] } } } },
+          {
+            eventName: ['MODIFY'],
+            dynamodb: {
+              OldImage: { status: { S: ['pending'] } },
+              NewImage: { entity: { S: ['NOTICE'] }, status: { S: ['complied', 'withdrawn', 'lapsed'] } },
+            },
+          },
+        ],
+        batchSize: 10,
+        maxRetries: 10,
+        maxRecordAgeSeconds: 86_400,
+      },
+    ],
+    // table-write: a notice whose deadline already passed is processed in place (escalation enqueued).
+    access: ['table-read', 'table-write', 'table-stream', 'scheduler'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    name: 'notice-deadline',
+    description: 'Timer target: a notice week is over; lapse the case and enqueue the escalation SMS',
+    triggers: [{ kind: 'timer-target' }],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    name: 'reconcile',
+    description: 'Daily: process missed notice deadlines and re-create missing notice timers',
+    triggers: [
+      {
+        kind: 'schedule',
+        cron: '30 7 * * ? *',
+        timezone: 'Asia/Shanghai',
+        description: '07:30 CST daily, before the office opens',
+      },
+    ],
+    access: ['table-read', 'table-write', 'scheduler'],
+    timeoutSeconds: 300,
+    memoryMb: 256,
+  },
 ];
 
 /** Entry file of a function, relative to the repository root. */

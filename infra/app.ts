@@ -1,8 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { StatefulStack } from './stateful-stack.ts';
+import { entryOf, functionSpecs } from '../functions/manifest.ts';
+import { loadConfigFile } from '../shared/config/load-config.ts';
+import { defineBaoxueApp } from './baoxue-app.ts';
+import { addNagChecks } from './nag.ts';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
 const app = new App();
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-// TableV2 with a customer-managed key needs a concrete region: synth is region-specific, account-agnostic.
-const region = String(app.node.tryGetContext('region') ?? 'ap-southeast-1');
-new StatefulStack(app, `Baoxue-${stage}-Stateful`, { stage, env: { region } });
+const { skipped } = defineBaoxueApp(app, {
+  specs: functionSpecs,
+  entryFor: (name) => `${projectRoot}/${entryOf(name)}`,
+  projectRoot,
+  // Validated with the application's own schema (defaults applied): a bad config fails synth, not Lambda init.
+  appConfigJson: JSON.stringify(loadConfigFile()),
+});
+if (skipped.length > 0) console.warn(`baoxue: not deploying (no handler.ts yet): ${skipped.join(', ')}`);
+addNagChecks(app);
+app.synth();

@@ -1,25 +1,49 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GLOBAL_INDEXES, TABLE } from '../shared/adapters/dynamo/table-definition.ts';
+import type { Stage } from './config.ts';
+import { suppress } from './nag.ts';
 
 export interface StatefulStackProps extends StackProps {
-  stage: string;
+  stage: Stage;
 }
 
-/** Tables, keys and queues: what holds data, kept apart from the stateless functions. */
+/** Dead-letter queues, one per kind of failure so an operator knows where to look. */
+export interface DeadLetterQueues {
+  /** On-failure destination of every stream event source mapping (records carry the function ARN). */
+  streamFailures: Queue;
+  /** DLQ of the one-time notice timers (the `at()` schedules functions create at run time). */
+  timers: Queue;
+  /** DLQ of the recurring cron schedules (the sweeps). */
+  sweeps: Queue;
+  /** On-failure destination of asynchronous invocations (what Scheduler starts) after Lambda's own retries. */
+  asyncFailures: Queue;
+}
+
+/**
+ * What holds data: the table and its key, the dead-letter queues and the timer schedule group. Kept apart
+ * from the stateless stack so functions can be replaced freely; prod retains data and protects the table.
+ */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly key: Key;
+  readonly dlq: DeadLetterQueues;
+  /** Group of the one-time notice timers; functions with 'scheduler' access may only touch schedules in it. */
+  readonly timerGroup: ScheduleGroup;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const production = props.stage === 'prod';
+    const dataPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
     this.key = new Key(this, 'DataKey', {
       enableKeyRotation: true,
       description: 'baoxue data at rest',
-      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: dataPolicy,
     });
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
@@ -29,12 +53,34 @@ export class StatefulStack extends Stack {
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: production,
-      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: dataPolicy,
       globalSecondaryIndexes: GLOBAL_INDEXES.map((i) => ({
         indexName: i.name,
         partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
         sortKey: { name: i.sortKey, type: AttributeType.STRING },
       })),
     });
+
+    const queue = (name: string) => {
+      const q = new Queue(this, name, {
+        // SSE-SQS: Lambda destinations and Scheduler can send without extra KMS grants; entries hold ids and
+        // event metadata (stream failure records carry shard positions, not item images).
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: dataPolicy,
+      });
+      suppress(q, 'AwsSolutions-SQS3', 'This queue IS a dead-letter queue (Lambda/Scheduler failure destination).');
+      return q;
+    };
+    this.dlq = {
+      streamFailures: queue('StreamFailureQueue'),
+      timers: queue('TimerDeadLetterQueue'),
+      sweeps: queue('SweepDeadLetterQueue'),
+      asyncFailures: queue('AsyncFailureQueue'),
+    };
+
+    // Generated name (includes the stack name), so dev and prod fit one account.
+    this.timerGroup = new ScheduleGroup(this, 'TimerGroup', { removalPolicy: dataPolicy });
   }
 }

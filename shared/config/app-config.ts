@@ -34,5 +34,14 @@ export const appConfigSchema = z.object({
   reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),
   /** Outbox dispatcher policy (see docs/sms.md). */
   outbox: outboxConfigSchema.default(outboxConfigSchema.parse({})),
+  /** Cases and the 劝返复学通知书 (R2–R5, docs/cases.md). The one-week notice period is the law's, not config. */
+  cases: z
+    .object({
+      /** Logged persuasion visits (劝返) a case needs before a notice may be issued (§四(一) 经多次动员). Default 2. */
+      minVisitsBeforeNotice: z.number().int().min(1).max(10).default(2),
+      /** Days before the deadline the guardian gets a reminder SMS; 0 = no reminder. Default 2. */
+      reminderDaysBefore: z.number().int().min(0).max(6).default(2),
+    })
+    .prefault({}),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;

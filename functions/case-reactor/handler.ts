@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createCaseReactorHandler } from './index.ts';
+
+export const handler = createCaseReactorHandler(cloudDeps());

@@ -1,0 +1,33 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
+import type { Deps } from '../deps.ts';
+import { caseDepsOf } from './case-deps.ts';
+import { fromImage } from './stream-image.ts';
+
+/**
+ * Stream reactions to notices, one record at a time (a bad record fails alone and is retried alone):
+ *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed);
+ *  - a notice leaves pending (returned in time, withdrawn, lapsed) → delete its timer (already gone is fine).
+ * Duplicate deliveries are harmless: the timer name is deterministic and "already there/gone" is success;
+ * the guardian SMS were enqueued with the notice itself under deterministic ids.
+ */
+export function createCaseReactorHandler(deps: Deps) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const cases = caseDepsOf(deps);
+
+  const onRecord = async (record: DynamoDBRecord): Promise<void> => {
+    const next = fromImage(record.dynamodb?.NewImage);
+    const prev = fromImage(record.dynamodb?.OldImage);
+    if (next?.entity !== 'NOTICE') return;
+    const notice = { id: String(next.id), caseId: String(next.caseId), deadline: String(next.deadline) };
+    if (next.status === 'pending' && prev?.status !== 'pending') {
+      await startNoticeTimer(cases, notice);
+    } else if (prev?.status === 'pending' && next.status !== 'pending') {
+      await stopNoticeTimer(cases, notice);
+    }
+  };
+
+  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
+    processPartialResponse(event, onRecord, processor, context ? { context } : undefined);
+}

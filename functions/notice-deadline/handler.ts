@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createNoticeDeadlineHandler } from './index.ts';
+
+export const handler = createNoticeDeadlineHandler(cloudDeps());

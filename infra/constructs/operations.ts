@@ -1,0 +1,197 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config.ts';
+import { METRIC_NAMESPACE, METRICS, serviceName } from '../metrics.ts';
+import type { AppFunction } from './app-function.ts';
+
+export interface OperationsProps {
+  config: InfraConfig;
+  functions: AppFunction[];
+  /** Dead-letter queues by a readable name (used in alarm descriptions). */
+  deadLetterQueues: Record<string, IQueue>;
+  timerGroup: IScheduleGroup;
+}
+
+/**
+ * Alarms and a dashboard for the operators. Every alarm notifies one KMS-encrypted SNS topic; subscribe the
+ * on-call address with `-c operatorEmail=...` or in the console.
+ */
+export class Operations extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    const { config } = props;
+    const key = new Key(this, 'TopicKey', {
+      enableKeyRotation: true,
+      description: 'baoxue operators topic',
+      removalPolicy: config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // CloudWatch alarms publish to an encrypted topic only if the key lets the service use it.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new Topic(this, 'OperatorsTopic', { masterKey: key, enforceSSL: true });
+    if (config.operatorEmail) this.topic.addSubscription(new EmailSubscription(config.operatorEmail));
+    const action = new SnsAction(this.topic);
+
+    const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string) => {
+      const a = new Alarm(this, alarmId, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `[baoxue ${config.stage}] ${description}`,
+      });
+      a.addAlarmAction(action);
+      this.alarms.push(a);
+      return a;
+    };
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      alarm(
+        `Dlq${name}Depth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        config.dlqAlarmDepth,
+        `${name} dead-letter queue holds messages: inspect, fix, redrive (docs/deploy.md)`,
+      );
+    }
+    for (const f of props.functions) {
+      const fid = pascal(f.spec.name);
+      alarm(
+        `${fid}Errors`,
+        f.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        config.errorAlarmThreshold,
+        `${f.spec.name} reported errors`,
+      );
+      alarm(
+        `${fid}Throttles`,
+        f.fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        config.throttleAlarmThreshold,
+        `${f.spec.name} was throttled`,
+      );
+    }
+
+    const custom = (metricName: string, statistic: string, period = Duration.minutes(15)) =>
+      new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: serviceName(config.stage) },
+        statistic,
+        period,
+      });
+    const smsFailed = custom(METRICS.smsFailed, 'Sum');
+    const smsSent = custom(METRICS.smsSent, 'Sum');
+    alarm('SmsFailed', smsFailed, config.smsFailedAlarmThreshold, 'SMS messages failed (outbox-dispatcher metric)');
+    // Account-wide figure published by SNS (no dimensions); one alarm per stage is fine, the budget is shared.
+    const spend = new Metric({
+      namespace: 'AWS/SNS',
+      metricName: 'SMSMonthToDateSpentUSD',
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
+    alarm(
+      'SmsSpend',
+      spend,
+      config.smsSpendAlarmUsd,
+      `SNS SMS spend this month reached ${config.smsSpendAlarmUsd} USD`,
+    );
+    alarm(
+      'TimersLost',
+      props.timerGroup.metricFailedToBeSentToDLQ(undefined, { period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
+      'a notice timer failed AND could not be written to its dead-letter queue: run the reconcile sweep',
+    );
+
+    const daily = Duration.days(1);
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(14),
+      widgets: [
+        [
+          new TextWidget({
+            markdown: `# 控辍保学 baoxue (${config.stage})\nFigures from namespace \`${METRIC_NAMESPACE}\`; see docs/deploy.md.`,
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Late report slots (at each sweep)',
+            left: [custom(METRICS.lateReportSlots, 'Maximum', Duration.hours(1))],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Open dropout cases',
+            left: [custom(METRICS.openCases, 'Maximum', Duration.hours(1))],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Notices lapsed per day',
+            left: [custom(METRICS.noticesLapsed, 'Sum', daily)],
+            width: 8,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'SMS sent / failed per hour',
+            left: [
+              custom(METRICS.smsSent, 'Sum', Duration.hours(1)),
+              custom(METRICS.smsFailed, 'Sum', Duration.hours(1)),
+            ],
+            width: 12,
+          }),
+          new SingleValueWidget({ title: 'SMS spend this month (USD, account)', metrics: [spend], width: 6 }),
+          new SingleValueWidget({ title: 'SMS sent, last 15 min', metrics: [smsSent], width: 6 }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Dead-letter queue depth',
+            left: Object.values(props.deadLetterQueues).map((q) =>
+              q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+            ),
+            width: 12,
+          }),
+          new GraphWidget({
+            title: 'Function errors',
+            left: props.functions.map((f) => f.fn.metricErrors({ statistic: 'Sum', label: f.spec.name })),
+            width: 12,
+          }),
+        ],
+      ],
+    });
+  }
+}
+
+/** `outbox-dispatcher` → `OutboxDispatcher`, for construct ids. */
+export function pascal(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
+}

@@ -1,0 +1,27 @@
+/**
+ * Custom CloudWatch metrics the functions emit (Powertools Metrics or EMF) and the stack alarms on and charts.
+ * No aws-cdk-lib import here, so function code may import these names too.
+ *
+ * Emit them in namespace `Baoxue` (the stack sets POWERTOOLS_METRICS_NAMESPACE) with only the default
+ * `service` dimension (the stack sets POWERTOOLS_SERVICE_NAME to `baoxue-<stage>`). Extra dimensions make a
+ * different metric, which the alarms and the dashboard would not see.
+ */
+export const METRIC_NAMESPACE = 'Baoxue';
+
+/** Service dimension value of a stage; also the POWERTOOLS_SERVICE_NAME of every function. */
+export const serviceName = (stage: string) => `baoxue-${stage}`;
+
+export const METRICS = {
+  /** Count, outbox-dispatcher: one per SMS part accepted by SNS. */
+  smsSent: 'SmsSent',
+  /** Count, outbox-dispatcher: one per message marked FAILED (permanent error or retries exhausted). Alarmed. */
+  smsFailed: 'SmsFailed',
+  /** Gauge, chase-reports sweep: report slots past their deadline and not filed, at the time of the sweep. */
+  lateReportSlots: 'LateReportSlots',
+  /** Gauge, reconcile sweep: dropout cases not closed. */
+  openCases: 'OpenCases',
+  /** Count, notice-deadline: notices whose one-week deadline passed without the student's return. */
+  noticesLapsed: 'NoticesLapsed',
+  /** Count, chase-reports / notice-deadline: escalation messages enqueued to officials. */
+  escalations: 'Escalations',
+} as const;

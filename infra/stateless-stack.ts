@@ -1,0 +1,195 @@
+import { ArnFormat, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../functions/manifest.ts';
+import type { InfraConfig } from './config.ts';
+import { AppFunction } from './constructs/app-function.ts';
+import { Operations, pascal } from './constructs/operations.ts';
+import { scheduleId, validateFunctionSpecs } from './function-specs.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: InfraConfig;
+  stateful: StatefulStack;
+  /** The functions to deploy: the app passes `functionSpecs` from functions/manifest.ts, tests their own. */
+  specs: readonly FunctionSpec[];
+  /** The bureau's config, validated with the app's schema (parseConfig), serialised into APP_CONFIG. */
+  appConfigJson: string;
+  /** Absolute handler path of a function. */
+  entryFor: (name: string) => string;
+  projectRoot: string;
+}
+
+/** Retry policy of the recurring sweeps: each is idempotent and the next run catches up anyway. */
+export const SWEEP_RETRY = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 };
+
+/**
+ * The functions and everything that triggers them: stream event source mappings, recurring schedules, the
+ * role Scheduler assumes for the notice timers, and the operations alarms. Holds no data, so it can be torn
+ * down and redeployed at will.
+ *
+ * The HTTP API with Cognito (issue 7) belongs here too: add `infra/constructs/http-api.ts` and wire the specs
+ * whose triggers include `{ kind: 'http' }` in `wireHttpApi` below.
+ */
+export class StatelessStack extends Stack {
+  readonly functions = new Map<string, AppFunction>();
+  readonly timerRole?: Role;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    validateFunctionSpecs(props.specs);
+    const { stateful, config } = props;
+    const table = stateful.table;
+
+    const timerTargetSpec = props.specs.find((s) => s.triggers.some((t) => t.kind === 'timer-target'));
+    // A timer target that also creates timers would need its own ARN in its env: a CloudFormation cycle.
+    // Such a function gets a physical name derived from this stack (still unique per stage) instead.
+    const selfTargeting = timerTargetSpec?.access.includes('scheduler') === true;
+    const timerFunctionName = selfTargeting ? `${this.stackName}-${timerTargetSpec!.name}`.slice(0, 64) : undefined;
+
+    for (const spec of props.specs) {
+      const invokedAsync = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'timer-target');
+      const f = new AppFunction(this, pascal(spec.name), {
+        spec,
+        entry: props.entryFor(spec.name),
+        projectRoot: props.projectRoot,
+        stage: config.stage,
+        table,
+        appConfigJson: props.appConfigJson,
+        logRetention: config.logRetentionDays as RetentionDays,
+        asyncFailureQueue: invokedAsync ? stateful.dlq.asyncFailures : undefined,
+        functionName: spec === timerTargetSpec ? timerFunctionName : undefined,
+      });
+      this.functions.set(spec.name, f);
+      for (const access of new Set(spec.access)) {
+        if (access === 'table-read') f.bindTableRead(table, stateful.key);
+        else if (access === 'table-write') f.bindTableWrite(table, stateful.key);
+        else if (access === 'table-stream') f.bindTableStream(table);
+        else if (access === 'sms') f.bindSms();
+      }
+    }
+
+    if (timerTargetSpec) {
+      const target = this.functions.get(timerTargetSpec.name)!;
+      const targetArn = timerFunctionName
+        ? this.formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: timerFunctionName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          })
+        : target.functionArn;
+      this.timerRole = this.schedulerRole(
+        'TimerRole',
+        targetArn,
+        stateful.dlq.timers,
+        'notice timers',
+        stateful.timerGroup.scheduleGroupName,
+      );
+      for (const spec of props.specs.filter((s) => s.access.includes('scheduler'))) {
+        this.functions.get(spec.name)!.bindScheduler({
+          groupName: stateful.timerGroup.scheduleGroupName,
+          targetArn,
+          role: this.timerRole,
+          deadLetterQueue: stateful.dlq.timers,
+        });
+      }
+    }
+
+    for (const spec of props.specs) {
+      const f = this.functions.get(spec.name)!;
+      spec.triggers
+        .filter((t) => t.kind === 'stream')
+        .forEach((t, i) => {
+          f.addStreamTrigger(table, t, stateful.dlq.streamFailures, i);
+        });
+    }
+
+    this.wireSweeps(props.specs, stateful.dlq.sweeps);
+    this.wireHttpApi(props.specs);
+
+    this.operations = new Operations(this, 'Operations', {
+      config,
+      functions: [...this.functions.values()],
+      deadLetterQueues: {
+        StreamFailures: stateful.dlq.streamFailures,
+        Timers: stateful.dlq.timers,
+        Sweeps: stateful.dlq.sweeps,
+        AsyncFailures: stateful.dlq.asyncFailures,
+      },
+      timerGroup: stateful.timerGroup,
+    });
+  }
+
+  /**
+   * A role EventBridge Scheduler assumes to invoke exactly one function: lambda:InvokeFunction on that
+   * function's ARN (not its versions), sqs:SendMessage on the schedule's DLQ, trusted only for schedules of one
+   * group in this account.
+   */
+  private schedulerRole(id: string, functionArn: string, dlq: IQueue, purpose: string, groupName: string): Role {
+    // Confused-deputy guard: only schedules of this account AND of this group may use the role
+    // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
+    const groupArn = this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: groupName });
+    const role = new Role(this, id, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnEquals: { 'aws:SourceArn': groupArn },
+        },
+      }),
+      description: `EventBridge Scheduler invokes ${purpose}`,
+    });
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functionArn] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
+    return role;
+  }
+
+  /** Recurring sweeps: cron in Asia/Shanghai, in a group of their own so timer-managing code cannot touch them. */
+  private wireSweeps(specs: readonly FunctionSpec[], dlq: IQueue): void {
+    const scheduled = specs.filter((s) => s.triggers.some((t) => t.kind === 'schedule'));
+    if (scheduled.length === 0) return;
+    const group = new ScheduleGroup(this, 'SweepGroup', { removalPolicy: RemovalPolicy.DESTROY });
+    for (const spec of scheduled) {
+      const f = this.functions.get(spec.name)!;
+      const role: IRole = this.schedulerRole(
+        `${pascal(spec.name)}SweepRole`,
+        f.functionArn,
+        dlq,
+        spec.name,
+        group.scheduleGroupName,
+      );
+      spec.triggers
+        .filter((t) => t.kind === 'schedule')
+        .forEach((t, i) => {
+          const id = scheduleId(spec, i);
+          new CfnSchedule(this, `${pascal(spec.name)}Schedule${i + 1}`, {
+            groupName: group.scheduleGroupName,
+            description: t.description.slice(0, 512),
+            scheduleExpression: `cron(${t.cron})`,
+            scheduleExpressionTimezone: t.timezone,
+            flexibleTimeWindow: { mode: 'OFF' },
+            state: 'ENABLED',
+            target: {
+              arn: f.functionArn,
+              roleArn: role.roleArn,
+              // Same shape as the local scheduler emulator's ScheduledEvent; Scheduler fills in the time.
+              input: JSON.stringify({
+                source: 'baoxue.scheduler',
+                schedule: id,
+                scheduledTime: '<aws.scheduler.scheduled-time>',
+              }),
+              retryPolicy: SWEEP_RETRY,
+              deadLetterConfig: { arn: dlq.queueArn },
+            },
+          });
+        });
+    }
+  }
+
+  /** Placeholder for issue 7 (HTTP API + Cognito): specs with an 'http' trigger are not exposed yet. */
+  private wireHttpApi(_specs: readonly FunctionSpec[]): void {}
+}

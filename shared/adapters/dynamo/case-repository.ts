@@ -1,0 +1,181 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Case, CaseEvent, CaseState } from '../../domain/case.ts';
+import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
+import type { Notice } from '../../domain/notice.ts';
+import { type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { enqueueMessage, messageKey } from './message-items.ts';
+import { dueKey, TABLE } from './table-definition.ts';
+
+/**
+ * Item layout (docs/cases.md "Access patterns"):
+ *  - case:   pk=CASE#<caseId>, sk=CASE; owner index gsi2pk=SCHOOL#<schoolId>, gsi2sk=CASE#<state>#<openedAt>#<caseId>
+ *  - notice: pk=CASE#<caseId>, sk=NOTICE#<noticeId>; while pending it sits in the due index
+ *            (gsi1pk=DUE#NOTICE, gsi1sk=<deadline>#CASE#<caseId>#NOTICE#<noticeId>) and leaves it when resolved
+ *  - event:  pk=CASE#<caseId>, sk=EVENT#<at>#<eventId> (the timeline: visits, status changes, transitions)
+ * One Query on pk=CASE#<caseId> loads a case with its notices and timeline.
+ */
+export const caseKeys = {
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  notice: (caseId: string, noticeId: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${noticeId}` }),
+  event: (e: CaseEvent) => ({ pk: `CASE#${e.caseId}`, sk: `EVENT#${e.at}#${e.id}` }),
+};
+
+const KEY_FIELDS = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.includes(k)) out[k] = v;
+  return out as T;
+}
+
+/** Stored form of a case at a version. */
+export function caseToItem(c: Case, version: number): Record<string, unknown> {
+  return {
+    ...caseKeys.case(c.id),
+    entity: 'CASE',
+    ...c,
+    version,
+    gsi2pk: `SCHOOL#${c.schoolId}`,
+    gsi2sk: `CASE#${c.state}#${c.openedAt}#${c.id}`,
+  };
+}
+
+/** Stored form of a notice at a version: only a pending notice is in the due index. */
+export function noticeToItem(n: Notice, version: number): Record<string, unknown> {
+  const key = caseKeys.notice(n.caseId, n.id);
+  return {
+    ...key,
+    entity: 'NOTICE',
+    ...n,
+    version,
+    ...(n.status === 'pending' ? dueKey('NOTICE', n.deadline, `${key.pk}#${key.sk}`) : {}),
+  };
+}
+
+/** DynamoDB single-table implementation of the case repository. */
+export class DynamoCaseRepository implements CaseRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getCase(caseId: string): Promise<Case | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: caseKeys.case(caseId), ConsistentRead: true }),
+    );
+    return out.Item ? strip<Case>(out.Item) : undefined;
+  }
+
+  async getNotice(caseId: string, noticeId: string): Promise<Notice | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: caseKeys.notice(caseId, noticeId), ConsistentRead: true }),
+    );
+    return out.Item ? strip<Notice>(out.Item) : undefined;
+  }
+
+  async listEvents(caseId: string): Promise<CaseEvent[]> {
+    return (
+      await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':p': 'EVENT#' },
+        ConsistentRead: true,
+      })
+    ).map((i) => strip<CaseEvent>(i));
+  }
+
+  async listBySchool(schoolId: string, state?: CaseState): Promise<Case[]> {
+    return (
+      await this.queryAll({
+        IndexName: TABLE.ownerIndex.name,
+        KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
+        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': state ? `CASE#${state}#` : 'CASE#' },
+      })
+    ).map((i) => strip<Case>(i));
+  }
+
+  async listOpenNotices(dueBy?: Date): Promise<Notice[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE.dueIndex.name,
+      KeyConditionExpression: dueBy ? 'gsi1pk = :k AND gsi1sk <= :due' : 'gsi1pk = :k',
+      // '~' sorts after '#', so every key whose instant equals dueBy is included.
+      ExpressionAttributeValues: { ':k': 'DUE#NOTICE', ...(dueBy ? { ':due': `${dueBy.toISOString()}~` } : {}) },
+    });
+    return items.map((i) => strip<Notice>(i)).filter((n) => n.status === 'pending');
+  }
+
+  async queuedMessageIds(ids: string[]): Promise<string[]> {
+    const queued: string[] = [];
+    for (const id of ids) {
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: messageKey(id), ConsistentRead: true }),
+      );
+      if (out.Item?.status === 'QUEUED') queued.push(id);
+    }
+    return queued;
+  }
+
+  async commit(change: CaseChange): Promise<void> {
+    const items: TransactItem[] = [];
+    const labels: string[] = [];
+    items.push({
+      Put: {
+        TableName: this.tableName,
+        Item: caseToItem(change.case, change.expectedVersion + 1),
+        ...versionGuard(change.expectedVersion),
+      },
+    });
+    labels.push(`case ${change.case.id}`);
+    if (change.notice) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: noticeToItem(change.notice.value, change.notice.expectedVersion + 1),
+          ...versionGuard(change.notice.expectedVersion),
+        },
+      });
+      labels.push(`notice ${change.notice.value.id}`);
+    }
+    for (const e of change.events) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...caseKeys.event(e), entity: 'CASE_EVENT', ...e, version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+      labels.push(`event ${e.type} ${e.id}`);
+    }
+    for (const m of change.enqueue ?? []) {
+      items.push(enqueueMessage(this.tableName, m));
+      labels.push(`message ${m.id} (already enqueued)`);
+    }
+    for (const id of change.cancelMessageIds ?? []) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: messageKey(id),
+          // Only a message nobody has started sending can be cancelled; REMOVE takes it out of the due index.
+          UpdateExpression: 'SET #status = :cancelled, version = version + :one REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :queued',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':queued': 'QUEUED', ':one': 1 },
+        },
+      });
+      labels.push(`message ${id} (no longer QUEUED)`);
+    }
+    await transactWrite(this.doc, items, (i) => labels[i] ?? `item ${i}`);
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

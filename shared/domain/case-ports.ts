@@ -1,0 +1,32 @@
+import type { Case, CaseEvent, CaseState } from './case.ts';
+import type { Message } from './message.ts';
+import type { Notice } from './notice.ts';
+
+/**
+ * One atomic change to a case: the case (guarded by the version it was read at), its notice, its timeline
+ * events, the messages it causes and the pending messages it cancels. All land or none (one transaction).
+ */
+export interface CaseChange {
+  case: Case;
+  /** The version the case was read at; 0 for a new case. */
+  expectedVersion: number;
+  events: CaseEvent[];
+  notice?: { value: Notice; expectedVersion: number };
+  enqueue?: Message[];
+  /** Outbox ids to move QUEUED → CANCELLED (each conditional on still being QUEUED). */
+  cancelMessageIds?: string[];
+}
+
+/** Cases, notices and their timelines. Writes throw ConcurrentUpdateError when a guard fails. */
+export interface CaseRepository {
+  getCase(caseId: string): Promise<Case | undefined>;
+  getNotice(caseId: string, noticeId: string): Promise<Notice | undefined>;
+  listEvents(caseId: string): Promise<CaseEvent[]>;
+  /** A school's cases (owner index), optionally in one state. */
+  listBySchool(schoolId: string, state?: CaseState): Promise<Case[]>;
+  /** Pending notices from the sparse due index, oldest deadline first; `dueBy` limits to deadlines up to it. */
+  listOpenNotices(dueBy?: Date): Promise<Notice[]>;
+  /** Which of these outbox messages are still QUEUED (i.e. could still be cancelled). */
+  queuedMessageIds(ids: string[]): Promise<string[]>;
+  commit(change: CaseChange): Promise<void>;
+}

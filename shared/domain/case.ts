@@ -1,0 +1,274 @@
+import { z } from 'zod';
+import { idSchema, mobileSchema } from './directory.ts';
+import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
+
+/**
+ * A dropout-control case (R2–R5, 荔教〔2023〕1号 §四(一), §四(二)): one pupil who is not at school, from opening
+ * through persuasion, the 劝返复学通知书 and its one-week deadline, to its end (returned, exempted, transferred,
+ * suspended). The lifecycle is an explicit table: anything not in it is refused with InvalidTransitionError.
+ */
+
+export const caseKinds = ['not-returned', 'dropped-out', 'never-enrolled'] as const;
+export const caseKindSchema = z.enum(caseKinds);
+export type CaseKind = z.infer<typeof caseKindSchema>;
+export const caseKindLabel: Record<CaseKind, string> = {
+  'not-returned': '未按时返校',
+  'dropped-out': '辍学',
+  'never-enrolled': '从未入学',
+};
+
+export const caseStates = [
+  'opened',
+  'persuading',
+  'notice-issued',
+  'lapsed',
+  'escalated',
+  'returned',
+  'exempted',
+  'transferred',
+  'suspended',
+] as const;
+export type CaseState = (typeof caseStates)[number];
+
+/** States in which nothing more happens on the case (a new absence is a new case). */
+export const closedStates: ReadonlySet<CaseState> = new Set(['returned', 'exempted', 'transferred', 'suspended']);
+
+export const caseActions = [
+  'log-visit',
+  'issue-notice',
+  'lapse',
+  'escalate',
+  'record-return',
+  'record-exemption',
+  'record-transfer',
+  'record-suspension',
+] as const;
+export type CaseAction = (typeof caseActions)[number];
+
+/** Ends a case from any open state: 复学, R4 exemption, 转出, approved 休学. */
+const closing: Partial<Record<CaseAction, CaseState>> = {
+  'record-return': 'returned',
+  'record-exemption': 'exempted',
+  'record-transfer': 'transferred',
+  'record-suspension': 'suspended',
+};
+
+/** The lifecycle: state → action → next state. Absent pairs are refused. */
+export const transitions: Readonly<Record<CaseState, Partial<Record<CaseAction, CaseState>>>> = {
+  opened: { 'log-visit': 'persuading', ...closing },
+  persuading: { 'log-visit': 'persuading', 'issue-notice': 'notice-issued', ...closing },
+  'notice-issued': { 'log-visit': 'notice-issued', lapse: 'lapsed', ...closing },
+  lapsed: { 'log-visit': 'lapsed', escalate: 'escalated', ...closing },
+  escalated: { 'log-visit': 'escalated', ...closing },
+  returned: {},
+  exempted: {},
+  transferred: {},
+  suspended: {},
+};
+
+/** The next state, or InvalidTransitionError naming the current state and the attempted action. */
+export function nextState(current: CaseState, action: CaseAction): CaseState {
+  const next = transitions[current][action];
+  if (!next) throw new InvalidTransitionError('case', current, action);
+  return next;
+}
+
+/** Who did something on a case: a directory person, or a free-text name (e.g. a village cadre). */
+export const actorSchema = z.object({ personId: idSchema.optional(), name: z.string().min(1).max(32) });
+export type Actor = z.infer<typeof actorSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const evidenceSchema = z
+  .array(z.string().min(1).max(200))
+  .min(1, 'at least one evidence reference (证明材料) is required')
+  .max(20);
+
+export const openCaseInputSchema = z.object({
+  schoolId: idSchema,
+  studentName: z.string().min(1).max(32),
+  /** 学籍号 or another school reference; optional because never-enrolled children have none. */
+  studentRef: z.string().max(40).optional(),
+  grade: z.string().max(20).optional(),
+  kind: caseKindSchema,
+  reason: z.string().min(1).max(500),
+  /** 去向: where the child is now (外出务工, 在家, 随父母外出…). */
+  whereabouts: z.string().min(1).max(200),
+  /** 科任教师包人: the teacher answerable for this child. */
+  responsibleTeacher: actorSchema,
+  guardian: z.object({ name: z.string().min(1).max(32), phone: mobileSchema.optional() }),
+  /** 建档立卡脱贫户: shown only within limited scope (R9). */
+  povertyRegistered: z.boolean().default(false),
+  openedBy: actorSchema,
+});
+export type OpenCaseInput = z.input<typeof openCaseInputSchema>;
+
+export const visitOutcomes = ['met-guardian', 'met-child', 'not-home', 'refused', 'promised-return'] as const;
+export const visitInputSchema = z.object({
+  by: actorSchema,
+  /** When the visit took place (ISO instant). */
+  at: z.iso.datetime(),
+  outcome: z.enum(visitOutcomes),
+  note: z.string().max(500).default(''),
+});
+export type VisitInput = z.input<typeof visitInputSchema>;
+export type Visit = z.infer<typeof visitInputSchema>;
+
+/** R4 (§四(一)): written application by the guardian, township approval, filing with 基教股. */
+export const exemptionInputSchema = z.object({
+  applicationRef: z.string().min(1).max(100),
+  townshipApprovalRef: z.string().min(1).max(100),
+  filedWithBureauOn: isoDate,
+  reason: z.string().min(1).max(300),
+  by: actorSchema,
+});
+export type ExemptionInput = z.input<typeof exemptionInputSchema>;
+
+/** R5 (§四(二)2): 转入/转出/休学/复学/辍学, each with evidence references. */
+export const statusChangeKinds = ['transfer-in', 'transfer-out', 'suspension', 'resumption', 'dropout'] as const;
+export const statusChangeLabel: Record<(typeof statusChangeKinds)[number], string> = {
+  'transfer-in': '转入',
+  'transfer-out': '转出',
+  suspension: '休学',
+  resumption: '复学',
+  dropout: '辍学',
+};
+export const statusChangeInputSchema = z
+  .object({
+    kind: z.enum(statusChangeKinds),
+    /** The business date the change took effect. */
+    effectiveOn: isoDate,
+    evidence: evidenceSchema,
+    /** 转出: the receiving school or place. */
+    destination: z.string().min(1).max(100).optional(),
+    /** 休学: the approval reference (only approved 休学 is recorded). */
+    approvalRef: z.string().min(1).max(100).optional(),
+    note: z.string().max(300).default(''),
+    by: actorSchema,
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'transfer-out' && !v.destination)
+      ctx.addIssue({ code: 'custom', path: ['destination'], message: '转出 needs the destination' });
+    if (v.kind === 'suspension' && !v.approvalRef)
+      ctx.addIssue({ code: 'custom', path: ['approvalRef'], message: '休学 needs the approval reference' });
+  });
+export type StatusChangeInput = z.input<typeof statusChangeInputSchema>;
+export type StatusChange = z.infer<typeof statusChangeInputSchema>;
+
+/** The action a status change drives on the case, if any (转入 and 辍学 are recorded on the timeline only). */
+export type EndingAction = 'record-return' | 'record-exemption' | 'record-transfer' | 'record-suspension';
+export function actionOfStatusChange(kind: StatusChange['kind']): EndingAction | undefined {
+  return (
+    {
+      'transfer-out': 'record-transfer',
+      suspension: 'record-suspension',
+      resumption: 'record-return',
+      'transfer-in': undefined,
+      dropout: undefined,
+    } as const
+  )[kind];
+}
+
+export interface Case {
+  id: string;
+  schoolId: string;
+  townshipId: string;
+  studentName: string;
+  studentRef?: string;
+  grade?: string;
+  kind: CaseKind;
+  reason: string;
+  whereabouts: string;
+  responsibleTeacher: Actor;
+  guardian: { name: string; phone?: string };
+  povertyRegistered: boolean;
+  state: CaseState;
+  openedAt: string;
+  updatedAt: string;
+  visitCount: number;
+  /** The notice currently running (or the last one issued). */
+  currentNoticeId?: string;
+  closedAt?: string;
+  exemption?: z.infer<typeof exemptionInputSchema>;
+  transfer?: { destination: string; effectiveOn: string };
+  version: number;
+}
+
+export type CaseEventType =
+  | 'opened'
+  | 'visit'
+  | 'notice-issued'
+  | 'lapsed'
+  | 'escalated'
+  | 'returned'
+  | 'exempted'
+  | 'transferred'
+  | 'suspended'
+  | 'status-change';
+
+/** One line of a case's timeline (visits, status changes, transitions). Append-only. */
+export interface CaseEvent {
+  id: string;
+  caseId: string;
+  at: string;
+  type: CaseEventType;
+  by?: Actor;
+  data: Record<string, unknown>;
+}
+
+/** A case that just opened (validated input, directory-resolved township). */
+export function openCase(input: OpenCaseInput, ids: { id: string; townshipId: string; now: Date }): Case {
+  const v = parseInput(openCaseInputSchema, input);
+  const at = ids.now.toISOString();
+  return {
+    id: ids.id,
+    schoolId: v.schoolId,
+    townshipId: ids.townshipId,
+    studentName: v.studentName,
+    ...(v.studentRef ? { studentRef: v.studentRef } : {}),
+    ...(v.grade ? { grade: v.grade } : {}),
+    kind: v.kind,
+    reason: v.reason,
+    whereabouts: v.whereabouts,
+    responsibleTeacher: v.responsibleTeacher,
+    guardian: v.guardian,
+    povertyRegistered: v.povertyRegistered,
+    state: 'opened',
+    openedAt: at,
+    updatedAt: at,
+    visitCount: 0,
+    version: 0,
+  };
+}
+
+/** The case after an action (state checked against the table); the caller persists it with a version guard. */
+export function applyAction(c: Case, action: CaseAction, now: Date, patch: Partial<Case> = {}): Case {
+  const state = nextState(c.state, action);
+  return {
+    ...c,
+    ...patch,
+    state,
+    updatedAt: now.toISOString(),
+    ...(closedStates.has(state) ? { closedAt: now.toISOString() } : {}),
+  };
+}
+
+/** Guards before a 劝返复学通知书 may be issued (§四(一) "经多次动员仍不返校"). */
+export function assertNoticeAllowed(c: Case, minVisits: number): void {
+  nextState(c.state, 'issue-notice');
+  const issues: { field: string; reason: string }[] = [];
+  if (c.visitCount < minVisits)
+    issues.push({
+      field: 'visits',
+      reason: `a notice needs at least ${minVisits} logged persuasion visits (劝返), this case has ${c.visitCount}`,
+    });
+  if (!c.guardian.phone)
+    issues.push({ field: 'guardian.phone', reason: 'a notice needs the guardian mobile to send it by SMS' });
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/** Input parsing that names the field on failure. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodIssues(r.error.issues, prefix);
+  return r.data;
+}

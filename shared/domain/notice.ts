@@ -1,0 +1,64 @@
+import { DAY_MS } from './time.ts';
+
+/**
+ * A 劝返复学通知书 (§四(一)): issued to the guardian after repeated persuasion failed. The guardian has one week
+ * (一周内) to send the child back; otherwise the school reports to the township government and the bureau.
+ */
+export const NOTICE_DAYS = 7;
+
+export const noticeStatuses = ['pending', 'complied', 'lapsed', 'withdrawn'] as const;
+/** pending: the week runs; complied: the child returned in time; lapsed: the week passed (escalated);
+ * withdrawn: the case ended otherwise (exemption, 转出, 休学). */
+export type NoticeStatus = (typeof noticeStatuses)[number];
+
+export interface Notice {
+  id: string;
+  caseId: string;
+  schoolId: string;
+  townshipId: string;
+  issuedAt: string;
+  /** issuedAt + 7 calendar days (ISO UTC). */
+  deadline: string;
+  status: NoticeStatus;
+  issuedBy: { personId?: string; name: string };
+  /** Deterministic EventBridge schedule name (see timerName). */
+  timerName: string;
+  /** Outbox ids of the guardian reminders, so an early end can cancel them. */
+  reminderMessageIds: string[];
+  resolvedAt?: string;
+  version: number;
+}
+
+/** The deadline of a notice issued at an instant: seven calendar days later, same time of day (CST has no DST). */
+export function noticeDeadline(issuedAt: Date): Date {
+  return new Date(issuedAt.getTime() + NOTICE_DAYS * DAY_MS);
+}
+
+const TIMER_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+
+/** Deterministic schedule name for a notice: EventBridge Scheduler names are 1–64 chars of [0-9a-zA-Z-_.]. */
+export function timerName(noticeId: string): string {
+  const name = `notice-${noticeId}`;
+  if (!TIMER_NAME.test(name)) throw new RangeError(`notice id ${noticeId} does not make a valid schedule name`);
+  return name;
+}
+
+/** Outbox ids derived from the notice, so a retry can never enqueue the same SMS twice. */
+export const noticeMessageIds = {
+  guardianNotice: (noticeId: string) => `notice-${noticeId}-guardian`,
+  guardianReminder: (noticeId: string) => `notice-${noticeId}-reminder`,
+  escalation: (noticeId: string, personId: string) => `notice-${noticeId}-escalation-${personId}`,
+};
+
+/** When the guardian reminder goes out: N days before the deadline; none if N is 0 or that moment has passed. */
+export function reminderAt(deadline: Date, daysBefore: number, now: Date): Date | undefined {
+  if (daysBefore <= 0) return undefined;
+  const at = new Date(deadline.getTime() - daysBefore * DAY_MS);
+  return at.getTime() > now.getTime() ? at : undefined;
+}
+
+/** The payload the timer carries to the notice-deadline function. */
+export interface NoticeTimerPayload {
+  caseId: string;
+  noticeId: string;
+}

@@ -1,0 +1,60 @@
+import type { AppConfig } from '../config/app-config.ts';
+import type { CaseRepository } from '../domain/case-ports.ts';
+import { ConcurrentUpdateError } from '../domain/errors.ts';
+import type { Audience, Message } from '../domain/message.ts';
+import type { Clock, DirectoryRepository, Log, NewId, TimerScheduler } from '../domain/ports.ts';
+
+/** Ports the case and notice use cases take. */
+export interface CaseDeps {
+  repo: CaseRepository;
+  directory: DirectoryRepository;
+  timers: TimerScheduler;
+  clock: Clock;
+  newId: NewId;
+  log: Log;
+  config: Pick<AppConfig, 'cases' | 'sms'>;
+}
+
+/**
+ * Runs a read-decide-write step again when its guard failed because someone else wrote first; each attempt
+ * reloads, so the decision is always taken on fresh state (e.g. a return racing the deadline).
+ */
+export async function retryOnConflict<T>(step: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || i >= attempts) throw error;
+    }
+  }
+}
+
+/** An outbox message, QUEUED, from a rendered template. */
+export function queuedMessage(input: {
+  id: string;
+  audience: Audience;
+  recipient: Message['recipient'];
+  rendered: { template: string; text: string; parts: number };
+  notBefore: Date;
+  now: Date;
+  subject: Message['subject'];
+  schoolId?: string;
+  townshipId?: string;
+}): Message {
+  return {
+    id: input.id,
+    audience: input.audience,
+    recipient: input.recipient,
+    template: input.rendered.template,
+    text: input.rendered.text,
+    parts: input.rendered.parts,
+    notBefore: input.notBefore.toISOString(),
+    status: 'QUEUED',
+    createdAt: input.now.toISOString(),
+    attempts: 0,
+    subject: input.subject,
+    ...(input.schoolId ? { schoolId: input.schoolId } : {}),
+    ...(input.townshipId ? { townshipId: input.townshipId } : {}),
+    version: 0,
+  };
+}

@@ -1,0 +1,158 @@
+import { applyAction, closedStates } from '../domain/case.ts';
+import type { Person } from '../domain/directory.ts';
+import type { Message } from '../domain/message.ts';
+import { type Notice, noticeMessageIds } from '../domain/notice.ts';
+import type { DirectorySnapshot } from '../domain/ports.ts';
+import { maskName } from '../domain/privacy.ts';
+import { caseRef, type NoticeTemplateName, renderNoticeTemplate } from '../domain/templates/notice-templates.ts';
+import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
+
+/** EventBridge Scheduler invokes with 60-second precision: a timer firing within this of the deadline is on time. */
+export const TIMER_PRECISION_MS = 60_000;
+
+export type DeadlineOutcome = 'escalated' | 'not-found' | 'not-pending' | 'not-due' | 'case-closed';
+
+/**
+ * The one-week deadline of a notice has come (timer target, and reconcile for missed ones).
+ * 1. Load case and notice. A notice no longer pending (returned in time, withdrawn, already lapsed) → nothing.
+ * 2. Case still open: in ONE transaction the notice lapses (leaves the due index), the case goes
+ *    notice-issued → lapsed → escalated, QUEUED reminders are cancelled, and the escalation SMS are enqueued
+ *    (school head — who must file the written report —, the township's 包乡镇人员, the township government
+ *    contact, the office), child's name masked.
+ * 3. A concurrent return or second invocation makes the guard fail: reload and decide again, so exactly one
+ *    outcome wins and a second invocation finds the notice no longer pending.
+ */
+export async function handleNoticeDeadlineUseCase(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
+  input: { caseId: string; noticeId: string },
+): Promise<DeadlineOutcome> {
+  let directory: DirectorySnapshot | undefined;
+  return retryOnConflict(async () => {
+    const [c, notice] = await Promise.all([
+      deps.repo.getCase(input.caseId),
+      deps.repo.getNotice(input.caseId, input.noticeId),
+    ]);
+    if (!c || !notice) {
+      deps.log.warn('notice deadline for an unknown case or notice', input);
+      return 'not-found';
+    }
+    if (notice.status !== 'pending') {
+      deps.log.info('notice deadline: nothing to do', { ...input, status: notice.status });
+      return 'not-pending';
+    }
+    const now = deps.clock.now();
+    if (now.getTime() < new Date(notice.deadline).getTime() - TIMER_PRECISION_MS) {
+      deps.log.warn('notice deadline fired early: ignored (reconcile will process it once due)', {
+        ...input,
+        deadline: notice.deadline,
+      });
+      return 'not-due';
+    }
+    const reminders = await deps.repo.queuedMessageIds(notice.reminderMessageIds);
+    if (closedStates.has(c.state) || c.currentNoticeId !== notice.id) {
+      // Should not happen (ending a case resolves its notice); repair so reconcile stops finding it.
+      await deps.repo.commit({
+        case: c,
+        expectedVersion: c.version,
+        notice: {
+          value: { ...notice, status: 'withdrawn', resolvedAt: now.toISOString() },
+          expectedVersion: notice.version,
+        },
+        events: [],
+        cancelMessageIds: reminders,
+      });
+      deps.log.warn('pending notice on a closed case withdrawn', { ...input, state: c.state });
+      return 'case-closed';
+    }
+
+    directory ??= await deps.directory.load();
+    const lapsed = applyAction(c, 'lapse', now);
+    const escalated = applyAction(lapsed, 'escalate', now);
+    const messages = escalationMessages(deps, directory, c, notice, now);
+    const at = now.toISOString();
+    await deps.repo.commit({
+      case: escalated,
+      expectedVersion: c.version,
+      notice: { value: { ...notice, status: 'lapsed', resolvedAt: at }, expectedVersion: notice.version },
+      events: [
+        {
+          id: deps.newId(),
+          caseId: c.id,
+          at,
+          type: 'lapsed',
+          data: { noticeId: notice.id, deadline: notice.deadline },
+        },
+        {
+          id: deps.newId(),
+          caseId: c.id,
+          at,
+          type: 'escalated',
+          data: { noticeId: notice.id, recipients: messages.map((m) => m.recipient.role) },
+        },
+      ],
+      enqueue: messages,
+      cancelMessageIds: reminders,
+    });
+    deps.log.info('notice lapsed and escalated', { ...input, messages: messages.length });
+    return 'escalated';
+  });
+}
+
+function escalationMessages(
+  deps: Pick<CaseDeps, 'config' | 'log'>,
+  directory: DirectorySnapshot,
+  c: { id: string; schoolId: string; townshipId: string; studentName: string },
+  notice: Notice,
+  now: Date,
+): Message[] {
+  const people = new Map(directory.people.filter((p) => p.active).map((p) => [p.id, p]));
+  const school = directory.schools.find((s) => s.id === c.schoolId);
+  const township = directory.townships.find((t) => t.id === c.townshipId);
+  const { signature, maxParts } = deps.config.sms;
+  const vars = {
+    signature,
+    maskedChild: maskName(c.studentName),
+    school: school?.name ?? c.schoolId,
+    township: township?.name ?? c.townshipId,
+    deadline: new Date(notice.deadline),
+    caseRef: caseRef(c.id),
+  };
+  const wanted: { ids: (string | undefined)[]; role: Person['roles'][number]; template: NoticeTemplateName }[] = [
+    { ids: [school?.headId], role: 'school-head', template: 'notice.lapsed.school-head' },
+    { ids: township?.contactIds ?? [], role: 'township-contact', template: 'notice.lapsed.township-contact' },
+    {
+      ids: [township?.governmentContactId],
+      role: 'township-government',
+      template: 'notice.lapsed.township-government',
+    },
+    { ids: directory.meta.officeIds ?? [], role: 'office', template: 'notice.lapsed.office' },
+  ];
+  const messages: Message[] = [];
+  const seen = new Set<string>();
+  for (const w of wanted) {
+    const found = w.ids
+      .filter((id): id is string => !!id)
+      .map((id) => people.get(id))
+      .filter((p) => !!p);
+    if (found.length === 0)
+      deps.log.warn('escalation: no active recipient in the directory', { role: w.role, caseId: c.id });
+    for (const person of found) {
+      if (seen.has(person.id)) continue;
+      seen.add(person.id);
+      messages.push(
+        queuedMessage({
+          id: noticeMessageIds.escalation(notice.id, person.id),
+          audience: 'official',
+          recipient: { personId: person.id, role: w.role, phone: person.phone, label: person.name },
+          rendered: renderNoticeTemplate(w.template, vars, maxParts),
+          notBefore: now,
+          now,
+          subject: { kind: 'notice', id: notice.id },
+          schoolId: c.schoolId,
+          townshipId: c.townshipId,
+        }),
+      );
+    }
+  }
+  return messages;
+}

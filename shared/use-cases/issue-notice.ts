@@ -1,0 +1,104 @@
+import { type Actor, actorSchema, applyAction, assertNoticeAllowed, parseInput } from '../domain/case.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { Message } from '../domain/message.ts';
+import { type Notice, noticeDeadline, noticeMessageIds, reminderAt, timerName } from '../domain/notice.ts';
+import { maskName } from '../domain/privacy.ts';
+import { renderNoticeTemplate } from '../domain/templates/notice-templates.ts';
+import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
+
+/**
+ * Issues a 劝返复学通知书 to the guardian (R3, §四(一)).
+ * 1. Check the lifecycle (only a case in persuasion), the visit count (config cases.minVisitsBeforeNotice) and
+ *    that the guardian has a mobile.
+ * 2. Make the notice: issuedAt = now, deadline = now + 7 calendar days, a deterministic timer name.
+ * 3. In ONE transaction: case → notice-issued, the notice (pending, in the due index), the timeline event,
+ *    the guardian's notice SMS (due now) and the reminder SMS (QUEUED, notBefore = deadline − N days).
+ * The timer itself is created by the case-reactor from the notice's stream record (and re-created by reconcile).
+ */
+export async function issueNoticeUseCase(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
+  caseId: string,
+  issuedBy: Actor,
+): Promise<Notice> {
+  const by = parseInput(actorSchema, issuedBy, 'issuedBy');
+  const directory = await deps.directory.load();
+  return retryOnConflict(async () => {
+    const c = await deps.repo.getCase(caseId);
+    if (!c) throw new NotFoundError('case', caseId);
+    assertNoticeAllowed(c, deps.config.cases.minVisitsBeforeNotice);
+    const school = directory.schools.find((s) => s.id === c.schoolId);
+    if (!school) throw new NotFoundError('school', c.schoolId);
+    const guardianPhone = c.guardian.phone!;
+
+    const now = deps.clock.now();
+    const noticeId = deps.newId();
+    const deadline = noticeDeadline(now);
+    const remindAt = reminderAt(deadline, deps.config.cases.reminderDaysBefore, now);
+    const { signature, maxParts } = deps.config.sms;
+    const subject = { kind: 'notice' as const, id: noticeId };
+    const recipient = {
+      role: 'guardian' as const,
+      phone: guardianPhone,
+      label: `${maskName(c.guardian.name)}(监护人)`,
+    };
+    const common = {
+      audience: 'guardian' as const,
+      recipient,
+      now,
+      subject,
+      schoolId: c.schoolId,
+      townshipId: c.townshipId,
+    };
+    const vars = { signature, child: c.studentName, school: school.name, deadline, schoolPhone: school.phone };
+
+    const messages: Message[] = [
+      queuedMessage({
+        ...common,
+        id: noticeMessageIds.guardianNotice(noticeId),
+        rendered: renderNoticeTemplate('notice.guardian', { ...vars, guardianName: c.guardian.name }, maxParts),
+        notBefore: now,
+      }),
+    ];
+    if (remindAt)
+      messages.push(
+        queuedMessage({
+          ...common,
+          id: noticeMessageIds.guardianReminder(noticeId),
+          rendered: renderNoticeTemplate('notice.reminder', vars, maxParts),
+          notBefore: remindAt,
+        }),
+      );
+
+    const notice: Notice = {
+      id: noticeId,
+      caseId,
+      schoolId: c.schoolId,
+      townshipId: c.townshipId,
+      issuedAt: now.toISOString(),
+      deadline: deadline.toISOString(),
+      status: 'pending',
+      issuedBy: by,
+      timerName: timerName(noticeId),
+      reminderMessageIds: remindAt ? [noticeMessageIds.guardianReminder(noticeId)] : [],
+      version: 0,
+    };
+    await deps.repo.commit({
+      case: applyAction(c, 'issue-notice', now, { currentNoticeId: noticeId }),
+      expectedVersion: c.version,
+      notice: { value: notice, expectedVersion: 0 },
+      events: [
+        {
+          id: deps.newId(),
+          caseId,
+          at: now.toISOString(),
+          type: 'notice-issued',
+          by,
+          data: { noticeId, deadline: notice.deadline },
+        },
+      ],
+      enqueue: messages,
+    });
+    deps.log.info('notice issued', { caseId, noticeId, deadline: notice.deadline });
+    return { ...notice, version: 1 };
+  });
+}

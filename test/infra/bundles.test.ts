@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryOf, functionSpecs } from '../../functions/manifest.ts';
+import { AppFunction } from '../../infra/constructs/app-function.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
+
+/**
+ * The real handlers, bundled exactly as the stack bundles them, must load in Node as ES modules: a bundle that
+ * only fails at Lambda init (a runtime `require` of a file esbuild did not include, a missing env var) is
+ * caught here, not after a deploy. Each bundle is imported in its own `node` process with the stack's env.
+ */
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const written = functionSpecs.filter((s) => existsSync(join(projectRoot, entryOf(s.name))));
+
+let outdir: string;
+let assetOf: Map<string, string>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'baoxue-bundles-'));
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Bundles', { env: { region: 'ap-southeast-1' } });
+  const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+  for (const spec of written) {
+    new AppFunction(stack, spec.name, {
+      spec,
+      entry: join(projectRoot, entryOf(spec.name)),
+      projectRoot,
+      stage: 'dev',
+      table,
+      appConfigJson: JSON.stringify(loadConfigFile()),
+      logRetention: RetentionDays.ONE_DAY,
+    });
+  }
+  app.synth();
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  assetOf = new Map(
+    Object.entries(functions).map(([id, f]) => [
+      id,
+      join(outdir, `asset.${String(f.Properties.Code.S3Key).replace(/\.zip$/, '')}`),
+    ]),
+  );
+}, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('handler bundles', () => {
+  it.runIf(written.length === 0)('there is no handler to bundle yet (the manifest is empty)', () => {
+    expect(written).toEqual([]);
+  });
+
+  it.each(written.map((s) => s.name))('%s loads as an ES module and exports handler', (name) => {
+    const dir = [...assetOf.entries()].find(([id]) => id.startsWith(name.replaceAll('-', '')))?.[1];
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'ap-southeast-1',
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      TABLE_NAME: 'baoxue-table',
+      APP_CONFIG: JSON.stringify(loadConfigFile()),
+      POWERTOOLS_SERVICE_NAME: 'baoxue-test',
+      SCHEDULE_GROUP: 'group',
+      TIMER_TARGET_ARN: 'arn:aws:lambda:ap-southeast-1:123456789012:function:target',
+      TIMER_ROLE_ARN: 'arn:aws:iam::123456789012:role/timer',
+      TIMER_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:123456789012:timers',
+    };
+
+    const run = spawnSync(
+      process.execPath,
+      ['--enable-source-maps', '-e', "import('./index.mjs').then((m) => console.log(typeof m.handler))"],
+      { cwd: dir, env, encoding: 'utf8', timeout: 30_000 },
+    );
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('function');
+  });
+});

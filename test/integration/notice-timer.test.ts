@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
+import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts';
+import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
+import { createReconcileHandler } from '../../functions/reconcile/index.ts';
+import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
+import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
+import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
+import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
+import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
+import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
+import { caseTestbed, openCaseInput } from '../support/case-fixtures.ts';
+import { streamEvent } from '../support/stream-events.ts';
+
+const ISSUED = cstInstant('2023-02-20', '10:00');
+const DEADLINE = cstInstant('2023-02-27', '10:00');
+const teacher = { name: '示例老师' };
+
+/** A case persuaded twice and given a notice at 2023-02-20 10:00 CST. */
+async function issuedNotice() {
+  const bed = await caseTestbed(ISSUED.toISOString());
+  const cases = caseDepsOf(bed.deps);
+  const c = await openCaseUseCase(cases, openCaseInput());
+  for (const outcome of ['not-home', 'refused'] as const)
+    await logVisitUseCase(cases, c.id, { by: teacher, at: ISSUED.toISOString(), outcome });
+  const notice = await issueNoticeUseCase(cases, c.id, { name: '示例校长', personId: 'p-head' });
+  const inserted = await bed.noticeItem(c.id, notice.id);
+  return { ...bed, cases, caseId: c.id, notice, inserted };
+}
+
+const escalations = (messages: Record<string, unknown>[]) =>
+  messages.filter((m) => String(m.template).startsWith('notice.lapsed.'));
+
+describe('issuing a notice', () => {
+  it('stores the deadline a week later and queues the guardian notice and the reminder with the notice', async () => {
+    const { notice, messagesOf } = await issuedNotice();
+
+    const messages = await messagesOf(notice.id);
+    expect(notice.deadline).toBe(DEADLINE.toISOString());
+    expect(messages.map((m) => [m.template, m.status, m.notBefore]).sort()).toEqual([
+      ['notice.guardian', 'QUEUED', ISSUED.toISOString()],
+      ['notice.reminder', 'QUEUED', cstInstant('2023-02-25', '10:00').toISOString()],
+    ]);
+    expect(messages.find((m) => m.template === 'notice.guardian')?.text).toContain('测试小明');
+  });
+});
+
+describe('case-reactor on the notice stream', () => {
+  it('creates one schedule and leaves one guardian SMS when the same record is delivered twice', async () => {
+    const { deps, timers, notice, inserted, messagesOf } = await issuedNotice();
+    const reactor = createCaseReactorHandler(deps);
+    const record = { eventName: 'INSERT' as const, next: inserted };
+
+    const first = await reactor(streamEvent(record, record));
+    const second = await reactor(streamEvent(record));
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([]);
+    expect([...timers.timers.keys()]).toEqual([`notice-${notice.id}`]);
+    expect(timers.calls.filter((c) => c.op === 'createAt').map((c) => c.result)).toEqual([
+      'created',
+      'exists',
+      'exists',
+    ]);
+    expect(timers.timers.get(`notice-${notice.id}`)).toEqual({
+      at: DEADLINE,
+      payload: { caseId: notice.caseId, noticeId: notice.id },
+    });
+    const guardian = (await messagesOf(notice.id)).filter((m) => m.template === 'notice.guardian');
+    expect(guardian).toHaveLength(1);
+  });
+
+  it('deletes the schedule and cancels the reminder when the child returns before the deadline', async () => {
+    const { deps, cases, timers, caseId, notice, inserted, messagesOf, noticeItem, clock } = await issuedNotice();
+    const reactor = createCaseReactorHandler(deps);
+    await reactor(streamEvent({ eventName: 'INSERT', next: inserted }));
+    clock.set(cstInstant('2023-02-23', '08:00').toISOString());
+
+    const result = await recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-23' });
+    const resolved = await noticeItem(caseId, notice.id);
+    await reactor(streamEvent({ eventName: 'MODIFY', next: resolved, prev: inserted }));
+
+    expect(result.notice).toEqual({ id: notice.id, status: 'complied' });
+    expect(resolved.gsi1pk).toBeUndefined();
+    expect(timers.timers.size).toBe(0);
+    expect(timers.calls.at(-1)).toEqual({ op: 'delete', name: `notice-${notice.id}`, result: 'deleted' });
+    const reminder = (await messagesOf(notice.id)).find((m) => m.template === 'notice.reminder');
+    expect(reminder).toMatchObject({ status: 'CANCELLED' });
+    expect(reminder?.gsi1pk).toBeUndefined();
+  });
+
+  it('withdraws the notice and stops its timer on a transfer out (转出)', async () => {
+    const { deps, cases, timers, caseId, notice, inserted, noticeItem } = await issuedNotice();
+    const reactor = createCaseReactorHandler(deps);
+    await reactor(streamEvent({ eventName: 'INSERT', next: inserted }));
+
+    await recordStatusChangeUseCase(cases, caseId, {
+      kind: 'transfer-out',
+      effectiveOn: '2023-02-22',
+      evidence: ['转学联系函 2023-017'],
+      destination: '示例市第一小学',
+      by: teacher,
+    });
+    const resolved = await noticeItem(caseId, notice.id);
+    await reactor(streamEvent({ eventName: 'MODIFY', next: resolved, prev: inserted }));
+
+    expect(resolved.status).toBe('withdrawn');
+    expect(timers.timers.size).toBe(0);
+    expect((await cases.repo.getCase(caseId))?.state).toBe('transferred');
+  });
+
+  it('processes a notice at once when its record arrives after the deadline', async () => {
+    const { deps, clock, inserted, caseId, notice, timers, messagesOf } = await issuedNotice();
+    clock.set(new Date(DEADLINE.getTime() + DAY_MS).toISOString());
+
+    await createCaseReactorHandler(deps)(streamEvent({ eventName: 'INSERT', next: inserted }));
+
+    expect(timers.timers.size).toBe(0);
+    expect(escalations(await messagesOf(notice.id))).toHaveLength(4);
+    expect((await caseDepsOf(deps).repo.getCase(caseId))?.state).toBe('escalated');
+  });
+});
+
+describe('notice-deadline', () => {
+  it('lapses the case and escalates to head, 包乡镇人员, township government and office, masking the child', async () => {
+    const { deps, clock, caseId, notice, messagesOf, cases } = await issuedNotice();
+    clock.set(DEADLINE.toISOString());
+
+    const out = await createNoticeDeadlineHandler(deps)({ caseId, noticeId: notice.id });
+
+    expect(out.outcome).toBe('escalated');
+    const sent = escalations(await messagesOf(notice.id));
+    expect(sent.map((m) => (m.recipient as { role: string }).role).sort()).toEqual([
+      'office',
+      'school-head',
+      'township-contact',
+      'township-government',
+    ]);
+    for (const m of sent) {
+      expect(m.text).not.toContain('测试小明');
+      expect(m.text).toContain('测**明');
+      expect(m.audience).toBe('official');
+    }
+    expect((await cases.repo.getCase(caseId))?.state).toBe('escalated');
+    const events = await cases.repo.listEvents(caseId);
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['opened', 'visit', 'notice-issued', 'lapsed', 'escalated']),
+    );
+  });
+
+  it('does nothing the second time for the same notice', async () => {
+    const { deps, clock, caseId, notice, messagesOf } = await issuedNotice();
+    clock.set(DEADLINE.toISOString());
+    const handler = createNoticeDeadlineHandler(deps);
+    await handler({ caseId, noticeId: notice.id });
+    const before = await messagesOf(notice.id);
+
+    const again = await handler({ caseId, noticeId: notice.id });
+
+    expect(again.outcome).toBe('not-pending');
+    expect(await messagesOf(notice.id)).toHaveLength(before.length);
+  });
+
+  it('sends nothing when the child returned first (return, then deadline)', async () => {
+    const { deps, cases, clock, caseId, notice, messagesOf } = await issuedNotice();
+    clock.set(new Date(DEADLINE.getTime() - 60_000 * 5).toISOString());
+    await recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-27' });
+    clock.set(DEADLINE.toISOString());
+
+    const out = await createNoticeDeadlineHandler(deps)({ caseId, noticeId: notice.id });
+
+    expect(out.outcome).toBe('not-pending');
+    expect(escalations(await messagesOf(notice.id))).toHaveLength(0);
+    expect((await cases.repo.getNotice(caseId, notice.id))?.status).toBe('complied');
+    expect((await cases.repo.getCase(caseId))?.state).toBe('returned');
+  });
+
+  it('keeps the escalation when the return is recorded after the deadline (deadline, then return)', async () => {
+    const { deps, cases, clock, caseId, notice, messagesOf } = await issuedNotice();
+    clock.set(DEADLINE.toISOString());
+    await createNoticeDeadlineHandler(deps)({ caseId, noticeId: notice.id });
+
+    const result = await recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-28' });
+
+    expect(result.notice).toBeUndefined();
+    expect(result.case.state).toBe('returned');
+    expect((await cases.repo.getNotice(caseId, notice.id))?.status).toBe('lapsed');
+    expect(escalations(await messagesOf(notice.id))).toHaveLength(4);
+  });
+
+  it('gives exactly one outcome when the return and the deadline race', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { deps, cases, clock, caseId, notice, messagesOf } = await issuedNotice();
+      clock.set(DEADLINE.toISOString());
+
+      const [deadline, ret] = await Promise.allSettled([
+        createNoticeDeadlineHandler(deps)({ caseId, noticeId: notice.id }),
+        recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-27' }),
+      ]);
+
+      for (const r of [deadline, ret])
+        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
+      const status = (await cases.repo.getNotice(caseId, notice.id))?.status;
+      const sent = escalations(await messagesOf(notice.id));
+      expect(['complied', 'lapsed']).toContain(status);
+      expect(sent).toHaveLength(status === 'lapsed' ? 4 : 0);
+    }
+  });
+});
+
+describe('reconcile', () => {
+  it('re-creates a schedule that is missing', async () => {
+    const { deps, clock, timers, notice, caseId } = await issuedNotice();
+    clock.set(cstInstant('2023-02-22', '07:30').toISOString());
+
+    const report = await createReconcileHandler(deps)();
+    const again = await createReconcileHandler(deps)();
+
+    expect(report).toMatchObject({ open: 1, timersRecreated: 1, processedLate: 0, failed: [] });
+    expect(timers.timers.get(`notice-${notice.id}`)).toEqual({
+      at: DEADLINE,
+      payload: { caseId, noticeId: notice.id },
+    });
+    expect(again).toMatchObject({ open: 1, timersRecreated: 0, processedLate: 0 });
+  });
+
+  it('processes a deadline whose timer never fired, once', async () => {
+    const { deps, clock, notice, caseId, cases, messagesOf } = await issuedNotice();
+    clock.set(cstInstant('2023-02-28', '07:30').toISOString());
+
+    const report = await createReconcileHandler(deps)();
+    const again = await createReconcileHandler(deps)();
+
+    expect(report).toMatchObject({ open: 1, processedLate: 1, timersRecreated: 0, failed: [] });
+    expect((await cases.repo.getCase(caseId))?.state).toBe('escalated');
+    expect(escalations(await messagesOf(notice.id))).toHaveLength(4);
+    expect(again).toMatchObject({ open: 0, processedLate: 0 });
+  });
+});
