@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/domain/errors.ts';
-import {
-  apiRoleLabel,
-  canRead,
-  canReadTownship,
-  canWrite,
-  type Principal,
-  principalOf,
-} from '../../shared/domain/scope.ts';
+import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
 import { HttpError, notBuilt, parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
+import { casePorts, caseRoutes } from './routes-cases.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 
 type R = Route<ApiPorts>;
@@ -115,25 +109,10 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
 
   const routes: R[] = [
     ...reportRoutes(deps, reportPorts(deps)),
-    pending('POST', '/api/cases', 'open a case (R2)', '建立控辍档案'),
-    pending('GET', '/api/cases', 'open cases in scope, with the notice countdown', '在办案件列表'),
-    pending('GET', '/api/cases/:caseId', 'one case (R9 fields masked outside the school and the office)', '案件详情'),
+    ...caseRoutes(deps, casePorts(deps)),
     pending('PATCH', '/api/cases/:caseId', 'update a case (去向, reason, responsible teacher)', '修改案件'),
-    pending('GET', '/api/cases/:caseId/timeline', "a case's timeline", '案件时间线'),
-    pending('GET', '/api/cases/:caseId/messages', "a case's message log with delivery status", '短信记录'),
-    pending('POST', '/api/cases/:caseId/visits', 'log a persuasion visit', '登记家访'),
-    pending(
-      'POST',
-      '/api/cases/:caseId/notices',
-      'issue a 劝返复学通知书 (starts the one-week timer)',
-      '发出劝返复学通知书',
-    ),
-    pending('POST', '/api/cases/:caseId/return', 'record the return (复学)', '登记复学'),
-    pending('POST', '/api/cases/:caseId/transfer', 'record a status change (转出/休学/…)', '登记学籍变动'),
-    pending('POST', '/api/cases/:caseId/exemption', 'record an exemption (R4)', '登记免予追责/缓学'),
     pending('GET', '/api/statistics', 'statistics per township (R8)', '按乡镇统计'),
   ];
   for (const r of routes) router.add(r);
-  void canWrite;
   return router;
 }
