@@ -62,6 +62,12 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited (code ${child.exitCode}) on port ${port}: ${stderr.slice(0, 500)}`);
     }
+    // A data file SQLite cannot read never becomes ready: fail at once instead of waiting out the deadline.
+    if (/SQLiteException|file is not a database|database disk image is malformed/.test(stderr)) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new CorruptDataError(options.dataDir ?? '(memory)', stderr);
+    }
     try {
       await client.send(new ListTablesCommand({}));
       ready = true;
@@ -86,6 +92,19 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
       clearTimeout(timer);
     },
   };
+}
+
+/** DynamoDB Local could not read its data folder. */
+export class CorruptDataError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly detail: string,
+  ) {
+    super(
+      `DynamoDB Local cannot read its data in ${dataDir}: ${/SQLiteException[^\n]*/.exec(detail)?.[0] ?? detail.slice(0, 300)}`,
+    );
+    this.name = 'CorruptDataError';
+  }
 }
 
 /** Creates the table from the shared definition unless it exists. */

@@ -1,9 +1,21 @@
+import { z } from 'zod';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { fromZodIssues } from '../../shared/domain/errors.ts';
 import { type OpenReportsResult, openReports } from '../../shared/use-cases/open-reports.ts';
 import type { Deps } from '../deps.ts';
 
-/** Scheduled daily: opens the report slots owed today. The event carries nothing we need. */
+/** The scheduler sends its own payload (ignored); an operator may re-run a missed day with `{ "date": "YYYY-MM-DD" }`. */
+const eventSchema = z
+  .object({
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  })
+  .loose();
+
+/** Scheduled daily: opens the report slots owed today (idempotent, so a re-run is harmless). */
 export function createOpenReportsHandler(deps: Deps): (event?: unknown) => Promise<OpenReportsResult> {
   const useCaseDeps = {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
@@ -12,5 +24,9 @@ export function createOpenReportsHandler(deps: Deps): (event?: unknown) => Promi
     log: deps.log,
     config: deps.config,
   };
-  return () => openReports(useCaseDeps);
+  return (event) => {
+    const parsed = eventSchema.safeParse(event ?? {});
+    if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'event');
+    return openReports(useCaseDeps, { date: parsed.data.date });
+  };
 }

@@ -17,7 +17,6 @@ import type { Deps } from '../deps.ts';
 export function createOutboxDispatcherHandler(
   deps: Deps,
 ): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const dispatchDeps = {
     outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
     directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
@@ -41,8 +40,9 @@ export function createOutboxDispatcherHandler(
     }
     return dispatchMessage(dispatchDeps, itemToStoredMessage(item));
   };
+  // A processor per invocation: it holds the batch's state, and the local runtime may invoke concurrently.
   return (event, context) =>
-    processPartialResponse(event, recordHandler, processor, {
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.DynamoDBStreams), {
       context,
       processInParallel: false,
       throwOnFullBatchFailure: false,

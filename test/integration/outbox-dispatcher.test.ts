@@ -63,6 +63,19 @@ describe('outbox dispatcher', () => {
     expect((await messageItems(world.doc, world.tableName)).every((m) => m.gsi1pk === undefined)).toBe(true);
   });
 
+  it('sends each SMS once when two dispatchers get the same batch at the same time', async () => {
+    const world = await reportsWorld(MORNING);
+    await enqueue(world, message('msg-race-1'), message('msg-race-2'), message('msg-race-3'));
+    const batch = await queuedEvent(world.doc, world.tableName);
+
+    await Promise.all([
+      createOutboxDispatcherHandler(world.deps)(batch),
+      createOutboxDispatcherHandler(world.deps)(batch),
+    ]);
+
+    expect(world.sms.sent.map((s) => s.messageId).sort()).toEqual(['msg-race-1', 'msg-race-2', 'msg-race-3']);
+  });
+
   it('retries a throttled publish with backoff, fails only that record, and sends it once', async () => {
     const world = await reportsWorld(MORNING);
     await enqueue(world, message('msg-a-throttle'), message('msg-b-fine'));
@@ -244,5 +257,26 @@ describe('outbox dispatcher with the SNS adapter (aws-sdk-client-mock)', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     expect(world.log.lines.some((l) => l.level === 'error' && l.message.includes('not a valid message'))).toBe(true);
+  });
+});
+
+describe('outbox dispatcher retry budget', () => {
+  it('gives up after outbox.maxAttempts transient failures: FAILED and the office told', async () => {
+    const world = await reportsWorld(MORNING);
+    const deps = {
+      ...world.deps,
+      config: { ...world.deps.config, outbox: { ...world.deps.config.outbox, maxAttempts: 1 } },
+    };
+    await enqueue(world, message('msg-give-up'));
+    world.sms.failNext(throttled());
+
+    const result = await createOutboxDispatcherHandler(deps)(await queuedEvent(world.doc, world.tableName));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await stored(world, 'msg-give-up')).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringContaining('retries exhausted after 1 attempts'),
+    });
+    expect((await stored(world, 'alert#msg-give-up#office-1'))?.text).toContain('多次重试失败');
   });
 });

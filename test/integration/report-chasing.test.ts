@@ -5,6 +5,7 @@ import { createOpenReportsHandler } from '../../functions/open-reports/index.ts'
 import { createOutboxDispatcherHandler } from '../../functions/outbox-dispatcher/index.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { messageItems, queuedEvent, reportsWorld } from '../support/reports-world.ts';
 
@@ -37,6 +38,23 @@ describe('open-reports', () => {
     expect(second.opened).toEqual({ daily: { created: 0, existing: 1, periodKey: '2023-02-20' } });
     const slot = await new DynamoSlotRepository(world.doc, world.tableName).get(SLOT_ID);
     expect(slot).toMatchObject({ state: 'OPEN', nextLevel: 0, version: 1, nextDueAt: L0_AT });
+    const openOfSchool = await world.doc.send(
+      new QueryCommand({
+        TableName: world.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :school AND begins_with(gsi2sk, :open)',
+        ExpressionAttributeValues: { ':school': 'SCHOOL#sch-1', ':open': 'SLOT#OPEN#' },
+      }),
+    );
+    expect(openOfSchool.Items?.map((i) => i.id)).toEqual([SLOT_ID]);
+  });
+
+  it('re-opens a missed day when an operator passes its date', async () => {
+    const world = await reportsWorld('2023-02-21T22:00:00.000Z');
+
+    const result = await createOpenReportsHandler(world.deps)({ date: '2023-02-20' });
+
+    expect(result.opened.daily).toEqual({ created: 1, existing: 0, periodKey: '2023-02-20' });
   });
 
   it('opens nothing on a Sunday', async () => {
@@ -126,6 +144,32 @@ describe('chase-reports', () => {
 
     expect(first.escalated).toBe(1);
     expect((await messageItems(world.doc, world.tableName)).map((m) => m.id)).toEqual([`slot#${SLOT_ID}#L0#head-1`]);
+  });
+});
+
+describe('chase racing a submission', () => {
+  it('enqueues nothing when the slot was filed after the sweep read it', async () => {
+    const world = await reportsWorld(MONDAY_6AM);
+    await createOpenReportsHandler(world.deps)();
+    const slots = new DynamoSlotRepository(world.doc, world.tableName);
+    const staleCopy = (await slots.get(SLOT_ID))!;
+    world.clock.set(L0_AT);
+    await submitReport(
+      {
+        slots,
+        directory: new DynamoDirectoryLookup(world.doc, world.tableName),
+        clock: world.clock,
+        log: world.log,
+        config: world.deps.config,
+      },
+      { schoolId: 'sch-1', cadence: 'daily', periodKey: '2023-02-20', submission },
+    );
+
+    const attempt = slots.advance(staleCopy, { ...staleCopy, nextLevel: 1 }, []);
+
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    expect(await messageItems(world.doc, world.tableName)).toEqual([]);
+    expect((await slots.get(SLOT_ID))?.state).toBe('SUBMITTED');
   });
 });
 

@@ -14,7 +14,8 @@ export const dueUpTo = (now: Date) => `${now.toISOString()}#~`;
 /**
  * Stored form: pk=SLOT#<school>:<cadence>:<period>, sk=SLOT. An OPEN slot whose ladder is not done carries the
  * sparse due-index key (DUE#SLOT, <nextDueAt>#pk); everything else has none, so the chase sweep never sees it.
- * gsi2 lists a school's slots (SCHOOL#id, SLOT#<cadence>#<period>).
+ * gsi2 lists a school's slots by state and due date (SCHOOL#id, SLOT#<state>#<dueDate>#<cadence>), so "open slots
+ * of a school" is one begins_with(SLOT#OPEN#).
  */
 export function slotToItem(slot: ReportSlot): Record<string, unknown> {
   const key = slotKey(slot.id);
@@ -24,7 +25,7 @@ export function slotToItem(slot: ReportSlot): Record<string, unknown> {
     ...slot,
     ...(slot.state === 'OPEN' && slot.nextDueAt ? dueKey('SLOT', slot.nextDueAt, key.pk) : {}),
     gsi2pk: `SCHOOL#${slot.schoolId}`,
-    gsi2sk: `SLOT#${slot.cadence}#${slot.periodKey}`,
+    gsi2sk: `SLOT#${slot.state}#${slot.dueDate}#${slot.cadence}`,
   };
 }
 

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_START, type DemoSummary, demoConfig, LATE, playDemo } from '../../local/demo-scenario.ts';
+import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
+import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
+import { cstInstant } from '../../shared/domain/time.ts';
+import { ladderMessageId } from '../../shared/use-cases/chase-reports.ts';
+
+/**
+ * The demo scenario on the real manifest (in-memory DynamoDB Local, paused virtual clock): exactly which SMS
+ * went to whom and when — derived from the imported directory, so the test states the rule, not the data.
+ */
+describe('demo scenario on the local runtime', () => {
+  let rt: LocalRuntime;
+  let summary: DemoSummary;
+  let directory: DirectorySnapshot;
+  const stateDir = mkdtempSync(join(tmpdir(), 'baoxue-demo-'));
+
+  beforeAll(async () => {
+    rt = await startRuntime({
+      stateDir,
+      memory: true,
+      start: DEMO_START,
+      speed: 0,
+      background: false,
+      config: demoConfig(),
+      publish: false,
+      print: () => {},
+    });
+    summary = await playDemo(rt, () => {});
+    directory = await new DynamoDirectoryRepository(rt.doc, rt.tableName).load();
+  });
+  afterAll(async () => {
+    await rt?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const school = (id: string) => directory.schools.find((s) => s.id === id)!;
+  const township = (id: string) => directory.townships.find((t) => t.id === school(id).townshipId)!;
+  const slot = (id: string) => `${id}:daily:2023-02-16`;
+  const expectMessage = (at: string, schoolId: string, level: number, personIds: string[]) =>
+    [...new Set(personIds)].map((p) => ({
+      at: cstInstant(at.slice(0, 10), at.slice(11)).toISOString(),
+      messageId: ladderMessageId(slot(schoolId), level, p),
+    }));
+
+  it('climbs the ladder for the school that never files, and stops it for the two that file between levels', () => {
+    const climbs = LATE.climbs;
+    const area = directory.areas.find((a) => a.id === township(climbs).areaId)!;
+    const expected = [
+      ...expectMessage('2023-02-16 17:30', climbs, 0, [school(climbs).headId]),
+      ...expectMessage('2023-02-16 17:30', LATE.stopsAfterHead, 0, [school(LATE.stopsAfterHead).headId]),
+      ...expectMessage('2023-02-16 17:30', LATE.stopsAfterTownship, 0, [school(LATE.stopsAfterTownship).headId]),
+      ...expectMessage('2023-02-17 09:00', climbs, 1, township(climbs).contactIds),
+      ...expectMessage('2023-02-17 09:00', LATE.stopsAfterTownship, 1, township(LATE.stopsAfterTownship).contactIds),
+      ...expectMessage('2023-02-17 17:00', climbs, 2, [area.leaderId]),
+      ...expectMessage('2023-02-18 09:00', climbs, 3, [directory.meta.chiefId!, ...(directory.meta.officeIds ?? [])]),
+    ];
+
+    const sent = summary.messages.map((m) => ({ at: m.at, messageId: m.messageId }));
+
+    const order = (a: { at: string; messageId: string }, b: { at: string; messageId: string }) =>
+      a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId);
+    expect([...sent].sort(order)).toEqual([...expected].sort(order));
+  });
+
+  it('sends each SMS once, all of them marked SENT, and finishes in virtual, not real, time', () => {
+    expect(new Set(summary.messages.map((m) => m.messageId)).size).toBe(summary.messages.length);
+    expect(summary.virtualEnd).toBe(cstInstant('2023-02-18', '10:00').toISOString());
+    expect(summary.realSeconds).toBeLessThan(60);
+    expect(Object.keys(summary.reports.filedLate).sort()).toEqual(
+      [LATE.stopsAfterHead, LATE.stopsAfterTownship].sort(),
+    );
+  });
+});
