@@ -24,7 +24,12 @@ function visibleOrg(p: Principal, org: OrgIndex) {
     .filter((s) => s.active !== false)
     .filter((s) => canRead(p, org.place(s.id, s.townshipId), p.personId))
     .map((s) => ({ id: s.id, name: s.name, townshipId: s.townshipId }));
-  return { townships, schools };
+  const schoolIds = new Set(schools.map((s) => s.id));
+  const staff = org.snapshot.people
+    .filter((x) => x.active !== false && x.schoolId && schoolIds.has(x.schoolId))
+    .filter((x) => x.roles.includes('teacher') || x.roles.includes('school-head'))
+    .map((x) => ({ id: x.id, name: x.name, schoolId: x.schoolId }));
+  return { townships, schools, staff };
 }
 
 function schoolsIn(townshipId: string, p: Principal, org: OrgIndex) {
