@@ -11,6 +11,9 @@ import { newId } from '../shared/domain/ids.ts';
 import { systemClock } from '../shared/domain/time.ts';
 import type { Deps } from './deps.ts';
 
+/** One attempt per Publish: the dispatcher owns retries (see below). */
+export const SNS_MAX_ATTEMPTS = 1;
+
 /** Env every function gets from the stack; no silent defaults for resource names. */
 const envSchema = z.object({
   TABLE_NAME: z.string().min(3),
@@ -32,7 +35,9 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   return {
     doc: createDocumentClient(),
     tableName: e.TABLE_NAME,
-    sms: new SnsSmsSender(new SNSClient({}), config.sms.senderId),
+    // No SDK-level retries for Publish: a retry after a socket timeout could deliver the SMS twice. The
+    // dispatcher retries instead, with the message's claim guarding against a double send.
+    sms: new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId),
     timers: timersConfigured
       ? new EventBridgeTimerScheduler(new SchedulerClient({}), {
           groupName: e.SCHEDULE_GROUP!,

@@ -54,7 +54,8 @@ const STAGE_DEFAULTS: Record<Stage, Omit<InfraConfig, 'stage' | 'account' | 'ope
   prod: {
     region: 'ap-southeast-1',
     logRetentionDays: 365,
-    smsSpendAlarmUsd: 80,
+    // Above the county's expected SMS spend (docs/deploy.md, ≈ US$126), below the limit to request.
+    smsSpendAlarmUsd: 150,
     dlqAlarmDepth: 1,
     errorAlarmThreshold: 1,
     throttleAlarmThreshold: 1,

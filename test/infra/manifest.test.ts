@@ -1,0 +1,94 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs, type Trigger } from '../../functions/manifest.ts';
+import { pascal } from '../../infra/constructs/operations.ts';
+import { scheduleId } from '../../infra/function-specs.ts';
+import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
+import {
+  actionsOf,
+  importsFrom,
+  logicalId,
+  resourcesOf,
+  statementsOf,
+  withAction,
+} from './support/template-queries.ts';
+
+/** The real functions/manifest.ts, wired as declared (bundling skipped; bundles.test.ts covers the code). */
+let built: BuiltStacks;
+let t: Template;
+const STAR_ALLOWED = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'sns:Publish']);
+type Stream = Extract<Trigger, { kind: 'stream' }>;
+type Schedule = Extract<Trigger, { kind: 'schedule' }>;
+const streams = functionSpecs.flatMap((s) =>
+  s.triggers.filter((tr): tr is Stream => tr.kind === 'stream').map((tr) => [s.name, tr] as const),
+);
+const schedules = functionSpecs.flatMap((s) =>
+  s.triggers
+    .filter((tr): tr is Schedule => tr.kind === 'schedule')
+    .map((tr, i) => [s.name, tr, scheduleId(s, i)] as const),
+);
+
+beforeAll(() => {
+  built = buildStacks({ specs: functionSpecs });
+  t = built.statelessTemplate;
+});
+afterAll(() => built.cleanup());
+
+describe('the real manifest', () => {
+  it('deploys every declared function', () => {
+    const ids = Object.keys(t.findResources('AWS::Lambda::Function'));
+
+    for (const spec of functionSpecs)
+      expect(ids.some((id) => id.startsWith(`${pascal(spec.name)}Function`))).toBe(true);
+  });
+
+  it.each(functionSpecs.map((s) => [s.name, s] as const))(
+    '%s: Resource "*" only where no narrower one exists; SMS only with sms access',
+    (name, spec) => {
+      const statements = statementsOf(t, name);
+      const starred = statements.filter((s) => s.Effect === 'Allow' && resourcesOf(s).includes('*'));
+
+      for (const s of starred) for (const a of actionsOf(s)) expect(STAR_ALLOWED).toContain(a);
+      expect(withAction(statements, 'sns:Publish').length > 0).toBe(spec.access.includes('sms'));
+      expect(withAction(statements, 'iam:PassRole').length > 0).toBe(spec.access.includes('scheduler'));
+    },
+  );
+
+  it.runIf(streams.length > 0).each(streams)('%s: stream mapping as declared', (name, tr) => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(t, 'AWS::Lambda::Function', `${pascal(name)}Function`) },
+      BatchSize: tr.batchSize,
+      MaximumRetryAttempts: tr.maxRetries,
+      MaximumRecordAgeInSeconds: tr.maxRecordAgeSeconds,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: tr.filters.map((f) => ({ Pattern: JSON.stringify(f) })) },
+      DestinationConfig: {
+        OnFailure: { Destination: importsFrom(built.statefulTemplate)('StreamFailureQueue', 'Arn') },
+      },
+    });
+  });
+
+  it.runIf(schedules.length > 0).each(schedules)('%s: cron(%s) in Asia/Shanghai', (name, tr, id) => {
+    t.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `cron(${tr.cron})`,
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId(t, 'AWS::Lambda::Function', `${pascal(name)}Function`), 'Arn'] },
+        Input: JSON.stringify({
+          source: 'baoxue.scheduler',
+          schedule: id,
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        }),
+        DeadLetterConfig: { Arn: importsFrom(built.statefulTemplate)('SweepDeadLetterQueue', 'Arn') },
+      },
+    });
+  });
+
+  it('passes cdk-nag AwsSolutions with nothing unacknowledged', () => {
+    const report = new AwsSolutionsChecks(built.app).validateScope(built.app);
+
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+});
