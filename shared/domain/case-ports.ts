@@ -22,8 +22,8 @@ export interface CaseRepository {
   getCase(caseId: string): Promise<Case | undefined>;
   getNotice(caseId: string, noticeId: string): Promise<Notice | undefined>;
   listEvents(caseId: string): Promise<CaseEvent[]>;
-  /** A school's cases (owner index), optionally in one state. */
-  listBySchool(schoolId: string, state?: CaseState): Promise<Case[]>;
+  /** A school's cases (owner index): all, the open or closed ones, or those in one state; oldest first per state. */
+  listBySchool(schoolId: string, filter?: CaseState | 'open' | 'closed'): Promise<Case[]>;
   /** Pending notices from the sparse due index, oldest deadline first; `dueBy` limits to deadlines up to it. */
   listOpenNotices(dueBy?: Date): Promise<Notice[]>;
   /** Which of these outbox messages are still QUEUED (i.e. could still be cancelled). */

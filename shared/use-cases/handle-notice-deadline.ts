@@ -3,8 +3,8 @@ import type { Person } from '../domain/directory.ts';
 import type { Message } from '../domain/message.ts';
 import { type Notice, noticeMessageIds } from '../domain/notice.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
-import { maskName } from '../domain/privacy.ts';
-import { caseRef, type NoticeTemplateName, renderNoticeTemplate } from '../domain/templates/notice-templates.ts';
+import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
+import type { RenderedSms } from '../domain/templates/render.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 
 /** EventBridge Scheduler invokes with 60-second precision: a timer firing within this of the deadline is on time. */
@@ -108,24 +108,35 @@ function escalationMessages(
   const people = new Map(directory.people.filter((p) => p.active).map((p) => [p.id, p]));
   const school = directory.schools.find((s) => s.id === c.schoolId);
   const township = directory.townships.find((t) => t.id === c.townshipId);
-  const { signature, maxParts } = deps.config.sms;
-  const vars = {
-    signature,
-    maskedChild: maskName(c.studentName),
+  // studentName goes in as is: the renderer masks it for officials (R9).
+  const params = {
+    studentName: c.studentName,
     school: school?.name ?? c.schoolId,
     township: township?.name ?? c.townshipId,
-    deadline: new Date(notice.deadline),
+    returnBy: returnBy(new Date(notice.deadline)),
     caseRef: caseRef(c.id),
   };
-  const wanted: { ids: (string | undefined)[]; role: Person['roles'][number]; template: NoticeTemplateName }[] = [
-    { ids: [school?.headId], role: 'school-head', template: 'notice.lapsed.school-head' },
-    { ids: township?.contactIds ?? [], role: 'township-contact', template: 'notice.lapsed.township-contact' },
+  const wanted: { ids: (string | undefined)[]; role: Person['roles'][number]; render: () => RenderedSms }[] = [
+    {
+      ids: [school?.headId],
+      role: 'school-head',
+      render: () => renderNoticeSms(noticeTemplates.lapsedSchoolHead, params, deps.config.sms),
+    },
+    {
+      ids: township?.contactIds ?? [],
+      role: 'township-contact',
+      render: () => renderNoticeSms(noticeTemplates.lapsedTownshipContact, params, deps.config.sms),
+    },
     {
       ids: [township?.governmentContactId],
       role: 'township-government',
-      template: 'notice.lapsed.township-government',
+      render: () => renderNoticeSms(noticeTemplates.lapsedTownshipGovernment, params, deps.config.sms),
     },
-    { ids: directory.meta.officeIds ?? [], role: 'office', template: 'notice.lapsed.office' },
+    {
+      ids: directory.meta.officeIds ?? [],
+      role: 'office',
+      render: () => renderNoticeSms(noticeTemplates.lapsedOffice, params, deps.config.sms),
+    },
   ];
   const messages: Message[] = [];
   const seen = new Set<string>();
@@ -144,7 +155,7 @@ function escalationMessages(
           id: noticeMessageIds.escalation(notice.id, person.id),
           audience: 'official',
           recipient: { personId: person.id, role: w.role, phone: person.phone, label: person.name },
-          rendered: renderNoticeTemplate(w.template, vars, maxParts),
+          rendered: w.render(),
           notBefore: now,
           now,
           subject: { kind: 'notice', id: notice.id },

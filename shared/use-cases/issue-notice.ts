@@ -3,7 +3,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { Message } from '../domain/message.ts';
 import { type Notice, noticeDeadline, noticeMessageIds, reminderAt, timerName } from '../domain/notice.ts';
 import { maskName } from '../domain/privacy.ts';
-import { renderNoticeTemplate } from '../domain/templates/notice-templates.ts';
+import { displayPhone, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 
 /**
@@ -34,7 +34,6 @@ export async function issueNoticeUseCase(
     const noticeId = deps.newId();
     const deadline = noticeDeadline(now);
     const remindAt = reminderAt(deadline, deps.config.cases.reminderDaysBefore, now);
-    const { signature, maxParts } = deps.config.sms;
     const subject = { kind: 'notice' as const, id: noticeId };
     const recipient = {
       role: 'guardian' as const,
@@ -49,13 +48,22 @@ export async function issueNoticeUseCase(
       schoolId: c.schoolId,
       townshipId: c.townshipId,
     };
-    const vars = { signature, child: c.studentName, school: school.name, deadline, schoolPhone: school.phone };
+    const params = {
+      studentName: c.studentName,
+      school: school.name,
+      returnBy: returnBy(deadline),
+      schoolPhone: displayPhone(school.phone),
+    };
 
     const messages: Message[] = [
       queuedMessage({
         ...common,
         id: noticeMessageIds.guardianNotice(noticeId),
-        rendered: renderNoticeTemplate('notice.guardian', { ...vars, guardianName: c.guardian.name }, maxParts),
+        rendered: renderNoticeSms(
+          noticeTemplates.guardianNotice,
+          { ...params, guardianName: c.guardian.name },
+          deps.config.sms,
+        ),
         notBefore: now,
       }),
     ];
@@ -64,7 +72,7 @@ export async function issueNoticeUseCase(
         queuedMessage({
           ...common,
           id: noticeMessageIds.guardianReminder(noticeId),
-          rendered: renderNoticeTemplate('notice.reminder', vars, maxParts),
+          rendered: renderNoticeSms(noticeTemplates.guardianReminder, params, deps.config.sms),
           notBefore: remindAt,
         }),
       );

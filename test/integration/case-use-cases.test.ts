@@ -28,6 +28,8 @@ describe('case use cases on DynamoDB Local', () => {
 
     expect(c).toMatchObject({ state: 'opened', townshipId: 'town-demo', povertyRegistered: true, version: 1 });
     expect((await cases.repo.listBySchool('school-demo', 'opened')).map((x) => x.id)).toEqual([c.id]);
+    expect((await cases.repo.listBySchool('school-demo', 'open')).map((x) => x.id)).toEqual([c.id]);
+    expect(await cases.repo.listBySchool('school-demo', 'closed')).toEqual([]);
     expect(await cases.repo.listBySchool('school-demo', 'returned')).toEqual([]);
   });
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { noticeDeadline, reminderAt, timerName } from '../../shared/domain/notice.ts';
-import { maskName } from '../../shared/domain/privacy.ts';
 import {
   displayPhone,
-  type NoticeTemplateName,
   noticeTemplates,
-  renderNoticeTemplate,
+  renderNoticeSms,
   returnBy,
 } from '../../shared/domain/templates/notice-templates.ts';
+import type { SmsTemplate } from '../../shared/domain/templates/render.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 
 describe('notice deadline', () => {
@@ -35,27 +34,28 @@ describe('notice deadline', () => {
 });
 
 describe('notice templates', () => {
-  // Long but plausible values: four-character names, a long school name, a landline.
+  const sms = { signature: '荔浦教育', maxParts: 2 };
+  // Long but plausible values: four/five-character names, a long school name, a landline.
   const worst = {
-    signature: '荔浦教育',
     guardianName: '欧阳示例',
-    child: '欧阳小示例',
-    maskedChild: maskName('欧阳小示例'),
+    studentName: '欧阳小示例',
     school: '荔浦市青山镇示例中心小学',
     township: '青山镇',
-    deadline: cstInstant('2023-12-27', '10:00'),
-    schoolPhone: '+867737200000',
+    returnBy: returnBy(cstInstant('2023-12-27', '10:00')),
+    schoolPhone: displayPhone('+867737200000'),
     caseRef: 'ABC123',
   };
+  const all = Object.entries(noticeTemplates);
 
-  it.each(Object.keys(noticeTemplates) as NoticeTemplateName[])('%s fits two UCS-2 parts', (name) => {
-    const rendered = renderNoticeTemplate(name, worst as never, 2);
+  it.each(all)('%s fits two UCS-2 parts with long names', (_name, template) => {
+    const rendered = renderNoticeSms(template as SmsTemplate<typeof worst>, worst, sms);
 
     expect(rendered.parts).toBeLessThanOrEqual(2);
+    expect(rendered.text.startsWith('【荔浦教育】')).toBe(true);
   });
 
   it('gives the guardian the child, school, return-by date and school phone', () => {
-    const { text } = renderNoticeTemplate('notice.guardian', worst, 2);
+    const { text } = renderNoticeSms(noticeTemplates.guardianNotice, worst, sms);
 
     expect(text).toContain('欧阳小示例');
     expect(text).toContain('荔浦市青山镇示例中心小学');
@@ -63,20 +63,17 @@ describe('notice templates', () => {
     expect(text).toContain('07737200000');
   });
 
-  it.each([
-    'notice.lapsed.school-head',
-    'notice.lapsed.township-contact',
-    'notice.lapsed.township-government',
-    'notice.lapsed.office',
-  ] as const)('%s never carries the full child name', (name) => {
-    const { text } = renderNoticeTemplate(name, worst, 2);
+  it.each(all.filter(([, t]) => t.audience === 'official'))('%s never carries the full child name', (_n, template) => {
+    const { text } = renderNoticeSms(template as SmsTemplate<typeof worst>, worst, sms);
 
     expect(text).not.toContain('欧阳小示例');
     expect(text).toContain('欧***例');
   });
 
   it('refuses a text longer than the allowed parts', () => {
-    expect(() => renderNoticeTemplate('notice.guardian', worst, 1)).toThrow(/needs 2 parts \(max 1\)/);
+    expect(() => renderNoticeSms(noticeTemplates.guardianNotice, worst, { ...sms, maxParts: 1 })).toThrow(
+      /needs 2 parts \(max 1\)/,
+    );
   });
 
   it('formats dates and phones as read in China', () => {

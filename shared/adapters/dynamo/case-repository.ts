@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Case, CaseEvent, CaseState } from '../../domain/case.ts';
+import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
 import type { Notice } from '../../domain/notice.ts';
 import { type TransactItem, transactWrite, versionGuard } from './client.ts';
@@ -8,7 +8,8 @@ import { dueKey, TABLE } from './table-definition.ts';
 
 /**
  * Item layout (docs/cases.md "Access patterns"):
- *  - case:   pk=CASE#<caseId>, sk=CASE; owner index gsi2pk=SCHOOL#<schoolId>, gsi2sk=CASE#<state>#<openedAt>#<caseId>
+ *  - case:   pk=CASE#<caseId>, sk=CASE; owner index gsi2pk=SCHOOL#<schoolId>,
+ *            gsi2sk=CASE#<OPEN|CLOSED>#<state>#<openedAt>#<caseId> (open cases of a school = one begins_with)
  *  - notice: pk=CASE#<caseId>, sk=NOTICE#<noticeId>; while pending it sits in the due index
  *            (gsi1pk=DUE#NOTICE, gsi1sk=<deadline>#CASE#<caseId>#NOTICE#<noticeId>) and leaves it when resolved
  *  - event:  pk=CASE#<caseId>, sk=EVENT#<at>#<eventId> (the timeline: visits, status changes, transitions)
@@ -36,7 +37,7 @@ export function caseToItem(c: Case, version: number): Record<string, unknown> {
     ...c,
     version,
     gsi2pk: `SCHOOL#${c.schoolId}`,
-    gsi2sk: `CASE#${c.state}#${c.openedAt}#${c.id}`,
+    gsi2sk: `${ownerPrefix(c.state)}${c.openedAt}#${c.id}`,
   };
 }
 
@@ -50,6 +51,11 @@ export function noticeToItem(n: Notice, version: number): Record<string, unknown
     version,
     ...(n.status === 'pending' ? dueKey('NOTICE', n.deadline, `${key.pk}#${key.sk}`) : {}),
   };
+}
+
+/** `CASE#OPEN#persuading#` / `CASE#CLOSED#returned#`: the owner-index prefix of a state. */
+function ownerPrefix(state: CaseState): string {
+  return `CASE#${closedStates.has(state) ? 'CLOSED' : 'OPEN'}#${state}#`;
 }
 
 /** DynamoDB single-table implementation of the case repository. */
@@ -83,12 +89,20 @@ export class DynamoCaseRepository implements CaseRepository {
     ).map((i) => strip<CaseEvent>(i));
   }
 
-  async listBySchool(schoolId: string, state?: CaseState): Promise<Case[]> {
+  async listBySchool(schoolId: string, filter?: CaseState | 'open' | 'closed'): Promise<Case[]> {
+    const prefix =
+      filter === undefined
+        ? 'CASE#'
+        : filter === 'open'
+          ? 'CASE#OPEN#'
+          : filter === 'closed'
+            ? 'CASE#CLOSED#'
+            : ownerPrefix(filter);
     return (
       await this.queryAll({
         IndexName: TABLE.ownerIndex.name,
         KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
-        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': state ? `CASE#${state}#` : 'CASE#' },
+        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': prefix },
       })
     ).map((i) => strip<Case>(i));
   }

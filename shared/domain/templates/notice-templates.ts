@@ -1,63 +1,68 @@
-import { smsParts } from '../message.ts';
 import { cstParts } from '../time.ts';
+import { defineTemplate, type RenderedSms, renderSms, type SmsTemplate } from './render.ts';
 
 /**
- * SMS texts for the 劝返复学通知书 and its escalation, in Simplified Chinese. Guardians get the child's name;
- * officials get it masked (maskName) by the caller (R9). Each text must fit `maxParts` UCS-2 parts (70 chars
- * single, 67 per part when split); render() refuses anything longer instead of sending a third part.
+ * SMS texts for the 劝返复学通知书 and its escalation, in Simplified Chinese, on the shared renderer
+ * (render.ts): it puts the signature 【…】 in front and masks `studentName`/`guardianName` for officials (R9),
+ * so no caller can leak a child's full name to an official. Each text must fit `sms.maxParts` UCS-2 parts
+ * (70 chars single, 67 per part when split); renderNoticeSms refuses anything longer.
  */
+interface ChildAtSchool extends Record<string, string | number> {
+  studentName: string;
+  school: string;
+  /** `2月27日10:00` (returnBy()). */
+  returnBy: string;
+}
+
 export const noticeTemplates = {
-  'notice.guardian': (v: {
-    signature: string;
-    guardianName: string;
-    child: string;
-    school: string;
-    deadline: Date;
-    schoolPhone: string;
-  }) =>
-    `【${v.signature}】劝返复学通知书：${v.guardianName}您好，您的孩子${v.child}未按时到${v.school}上学。依据《义务教育法》，请于${returnBy(v.deadline)}前送孩子返校复学，逾期学校将依法报告乡镇政府和市教育局。咨询电话${displayPhone(v.schoolPhone)}`,
-  'notice.reminder': (v: { signature: string; child: string; school: string; deadline: Date; schoolPhone: string }) =>
-    `【${v.signature}】提醒：劝返复学通知书期限将到，请于${returnBy(v.deadline)}前送${v.child}返回${v.school}复学。咨询电话${displayPhone(v.schoolPhone)}`,
-  'notice.lapsed.school-head': (v: { signature: string; maskedChild: string; school: string; deadline: Date }) =>
-    `【${v.signature}】${v.school}学生${v.maskedChild}的劝返复学通知书已于${returnBy(v.deadline)}到期，仍未复学。请校长依规向乡镇政府和市教育局书面报告。`,
-  'notice.lapsed.township-contact': (v: {
-    signature: string;
-    maskedChild: string;
-    school: string;
-    township: string;
-    deadline: Date;
-  }) =>
-    `【${v.signature}】${v.township}${v.school}学生${v.maskedChild}的劝返复学通知书${returnBy(v.deadline)}到期仍未复学，请督促学校书面报告并跟进劝返。`,
-  'notice.lapsed.township-government': (v: {
-    signature: string;
-    maskedChild: string;
-    school: string;
-    deadline: Date;
-  }) =>
-    `【${v.signature}】${v.school}学生${v.maskedChild}经多次劝返并下达劝返复学通知书，期限（${returnBy(v.deadline)}）已过仍未复学，学校将书面报告，请乡镇政府依法采取措施。`,
-  'notice.lapsed.office': (v: {
-    signature: string;
-    maskedChild: string;
-    school: string;
-    township: string;
-    deadline: Date;
-    caseRef: string;
-  }) =>
-    `【${v.signature}】通知书逾期：${v.township}${v.school}学生${v.maskedChild}，期限${returnBy(v.deadline)}，未复学。案件${v.caseRef}`,
+  guardianNotice: defineTemplate<ChildAtSchool & { guardianName: string; schoolPhone: string }>({
+    id: 'notice.guardian',
+    audience: 'guardian',
+    body: (p) =>
+      `劝返复学通知书：${p.guardianName}您好，您的孩子${p.studentName}未按时到${p.school}上学。依据《义务教育法》，请于${p.returnBy}前送孩子返校复学，逾期学校将依法报告乡镇政府和市教育局。咨询电话${p.schoolPhone}`,
+  }),
+  guardianReminder: defineTemplate<ChildAtSchool & { schoolPhone: string }>({
+    id: 'notice.reminder',
+    audience: 'guardian',
+    body: (p) =>
+      `提醒：劝返复学通知书期限将到，请于${p.returnBy}前送${p.studentName}返回${p.school}复学。咨询电话${p.schoolPhone}`,
+  }),
+  lapsedSchoolHead: defineTemplate<ChildAtSchool>({
+    id: 'notice.lapsed.school-head',
+    audience: 'official',
+    body: (p) =>
+      `${p.school}学生${p.studentName}的劝返复学通知书已于${p.returnBy}到期，仍未复学。请校长依规向乡镇政府和市教育局书面报告。`,
+  }),
+  lapsedTownshipContact: defineTemplate<ChildAtSchool & { township: string }>({
+    id: 'notice.lapsed.township-contact',
+    audience: 'official',
+    body: (p) =>
+      `${p.township}${p.school}学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，请督促学校书面报告并跟进劝返。`,
+  }),
+  lapsedTownshipGovernment: defineTemplate<ChildAtSchool>({
+    id: 'notice.lapsed.township-government',
+    audience: 'official',
+    body: (p) =>
+      `${p.school}学生${p.studentName}经多次劝返并下达劝返复学通知书，期限（${p.returnBy}）已过仍未复学，学校将书面报告，请乡镇政府依法采取措施。`,
+  }),
+  lapsedOffice: defineTemplate<ChildAtSchool & { township: string; caseRef: string }>({
+    id: 'notice.lapsed.office',
+    audience: 'official',
+    body: (p) =>
+      `通知书逾期：${p.township}${p.school}学生${p.studentName}，期限${p.returnBy}，未复学。案件${p.caseRef}`,
+  }),
 } as const;
 
-export type NoticeTemplateName = keyof typeof noticeTemplates;
-
-/** Renders a template; throws if the text would need more than `maxParts` SMS parts. */
-export function renderNoticeTemplate<K extends NoticeTemplateName>(
-  name: K,
-  vars: Parameters<(typeof noticeTemplates)[K]>[0],
-  maxParts: number,
-): { template: K; text: string; parts: number } {
-  const text = (noticeTemplates[name] as (v: typeof vars) => string)(vars);
-  const parts = smsParts(text);
-  if (parts > maxParts) throw new RangeError(`SMS template ${name} needs ${parts} parts (max ${maxParts}): shorten it`);
-  return { template: name, text, parts };
+/** Renders with the shared renderer; throws instead of sending a text longer than `maxParts`. */
+export function renderNoticeSms<P extends Record<string, string | number>>(
+  template: SmsTemplate<P>,
+  params: P,
+  sms: { signature: string; maxParts: number },
+): RenderedSms {
+  const rendered = renderSms(template, params, sms);
+  if (rendered.overLimit)
+    throw new RangeError(`SMS template ${template.id} needs ${rendered.parts} parts (max ${sms.maxParts}): shorten it`);
+  return rendered;
 }
 
 /** `2月27日10:00` in CST: the return-by moment as guardians read it. */
