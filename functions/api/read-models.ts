@@ -4,12 +4,14 @@ import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import type { Notice } from '../../shared/domain/notice.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
+import { cstDate } from '../../shared/domain/time.ts';
 import type { LateSlotSource } from '../../shared/use-cases/list-late-reports.ts';
+import { runLimited } from '../../shared/use-cases/run-limited.ts';
 
 /**
- * Late slots from the sparse due index (`DUE#SLOT`): every OPEN slot whose ladder still has a level to send sits
- * there, whatever its next due time, so one Query partition reads what is late and never every school.
- * Known gap: a slot whose whole ladder has been sent leaves the index (see docs/api.md).
+ * Late slots from the owner index: a school's OPEN slots sort under `SLOT#OPEN#<dueDate>`, so one Query per school
+ * in scope reads only its open slots due up to today, including those whose whole ladder has been sent (which
+ * have left the sparse due index). At most 16 queries in flight.
  */
 export class DynamoLateSlotSource implements LateSlotSource {
   constructor(
@@ -17,24 +19,33 @@ export class DynamoLateSlotSource implements LateSlotSource {
     private readonly tableName: string,
   ) {}
 
-  async listLate(now: Date): Promise<ReportSlot[]> {
-    const slots: ReportSlot[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.dueIndex.name,
-          KeyConditionExpression: 'gsi1pk = :due',
-          FilterExpression: 'deadline <= :now',
-          ExpressionAttributeValues: { ':due': 'DUE#SLOT', ':now': now.toISOString() },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) slots.push(itemToSlot(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return slots;
+  async listLate(now: Date, schoolIds: readonly string[]): Promise<ReportSlot[]> {
+    const upTo = `SLOT#OPEN#${cstDate(now)}~`;
+    const perSchool = await runLimited(schoolIds, 16, async (schoolId) => {
+      const slots: ReportSlot[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.ownerIndex.name,
+            KeyConditionExpression: 'gsi2pk = :o AND gsi2sk BETWEEN :from AND :to',
+            FilterExpression: 'deadline <= :now',
+            ExpressionAttributeValues: {
+              ':o': `SCHOOL#${schoolId}`,
+              ':from': 'SLOT#OPEN#',
+              ':to': upTo,
+              ':now': now.toISOString(),
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) slots.push(itemToSlot(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return slots;
+    });
+    return perSchool.flat();
   }
 }
 

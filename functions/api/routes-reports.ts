@@ -85,9 +85,14 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
       summary: 'late reports in scope, grouped by township, with the ladder level reached',
       handle: async ({ principal, query, org, now }) => {
         const q = parseWith(lateQuerySchema, query, 'query');
+        const schoolIds = org.snapshot.schools
+          .filter((s) => s.active !== false && (!q.townshipId || s.townshipId === q.townshipId))
+          .filter((s) => canRead(principal, org.place(s.id, s.townshipId)))
+          .map((s) => s.id);
         const rows = await listLateReports(
           { source: ports.lateSlots, config: deps.config },
           now,
+          schoolIds,
           (s) =>
             canRead(principal, org.place(s.schoolId, s.townshipId)) &&
             (!q.townshipId || s.townshipId === q.townshipId) &&

@@ -3,9 +3,9 @@ import type { RecipientKind } from '../domain/ladder.ts';
 import type { Cadence } from '../domain/periods.ts';
 import type { ReportSlot } from '../domain/report-slot.ts';
 
-/** OPEN report slots whose deadline has passed (the due index holds every OPEN slot whose ladder still runs). */
+/** OPEN report slots of these schools whose deadline has passed (including slots whose whole ladder was sent). */
 export interface LateSlotSource {
-  listLate(now: Date): Promise<ReportSlot[]>;
+  listLate(now: Date, schoolIds: readonly string[]): Promise<ReportSlot[]>;
 }
 
 export const recipientLabel: Record<RecipientKind, string> = {
@@ -37,15 +37,16 @@ export interface LateReportRow {
 
 /**
  * The late-report board (R1): every OPEN slot past its deadline, with how far up the ladder it has gone.
- * 1. Read the late slots (sparse due index: proportional to what is late).
- * 2. Keep those the caller may see (`visible`), newest deadline last, and describe their ladder level.
+ * 1. Read the OPEN slots past their deadline of the schools in the caller's scope.
+ * 2. Keep those the caller may see (`visible`), oldest deadline first, and describe their ladder level.
  */
 export async function listLateReports(
   deps: { source: LateSlotSource; config: Pick<AppConfig, 'reports'> },
   now: Date,
+  schoolIds: readonly string[],
   visible: (slot: ReportSlot) => boolean,
 ): Promise<LateReportRow[]> {
-  const slots = (await deps.source.listLate(now)).filter(
+  const slots = (await deps.source.listLate(now, schoolIds)).filter(
     (s) => s.state === 'OPEN' && Date.parse(s.deadline) <= now.getTime() && visible(s),
   );
   return slots
