@@ -28,6 +28,7 @@ import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
+import { runLimited } from '../../shared/use-cases/run-limited.ts';
 import { parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
@@ -193,8 +194,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             (canRead(ctx.principal, ctx.org.place(s.id, s.townshipId)) ||
               (ctx.principal.role === 'teacher' && s.id === ctx.principal.schoolId)),
         );
-        const cases: Case[] = [];
-        for (const s of schools) cases.push(...(await ports.cases.listBySchool(s.id)));
+        const cases = (await runLimited(schools, 16, (s) => ports.cases.listBySchool(s.id))).flat();
         const visible = cases
           .filter((c) => canRead(ctx.principal, ctx.org.place(c.schoolId, c.townshipId), c.responsibleTeacher.personId))
           .filter((c) => q.state === 'all' || (q.state === 'open') === !closedStates.has(c.state))
