@@ -4,6 +4,7 @@ import type { ApiEvent } from '../../functions/api/http.ts';
 import type { Deps } from '../../functions/deps.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
@@ -87,6 +88,7 @@ export async function apiWorld(doc: DynamoDBDocumentClient, tableName: string, s
     clock,
     newId: () => `id${String(++ids).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`,
     log,
+    metrics: memoryMetrics(),
     config: loadConfigFile(),
   };
   return { deps, clock, log };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { MemoryAuditLog, MemoryIdempotencyStore } from '../../shared/domain/access.ts';
@@ -17,6 +18,7 @@ function handlerWith(load: () => Promise<never> | ReturnType<typeof snapshot>) {
     clock: fixedClock('2026-03-10T02:00:00Z'),
     newId: () => 'id-1',
     log,
+    metrics: memoryMetrics(),
     config: loadConfigFile(),
     ports: {
       directory: { load, save: unused },
