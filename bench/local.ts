@@ -13,9 +13,16 @@ import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { functionSpecs } from '../functions/manifest.ts';
 import { startRuntime } from '../local/runtime.ts';
+import { DynamoCaseRepository } from '../shared/adapters/dynamo/case-repository.ts';
 import { transactWrite } from '../shared/adapters/dynamo/client.ts';
+import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { enqueueMessage } from '../shared/adapters/dynamo/message-items.ts';
 import type { Message } from '../shared/domain/message.ts';
+import { timerName } from '../shared/domain/notice.ts';
+import type { CaseDeps } from '../shared/use-cases/case-deps.ts';
+import { issueNoticeUseCase } from '../shared/use-cases/issue-notice.ts';
+import { logVisitUseCase } from '../shared/use-cases/log-visit.ts';
+import { openCaseUseCase } from '../shared/use-cases/open-case.ts';
 import { fakeFactory, fakeSpecs } from '../test/e2e/support/fake-functions.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -26,7 +33,7 @@ const { values } = parseArgs({
 const N = Number(values.messages);
 const NOTICES = Number(values.notices);
 
-const real = functionSpecs.some((s) => s.name === 'outbox-dispatcher');
+const real = ['outbox-dispatcher', 'case-reactor'].every((n) => functionSpecs.some((s) => s.name === n));
 const stateDir = mkdtempSync(join(tmpdir(), 'baoxue-bench-'));
 const runtime = await startRuntime({
   stateDir,
@@ -39,6 +46,14 @@ const runtime = await startRuntime({
   pollIntervalMs: 20,
   print: () => {},
 });
+
+function caseDeps(rt: typeof runtime): CaseDeps {
+  return {
+    ...rt.deps,
+    repo: new DynamoCaseRepository(rt.doc, rt.tableName),
+    directory: new DynamoDirectoryRepository(rt.doc, rt.tableName),
+  };
+}
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -100,30 +115,54 @@ try {
       `(${N} messages in ${elapsed.toFixed(2)} s; enqueueing alone took ${((enqueued - t0) / 1000).toFixed(2)} s)`,
   );
 
-  // 3. Latency: notice written → schedule created.
+  // 3. Latency: notice written → schedule created. With the real functions the notice comes from the
+  //    issue-notice use case (case opened and visited first, untimed); otherwise a stand-in NOTICE item.
   const latencies: number[] = [];
+  const cases = real ? caseDeps(runtime) : undefined;
   for (let i = 0; i < NOTICES; i++) {
     const id = `bench-n${i}`;
-    const name = real ? undefined : `notice-${id}`;
-    const pendingBefore = runtime.scheduler.pendingTimers().length;
+    let write: () => Promise<string>;
+    if (cases) {
+      const c = await openCaseUseCase(cases, {
+        schoolId: 'maling-zhongxin',
+        studentName: '基准学生',
+        kind: 'not-returned',
+        reason: '基准测试',
+        whereabouts: '在家',
+        responsibleTeacher: { name: '基准老师' },
+        guardian: { name: '基准家长', phone: '+8613800000499' },
+        openedBy: { name: '基准校长' },
+      });
+      for (const outcome of ['not-home', 'refused'] as const) {
+        await logVisitUseCase(cases, c.id, {
+          by: { name: '基准老师' },
+          at: runtime.clock.now().toISOString(),
+          outcome,
+        });
+      }
+      write = async () => timerName((await issueNoticeUseCase(cases, c.id, { name: '基准校长' })).id);
+    } else {
+      write = async () => {
+        await runtime.doc.send(
+          new PutCommand({
+            TableName: runtime.tableName,
+            Item: {
+              pk: `NOTICE#${id}`,
+              sk: 'NOTICE',
+              entity: 'NOTICE',
+              version: 1,
+              id,
+              studentName: '基准学生',
+              deadline: new Date(runtime.clock.nowMs() + 7 * 86_400_000).toISOString(),
+            },
+          }),
+        );
+        return `notice-${id}`;
+      };
+    }
     const start = performance.now();
-    await runtime.doc.send(
-      new PutCommand({
-        TableName: runtime.tableName,
-        Item: {
-          pk: `NOTICE#${id}`,
-          sk: 'NOTICE',
-          entity: 'NOTICE',
-          version: 1,
-          id,
-          studentName: '基准学生',
-          deadline: new Date(runtime.clock.nowMs() + 7 * 86_400_000).toISOString(),
-        },
-      }),
-    );
-    while (
-      name ? !(await runtime.scheduler.exists(name)) : runtime.scheduler.pendingTimers().length === pendingBefore
-    ) {
+    const name = await write();
+    while (!(await runtime.scheduler.exists(name))) {
       if (performance.now() - start > 10_000) throw new Error('no schedule within 10 s');
       await new Promise((r) => setTimeout(r, 1));
     }

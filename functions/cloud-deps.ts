@@ -2,6 +2,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
+import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
 import { EventBridgeTimerScheduler } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
 import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
@@ -19,6 +20,7 @@ const envSchema = z.object({
   TABLE_NAME: z.string().min(3),
   APP_CONFIG: z.string().min(2),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Baoxue'),
   SCHEDULE_GROUP: z.string().optional(),
   TIMER_TARGET_ARN: z.string().optional(),
   TIMER_ROLE_ARN: z.string().optional(),
@@ -49,6 +51,7 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
     clock: systemClock,
     newId,
     log: powertoolsLog(e.POWERTOOLS_SERVICE_NAME),
+    metrics: emfMetrics(e.POWERTOOLS_METRICS_NAMESPACE, e.POWERTOOLS_SERVICE_NAME),
     config,
   };
 }

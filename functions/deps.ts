@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from '../shared/config/app-config.ts';
-import type { Clock, Log, NewId, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
+import type { Clock, Log, Metrics, NewId, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 
 /**
  * Everything a handler factory needs. The cloud entry (`handler.ts`) builds it from env at init
@@ -15,5 +15,6 @@ export interface Deps {
   clock: Clock;
   newId: NewId;
   log: Log;
+  metrics: Metrics;
   config: AppConfig;
 }

@@ -171,6 +171,15 @@ export const functionSpecs: FunctionSpec[] = [
     timeoutSeconds: 300,
     memoryMb: 512,
   },
+  {
+    name: 'api',
+    description:
+      'HTTP API (API Gateway HTTP API, JWT authorizer on Cognito): reports, cases, notices, boards (docs/api.md)',
+    triggers: [{ kind: 'http' }],
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
 ];
 
 /** Entry file of a function, relative to the repository root. */

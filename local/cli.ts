@@ -1,5 +1,13 @@
 import { Command } from 'commander';
+import { registerFileReport } from './commands/file-report.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
+import { registerIssueNotice } from './commands/issue-notice.ts';
+import { registerLateReports } from './commands/late-reports.ts';
+import { registerLogVisit } from './commands/log-visit.ts';
+import { registerMessageLog } from './commands/message-log.ts';
+import { registerOpenCase } from './commands/open-case.ts';
+import { registerOpenCases } from './commands/open-cases.ts';
+import { registerRecordReturn } from './commands/record-return.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -36,6 +44,15 @@ const program = new Command()
   .showHelpAfterError('（加 --help 查看用法）');
 
 registerImportDirectory(program);
+// Against the running local runtime (.local/runtime.json): local/commands/<name>.ts
+registerFileReport(program);
+registerOpenCase(program);
+registerLogVisit(program);
+registerIssueNotice(program);
+registerRecordReturn(program);
+registerLateReports(program);
+registerOpenCases(program);
+registerMessageLog(program);
 
 try {
   await program.parseAsync();

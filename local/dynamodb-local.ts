@@ -54,6 +54,12 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   });
   child.stdout?.on('data', () => {});
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // If this process dies without stop() (an uncaught error, process.exit), the JVM must not outlive it.
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const deadline = Date.now() + 30_000;

@@ -9,6 +9,7 @@ import type { Deps } from '../functions/deps.ts';
 import { type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
+import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
 import { newId } from '../shared/domain/ids.ts';
@@ -192,6 +193,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     });
     cleanups.push(() => scheduler.stop());
 
+    // Counts stay in memory locally (the cloud writes CloudWatch EMF lines).
+    const metrics = memoryMetrics();
     const allAccessDeps: Deps = {
       doc,
       tableName,
@@ -200,6 +203,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       clock,
       newId,
       log: handlerLog('operator'),
+      metrics,
       config,
     };
     for (const spec of specs) {

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { type ApiServer, startApiServer } from '../functions/api/local-server.ts';
 import { cstInstant, cstLocalDateTime, parseDuration } from '../shared/domain/time.ts';
 import { type LocalRuntime, StartupError, startRuntime } from './runtime.ts';
 import { CorruptStateError } from './state-file.ts';
@@ -13,6 +14,7 @@ const HELP = `用法 / usage: npm start -- [选项]
   --start <时间>       虚拟时钟起点，北京时间，如 2023-02-16 或 2023-02-16T08:00 / clock start (CST)
   --table <表名>       表名（默认 baoxue-local）/ table name
   --state-dir <目录>   数据目录（默认 .local/）/ data folder
+  --api-port <端口>    HTTP API 与网页控制台端口（默认 3000，0 = 自动）/ HTTP API and web console port (default 3000)
 运行中可输入 / while running, type:
   advance 7d | 快进 2h    虚拟时间前进（沿途触发到期的定时器）/ jump ahead, firing what falls due
   speed 60              改变时钟速度 / change the clock speed
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
       start: { type: 'string' },
       table: { type: 'string' },
       'state-dir': { type: 'string' },
+      'api-port': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -48,6 +51,10 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new StartupError(`端口无效 / invalid port: ${values.port}`);
+  }
+  const apiPort = values['api-port'] === undefined ? 3000 : Number(values['api-port']);
+  if (!(Number.isInteger(apiPort) && apiPort >= 0 && apiPort < 65536)) {
+    throw new StartupError(`端口无效 / invalid port: ${values['api-port']}`);
   }
   const speed = values.speed === undefined ? undefined : Number(values.speed);
   if (speed !== undefined && !(speed >= 0)) throw new StartupError(`速度无效 / invalid speed: ${values.speed}`);
@@ -62,13 +69,28 @@ async function main(): Promise<void> {
     ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
     echoWarnings: true,
   });
+  let api: ApiServer;
+  try {
+    // The same API handler the cloud runs, behind a local HTTP server that also serves the web console.
+    api = await startApiServer({ deps: runtime.deps, port: apiPort });
+  } catch (error) {
+    await runtime.stop();
+    const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new StartupError(
+      busy
+        ? `端口 ${apiPort} 已被占用，请用 --api-port 指定其他端口 / port ${apiPort} is busy: pass --api-port`
+        : `HTTP API 启动失败 / the HTTP API did not start: ${(error as Error).message}`,
+    );
+  }
   printBanner(runtime, values.memory);
+  console.log(`网页控制台 / web console: ${api.url}/  （本地登录：选择目录中的人员 / dev sign-in: pick a person）`);
 
   let stopping = false;
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     console.log('\n正在停止… / stopping…');
+    await api.close();
     await runtime.stop();
     console.log('已停止，DynamoDB Local 已关闭。/ stopped; DynamoDB Local is down.');
     process.exit(code);
@@ -105,7 +127,7 @@ function printBanner(runtime: LocalRuntime, memory: boolean): void {
             ? `Stream（批 ${t.batchSize}，重试 ${t.maxRetries}）`
             : t.kind === 'timer-target'
               ? '一次性定时器目标 / timer target'
-              : 'HTTP（本地未提供 / not served locally）',
+              : 'HTTP API（见下方网页控制台地址 / see the web console URL below）',
       )
       .join('；');
     console.log(`  · ${spec.name}: ${triggers}`);

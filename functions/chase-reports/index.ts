@@ -1,3 +1,4 @@
+import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { type ChaseResult, chaseReports } from '../../shared/use-cases/chase-reports.ts';
@@ -12,5 +13,9 @@ export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Prom
     log: deps.log,
     config: deps.config,
   };
-  return () => chaseReports(useCaseDeps);
+  return async () => {
+    const result = await chaseReports(useCaseDeps);
+    deps.metrics.count(METRICS.escalations, result.messages);
+    return result;
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METRICS } from '../../infra/metrics.ts';
 import { fromZodIssues } from '../../shared/domain/errors.ts';
 import { type DeadlineOutcome, handleNoticeDeadlineUseCase } from '../../shared/use-cases/handle-notice-deadline.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
@@ -13,6 +14,8 @@ export function createNoticeDeadlineHandler(deps: Deps) {
   return async (event: unknown): Promise<{ outcome: DeadlineOutcome }> => {
     const parsed = noticeTimerEventSchema.safeParse(event);
     if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'event');
-    return { outcome: await handleNoticeDeadlineUseCase(cases, parsed.data) };
+    const outcome = await handleNoticeDeadlineUseCase(cases, parsed.data);
+    if (outcome === 'escalated') deps.metrics.count(METRICS.noticesLapsed);
+    return { outcome };
   };
 }

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoOutboxRepository, itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { messageSchema } from '../../shared/domain/message.ts';
@@ -38,7 +39,10 @@ export function createOutboxDispatcherHandler(
       });
       return 'invalid';
     }
-    return dispatchMessage(dispatchDeps, itemToStoredMessage(item));
+    const outcome = await dispatchMessage(dispatchDeps, itemToStoredMessage(item));
+    if (outcome === 'sent') deps.metrics.count(METRICS.smsSent, valid.data.parts);
+    if (outcome === 'failed') deps.metrics.count(METRICS.smsFailed);
+    return outcome;
   };
   // A processor per invocation: it holds the batch's state, and the local runtime may invoke concurrently.
   return (event, context) =>

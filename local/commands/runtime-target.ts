@@ -1,5 +1,7 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
-import type { Clock } from '../../shared/domain/time.ts';
+import { DomainError } from '../../shared/domain/errors.ts';
+import { type Clock, cstLocalDateTime } from '../../shared/domain/time.ts';
 import { clockOf, defaultStateDir, type RuntimeInfo, readRuntimeInfo } from '../runtime-file.ts';
 
 /** An operator-facing failure from one of the runtime commands: printed as is (Chinese), exit code 1. */
@@ -23,3 +25,62 @@ export function connectToRuntime(options: { stateDir?: string; endpoint?: string
   const clock: Clock = info ? clockOf(info) : { now: () => new Date() };
   return { doc: createDocumentClient(localClientConfig(endpoint)), tableName, clock, info };
 }
+
+/** Common options of the runtime commands. */
+export interface TargetOptions {
+  endpoint?: string;
+  table?: string;
+}
+
+/** Adds `--endpoint` and `--table` (defaults from `.local/runtime.json`) to a command. */
+export function withTarget<T extends { option(flags: string, description: string): T }>(command: T): T {
+  return command
+    .option('--endpoint <地址>', 'DynamoDB 地址（默认读 .local/runtime.json）')
+    .option('--table <表名>', '表名（默认读 .local/runtime.json）');
+}
+
+/** Runs a command body; domain errors (validation, refused transitions) become a Chinese one-liner and exit code 1. */
+export async function runCommand(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof CommandError || error instanceof DomainError) {
+      console.error(`错误：${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+/** `YYYY-MM-DD HH:MM` in CST, for tables. */
+export const cstText = (iso: string | Date) =>
+  cstLocalDateTime(typeof iso === 'string' ? new Date(iso) : iso)
+    .slice(0, 16)
+    .replace('T', ' ');
+
+/** Every item of one entity type (a Scan: fine on a local table, never in the cloud). */
+export async function scanEntity(
+  doc: ReturnType<typeof connectToRuntime>['doc'],
+  tableName: string,
+  entity: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'entity = :e',
+        ExpressionAttributeValues: { ':e': entity },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Actor `{ name }` from a `--by` option; a directory person id is kept when the name is one. */
+export const actor = (by: string) => ({ name: by });

@@ -60,3 +60,8 @@ export interface DirectoryRepository {
   load(): Promise<DirectorySnapshot>;
   save(entities: DirectoryEntity[], meta?: DirectorySnapshot['meta']): Promise<void>;
 }
+
+/** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: infra/metrics.ts. */
+export interface Metrics {
+  count(name: string, value?: number): void;
+}

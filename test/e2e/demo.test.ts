@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_START, type DemoSummary, demoConfig, LATE, playDemo } from '../../local/demo-scenario.ts';
+import { DEMO_START, type DemoSummary, demoConfig, LATE, PUPILS, playDemo } from '../../local/demo-scenario.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { noticeMessageIds, timerName } from '../../shared/domain/notice.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { ladderMessageId } from '../../shared/use-cases/chase-reports.ts';
@@ -47,6 +48,49 @@ describe('demo scenario on the local runtime', () => {
       messageId: ladderMessageId(slot(schoolId), level, p),
     }));
 
+  const at = (cst: string) => cstInstant(cst.slice(0, 10), cst.slice(11)).toISOString();
+  const order = (a: { at: string; messageId: string }, b: { at: string; messageId: string }) =>
+    a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId);
+
+  it('sends the notice SMS, one reminder, and the escalation a week later; nothing for the pupil who returned', () => {
+    const { lapses, returns } = summary.cases;
+    const t = township(PUPILS.lapses.schoolId);
+    const officials = [
+      school(PUPILS.lapses.schoolId).headId,
+      ...t.contactIds,
+      ...(t.governmentContactId ? [t.governmentContactId] : []),
+      ...(directory.meta.officeIds ?? []),
+    ];
+    const expected = [
+      { at: at('2023-02-21 11:00'), messageId: noticeMessageIds.guardianNotice(lapses.noticeId) },
+      { at: at('2023-02-21 11:00'), messageId: noticeMessageIds.guardianNotice(returns.noticeId) },
+      { at: at('2023-02-26 11:00'), messageId: noticeMessageIds.guardianReminder(lapses.noticeId) },
+      ...[...new Set(officials)].map((p) => ({
+        at: at('2023-02-28 11:00'),
+        messageId: noticeMessageIds.escalation(lapses.noticeId, p),
+      })),
+    ];
+
+    const sent = summary.messages
+      .filter((m) => m.messageId.startsWith('notice-'))
+      .map((m) => ({ at: m.at, messageId: m.messageId }));
+
+    expect([...sent].sort(order)).toEqual([...expected].sort(order));
+    expect(summary.messages.filter((m) => m.audience === 'guardian').map((m) => m.phone)).toEqual([
+      '138****0401',
+      '138****0402',
+      '138****0401',
+    ]);
+  });
+
+  it("cancels the returned pupil's timer and reminder on day 3, and leaves no timer behind", () => {
+    const { lapses, returns } = summary.cases;
+
+    expect(summary.cases.timersAfterReturn).toEqual([timerName(lapses.noticeId)]);
+    expect(returns.cancelledMessageIds).toEqual([noticeMessageIds.guardianReminder(returns.noticeId)]);
+    expect(summary.cases.timersAtEnd).toEqual([]);
+  });
+
   it('climbs the ladder for the school that never files, and stops it for the two that file between levels', () => {
     const climbs = LATE.climbs;
     const area = directory.areas.find((a) => a.id === township(climbs).areaId)!;
@@ -60,16 +104,19 @@ describe('demo scenario on the local runtime', () => {
       ...expectMessage('2023-02-18 09:00', climbs, 3, [directory.meta.chiefId!, ...(directory.meta.officeIds ?? [])]),
     ];
 
-    const sent = summary.messages.map((m) => ({ at: m.at, messageId: m.messageId }));
+    const sent = summary.messages
+      .filter((m) => m.messageId.startsWith('slot#'))
+      .map((m) => ({ at: m.at, messageId: m.messageId }));
 
-    const order = (a: { at: string; messageId: string }, b: { at: string; messageId: string }) =>
-      a.at.localeCompare(b.at) || a.messageId.localeCompare(b.messageId);
     expect([...sent].sort(order)).toEqual([...expected].sort(order));
   });
 
   it('sends each SMS once, all of them marked SENT, and finishes in virtual, not real, time', () => {
     expect(new Set(summary.messages.map((m) => m.messageId)).size).toBe(summary.messages.length);
-    expect(summary.virtualEnd).toBe(cstInstant('2023-02-18', '10:00').toISOString());
+    expect(summary.virtualEnd).toBe(cstInstant('2023-02-28', '12:00').toISOString());
+    expect(summary.messages.every((m) => m.messageId.startsWith('slot#') || m.messageId.startsWith('notice-'))).toBe(
+      true,
+    );
     expect(summary.realSeconds).toBeLessThan(60);
     expect(Object.keys(summary.reports.filedLate).sort()).toEqual(
       [LATE.stopsAfterHead, LATE.stopsAfterTownship].sort(),

@@ -5,7 +5,15 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { timerName } from '../../shared/domain/notice.ts';
 import { DAY_MS } from '../../shared/domain/time.ts';
+import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
+import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
+import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
+import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { fakeFactory, fakeSpecs } from './support/fake-functions.ts';
 
 // One DynamoDB Local for the file (each runtime gets its own table): the runtime is what restarts, not the JVM.
@@ -122,5 +130,67 @@ describe('local runtime triggers', () => {
     const outbox = readFileSync(join(stateDir, 'sms-outbox.jsonl'), 'utf8').trim().split('\n');
     expect(outbox.map((l) => JSON.parse(l).messageId)).toEqual(['notice-n3-guardian', 'notice-n3-lapsed']);
     expect(existsSync(join(stateDir, 'runtime.json'))).toBe(true);
+  });
+});
+
+describe('local runtime with the manifest functions', () => {
+  it('fires a real notice timer after a restart mid-week: the escalation goes out once, at restart', async () => {
+    const baseConfig = loadConfigFile();
+    const stateDir = tempDir();
+    const tableName = `real-${stateDir.slice(-6)}`;
+    const start = (at: string) =>
+      startRuntime({
+        stateDir,
+        endpoint: db.endpoint,
+        tableName,
+        start: new Date(at),
+        speed: 0,
+        background: false,
+        // Monthly reports only: no daily ladders running alongside, so the test is about the notice timer.
+        config: { ...baseConfig, reports: { ...baseConfig.reports, cadences: ['monthly'] } },
+        print: () => {},
+      }).then((r) => {
+        started.push(r);
+        return r;
+      });
+    const first = await start('2023-02-20T02:00:00Z'); // Monday 10:00 CST
+    const deps: CaseDeps = {
+      ...first.deps,
+      repo: new DynamoCaseRepository(first.doc, tableName),
+      directory: new DynamoDirectoryRepository(first.doc, tableName),
+    };
+    const opened = await openCaseUseCase(deps, {
+      schoolId: 'maling-zhongxin',
+      studentName: '覃示例',
+      kind: 'not-returned',
+      reason: '外出未返校',
+      whereabouts: '广东',
+      responsibleTeacher: { name: '示例老师' },
+      guardian: { name: '覃家长', phone: '+8613800000401' },
+      openedBy: { name: '示例校长一' },
+    });
+    for (const outcome of ['not-home', 'refused'] as const) {
+      await logVisitUseCase(deps, opened.id, {
+        by: { name: '示例老师' },
+        at: first.clock.now().toISOString(),
+        outcome,
+      });
+    }
+    const notice = await issueNoticeUseCase(deps, opened.id, { name: '示例校长一' });
+    await first.settle();
+    await first.advance(3 * DAY_MS, { cronResolutionMs: 3_600_000 });
+    const pendingBeforeStop = first.scheduler.pendingTimers().map((t) => t.name);
+    await first.stop();
+    started.splice(started.indexOf(first), 1);
+
+    const second = await start('2023-03-01T02:00:00Z'); // down past the 2023-02-27 deadline
+    await second.settle();
+
+    expect(pendingBeforeStop).toEqual([timerName(notice.id)]);
+    const escalations = second.sink.sent.filter((s) => s.messageId.startsWith(`notice-${notice.id}-escalation-`));
+    expect(escalations.length).toBeGreaterThan(0);
+    expect(new Set(escalations.map((s) => s.at))).toEqual(new Set(['2023-03-01T02:00:00.000Z']));
+    expect(new Set(escalations.map((s) => s.messageId)).size).toBe(escalations.length);
+    expect(second.scheduler.pendingTimers()).toEqual([]);
   });
 });

@@ -61,6 +61,7 @@ describe('outbox dispatcher', () => {
     const record = await stored(world, 'msg-aaaa-1');
     expect(record).toMatchObject({ status: 'SENT', attempts: 1, providerMessageId: 'fake-1', sentAt: MORNING });
     expect((await messageItems(world.doc, world.tableName)).every((m) => m.gsi1pk === undefined)).toBe(true);
+    expect(world.metrics.totals.get('SmsSent')).toBe(2);
   });
 
   it('sends each SMS once when two dispatchers get the same batch at the same time', async () => {
@@ -128,6 +129,7 @@ describe('outbox dispatcher', () => {
     expect(alert?.text).toContain('对方已退订');
     expect(alert?.text).toContain('138****0001');
     expect(world.sms.sent.map((s) => s.messageId)).toEqual(['alert#msg-optout#office-1']);
+    expect(world.metrics.totals.get('SmsFailed')).toBe(1);
   });
 
   it("holds a guardian's message due in quiet hours until 08:00, but sends an official's at once", async () => {

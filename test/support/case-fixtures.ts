@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../../functions/deps.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { OpenCaseInput } from '../../shared/domain/case.ts';
@@ -80,6 +81,7 @@ export async function caseTestbed(startIso = '2023-02-20T02:00:00.000Z') {
   const clock = fixedClock(startIso);
   const timers = new FakeTimerScheduler();
   const log = memoryLog();
+  const metrics = memoryMetrics();
   let n = 0;
   const deps: Deps = {
     doc,
@@ -89,6 +91,7 @@ export async function caseTestbed(startIso = '2023-02-20T02:00:00.000Z') {
     clock,
     newId: () => `id${String(++n).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`,
     log,
+    metrics,
     config: loadConfigFile(),
   };
 

@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Deps } from '../../functions/deps.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
@@ -71,6 +72,7 @@ export async function reportsWorld(startIso: string) {
   const clock = fixedClock(startIso);
   const sms = fakeSms();
   const log = memoryLog();
+  const metrics = memoryMetrics();
   const notUsed = () => Promise.reject(new Error('timers are not used here'));
   const deps: Deps = {
     doc,
@@ -80,9 +82,10 @@ export async function reportsWorld(startIso: string) {
     clock,
     newId: () => 'unused',
     log,
+    metrics,
     config: loadConfigFile(),
   };
-  return { doc, tableName, clock, sms, log, deps };
+  return { doc, tableName, clock, sms, log, metrics, deps };
 }
 
 /** All MSG items currently in the table (a scan is fine in a test). */

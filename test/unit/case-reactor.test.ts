@@ -4,6 +4,7 @@ import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts'
 import type { Deps } from '../../functions/deps.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamo/client.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { TimerScheduler } from '../../shared/domain/ports.ts';
@@ -23,6 +24,7 @@ function unitDeps(timers: TimerScheduler): Deps {
     clock: fixedClock('2023-02-20T02:00:00.000Z'),
     newId: () => 'unit-id',
     log: memoryLog(),
+    metrics: memoryMetrics(),
     config: loadConfigFile(),
   };
 }

@@ -1,0 +1,4 @@
+import { cloudDeps } from '../cloud-deps.ts';
+import { createApiHandler } from './index.ts';
+
+export const handler = createApiHandler(cloudDeps());

@@ -1,0 +1,85 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  ConcurrentUpdateError,
+  DomainError,
+  ForbiddenError,
+  fromZodIssues,
+  InvalidTransitionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/domain/errors.ts';
+import type { Log } from '../../shared/domain/ports.ts';
+import { scrubText } from '../../shared/domain/privacy.ts';
+
+/** API Gateway HTTP API (payload 2.0) event with the JWT authorizer's claims. */
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+/** What a route returns: a status and a JSON body. */
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An HTTP-level refusal that is not a domain error (401 without a token, 422 idempotency key reuse, 501). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const unauthorized = () => new HttpError(401, 'UNAUTHENTICATED', '请先登录（缺少或无效的身份令牌）');
+
+export const notBuilt = (what: string) =>
+  new HttpError(501, 'NOT_IMPLEMENTED', `该功能尚未开放：${what}（后端用例尚未合并）`);
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function jsonResult(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode: status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/** Parses with a zod schema; failures are a ValidationError naming each field (→ 400). */
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix: string): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodIssues(r.error.issues, prefix);
+  return r.data;
+}
+
+/**
+ * The one error mapper: named domain errors become 4xx with their message, an HttpError its own status;
+ * anything else is logged and answered with a generic 500 that reveals no internals.
+ */
+export function errorReply(error: unknown, log: Log, requestId: string): Reply {
+  if (error instanceof HttpError)
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, ...(error.details ? error.details : {}) } },
+    };
+  if (error instanceof ValidationError)
+    return { status: 400, body: { error: { code: error.code, message: error.message, issues: error.issues } } };
+  if (error instanceof ForbiddenError)
+    return { status: 403, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof NotFoundError)
+    return { status: 404, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
+    return { status: 409, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof DomainError)
+    return { status: 422, body: { error: { code: error.code, message: error.message } } };
+  log.error('unhandled API error', {
+    requestId,
+    error: error instanceof Error ? `${error.name}: ${scrubText(error.message)}` : typeof error,
+  });
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试', requestId } },
+  };
+}

@@ -1,0 +1,159 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyDevToken } from './dev-token.ts';
+import type { ApiEvent, ApiResult } from './http.ts';
+import { type ApiDeps, createApiHandler } from './index.ts';
+
+const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The local face of the HTTP API: node:http turns each request into an API Gateway HTTP API (payload 2.0) event,
+ * verifies the dev token the way the cloud JWT authorizer verifies Cognito's (claims land in
+ * `requestContext.authorizer.jwt.claims`), runs the same handler, and serves the web console from `web/`.
+ * The dev sign-in is enabled here (a random secret per start unless `devAuthSecret` is given).
+ */
+export async function startApiServer(options: {
+  deps: ApiDeps;
+  port?: number;
+  host?: string;
+  webRoot?: string;
+}): Promise<ApiServer> {
+  const secret = options.deps.devAuthSecret ?? randomBytes(32).toString('hex');
+  const handler = createApiHandler({ ...options.deps, devAuthSecret: secret });
+  const webRoot = options.webRoot ?? WEB_ROOT;
+  const host = options.host ?? '127.0.0.1';
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://local');
+        if (url.pathname.startsWith('/api/')) {
+          const body = await readBody(req);
+          const result = await handler(toEvent(req, url, body, secret, options.deps.clock.now()));
+          send(res, result);
+          return;
+        }
+        await serveStatic(webRoot, url.pathname, res);
+      } catch (error) {
+        options.deps.log.error('local API server error', { error: (error as Error).name });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'INTERNAL', message: '服务器内部错误' } }));
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // API Gateway HTTP APIs cap payloads at 10 MB; the console sends a few KB.
+    if (size > 1_000_000) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An API Gateway HTTP API payload-2.0 event, with claims only when the bearer token verifies. */
+function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, now: Date): ApiEvent {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  const claims = bearer ? verifyDevToken(bearer, secret, now) : undefined;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] ? `${query[k]},${v}` : v;
+  const method = req.method ?? 'GET';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    body: body || undefined,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: claims ? { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 } : undefined,
+    },
+  } as unknown as ApiEvent;
+}
+
+function send(res: import('node:http').ServerResponse, result: ApiResult): void {
+  res.writeHead(result.statusCode, result.headers as Record<string, string>);
+  res.end(result.body);
+}
+
+async function serveStatic(root: string, pathname: string, res: import('node:http').ServerResponse): Promise<void> {
+  const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+  const file = join(root, rel);
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    res.writeHead(403).end();
+    return;
+  }
+  try {
+    const content = await readFile(file);
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
+    res.end(content);
+  } catch {
+    // Single-page console: unknown paths without an extension get the app.
+    if (!extname(file)) return serveStatic(root, '/index.html', res);
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('未找到');
+  }
+}

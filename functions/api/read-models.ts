@@ -1,0 +1,101 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
+import type { Message } from '../../shared/domain/message.ts';
+import type { Notice } from '../../shared/domain/notice.ts';
+import type { ReportSlot } from '../../shared/domain/report-slot.ts';
+import { cstDate } from '../../shared/domain/time.ts';
+import type { LateSlotSource } from '../../shared/use-cases/list-late-reports.ts';
+import { runLimited } from '../../shared/use-cases/run-limited.ts';
+
+/**
+ * Late slots from the owner index: a school's OPEN slots sort under `SLOT#OPEN#<dueDate>`, so one Query per school
+ * in scope reads only its open slots due up to today, including those whose whole ladder has been sent (which
+ * have left the sparse due index). At most 16 queries in flight.
+ */
+export class DynamoLateSlotSource implements LateSlotSource {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listLate(now: Date, schoolIds: readonly string[]): Promise<ReportSlot[]> {
+    const upTo = `SLOT#OPEN#${cstDate(now)}~`;
+    const perSchool = await runLimited(schoolIds, 16, async (schoolId) => {
+      const slots: ReportSlot[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TABLE.ownerIndex.name,
+            KeyConditionExpression: 'gsi2pk = :o AND gsi2sk BETWEEN :from AND :to',
+            FilterExpression: 'deadline <= :now',
+            ExpressionAttributeValues: {
+              ':o': `SCHOOL#${schoolId}`,
+              ':from': 'SLOT#OPEN#',
+              ':to': upTo,
+              ':now': now.toISOString(),
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) slots.push(itemToSlot(item));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return slots;
+    });
+    return perSchool.flat();
+  }
+}
+
+/** A case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's owner index, filtered by subject). */
+export class DynamoCaseExtras {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async notices(caseId: string): Promise<Notice[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':p': 'NOTICE#' },
+    });
+    return items.map((i) => stripKeys(i) as unknown as Notice);
+  }
+
+  /** Messages about the case or any of its notices, oldest first. */
+  async messages(schoolId: string, subjectIds: string[]): Promise<Message[]> {
+    if (subjectIds.length === 0) return [];
+    const values: Record<string, unknown> = { ':o': `SCHOOL#${schoolId}`, ':p': 'MSG#' };
+    subjectIds.forEach((id, i) => {
+      values[`:s${i}`] = id;
+    });
+    const items = await this.queryAll({
+      IndexName: TABLE.ownerIndex.name,
+      KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
+      FilterExpression: `#subject.#id IN (${subjectIds.map((_, i) => `:s${i}`).join(', ')})`,
+      ExpressionAttributeNames: { '#subject': 'subject', '#id': 'id' },
+      ExpressionAttributeValues: values,
+    });
+    return items.map((i) => stripKeys(i) as unknown as Message);
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+const KEY_FIELDS = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_FIELDS.has(k)));
+}

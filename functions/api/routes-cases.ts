@@ -1,0 +1,334 @@
+import { z } from 'zod';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import type { AuditAction } from '../../shared/domain/access.ts';
+import {
+  type Case,
+  caseKindLabel,
+  closedStates,
+  exemptionInputSchema,
+  openCaseInputSchema,
+  visitInputSchema,
+} from '../../shared/domain/case.ts';
+import type { CaseRepository } from '../../shared/domain/case-ports.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
+import type { Message } from '../../shared/domain/message.ts';
+import { maskPhone } from '../../shared/domain/privacy.ts';
+import {
+  assertCanRead,
+  assertCanWrite,
+  canRead,
+  canSeeSensitive,
+  type Principal,
+  viewForCaller,
+  type WriteAction,
+} from '../../shared/domain/scope.ts';
+import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
+import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
+import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.ts';
+import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
+import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
+import { runLimited } from '../../shared/use-cases/run-limited.ts';
+import { parseWith, type Reply } from './http.ts';
+import type { ApiDeps, ApiPorts } from './index.ts';
+import type { OrgIndex } from './org.ts';
+import { DynamoCaseExtras } from './read-models.ts';
+import type { Route, RouteContext } from './router.ts';
+
+export interface CasePorts {
+  cases: CaseRepository;
+  caseExtras: DynamoCaseExtras;
+}
+
+export function casePorts(deps: ApiDeps): CasePorts {
+  return {
+    cases: new DynamoCaseRepository(deps.doc, deps.tableName),
+    caseExtras: new DynamoCaseExtras(deps.doc, deps.tableName),
+  };
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** Bodies: the actor (`by`, `openedBy`) always comes from the token, never from the body. */
+const openCaseBody = openCaseInputSchema.omit({ openedBy: true }).strict();
+const visitBody = visitInputSchema.omit({ by: true }).strict();
+const returnBody = z
+  .object({
+    returnedOn: isoDate,
+    evidence: z.array(z.string().min(1).max(200)).max(20).optional(),
+    note: z.string().max(300).optional(),
+  })
+  .strict();
+const transferBody = z
+  .object({
+    kind: z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']).default('transfer-out'),
+    effectiveOn: isoDate,
+    evidence: z
+      .array(z.string().min(1).max(200))
+      .min(1, 'at least one evidence reference (证明材料) is required')
+      .max(20),
+    destination: z.string().min(1).max(100).optional(),
+    approvalRef: z.string().min(1).max(100).optional(),
+    note: z.string().max(300).default(''),
+  })
+  .strict();
+const exemptionBody = exemptionInputSchema.omit({ by: true }).strict();
+const listQuery = z
+  .object({
+    schoolId: z.string().min(1).optional(),
+    townshipId: z.string().min(1).optional(),
+    state: z.enum(['open', 'closed', 'all']).default('open'),
+  })
+  .strict();
+const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
+
+const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
+
+/** Case routes (R2–R5): open, visits, notices, endings; lists, detail, timeline and message log (R9-scoped). */
+export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
+  /** The use cases' ports for one request: the directory they see is the one the scope check used. */
+  const caseDeps = (org: OrgIndex) => ({
+    repo: ports.cases,
+    directory: {
+      load: async () => org.snapshot,
+      save: async () => {
+        throw new Error('the API does not write the directory');
+      },
+    },
+    timers: deps.timers,
+    clock: deps.clock,
+    newId: deps.newId,
+    log: deps.log,
+    config: deps.config,
+  });
+
+  /** Loads the case and checks the caller's scope for reading or for an action. */
+  async function loadCase(ctx: RouteContext<ApiPorts>, action?: WriteAction): Promise<Case> {
+    const { caseId } = parseWith(caseIdParam, ctx.params, 'path');
+    const c = await ports.cases.getCase(caseId);
+    if (!c) throw new NotFoundError('case', caseId);
+    const place = ctx.org.place(c.schoolId, c.townshipId);
+    if (action) assertCanWrite(ctx.principal, action, place, c.responsibleTeacher.personId);
+    else assertCanRead(ctx.principal, place, c.responsibleTeacher.personId);
+    return c;
+  }
+
+  async function audit(ctx: RouteContext<ApiPorts>, action: AuditAction, cases: Case[]): Promise<void> {
+    if (cases.length === 0) return;
+    const at = ctx.now.toISOString();
+    await ctx.ports.audit.record(
+      cases.map((c) => ({
+        id: deps.newId(),
+        at,
+        personId: ctx.principal.personId,
+        role: ctx.principal.role,
+        action,
+        caseId: c.id,
+        schoolId: c.schoolId,
+        sensitive: canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)),
+      })),
+    );
+  }
+
+  const view = (ctx: RouteContext<ApiPorts>, c: Case) => {
+    const v = viewForCaller(ctx.principal, { ...c, areaId: ctx.org.areaOfTownship(c.townshipId) });
+    return {
+      ...v,
+      kindLabel: caseKindLabel[c.kind],
+      schoolName: ctx.org.school(c.schoolId)?.name ?? c.schoolId,
+      townshipName: ctx.org.township(c.townshipId)?.name ?? c.townshipId,
+    };
+  };
+
+  const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) => {
+    const sensitive = canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+    return {
+      id: m.id,
+      audience: m.audience,
+      recipient: { role: m.recipient.role, label: m.recipient.label, phone: maskPhone(m.recipient.phone) },
+      template: m.template,
+      // Guardian texts carry the child's full name: only the school and the office read them.
+      ...(sensitive || m.audience === 'official' ? { text: m.text } : {}),
+      parts: m.parts,
+      status: m.status,
+      notBefore: m.notBefore,
+      createdAt: m.createdAt,
+      sentAt: m.sentAt,
+      attempts: m.attempts,
+      failureReason: m.failureReason,
+    };
+  };
+
+  async function messagesOf(c: Case) {
+    const notices = await ports.caseExtras.notices(c.id);
+    const messages = await ports.caseExtras.messages(c.schoolId, [c.id, ...notices.map((n) => n.id)]);
+    return { notices, messages: messages.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+  }
+
+  const withOrg = (fn: (ctx: RouteContext<ApiPorts>) => Promise<Reply>) => fn;
+
+  return [
+    {
+      method: 'POST',
+      path: '/api/cases',
+      summary: 'open a case (R2): kind, reason, 去向, responsible teacher, guardian',
+      handle: withOrg(async (ctx) => {
+        const body = parseWith(openCaseBody, ctx.body, 'body');
+        const place = ctx.org.placeOfSchool(body.schoolId);
+        if (!place) throw new NotFoundError('school', body.schoolId);
+        assertCanWrite(ctx.principal, 'open-case', place);
+        const c = await openCaseUseCase(caseDeps(ctx.org), { ...body, openedBy: actorOf(ctx.principal) });
+        return { status: 201, body: { case: view(ctx, c) } };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases',
+      summary: 'cases in scope (default: open), each with its running notice deadline (countdown)',
+      handle: withOrg(async (ctx) => {
+        const q = parseWith(listQuery, ctx.query, 'query');
+        const schools = ctx.org.snapshot.schools.filter(
+          (s) =>
+            (!q.schoolId || s.id === q.schoolId) &&
+            (!q.townshipId || s.townshipId === q.townshipId) &&
+            // Teachers read some cases of their school: the per-case check below narrows it.
+            (canRead(ctx.principal, ctx.org.place(s.id, s.townshipId)) ||
+              (ctx.principal.role === 'teacher' && s.id === ctx.principal.schoolId)),
+        );
+        const cases = (await runLimited(schools, 16, (s) => ports.cases.listBySchool(s.id))).flat();
+        const visible = cases
+          .filter((c) => canRead(ctx.principal, ctx.org.place(c.schoolId, c.townshipId), c.responsibleTeacher.personId))
+          .filter((c) => q.state === 'all' || (q.state === 'open') === !closedStates.has(c.state))
+          .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
+        const pendingNotices = new Map((await ports.cases.listOpenNotices()).map((n) => [n.caseId, n]));
+        await audit(ctx, 'list-cases', visible);
+        return {
+          status: 200,
+          body: {
+            asOf: ctx.now.toISOString(),
+            cases: visible.map((c) => {
+              const n = pendingNotices.get(c.id);
+              return { ...view(ctx, c), notice: n ? { id: n.id, issuedAt: n.issuedAt, deadline: n.deadline } : null };
+            }),
+          },
+        };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases/:caseId',
+      summary: 'one case (R9 fields masked outside the pupil school and the office); the read is audited',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        await audit(ctx, 'read-case', [c]);
+        return { status: 200, body: { case: view(ctx, c) } };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases/:caseId/timeline',
+      summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        const events = await ports.cases.listEvents(c.id);
+        const { notices, messages } = await messagesOf(c);
+        await audit(ctx, 'read-timeline', [c]);
+        const items = [
+          ...events.map((e) => ({ at: e.at, kind: 'event' as const, type: e.type, by: e.by?.name, data: e.data })),
+          ...notices.map((n) => ({
+            at: n.issuedAt,
+            kind: 'notice' as const,
+            type: `notice-${n.status}`,
+            data: { deadline: n.deadline, status: n.status, resolvedAt: n.resolvedAt },
+          })),
+          ...messages.map((m) => ({
+            at: m.createdAt,
+            kind: 'message' as const,
+            type: m.status,
+            data: messageView(ctx, c, m),
+          })),
+        ].sort((a, b) => a.at.localeCompare(b.at));
+        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+        return {
+          status: 200,
+          body: {
+            case: view(ctx, c),
+            notices: notices.map((n) => ({ id: n.id, issuedAt: n.issuedAt, deadline: n.deadline, status: n.status })),
+            // Visit notes and event data may name the child: outside the school they are dropped.
+            timeline: masked ? items.map((i) => (i.kind === 'event' ? { ...i, data: {} } : i)) : items,
+          },
+        };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases/:caseId/messages',
+      summary: "a case's message log (SMS to guardian and officials) with delivery status; audited",
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        const { messages } = await messagesOf(c);
+        await audit(ctx, 'read-messages', [c]);
+        return { status: 200, body: { caseId: c.id, messages: messages.map((m) => messageView(ctx, c, m)) } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/visits',
+      summary: 'log a persuasion visit (家访/劝返)',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'log-visit');
+        const body = parseWith(visitBody, ctx.body, 'body');
+        const next = await logVisitUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        return { status: 201, body: { case: view(ctx, next) } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/notices',
+      summary: 'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'issue-notice');
+        parseWith(z.object({}).strict(), ctx.body, 'body');
+        const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal));
+        return {
+          status: 201,
+          body: {
+            notice: { id: n.id, caseId: n.caseId, issuedAt: n.issuedAt, deadline: n.deadline, status: n.status },
+          },
+        };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/return',
+      summary: 'record the return (复学): a running notice is complied, its timer and reminder cancelled',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'record-return');
+        const body = parseWith(returnBody, ctx.body, 'body');
+        const r = await recordReturnUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        return { status: 200, body: { case: view(ctx, r.case) } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/transfer',
+      summary: 'record a status change (R5): 转出 (default), 休学, 转入, 辍学, 复学 with evidence',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'record-transfer');
+        const body = parseWith(transferBody, ctx.body, 'body');
+        const r = await recordStatusChangeUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        return { status: 200, body: { case: view(ctx, r.case) } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/exemption',
+      summary: 'record an exemption (R4): application, township approval, filing date with 基教股',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'record-exemption');
+        const body = parseWith(exemptionBody, ctx.body, 'body');
+        const r = await recordExemptionUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        return { status: 200, body: { case: view(ctx, r.case) } };
+      }),
+    },
+  ];
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
+import { snapshotReader } from '../../shared/domain/ladder.ts';
+import { cadenceSchema } from '../../shared/domain/periods.ts';
+import type { SlotRepository } from '../../shared/domain/report-slot.ts';
+import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
+import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
+import { submitReport } from '../../shared/use-cases/submit-report.ts';
+import { parseWith } from './http.ts';
+import type { ApiDeps, ApiPorts } from './index.ts';
+import { DynamoLateSlotSource } from './read-models.ts';
+import type { Route } from './router.ts';
+
+export interface ReportPorts {
+  slots: SlotRepository;
+  lateSlots: LateSlotSource;
+}
+
+export function reportPorts(deps: ApiDeps): ReportPorts {
+  return {
+    slots: new DynamoSlotRepository(deps.doc, deps.tableName),
+    lateSlots: new DynamoLateSlotSource(deps.doc, deps.tableName),
+  };
+}
+
+const fileReportSchema = z
+  .object({
+    schoolId: z.string().min(1, 'required'),
+    cadence: cadenceSchema,
+    periodKey: z.string().min(4, 'required').max(12),
+    /** `submittedBy` is set from the caller's token, never taken from the body. */
+    submission: z.object({}).passthrough(),
+  })
+  .strict();
+
+const lateQuerySchema = z
+  .object({ townshipId: z.string().min(1).optional(), cadence: cadenceSchema.optional() })
+  .strict();
+
+/** Report routes: file a report (R1 stops the ladder) and the late-report board. */
+export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/reports',
+      summary: 'file (or re-file) a 日报/周报/月报; the escalation ladder stops',
+      handle: async ({ principal, body, org }) => {
+        const input = parseWith(fileReportSchema, body, 'body');
+        const place = org.placeOfSchool(input.schoolId);
+        if (!place) throw new NotFoundError('school', input.schoolId);
+        assertCanWrite(principal, 'file-report', place);
+        const result = await submitReport(
+          {
+            slots: ports.slots,
+            directory: snapshotReader(async () => org.snapshot),
+            clock: deps.clock,
+            log: deps.log,
+            config: deps.config,
+          },
+          {
+            schoolId: input.schoolId,
+            cadence: input.cadence,
+            periodKey: input.periodKey,
+            submission: { ...input.submission, submittedBy: principal.personId },
+          },
+        );
+        const { slot } = result;
+        return {
+          status: result.resubmission ? 200 : 201,
+          body: {
+            slotId: slot.id,
+            state: slot.state,
+            onTime: result.onTime,
+            resubmission: result.resubmission,
+            deadline: slot.deadline,
+            submittedAt: slot.submission?.submittedAt,
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/reports/late',
+      summary: 'late reports in scope, grouped by township, with the ladder level reached',
+      handle: async ({ principal, query, org, now }) => {
+        const q = parseWith(lateQuerySchema, query, 'query');
+        const schoolIds = org.snapshot.schools
+          .filter((s) => s.active !== false && (!q.townshipId || s.townshipId === q.townshipId))
+          .filter((s) => canRead(principal, org.place(s.id, s.townshipId)))
+          .map((s) => s.id);
+        const rows = await listLateReports(
+          { source: ports.lateSlots, config: deps.config },
+          now,
+          schoolIds,
+          (s) =>
+            canRead(principal, org.place(s.schoolId, s.townshipId)) &&
+            (!q.townshipId || s.townshipId === q.townshipId) &&
+            (!q.cadence || s.cadence === q.cadence),
+        );
+        const byTownship = new Map<string, typeof rows>();
+        for (const r of rows) byTownship.set(r.townshipId, [...(byTownship.get(r.townshipId) ?? []), r]);
+        return {
+          status: 200,
+          body: {
+            asOf: now.toISOString(),
+            townships: [...byTownship].map(([townshipId, reports]) => ({
+              townshipId,
+              townshipName: org.township(townshipId)?.name ?? townshipId,
+              reports: reports.map((r) => ({ ...r, schoolName: org.school(r.schoolId)?.name ?? r.schoolId })),
+            })),
+          },
+        };
+      },
+    },
+  ];
+}

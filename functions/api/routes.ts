@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../shared/domain/errors.ts';
+import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import { claimsOfPrincipal } from './claims.ts';
+import { signDevToken } from './dev-token.ts';
+import { HttpError, notBuilt, parseWith, type Reply } from './http.ts';
+import type { ApiDeps, ApiPorts } from './index.ts';
+import type { OrgIndex } from './org.ts';
+import { type Route, Router } from './router.ts';
+import { casePorts, caseRoutes } from './routes-cases.ts';
+import { reportPorts, reportRoutes } from './routes-reports.ts';
+
+type R = Route<ApiPorts>;
+
+const signInSchema = z.object({ personId: z.string().min(1, 'required').max(64) }).strict();
+
+/** What the caller may see of the organisation: the console builds its filters and boards from this. */
+function visibleOrg(p: Principal, org: OrgIndex) {
+  const townships = org.snapshot.townships
+    .filter((t) => t.active !== false)
+    .filter((t) => canReadTownship(p, { townshipId: t.id, areaId: t.areaId }) || schoolsIn(t.id, p, org).length > 0)
+    .map((t) => ({ id: t.id, name: t.name, areaId: t.areaId }));
+  const schools = org.snapshot.schools
+    .filter((s) => s.active !== false)
+    .filter((s) => canRead(p, org.place(s.id, s.townshipId), p.personId))
+    .map((s) => ({ id: s.id, name: s.name, townshipId: s.townshipId }));
+  const schoolIds = new Set(schools.map((s) => s.id));
+  const staff = org.snapshot.people
+    .filter((x) => x.active !== false && x.schoolId && schoolIds.has(x.schoolId))
+    .filter((x) => x.roles.includes('teacher') || x.roles.includes('school-head'))
+    .map((x) => ({ id: x.id, name: x.name, schoolId: x.schoolId }));
+  return { townships, schools, staff };
+}
+
+function schoolsIn(townshipId: string, p: Principal, org: OrgIndex) {
+  return org.snapshot.schools.filter(
+    (s) => s.townshipId === townshipId && canRead(p, org.place(s.id, s.townshipId), p.personId),
+  );
+}
+
+/** A route whose use case has not landed yet: 501 with a Chinese message, never fake data. */
+const pending = (method: R['method'], path: string, summary: string, what: string): R => ({
+  method,
+  path,
+  summary: `${summary} (NOT BUILT: 501)`,
+  handle: async () => {
+    throw notBuilt(what);
+  },
+});
+
+/** All routes of the API. Each handler: validate (zod) → scope check → one use case → reply. */
+export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
+  const router = new Router<ApiPorts>();
+
+  if (deps.devAuthSecret) {
+    const secret = deps.devAuthSecret;
+    router.add({
+      method: 'GET',
+      path: '/api/dev/people',
+      public: true,
+      summary: 'LOCAL ONLY: people of the directory one can sign in as',
+      handle: async ({ org }) => ({
+        status: 200,
+        body: {
+          people: org.snapshot.people
+            .map((person) => ({ person, principal: principalOf(person, { ...org.snapshot, ...org.snapshot.meta }) }))
+            .filter((x) => x.principal)
+            .map(({ person, principal }) => ({
+              personId: person.id,
+              name: person.name,
+              role: principal!.role,
+              roleLabel: apiRoleLabel[principal!.role],
+              schoolName: principal!.schoolId ? org.school(principal!.schoolId)?.name : undefined,
+              townshipName: principal!.townshipId ? org.township(principal!.townshipId)?.name : undefined,
+            })),
+        },
+      }),
+    });
+    router.add({
+      method: 'POST',
+      path: '/api/dev/sign-in',
+      public: true,
+      summary: 'LOCAL ONLY: sign in as a person of the directory; returns an HS256 token with the Cognito claim names',
+      handle: async ({ body, org, now }) => {
+        const { personId } = parseWith(signInSchema, body, 'body');
+        const person = org.person(personId);
+        if (!person) throw new NotFoundError('person', personId);
+        const principal = principalOf(person, { ...org.snapshot, ...org.snapshot.meta });
+        if (!principal) throw new HttpError(403, 'FORBIDDEN', '此人在系统中没有可登录的角色');
+        return { status: 200, body: { token: signDevToken(claimsOfPrincipal(principal), secret, now), principal } };
+      },
+    });
+  }
+
+  router.add({
+    method: 'GET',
+    path: '/api/me',
+    summary: 'the caller (claims), role label and the part of the organisation in scope',
+    handle: async ({ principal, org }): Promise<Reply> => ({
+      status: 200,
+      body: {
+        principal,
+        roleLabel: apiRoleLabel[principal.role],
+        may: {
+          fileReport: principal.role === 'school-head' || principal.role === 'office',
+          openCase: principal.role === 'school-head' || principal.role === 'office',
+          issueNotice: principal.role === 'school-head' || principal.role === 'office',
+          logVisit: principal.role !== 'leader' && principal.role !== 'township-contact',
+        },
+        org: visibleOrg(principal, org),
+      },
+    }),
+  });
+
+  const routes: R[] = [
+    ...reportRoutes(deps, reportPorts(deps)),
+    ...caseRoutes(deps, casePorts(deps)),
+    pending('PATCH', '/api/cases/:caseId', 'update a case (去向, reason, responsible teacher)', '修改案件'),
+    pending('GET', '/api/statistics', 'statistics per township (R8)', '按乡镇统计'),
+  ];
+  for (const r of routes) router.add(r);
+  return router;
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { caseKindLabel, caseKinds } from '../../shared/domain/case.ts';
+import { maskName } from '../../shared/domain/privacy.ts';
+import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { caseDeps } from './case-commands-support.ts';
+import { actor, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
+
+interface Options extends TargetOptions {
+  school: string;
+  student: string;
+  kind: (typeof caseKinds)[number];
+  reason: string;
+  whereabouts: string;
+  teacher: string;
+  guardian: string;
+  guardianPhone?: string;
+  by: string;
+}
+
+/** `open-case`: a school opens a case for a pupil not at school (未按时返校 / 辍学 / 从未入学). */
+export function registerOpenCase(program: Command): void {
+  withTarget(
+    program
+      .command('open-case')
+      .description('为未按时返校/辍学学生开案')
+      .requiredOption('--school <学校ID>', '学校')
+      .requiredOption('--student <姓名>', '学生姓名')
+      .option('--kind <类型>', `类型：${caseKinds.join('、')}`, 'not-returned')
+      .requiredOption('--reason <原因>', '原因')
+      .requiredOption('--whereabouts <去向>', '去向')
+      .requiredOption('--teacher <姓名>', '科任教师包人')
+      .requiredOption('--guardian <姓名>', '法定监护人姓名')
+      .option('--guardian-phone <手机>', '监护人手机（+86…）')
+      .requiredOption('--by <姓名>', '开案人'),
+  ).action((options: Options) =>
+    runCommand(async () => {
+      const target = connectToRuntime(options);
+      try {
+        const c = await openCaseUseCase(caseDeps(target), {
+          schoolId: options.school,
+          studentName: options.student,
+          kind: options.kind,
+          reason: options.reason,
+          whereabouts: options.whereabouts,
+          responsibleTeacher: actor(options.teacher),
+          guardian: { name: options.guardian, ...(options.guardianPhone ? { phone: options.guardianPhone } : {}) },
+          openedBy: actor(options.by),
+        });
+        console.log(`已开案 ${c.id}：${options.school} 学生 ${maskName(c.studentName)}（${caseKindLabel[c.kind]}）`);
+      } finally {
+        target.doc.destroy();
+      }
+    }),
+  );
+}

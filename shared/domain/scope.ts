@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import type { Person, Role } from './directory.ts';
+import { ForbiddenError } from './errors.ts';
+import { maskName, maskPhone } from './privacy.ts';
+
+/**
+ * Who may see and change what (issue 7, R9). Pure: the API resolves the caller's claims into a Principal and
+ * each record into a Place (school → township → 包片 area) and asks this module. No I/O, tested exhaustively.
+ */
+
+export const apiRoles = ['office', 'leader', 'township-contact', 'school-head', 'teacher'] as const;
+export const apiRoleSchema = z.enum(apiRoles);
+export type ApiRole = z.infer<typeof apiRoleSchema>;
+
+export const apiRoleLabel: Record<ApiRole, string> = {
+  office: '领导小组办公室',
+  leader: '包片领导',
+  'township-contact': '包乡镇人员',
+  'school-head': '校长',
+  teacher: '教师',
+};
+
+/** The signed-in caller, from the JWT claims (cloud: Cognito custom attributes; local: the dev token). */
+export const principalSchema = z.object({
+  personId: z.string().min(1),
+  name: z.string().min(1).optional(),
+  role: apiRoleSchema,
+  schoolId: z.string().min(1).optional(),
+  townshipId: z.string().min(1).optional(),
+  areaId: z.string().min(1).optional(),
+});
+export type Principal = z.infer<typeof principalSchema>;
+
+/** Where a record belongs in the organisation. */
+export interface Place {
+  schoolId: string;
+  townshipId: string;
+  areaId?: string;
+}
+
+/** A place that is only a township (statistics rows, township boards). */
+export interface TownshipPlace {
+  townshipId: string;
+  areaId?: string;
+}
+
+export const writeActions = [
+  'file-report',
+  'open-case',
+  'update-case',
+  'log-visit',
+  'issue-notice',
+  'record-return',
+  'record-transfer',
+  'record-exemption',
+] as const;
+export type WriteAction = (typeof writeActions)[number];
+
+/** Principal claims are incomplete for the role (e.g. a school head without a school): refuse everything. */
+function anchored(p: Principal): boolean {
+  switch (p.role) {
+    case 'office':
+      return true;
+    case 'leader':
+      return Boolean(p.areaId);
+    case 'township-contact':
+      return Boolean(p.townshipId);
+    case 'school-head':
+    case 'teacher':
+      return Boolean(p.schoolId);
+  }
+}
+
+/** May the caller read records of this township (boards, statistics rows)? */
+export function canReadTownship(p: Principal, t: TownshipPlace): boolean {
+  if (!anchored(p)) return false;
+  switch (p.role) {
+    case 'office':
+      return true;
+    case 'leader':
+      return t.areaId !== undefined && t.areaId === p.areaId;
+    case 'township-contact':
+      return t.townshipId === p.townshipId;
+    case 'school-head':
+    case 'teacher':
+      return false;
+  }
+}
+
+/**
+ * May the caller read records of this place? A teacher reads only the cases they are responsible for
+ * (pass `responsiblePersonId` for a case; reports and other school records are not theirs to read).
+ */
+export function canRead(p: Principal, place: Place, responsiblePersonId?: string): boolean {
+  if (!anchored(p)) return false;
+  switch (p.role) {
+    case 'school-head':
+      return place.schoolId === p.schoolId;
+    case 'teacher':
+      return place.schoolId === p.schoolId && responsiblePersonId !== undefined && responsiblePersonId === p.personId;
+    default:
+      return canReadTownship(p, place);
+  }
+}
+
+/**
+ * May the caller make this change here? A school head changes only their school; a teacher only logs visits on
+ * the cases they are responsible for; the office may do everything; township contacts and leaders only read.
+ */
+export function canWrite(p: Principal, action: WriteAction, place: Place, responsiblePersonId?: string): boolean {
+  if (!anchored(p)) return false;
+  switch (p.role) {
+    case 'office':
+      return true;
+    case 'school-head':
+      return place.schoolId === p.schoolId;
+    case 'teacher':
+      return action === 'log-visit' && canRead(p, place, responsiblePersonId);
+    case 'leader':
+    case 'township-contact':
+      return false;
+  }
+}
+
+/** R9: 脱贫户 status and the guardian's phone are visible only to the pupil's own school and the office. */
+export function canSeeSensitive(p: Principal, place: Place): boolean {
+  if (!anchored(p)) return false;
+  if (p.role === 'office') return true;
+  return (p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId;
+}
+
+/** Throws ForbiddenError (403) unless the caller may read here. */
+export function assertCanRead(p: Principal, place: Place, responsiblePersonId?: string): void {
+  if (!canRead(p, place, responsiblePersonId)) throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
+}
+
+/** Throws ForbiddenError (403) unless the caller may make this change here. */
+export function assertCanWrite(p: Principal, action: WriteAction, place: Place, responsiblePersonId?: string): void {
+  if (!canWrite(p, action, place, responsiblePersonId))
+    throw new ForbiddenError('无权执行此操作（超出您的角色或管辖范围）');
+}
+
+/** A case-like record as shown to a caller: outside the pupil's school and the office, R9 fields are masked. */
+export interface SensitiveFields {
+  studentName: string;
+  guardian: { name: string; phone?: string };
+  povertyRegistered?: boolean;
+}
+
+/**
+ * The view of a case for this caller. Officials outside the school see a masked child and guardian name, no
+ * guardian phone and no 脱贫户 flag (`povertyRegistered` is absent, not false, so nobody infers it).
+ */
+export function viewForCaller<T extends SensitiveFields & Place>(
+  p: Principal,
+  record: T,
+): Omit<T, 'povertyRegistered'> & { povertyRegistered?: boolean; masked: boolean } {
+  if (canSeeSensitive(p, record)) return { ...record, masked: false };
+  const { povertyRegistered: _hidden, ...rest } = record;
+  return {
+    ...rest,
+    studentName: maskName(record.studentName),
+    guardian: {
+      name: maskName(record.guardian.name),
+      ...(record.guardian.phone ? { phone: maskPhone(record.guardian.phone) } : {}),
+    },
+    masked: true,
+  };
+}
+
+/** The directory facts needed to resolve a person into a Principal. */
+export interface OrgForPrincipal {
+  areas: { id: string; leaderId: string; active?: boolean }[];
+  townships: { id: string; areaId: string; contactIds: string[]; active?: boolean }[];
+  chiefId?: string;
+  officeIds?: string[];
+}
+
+const rolePriority: [Role, ApiRole][] = [
+  ['chief', 'office'],
+  ['office', 'office'],
+  ['area-leader', 'leader'],
+  ['township-contact', 'township-contact'],
+  ['school-head', 'school-head'],
+  ['teacher', 'teacher'],
+];
+
+/**
+ * The Principal a directory person signs in as (the dev sign-in, and the claims to provision in Cognito):
+ * the strongest API role they hold, anchored to their area / township / school. Undefined if they hold none.
+ */
+export function principalOf(person: Person, org: OrgForPrincipal): Principal | undefined {
+  if (person.active === false) return undefined;
+  const isOffice = org.chiefId === person.id || (org.officeIds ?? []).includes(person.id);
+  const held = new Set<Role>(person.roles);
+  if (isOffice) held.add('office');
+  for (const [dirRole, role] of rolePriority) {
+    if (!held.has(dirRole)) continue;
+    const base = { personId: person.id, name: person.name, role };
+    if (role === 'office') return base;
+    if (role === 'leader') {
+      const area = org.areas.find((a) => a.leaderId === person.id && a.active !== false);
+      if (area) return { ...base, areaId: area.id };
+      continue;
+    }
+    if (role === 'township-contact') {
+      const township = org.townships.find((t) => t.contactIds.includes(person.id) && t.active !== false);
+      if (township) return { ...base, townshipId: township.id, areaId: township.areaId };
+      continue;
+    }
+    if (person.schoolId) return { ...base, schoolId: person.schoolId };
+  }
+  return undefined;
+}

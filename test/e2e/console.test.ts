@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
+import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
+import { apiWorld, openDailySlots } from '../support/api-world.ts';
+
+const SHOTS = 'test-results/console';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dynamo: DynamoDbLocal;
+let server: ApiServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dynamo = await startDynamoDbLocal();
+  await ensureTable(dynamo.endpoint, 'console-e2e');
+  const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
+  const { deps } = await apiWorld(doc, 'console-e2e');
+  await openDailySlots(deps, '2026-03-09');
+  server = await startApiServer({ deps, port: 0 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await dynamo?.stop();
+});
+
+async function signIn(page: Page, personId: string) {
+  await page.goto(server.url);
+  await page.locator('#person').selectOption(personId);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect.poll(() => page.locator('#who-name').textContent()).toBeTruthy();
+}
+
+describe('web console', () => {
+  it('a school head files a report, opens a case, issues a notice and sees its countdown', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? '家长仍不同意返校' : undefined));
+    await signIn(page, 'head-s1');
+    expect(await page.locator('#who-name').textContent()).toContain('校长');
+
+    // The late board shows only the head's own school, with the ladder level.
+    const board = page.locator('#late-board');
+    await expect.poll(() => board.textContent()).toContain('测试甲镇第一小学');
+    expect(await board.textContent()).not.toContain('测试甲镇中学');
+    await page.screenshot({ path: `${SHOTS}/1-head-late-board.png`, fullPage: true });
+
+    // File yesterday's daily report: the school leaves the board.
+    await page.getByRole('button', { name: '填报' }).click();
+    await page.locator('#report-period').fill('2026-03-09');
+    await page.locator('input[name=enrolled]').fill('320');
+    await page.locator('input[name=returned]').fill('319');
+    await page.locator('textarea[name=notBack]').fill('测试学生甲 未返校');
+    await page.getByRole('button', { name: '提交报表' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('报表已提交');
+    await page.screenshot({ path: `${SHOTS}/2-head-report-filed.png`, fullPage: true });
+    await page.getByRole('button', { name: '迟报看板' }).click();
+    await expect.poll(() => board.textContent()).toContain('当前没有迟报的学校');
+
+    // Open a case, log two visits, issue the notice.
+    await page.getByRole('button', { name: '新建案件' }).click();
+    const form = page.locator('#case-form');
+    await form.locator('input[name=studentName]').fill('测试学生甲');
+    await form.locator('input[name=reason]').fill('随父母外出务工');
+    await form.locator('input[name=whereabouts]').fill('广东东莞');
+    await form.locator('input[name=guardianName]').fill('测试家长');
+    await form.locator('input[name=guardianPhone]').fill('+8613800000901');
+    await form.locator('input[name=povertyRegistered]').check();
+    await page.getByRole('button', { name: '建立案件' }).click();
+    const caseCard = page.locator('.case', { hasText: '测试学生甲' });
+    await expect.poll(() => caseCard.count()).toBe(1);
+    for (let i = 0; i < 2; i++) {
+      await caseCard.getByRole('button', { name: '登记家访' }).click();
+      await expect.poll(() => caseCard.textContent()).toContain(`家访 ${i + 1} 次`);
+    }
+    await caseCard.getByRole('button', { name: '发出劝返复学通知书' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('已发出劝返复学通知书');
+    const countdown = caseCard.locator('.countdown');
+    await expect.poll(() => countdown.textContent()).toMatch(/剩余 (6天23小时|7天0小时)/);
+    await page.screenshot({ path: `${SHOTS}/3-head-notice-countdown.png`, fullPage: true });
+
+    // The timeline shows the visits, the notice and the queued SMS to the guardian.
+    await caseCard.getByRole('button', { name: '时间线与短信' }).click();
+    const detail = page.locator('#case-detail');
+    await expect.poll(() => detail.textContent()).toContain('发出劝返复学通知书');
+    expect(await detail.textContent()).toContain('待发送');
+    expect(await detail.textContent()).toContain('+8613800000901');
+    await page.screenshot({ path: `${SHOTS}/4-head-case-timeline.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('a township contact sees only their township, on a phone screen, with R9 masking', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await signIn(page, 'contact-b');
+    const board = page.locator('#late-board');
+    await expect.poll(() => board.textContent()).toContain('测试乙乡');
+    expect(await board.textContent()).not.toContain('测试甲镇');
+    expect(await page.locator('section.township').count()).toBe(1);
+    await page.screenshot({ path: `${SHOTS}/5-contact-late-board-phone.png`, fullPage: true });
+
+    await page.getByRole('button', { name: '在办案件' }).click();
+    await expect.poll(() => page.locator('#case-list').textContent()).toContain('没有在办案件');
+    // Forms for school staff are hidden for a township contact.
+    expect(await page.getByRole('button', { name: '填报' }).isVisible()).toBe(false);
+    await page.screenshot({ path: `${SHOTS}/6-contact-cases-phone.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('township contact A sees the school head’s case masked (R9)', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await signIn(page, 'contact-a');
+    await page.getByRole('button', { name: '在办案件' }).click();
+    const list = page.locator('#case-list');
+    await expect.poll(() => list.textContent()).toContain('测***甲');
+    expect(await list.textContent()).not.toContain('测试学生甲');
+    expect(await list.textContent()).not.toContain('脱贫户');
+    await page.screenshot({ path: `${SHOTS}/7-contact-a-masked-case.png`, fullPage: true });
+    await page.close();
+  });
+});

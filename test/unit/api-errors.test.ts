@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
+import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
+import { memoryLog } from '../../shared/adapters/logger.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { MemoryAuditLog, MemoryIdempotencyStore } from '../../shared/domain/access.ts';
+import { fixedClock } from '../../shared/domain/time.ts';
+import { apiDirectory, apiEvent, who } from '../support/api-world.ts';
+
+function handlerWith(load: () => Promise<never> | ReturnType<typeof snapshot>) {
+  const log = memoryLog();
+  const unused = () => Promise.reject(new Error('unused'));
+  const deps: ApiDeps = {
+    doc: {} as never,
+    tableName: 'unit',
+    sms: { send: unused },
+    timers: { createAt: unused, delete: unused, exists: unused },
+    clock: fixedClock('2026-03-10T02:00:00Z'),
+    newId: () => 'id-1',
+    log,
+    metrics: memoryMetrics(),
+    config: loadConfigFile(),
+    ports: {
+      directory: { load, save: unused },
+      idempotency: new MemoryIdempotencyStore(),
+      audit: new MemoryAuditLog(),
+    },
+  };
+  return { handler: createApiHandler(deps), log };
+}
+
+async function snapshot() {
+  const d = apiDirectory();
+  const pick = <K extends string>(kind: K) => d.entities.filter((e) => e.kind === kind).map((e) => e.value) as never[];
+  return {
+    people: pick('person'),
+    areas: pick('area'),
+    townships: pick('township'),
+    schools: pick('school'),
+    meta: d.meta,
+  };
+}
+
+describe('error mapping', () => {
+  it('an unexpected failure is a generic 500: no internals in the body, a scrubbed log line', async () => {
+    const { handler, log } = handlerWith(() => Promise.reject(new Error('socket hang up calling +8613800000001')));
+    const res = await handler(apiEvent({ method: 'GET', path: '/api/me', as: who.office }));
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('socket');
+    expect(JSON.parse(res.body).error.message).toBe('服务器内部错误，请稍后重试');
+    expect(JSON.stringify(log.lines)).not.toContain('13800000001');
+  });
+
+  it('a route whose use case is not built answers 501 in Chinese, without data', async () => {
+    const { handler } = handlerWith(snapshot);
+    const res = await handler(apiEvent({ method: 'GET', path: '/api/statistics', as: who.office }));
+    expect(res.statusCode).toBe(501);
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('尚未开放') },
+    });
+  });
+
+  it('claims with an unknown role are a 401, not a crash', async () => {
+    const { handler } = handlerWith(snapshot);
+    const event = apiEvent({ method: 'GET', path: '/api/me', as: who.office });
+    (event.requestContext.authorizer.jwt.claims as Record<string, string>)['custom:role'] = 'admin';
+    expect((await handler(event)).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,392 @@
+// 控辍保学工作台: a small vanilla-JS console over the HTTP API (docs/api.md). No build step.
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+const esc = (v) =>
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
+const state = { token: localStorage.getItem('baoxue.token'), me: null, clockOffset: 0 };
+
+const STATE = {
+  opened: '已立案',
+  persuading: '劝返中',
+  'notice-issued': '已发通知书',
+  lapsed: '通知书逾期',
+  escalated: '已上报',
+  returned: '已复学',
+  exempted: '已免予',
+  transferred: '已转出',
+  suspended: '已休学',
+};
+const EVENT = {
+  opened: '立案',
+  visit: '家访/劝返',
+  'notice-issued': '发出劝返复学通知书',
+  lapsed: '通知书期满未返校',
+  escalated: '上报乡镇政府和教育局',
+  returned: '复学',
+  exempted: '免予（缓学）',
+  transferred: '转出',
+  suspended: '休学',
+  'status-change': '学籍变动',
+};
+const MSG_STATUS = {
+  QUEUED: '待发送',
+  SENDING: '发送中',
+  SENT: '已送达短信平台',
+  FAILED: '发送失败',
+  CANCELLED: '已取消',
+};
+const OUTCOME = {
+  'met-guardian': '见到监护人',
+  'met-child': '见到学生',
+  'not-home': '不在家',
+  refused: '拒绝返校',
+  'promised-return': '承诺返校',
+};
+
+function fmt(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour12: false,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** Server "now" (the local runtime may run a virtual clock): browser time plus the offset seen on the last reply. */
+const serverNow = () => Date.now() + state.clockOffset;
+
+function countdown(deadline) {
+  const ms = Date.parse(deadline) - serverNow();
+  if (ms <= 0) return { text: '已逾期', over: true };
+  const d = Math.floor(ms / 86_400_000);
+  const h = Math.floor((ms % 86_400_000) / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return { text: `剩余 ${d}天${h}小时${m}分`, over: false };
+}
+
+async function api(method, path, body) {
+  const headers = { 'content-type': 'application/json' };
+  if (state.token) headers.authorization = `Bearer ${state.token}`;
+  if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (data.asOf) state.clockOffset = Date.parse(data.asOf) - Date.now();
+  if (res.status === 401 && path !== '/api/dev/sign-in') {
+    signOut();
+    throw new Error('登录已失效，请重新登录');
+  }
+  if (!res.ok) {
+    const issues = (data.error?.issues ?? []).map((i) => `${i.field}：${i.reason}`).join('；');
+    const err = new Error(issues || data.error?.message || `请求失败（${res.status}）`);
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}
+
+function flash(text, bad = false) {
+  const el = $('#flash');
+  el.textContent = text;
+  el.hidden = false;
+  el.classList.toggle('bad', bad);
+  clearTimeout(flash.t);
+  flash.t = setTimeout(() => (el.hidden = true), 6000);
+}
+
+function show(view) {
+  $$('.view').forEach((v) => {
+    v.hidden = v.dataset.view !== view;
+  });
+  for (const b of $$('.tabs button')) b.classList.toggle('active', b.dataset.tab === view);
+}
+
+async function openTab(tab) {
+  show(tab);
+  try {
+    if (tab === 'late') await renderLate();
+    if (tab === 'cases') await renderCases();
+    if (tab === 'stats') await renderStats();
+  } catch (e) {
+    flash(e.message, true);
+  }
+}
+
+// ---- sign-in ----
+async function renderSignIn() {
+  $('#sign-in').hidden = false;
+  $('#app').hidden = true;
+  $('#who').hidden = true;
+  try {
+    const { people } = await api('GET', '/api/dev/people');
+    $('#person').innerHTML = people
+      .map(
+        (p) =>
+          `<option value="${esc(p.personId)}">${esc(p.name)} · ${esc(p.roleLabel)}${p.schoolName ? ` · ${esc(p.schoolName)}` : ''}${p.townshipName ? ` · ${esc(p.townshipName)}` : ''}</option>`,
+      )
+      .join('');
+  } catch {
+    $('#sign-in-hint').textContent = '请通过教育局统一身份认证登录（Cognito）。';
+    $('#person').closest('label').hidden = true;
+    $('#sign-in-button').hidden = true;
+  }
+}
+
+async function signIn() {
+  try {
+    const { token } = await api('POST', '/api/dev/sign-in', { personId: $('#person').value });
+    state.token = token;
+    localStorage.setItem('baoxue.token', token);
+    await start();
+  } catch (e) {
+    $('#sign-in-error').textContent = e.message;
+  }
+}
+
+function signOut() {
+  state.token = null;
+  state.me = null;
+  localStorage.removeItem('baoxue.token');
+  renderSignIn();
+}
+
+async function start() {
+  state.me = await api('GET', '/api/me');
+  const { principal, roleLabel, may, org } = state.me;
+  $('#sign-in').hidden = true;
+  $('#app').hidden = false;
+  $('#who').hidden = false;
+  $('#who-name').textContent = `${principal.name ?? principal.personId}（${roleLabel}）`;
+  $$('.tabs [data-needs]').forEach((b) => {
+    b.hidden = !may[b.dataset.needs];
+  });
+  const schoolOptions = org.schools.map((s) => `<option value="${esc(s.id)}">${esc(s.name)}</option>`).join('');
+  $('#report-school').innerHTML = schoolOptions;
+  $('#case-school').innerHTML = schoolOptions;
+  fillTeachers();
+  const y = new Date(serverNow() - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+  $('#report-period').value = y;
+  await openTab('late');
+}
+
+function fillTeachers() {
+  const schoolId = $('#case-school').value;
+  $('#case-teacher').innerHTML = state.me.org.staff
+    .filter((p) => p.schoolId === schoolId)
+    .map((p) => `<option value="${esc(p.id)}">${esc(p.name)}</option>`)
+    .join('');
+}
+
+// ---- late board ----
+async function renderLate() {
+  const data = await api('GET', '/api/reports/late');
+  const board = $('#late-board');
+  if (data.townships.length === 0) {
+    board.innerHTML = '<p class="panel">当前没有迟报的学校。</p>';
+    return;
+  }
+  board.innerHTML = data.townships
+    .map(
+      (t) =>
+        `<section class="township" data-township="${esc(t.townshipId)}"><h3>${esc(t.townshipName)} <span class="muted">${t.reports.length} 所迟报</span></h3><div class="cards">${t.reports
+          .map((r) => {
+            const lv = Math.min(r.level, 4);
+            return `<div class="card lv lv${lv}"><div class="title">${esc(r.schoolName)}</div><div>${esc(r.cadenceLabel)} ${esc(r.periodKey)} · 截止 ${fmt(r.deadline)}</div><div>逾期 ${Math.floor(r.overdueMinutes / 60)} 小时 · 第 ${r.level}/${r.levelCount} 级${r.reached ? `（已提醒：${esc(r.reached)}）` : '（尚未提醒）'}</div></div>`;
+          })
+          .join('')}</div></section>`,
+    )
+    .join('');
+}
+
+// ---- cases ----
+async function renderCases() {
+  const data = await api('GET', '/api/cases');
+  const list = $('#case-list');
+  if (data.cases.length === 0) {
+    list.innerHTML = '<p class="panel">没有在办案件。</p>';
+    return;
+  }
+  const may = state.me.may;
+  list.innerHTML = data.cases
+    .map(
+      (c) => `<article class="case" data-case="${esc(c.id)}">
+  <div class="row"><strong>${esc(c.studentName)}</strong><span class="badge">${esc(c.kindLabel)}</span><span class="badge">${esc(STATE[c.state] ?? c.state)}</span><span class="muted">${esc(c.schoolName)} · ${esc(c.townshipName)}</span>${c.povertyRegistered ? '<span class="badge">脱贫户</span>' : ''}</div>
+  <div class="row muted">去向：${esc(c.whereabouts)} · 包保教师：${esc(c.responsibleTeacher?.name)} · 家访 ${c.visitCount} 次</div>
+  ${c.notice ? `<div class="row">劝返复学通知书期限 ${fmt(c.notice.deadline)} <span class="countdown" data-deadline="${esc(c.notice.deadline)}"></span></div>` : ''}
+  <div class="actions">
+    <button type="button" class="secondary" data-act="detail">时间线与短信</button>
+    ${may.logVisit ? '<button type="button" class="secondary" data-act="visit">登记家访</button>' : ''}
+    ${may.issueNotice && c.state === 'persuading' ? '<button type="button" class="secondary" data-act="notice">发出劝返复学通知书</button>' : ''}
+    ${may.openCase ? '<button type="button" class="secondary" data-act="return">登记复学</button>' : ''}
+  </div></article>`,
+    )
+    .join('');
+  tick();
+}
+
+function tick() {
+  $$('.countdown').forEach((el) => {
+    const c = countdown(el.dataset.deadline);
+    el.textContent = c.text;
+    el.classList.toggle('over', c.over);
+  });
+}
+
+async function caseAction(caseId, act) {
+  try {
+    if (act === 'detail') return await renderCase(caseId);
+    if (act === 'visit') {
+      const note = prompt('家访情况（简要）', '') ?? '';
+      await api('POST', `/api/cases/${caseId}/visits`, {
+        at: new Date(serverNow()).toISOString(),
+        outcome: 'refused',
+        note,
+      });
+      flash('已登记家访');
+    }
+    if (act === 'notice') {
+      if (!confirm('确认向监护人发出劝返复学通知书？监护人须在一周内送学生返校。')) return;
+      const { notice } = await api('POST', `/api/cases/${caseId}/notices`, {});
+      flash(`已发出劝返复学通知书，期限 ${fmt(notice.deadline)}`);
+    }
+    if (act === 'return') {
+      const today = new Date(serverNow() + 8 * 3_600_000).toISOString().slice(0, 10);
+      await api('POST', `/api/cases/${caseId}/return`, { returnedOn: today });
+      flash('已登记复学');
+    }
+    await renderCases();
+  } catch (e) {
+    flash(e.message, true);
+  }
+}
+
+async function renderCase(caseId) {
+  show('case');
+  const [{ case: c, timeline }, { messages }] = await Promise.all([
+    api('GET', `/api/cases/${caseId}/timeline`),
+    api('GET', `/api/cases/${caseId}/messages`),
+  ]);
+  const line = (i) => {
+    if (i.kind === 'event') {
+      const d = i.data ?? {};
+      const extra =
+        i.type === 'visit' && d.outcome
+          ? `：${OUTCOME[d.outcome] ?? d.outcome}${d.note ? `，${esc(d.note)}` : ''}`
+          : '';
+      return `<li class="event"><b>${fmt(i.at)}</b> ${esc(EVENT[i.type] ?? i.type)}${extra}${i.by ? ` <span class="muted">（${esc(i.by)}）</span>` : ''}</li>`;
+    }
+    if (i.kind === 'notice')
+      return `<li class="notice"><b>${fmt(i.at)}</b> 劝返复学通知书（期限 ${fmt(i.data.deadline)}，状态：${esc({ pending: '期限内', complied: '已按期返校', lapsed: '已逾期', withdrawn: '已撤回' }[i.data.status] ?? i.data.status)}）</li>`;
+    return `<li class="message"><b>${fmt(i.at)}</b> 短信 → ${esc(i.data.recipient.label)}：${esc(MSG_STATUS[i.data.status] ?? i.data.status)}</li>`;
+  };
+  $('#case-detail').innerHTML =
+    `<div class="panel"><h2>${esc(c.studentName)} <span class="badge">${esc(STATE[c.state] ?? c.state)}</span></h2>
+    <p class="muted">${esc(c.schoolName)} · ${esc(c.kindLabel)} · 原因：${esc(c.reason)} · 去向：${esc(c.whereabouts)}</p>
+    <p class="muted">监护人：${esc(c.guardian.name)} ${esc(c.guardian.phone ?? '')}${c.masked ? '（依规定已脱敏）' : ''}</p>
+    <h3>时间线</h3><ul class="timeline">${timeline.map(line).join('')}</ul>
+    <h3>短信记录</h3><div class="table-wrap"><table><thead><tr><th>时间</th><th>接收人</th><th>号码</th><th>状态</th><th>内容</th></tr></thead><tbody>${
+      messages
+        .map(
+          (m) =>
+            `<tr><td>${fmt(m.createdAt)}</td><td>${esc(m.recipient.label)}</td><td>${esc(m.recipient.phone)}</td><td class="status-${esc(m.status)}">${esc(MSG_STATUS[m.status] ?? m.status)}${m.sentAt ? `<br><span class="muted">${fmt(m.sentAt)}</span>` : ''}</td><td>${esc(m.text ?? '（不可见）')}</td></tr>`,
+        )
+        .join('') || '<tr><td colspan="5">暂无短信</td></tr>'
+    }</tbody></table></div></div>`;
+}
+
+// ---- statistics ----
+async function renderStats() {
+  try {
+    const data = await api('GET', '/api/statistics');
+    $('#stats').innerHTML =
+      `<div class="table-wrap"><table><thead><tr><th>乡镇</th><th>在办</th><th>已复学</th><th>通知书逾期</th><th>按时报送率</th></tr></thead><tbody>${data.townships
+        .map(
+          (t) =>
+            `<tr><td>${esc(t.townshipName)}</td><td>${t.open}</td><td>${t.returned}</td><td>${t.noticesLapsed}</td><td>${t.onTimeRate === null ? '—' : `${Math.round(t.onTimeRate * 100)}%`}</td></tr>`,
+        )
+        .join('')}</tbody></table></div>`;
+  } catch (e) {
+    $('#stats').innerHTML = `<p class="panel">${esc(e.message)}</p>`;
+  }
+}
+
+// ---- forms ----
+async function submitReport(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const notBack = String(f.get('notBack') ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [studentName, status] = l.split(/\s+/);
+      return { studentName, status: status === '辍学' ? 'dropped-out' : 'not-returned' };
+    });
+  const count = (s) => notBack.filter((n) => n.status === s).length;
+  try {
+    const r = await api('POST', '/api/reports', {
+      schoolId: f.get('schoolId'),
+      cadence: f.get('cadence'),
+      periodKey: f.get('periodKey'),
+      submission: {
+        counts: {
+          enrolled: Number(f.get('enrolled')),
+          returned: Number(f.get('returned')),
+          notReturned: count('not-returned'),
+          droppedOut: count('dropped-out'),
+        },
+        notBack,
+      },
+    });
+    flash(`报表已提交${r.onTime ? '（按时）' : '（迟报）'}${r.resubmission ? '，已覆盖前次填报' : ''}`);
+  } catch (e) {
+    flash(e.message, true);
+  }
+}
+
+async function submitCase(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const teacherSelect = $('#case-teacher');
+  try {
+    const phone = String(f.get('guardianPhone') ?? '').trim();
+    await api('POST', '/api/cases', {
+      schoolId: f.get('schoolId'),
+      studentName: f.get('studentName'),
+      ...(f.get('grade') ? { grade: f.get('grade') } : {}),
+      kind: f.get('kind'),
+      reason: f.get('reason'),
+      whereabouts: f.get('whereabouts'),
+      responsibleTeacher: { personId: teacherSelect.value, name: teacherSelect.selectedOptions[0]?.textContent ?? '' },
+      guardian: { name: f.get('guardianName'), ...(phone ? { phone } : {}) },
+      povertyRegistered: f.get('povertyRegistered') === 'on',
+    });
+    ev.target.reset();
+    flash('案件已建立');
+    await openTab('cases');
+  } catch (e) {
+    flash(e.message, true);
+  }
+}
+
+// ---- wiring ----
+$('#sign-in-button').addEventListener('click', signIn);
+$('#sign-out').addEventListener('click', signOut);
+for (const b of $$('[data-tab]')) b.addEventListener('click', () => openTab(b.dataset.tab));
+$('#case-list').addEventListener('click', (ev) => {
+  const button = ev.target.closest('button[data-act]');
+  if (button) caseAction(button.closest('[data-case]').dataset.case, button.dataset.act);
+});
+$('#report-form').addEventListener('submit', submitReport);
+$('#case-form').addEventListener('submit', submitCase);
+$('#case-school').addEventListener('change', fillTeachers);
+setInterval(tick, 1000);
+
+if (state.token) start().catch(() => signOut());
+else renderSignIn();
