@@ -16,7 +16,11 @@ export const METRICS = {
   smsSent: 'SmsSent',
   /** Count, outbox-dispatcher: one per message marked FAILED (permanent error or retries exhausted). Alarmed. */
   smsFailed: 'SmsFailed',
-  /** Gauge, chase-reports sweep: report slots past their deadline and not filed, at the time of the sweep. */
+  /**
+   * Gauge, chase-reports sweep (every 15 min, 0 included): late slots the sweep read from the due index, i.e. OPEN
+   * slots past their deadline whose next ladder level is due now. Not every late slot: one waiting for its next
+   * level, or whose whole ladder was sent, is not in that read (the late board lists those; docs/deploy.md).
+   */
   lateReportSlots: 'LateReportSlots',
   /** Gauge, reconcile sweep: dropout cases not closed. */
   openCases: 'OpenCases',

@@ -4,7 +4,10 @@ import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-reposito
 import { type ChaseResult, chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import type { Deps } from '../deps.ts';
 
-/** Scheduled every 15 minutes: advances the ladder of each late report by one level. */
+/**
+ * Scheduled every 15 minutes: advances the ladder of each late report by one level. Emits `LateReportSlots`
+ * (the late slots the due index returned, every sweep, 0 included, so the graph has no gaps) and `Escalations`.
+ */
 export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Promise<ChaseResult> {
   const useCaseDeps = {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
@@ -15,6 +18,8 @@ export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Prom
   };
   return async () => {
     const result = await chaseReports(useCaseDeps);
+    // Only what the sweep already read: slots past their deadline whose next ladder level is due (infra/metrics.ts).
+    deps.metrics.gauge(METRICS.lateReportSlots, result.due);
     deps.metrics.count(METRICS.escalations, result.messages);
     return result;
   };

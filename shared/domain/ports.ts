@@ -63,5 +63,11 @@ export interface DirectoryRepository {
 
 /** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: infra/metrics.ts. */
 export interface Metrics {
+  /** A counter: CloudWatch adds the points up (chart and alarm on Sum). */
   count(name: string, value?: number): void;
+  /**
+   * A level measured now (chart Maximum or Average). `dimensions` adds a low-cardinality breakdown beside the
+   * `service`-only figure (e.g. `{ state: 'persuading' }`); never a per-school or per-person value.
+   */
+  gauge(name: string, value: number, dimensions?: Record<string, string>): void;
 }

@@ -72,6 +72,8 @@ describe('chase-reports', () => {
     await createOpenReportsHandler(world.deps)();
     const chase = createChaseReportsHandler(world.deps);
 
+    // Wed's and Thu's 日报 are late with L0 due; Monday's is not late yet. The second sweep finds the same two
+    // again, now with L1 due (their deadline + 16h passed long ago): the gauge is what each sweep had to act on.
     world.clock.set('2023-02-20T09:29:00.000Z');
     const early = await chase();
     world.clock.set(L0_AT);
@@ -144,6 +146,51 @@ describe('chase-reports', () => {
 
     expect(first.escalated).toBe(1);
     expect((await messageItems(world.doc, world.tableName)).map((m) => m.id)).toEqual([`slot#${SLOT_ID}#L0#head-1`]);
+  });
+});
+
+describe('chase-reports metrics', () => {
+  it('gauges LateReportSlots as the late slots the sweep read, 0 included, and counts Escalations', async () => {
+    const world = await reportsWorld(MONDAY_6AM);
+    const open = createOpenReportsHandler(world.deps);
+    await open();
+    await open({ date: '2023-02-16' });
+    await open({ date: '2023-02-15' });
+    const chase = createChaseReportsHandler(world.deps);
+
+    // Wed's and Thu's 日报 are late with L0 due; Monday's is not late yet. The second sweep finds the same two
+    // again, now with L1 due (their deadline + 16h passed long ago): the gauge is what each sweep had to act on.
+    world.clock.set('2023-02-20T09:29:00.000Z');
+    await chase();
+    const beforeMonday = world.metrics.gauges.get('LateReportSlots');
+    world.clock.set('2023-02-20T09:29:30.000Z');
+    await chase();
+    const afterOneLevel = world.metrics.gauges.get('LateReportSlots');
+
+    expect(beforeMonday).toBe(2);
+    expect(afterOneLevel).toBe(2);
+    expect(world.metrics.totals.get('Escalations')).toBe(4);
+  });
+
+  it('gauges 3 when three late slots are due in one sweep, and 0 once no level is left to send', async () => {
+    const world = await reportsWorld(MONDAY_6AM);
+    const open = createOpenReportsHandler(world.deps);
+    await open();
+    await open({ date: '2023-02-16' });
+    await open({ date: '2023-02-15' });
+    const chase = createChaseReportsHandler(world.deps);
+
+    world.clock.set(L0_AT);
+    const first = await chase();
+    const gaugeAtFirst = world.metrics.gauges.get('LateReportSlots');
+    world.clock.set('2023-03-01T00:00:00.000Z');
+    for (let sweep = 0; sweep < 4; sweep++) await chase();
+    const last = await chase();
+
+    expect(first.due).toBe(3);
+    expect(gaugeAtFirst).toBe(3);
+    expect(last.due).toBe(0);
+    expect(world.metrics.gauges.get('LateReportSlots')).toBe(0);
   });
 });
 
