@@ -14,7 +14,10 @@ export const serviceName = (stage: string) => `baoxue-${stage}`;
 export const METRICS = {
   /** Count, outbox-dispatcher: one per SMS part accepted by SNS. */
   smsSent: 'SmsSent',
-  /** Count, outbox-dispatcher: one per message marked FAILED (permanent error or retries exhausted). Alarmed. */
+  /**
+   * Count, one per message marked FAILED, by whichever conditional write made it so: outbox-dispatcher (permanent
+   * error or retries exhausted) or release-messages (stuck in SENDING past the timeout: outcome uncertain). Alarmed.
+   */
   smsFailed: 'SmsFailed',
   /**
    * Gauge, chase-reports sweep (every 15 min, 0 included): late slots the sweep read from the due index, i.e. OPEN

@@ -93,7 +93,8 @@ export function backoffMs(attempts: number, config: AppConfig['outbox']): number
  * 2. Claim QUEUED→SENDING conditionally (a second delivery of the same stream record loses the claim).
  * 3. Send; SENDING→SENT with the provider id by conditional write.
  * 4. Transient error: back to QUEUED with a backoff and throw (the record fails, the sweep re-releases it).
- *    Permanent error or attempts exhausted: FAILED with the reason, and the office is told.
+ *    Permanent error or attempts exhausted: FAILED with the reason, and the office is told ('failed' only if this
+ *    call's conditional write did it; 'stale' when another writer got there first).
  */
 export async function dispatchMessage(deps: DispatchDeps, image: StoredMessage): Promise<DispatchOutcome> {
   const { outbox, sms, clock, log, config } = deps;
@@ -140,8 +141,10 @@ export async function dispatchMessage(deps: DispatchDeps, image: StoredMessage):
     const reason =
       sendError.kind === 'transient' ? `retries exhausted after ${claimed.attempts} attempts: ${errorText}` : errorText;
     const code = sendError.kind === 'transient' ? 'transient' : (sendError.providerCode ?? 'permanent');
-    await failAndAlert(deps, claimed, { reason, code, now });
-    return 'failed';
+    // 'failed' only when THIS write made it FAILED: the release sweep may have declared it uncertain meanwhile,
+    // and each message must be counted failed once (the SmsFailed metric).
+    const marked = await failAndAlert(deps, claimed, { reason, code, now });
+    return marked ? 'failed' : 'stale';
   }
 
   const marked = await outbox.markSent(claimed, providerMessageId, clock.now());

@@ -9,6 +9,7 @@ import { enqueueMessage } from '../../shared/adapters/dynamo/message-items.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { SnsSmsSender } from '../../shared/adapters/sns/sns-sms-sender.ts';
 import type { Message } from '../../shared/domain/message.ts';
+import type { SmsSender } from '../../shared/domain/ports.ts';
 import { messageItems, optedOut, queuedEvent, reportsWorld, streamEvent, throttled } from '../support/reports-world.ts';
 
 // 10:00 CST on a Monday.
@@ -201,6 +202,62 @@ describe('outbox dispatcher', () => {
     });
     expect((await outbox.get('alert#msg-crash#office-1'))?.text).toContain('发送结果不明');
     expect(world.sms.sent).toEqual([]);
+  });
+});
+
+describe('SmsFailed: once per failed message, whichever path fails it', () => {
+  it('counts a message the release sweep fails as uncertain exactly once, however often the sweep runs', async () => {
+    const world = await reportsWorld(MORNING);
+    await enqueue(world, message('msg-stuck'));
+    const outbox = new DynamoOutboxRepository(world.doc, world.tableName);
+    await outbox.claim((await outbox.get('msg-stuck'))!, world.clock.now(), 10 * 60_000);
+    const release = createReleaseMessagesHandler(world.deps);
+
+    world.clock.advance(11 * 60_000);
+    const first = await release();
+    const second = await release();
+    world.clock.advance(5 * 60_000);
+    const third = await release();
+
+    expect([first.uncertain, second.uncertain, third.uncertain]).toEqual([1, 0, 0]);
+    expect(world.metrics.totals.get('SmsFailed')).toBe(1);
+    expect(world.metrics.totals.get('SmsSent')).toBeUndefined();
+  });
+
+  it('counts once when the sweep declares a slow send uncertain before the dispatcher can mark it failed', async () => {
+    const world = await reportsWorld(MORNING);
+    await enqueue(world, message('msg-slow'));
+    const release = createReleaseMessagesHandler(world.deps);
+    // Publish hangs past the SENDING timeout; the sweep runs meanwhile; then the provider refuses the number.
+    const slowThenRefused: SmsSender = {
+      send: async () => {
+        world.clock.advance(11 * 60_000);
+        await release();
+        throw optedOut();
+      },
+    };
+    const dispatch = createOutboxDispatcherHandler({ ...world.deps, sms: slowThenRefused });
+
+    const result = await dispatch(await queuedEvent(world.doc, world.tableName));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await stored(world, 'msg-slow')).toMatchObject({ status: 'FAILED', uncertain: true });
+    expect(world.metrics.totals.get('SmsFailed')).toBe(1);
+  });
+
+  it('counts a permanent failure once when the same stream batch is delivered again', async () => {
+    const world = await reportsWorld(MORNING);
+    await enqueue(world, message('msg-refused'));
+    world.sms.failNext(optedOut());
+    const dispatch = createOutboxDispatcherHandler(world.deps);
+    const batch = await queuedEvent(world.doc, world.tableName);
+
+    await dispatch(batch);
+    await dispatch(batch);
+    await createReleaseMessagesHandler(world.deps)();
+
+    expect(await stored(world, 'msg-refused')).toMatchObject({ status: 'FAILED' });
+    expect(world.metrics.totals.get('SmsFailed')).toBe(1);
   });
 });
 
