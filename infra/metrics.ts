@@ -25,8 +25,10 @@ export const METRICS = {
    * level, or whose whole ladder was sent, is not in that read (the late board lists those; docs/deploy.md).
    */
   lateReportSlots: 'LateReportSlots',
-  /** Gauge, reconcile sweep: dropout cases not closed. */
+  /** Gauge, reconcile sweep (daily 07:30 CST): dropout cases not closed, counted on the owner index. */
   openCases: 'OpenCases',
+  /** Gauge, reconcile sweep: open cases per state, with a second dimension `state` (the open case states only). */
+  casesByState: 'CasesByState',
   /** Count, notice-deadline: notices whose one-week deadline passed without the student's return. */
   noticesLapsed: 'NoticesLapsed',
   /** Count, chase-reports / notice-deadline: escalation messages enqueued to officials. */

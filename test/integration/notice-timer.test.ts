@@ -238,3 +238,27 @@ describe('reconcile', () => {
     expect(again).toMatchObject({ open: 0, processedLate: 0 });
   });
 });
+
+describe('reconcile: open-case gauges', () => {
+  it('gauges OpenCases and CasesByState from the owner index; a returned case is not counted', async () => {
+    const { deps, cases, caseId, metrics } = await issuedNotice();
+    const persuading = await openCaseUseCase(cases, openCaseInput({ studentName: '测试小红' }));
+    await logVisitUseCase(cases, persuading.id, { by: teacher, at: ISSUED.toISOString(), outcome: 'refused' });
+    await openCaseUseCase(cases, openCaseInput({ studentName: '测试小刚' }));
+    const returned = await openCaseUseCase(cases, openCaseInput({ studentName: '测试小华' }));
+    await recordReturnUseCase(cases, returned.id, { by: teacher, returnedOn: '2023-02-20' });
+
+    const report = await createReconcileHandler(deps)();
+
+    expect((await cases.repo.getCase(caseId))?.state).toBe('notice-issued');
+    expect(report.openCases).toMatchObject({ total: 3, schools: 1 });
+    expect(Object.fromEntries(metrics.gauges)).toEqual({
+      OpenCases: 3,
+      'CasesByState{state=opened}': 1,
+      'CasesByState{state=persuading}': 1,
+      'CasesByState{state=notice-issued}': 1,
+      'CasesByState{state=lapsed}': 0,
+      'CasesByState{state=escalated}': 0,
+    });
+  });
+});

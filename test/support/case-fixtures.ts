@@ -127,5 +127,5 @@ export async function caseTestbed(startIso = '2023-02-20T02:00:00.000Z') {
       )
     ).Item!;
 
-  return { doc, tableName, clock, timers, log, deps, messagesOf, noticeItem };
+  return { doc, tableName, clock, timers, log, metrics, deps, messagesOf, noticeItem };
 }
