@@ -18,6 +18,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { openCaseStates } from '../../shared/use-cases/count-open-cases.ts';
 import type { InfraConfig } from '../config.ts';
 import { METRIC_NAMESPACE, METRICS, serviceName } from '../metrics.ts';
 import type { AppFunction } from './app-function.ts';
@@ -97,17 +98,30 @@ export class Operations extends Construct {
       );
     }
 
-    const custom = (metricName: string, statistic: string, period = Duration.minutes(15)) =>
+    // Counters are charted and alarmed on Sum; gauges (a level at the time of a sweep) on Maximum: summing a gauge
+    // over a period adds the same cases up once per sweep.
+    const custom = (
+      metricName: string,
+      statistic: string,
+      period = Duration.minutes(15),
+      extra: { dimensions?: Record<string, string>; label?: string } = {},
+    ) =>
       new Metric({
         namespace: METRIC_NAMESPACE,
         metricName,
-        dimensionsMap: { service: serviceName(config.stage) },
+        dimensionsMap: { service: serviceName(config.stage), ...extra.dimensions },
         statistic,
         period,
+        ...(extra.label ? { label: extra.label } : {}),
       });
     const smsFailed = custom(METRICS.smsFailed, 'Sum');
     const smsSent = custom(METRICS.smsSent, 'Sum');
-    alarm('SmsFailed', smsFailed, config.smsFailedAlarmThreshold, 'SMS messages failed (outbox-dispatcher metric)');
+    alarm(
+      'SmsFailed',
+      smsFailed,
+      config.smsFailedAlarmThreshold,
+      'SMS messages marked FAILED in 15 minutes (outbox-dispatcher or release-messages): see the outbox records',
+    );
     // Account-wide figure published by SNS (no dimensions); one alarm per stage is fine, the budget is shared.
     const spend = new Metric({
       namespace: 'AWS/SNS',
@@ -141,13 +155,15 @@ export class Operations extends Construct {
         ],
         [
           new GraphWidget({
-            title: 'Late report slots (at each sweep)',
+            // The chase sweep's read: late slots whose next ladder level fell due (see infra/metrics.ts).
+            title: 'Late report slots due a ladder level (max per sweep, hourly)',
             left: [custom(METRICS.lateReportSlots, 'Maximum', Duration.hours(1))],
             width: 8,
           }),
           new GraphWidget({
-            title: 'Open dropout cases',
-            left: [custom(METRICS.openCases, 'Maximum', Duration.hours(1))],
+            // Counted once a day by the reconcile sweep: a daily period draws a line, not isolated points.
+            title: 'Open dropout cases (daily count)',
+            left: [custom(METRICS.openCases, 'Maximum', daily)],
             width: 8,
           }),
           new GraphWidget({
@@ -167,6 +183,21 @@ export class Operations extends Construct {
           }),
           new SingleValueWidget({ title: 'SMS spend this month (USD, account)', metrics: [spend], width: 6 }),
           new SingleValueWidget({ title: 'SMS sent, last 15 min', metrics: [smsSent], width: 6 }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Open cases by state (daily count)',
+            stacked: true,
+            left: openCaseStates.map((state) =>
+              custom(METRICS.casesByState, 'Maximum', daily, { dimensions: { state }, label: state }),
+            ),
+            width: 16,
+          }),
+          new SingleValueWidget({
+            title: 'Open dropout cases, latest count',
+            metrics: [custom(METRICS.openCases, 'Maximum', daily)],
+            width: 8,
+          }),
         ],
         [
           new GraphWidget({

@@ -124,6 +124,93 @@ describe('operations: topic and dashboard', () => {
   });
 });
 
+describe('operations: each dashboard figure with the right statistic', () => {
+  const charted = () => dashboardMetrics(t).filter((m) => m.namespace === 'Baoxue');
+  const service = { service: 'baoxue-prod' };
+
+  it.each([
+    ['LateReportSlots', 'Maximum', 3600],
+    ['OpenCases', 'Maximum', 86_400],
+  ])(
+    'gauge %s: %s over %i s, never Sum (a gauge summed counts the same slots once per sweep)',
+    (name, stat, period) => {
+      const widgets = charted().filter((m) => m.name === name);
+
+      expect(widgets.length).toBeGreaterThan(0);
+      for (const m of widgets) expect(m).toMatchObject({ dimensions: service, stat });
+      expect(widgets.map((m) => m.period)).toContain(period);
+    },
+  );
+
+  it.each([
+    ['NoticesLapsed', 86_400],
+    ['SmsSent', 3600],
+    ['SmsFailed', 3600],
+  ])('counter %s: Sum per %i s', (name, period) => {
+    const widgets = charted().filter((m) => m.name === name);
+
+    expect(widgets.length).toBeGreaterThan(0);
+    for (const m of widgets) expect(m).toMatchObject({ dimensions: service, stat: 'Sum' });
+    expect(widgets.map((m) => m.period)).toContain(period);
+  });
+
+  it('charts open cases per open state (dimension state), Maximum per day, and no closed state', () => {
+    const byState = charted().filter((m) => m.name === 'CasesByState');
+
+    expect(byState.map((m) => m.dimensions.state)).toEqual([
+      'opened',
+      'persuading',
+      'notice-issued',
+      'lapsed',
+      'escalated',
+    ]);
+    for (const m of byState) expect(m).toMatchObject({ stat: 'Maximum', period: 86_400, dimensions: service });
+  });
+
+  it('the SMS-failed alarm watches the same SmsFailed metric as the dashboard, on Sum, and notifies the topic', () => {
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.Namespace === 'Baoxue',
+    );
+
+    expect(alarms.map((a) => a.Properties.MetricName)).toEqual(['SmsFailed']);
+    expect(alarms[0]!.Properties).toMatchObject({
+      Statistic: 'Sum',
+      Period: 900,
+      Dimensions: [{ Name: 'service', Value: 'baoxue-prod' }],
+      AlarmActions: [topicRef()],
+    });
+  });
+});
+
+interface ChartedMetric {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+  stat?: string;
+  period?: number;
+}
+
+/**
+ * The metrics of every dashboard widget. The body is an `Fn::Join` of JSON text and tokens (queue names, the
+ * region); tokens become a placeholder string so the text parses.
+ */
+function dashboardMetrics(template: Template): ChartedMetric[] {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard!.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string' ? body : body['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  const widgets = (JSON.parse(text) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
+  return widgets.flatMap((w) =>
+    (w.properties.metrics ?? []).map((row) => {
+      const options = (typeof row.at(-1) === 'object' ? row.at(-1) : {}) as { stat?: string; period?: number };
+      const fields = row.filter((f) => typeof f === 'string') as string[];
+      const dimensions: Record<string, string> = {};
+      for (let i = 2; i + 1 < fields.length; i += 2) dimensions[fields[i]!] = fields[i + 1]!;
+      return { namespace: fields[0]!, name: fields[1]!, dimensions, stat: options.stat, period: options.period };
+    }),
+  );
+}
+
 function pascalOf(name: string): string {
   return name
     .split('-')
