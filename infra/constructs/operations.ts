@@ -174,7 +174,7 @@ export class Operations extends Construct {
         ],
         [
           new GraphWidget({
-            title: 'SMS sent / failed per hour',
+            title: 'SMS parts sent / messages failed, per hour',
             left: [
               custom(METRICS.smsSent, 'Sum', Duration.hours(1)),
               custom(METRICS.smsFailed, 'Sum', Duration.hours(1)),
@@ -182,7 +182,7 @@ export class Operations extends Construct {
             width: 12,
           }),
           new SingleValueWidget({ title: 'SMS spend this month (USD, account)', metrics: [spend], width: 6 }),
-          new SingleValueWidget({ title: 'SMS sent, last 15 min', metrics: [smsSent], width: 6 }),
+          new SingleValueWidget({ title: 'SMS parts sent, last 15 min', metrics: [smsSent], width: 6 }),
         ],
         [
           new GraphWidget({
