@@ -79,7 +79,6 @@ export class WebConsole extends Construct {
       versioned: false,
       // Only a copy of web/ lives here: always reproducible, so a destroy may take it along.
       removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: false,
     });
     suppress(
       this.bucket,
@@ -160,6 +159,8 @@ export class WebConsole extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       memoryLimit: 256,
+      // Empty the bucket when the deployment goes (stack destroy), so CloudFormation can delete the bucket.
+      retainOnDelete: false,
     });
     // The copy runs in a Lambda function aws-cdk-lib owns, one per stack (a singleton at the stack's root).
     for (const child of Stack.of(this).node.children) {

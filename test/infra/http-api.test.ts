@@ -348,6 +348,7 @@ describe('console hosting', () => {
     expect(deploy.SourceObjectKeys).toHaveLength(2);
     expect(deploy.DestinationBucketName).toEqual(ref('AWS::S3::Bucket', 'WebConsoleBucket'));
     expect(deploy.DistributionPaths).toEqual(['/*']);
+    expect(deploy.RetainOnDelete).toBe(false); // a destroy empties the bucket, so the bucket can go too
     expect(markers).toEqual(
       expect.arrayContaining([
         importsFrom(dev.statefulTemplate)('UserPool', 'Ref'),
