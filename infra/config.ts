@@ -36,12 +36,22 @@ const contextSchema = z.object({
   smsFailedAlarmThreshold: count(1),
   /** Optional e-mail address subscribed to the operators topic (confirm the subscription mail once). */
   operatorEmail: z.email().optional(),
+  /**
+   * Prefix of the console's Cognito sign-in domain `<prefix>.auth.<region>.amazoncognito.com`. Globally unique;
+   * unset = `baoxue-<stage>-<account id>`. Lowercase letters, digits and hyphens; Cognito refuses `aws`,
+   * `amazon` and `cognito` in it.
+   */
+  authDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lowercase letters, digits and hyphens (1-63)')
+    .refine((p) => !/aws|amazon|cognito/.test(p), 'must not contain aws, amazon or cognito')
+    .optional(),
 });
 
 export type InfraConfig = z.infer<typeof contextSchema>;
 export type Stage = InfraConfig['stage'];
 
-const STAGE_DEFAULTS: Record<Stage, Omit<InfraConfig, 'stage' | 'account' | 'operatorEmail'>> = {
+const STAGE_DEFAULTS: Record<Stage, Omit<InfraConfig, 'stage' | 'account' | 'operatorEmail' | 'authDomainPrefix'>> = {
   dev: {
     region: 'ap-southeast-1',
     logRetentionDays: 14,

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccountRecovery, FeaturePlan, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -34,6 +35,8 @@ export class StatefulStack extends Stack {
   readonly dlq: DeadLetterQueues;
   /** Group of the one-time notice timers; functions with 'scheduler' access may only touch schedules in it. */
   readonly timerGroup: ScheduleGroup;
+  /** The officials' accounts; the API reads their custom attributes from the ID/access token claims. */
+  readonly userPool: UserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -51,6 +54,7 @@ export class StatefulStack extends Stack {
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.customerManagedKey(this.key),
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: TABLE.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: production,
       removalPolicy: dataPolicy,
@@ -82,5 +86,49 @@ export class StatefulStack extends Stack {
 
     // Generated name (includes the stack name), so dev and prod fit one account.
     this.timerGroup = new ScheduleGroup(this, 'TimerGroup', { removalPolicy: dataPolicy });
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      // The bureau creates every account (docs/deploy.md); nobody signs themselves up.
+      selfSignUpEnabled: false,
+      // Essentials: managed login (zh-CN, TOTP set-up) without the per-user price of Plus (docs/deploy.md).
+      featurePlan: FeaturePlan.ESSENTIALS,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // TOTP only: SMS MFA would need an SNS role and spend the SMS budget.
+      mfa: production ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.NONE,
+      customAttributes: {
+        // What functions/api/claims.ts reads. personId never changes; role and scope can be reassigned.
+        personId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+        role: new StringAttribute({ minLen: 1, maxLen: 32, mutable: true }),
+        schoolId: new StringAttribute({ maxLen: 64, mutable: true }),
+        townshipId: new StringAttribute({ maxLen: 64, mutable: true }),
+        areaId: new StringAttribute({ maxLen: 64, mutable: true }),
+      },
+      deletionProtection: production,
+      removalPolicy: dataPolicy,
+    });
+    if (!production) {
+      suppress(
+        this.userPool,
+        'AwsSolutions-COG2',
+        'dev stage: TOTP MFA is optional so test accounts can be scripted; prod requires it (Mfa.REQUIRED).',
+      );
+    }
+    suppress(
+      this.userPool,
+      'AwsSolutions-COG8',
+      'Threat protection needs the Cognito Plus feature plan (billed per monthly active user); accounts are ' +
+        'admin-created, TOTP-protected in prod, and every API call is logged. Revisit if the bureau wants it.',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -7,7 +7,10 @@ import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../functions/manifest.ts';
 import type { InfraConfig } from './config.ts';
 import { AppFunction } from './constructs/app-function.ts';
+import { ConsoleAuth } from './constructs/console-auth.ts';
+import { BaoxueHttpApi } from './constructs/http-api.ts';
 import { Operations, pascal } from './constructs/operations.ts';
+import { WebConsole } from './constructs/web-console.ts';
 import { scheduleId, validateFunctionSpecs } from './function-specs.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -31,13 +34,16 @@ export const SWEEP_RETRY = { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 
  * role Scheduler assumes for the notice timers, and the operations alarms. Holds no data, so it can be torn
  * down and redeployed at will.
  *
- * The HTTP API with Cognito (issue 7) belongs here too: add `infra/constructs/http-api.ts` and wire the specs
- * whose triggers include `{ kind: 'http' }` in `wireHttpApi` below.
+ * The spec with an `{ kind: 'http' }` trigger is exposed through the HTTP API (JWT authorizer on the stateful
+ * stack's user pool) and the web console on CloudFront (`wireHttpApi`).
  */
 export class StatelessStack extends Stack {
   readonly functions = new Map<string, AppFunction>();
   readonly timerRole?: Role;
   readonly operations: Operations;
+  readonly httpApi?: BaoxueHttpApi;
+  readonly webConsole?: WebConsole;
+  readonly consoleAuth?: ConsoleAuth;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -110,7 +116,6 @@ export class StatelessStack extends Stack {
     }
 
     this.wireSweeps(props.specs, stateful.dlq.sweeps);
-    this.wireHttpApi(props.specs);
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -123,6 +128,8 @@ export class StatelessStack extends Stack {
       },
       timerGroup: stateful.timerGroup,
     });
+    // After Operations: the API's alarms notify its operators topic.
+    this.wireHttpApi(props.specs, props);
   }
 
   /**
@@ -190,6 +197,56 @@ export class StatelessStack extends Stack {
     }
   }
 
-  /** Placeholder for issue 7 (HTTP API + Cognito): specs with an 'http' trigger are not exposed yet. */
-  private wireHttpApi(_specs: readonly FunctionSpec[]): void {}
+  /**
+   * The HTTP API for the one spec with an 'http' trigger, the console on CloudFront that calls it on its own
+   * origin, and the console's Cognito sign-in (domain + app client). Creation order follows the references:
+   * API -> distribution (its /api/* origin) -> app client (callback = the console URL) -> the API's JWT route
+   * (audience = the client) -> the console's config.json. Outputs what an operator needs.
+   */
+  private wireHttpApi(specs: readonly FunctionSpec[], props: StatelessStackProps): void {
+    const httpSpecs = specs.filter((s) => s.triggers.some((t) => t.kind === 'http'));
+    if (httpSpecs.length === 0) return;
+    if (httpSpecs.length > 1) {
+      throw new Error(`only one function may have an http trigger, got ${httpSpecs.map((s) => s.name).join(', ')}`);
+    }
+    const { config, stateful } = props;
+    const api = new BaoxueHttpApi(this, 'HttpApi', {
+      stage: config.stage,
+      handler: this.functions.get(httpSpecs[0]!.name)!.fn,
+      logRetention: config.logRetentionDays as RetentionDays,
+      alarmTopic: this.operations.topic,
+      serverErrorThreshold: config.errorAlarmThreshold,
+    });
+    const web = new WebConsole(this, 'WebConsole', {
+      stage: config.stage,
+      webDir: `${props.projectRoot}/web`,
+      api: api.api,
+    });
+    const auth = new ConsoleAuth(this, 'ConsoleAuth', {
+      stage: config.stage,
+      userPool: stateful.userPool,
+      consoleUrl: web.url,
+      domainPrefix: config.authDomainPrefix ?? `baoxue-${config.stage}-${this.account}`,
+    });
+    api.addProxyRoute(auth.issuer, auth.client.userPoolClientId);
+    web.deploy({
+      auth: 'cognito',
+      region: this.region,
+      userPoolId: stateful.userPool.userPoolId,
+      clientId: auth.client.userPoolClientId,
+      domain: auth.domainUrl,
+      redirectUri: web.url,
+    });
+    (this as { httpApi?: BaoxueHttpApi }).httpApi = api;
+    (this as { webConsole?: WebConsole }).webConsole = web;
+    (this as { consoleAuth?: ConsoleAuth }).consoleAuth = auth;
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: web.url,
+      description: 'Web console (CloudFront); /api/* goes to the HTTP API',
+    });
+    new CfnOutput(this, 'ApiUrl', { value: api.api.apiEndpoint, description: 'HTTP API (routes under /api)' });
+    new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId, description: 'Cognito user pool' });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId, description: 'Console app client' });
+    new CfnOutput(this, 'SignInDomain', { value: auth.domainUrl, description: 'Cognito managed login domain' });
+  }
 }

@@ -1,4 +1,6 @@
 // 控辍保学工作台: a small vanilla-JS console over the HTTP API (docs/api.md). No build step.
+import { cloud } from './cloud-auth.js'; // Cognito sign-in in the cloud; null locally (dev sign-in)
+
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const esc = (v) =>
@@ -7,7 +9,7 @@ const esc = (v) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
   );
 
-const state = { token: localStorage.getItem('baoxue.token'), me: null, clockOffset: 0 };
+const state = { token: cloud ? cloud.token() : localStorage.getItem('baoxue.token'), me: null, clockOffset: 0 };
 
 const STATE = {
   opened: '已立案',
@@ -123,6 +125,7 @@ async function renderSignIn() {
   $('#sign-in').hidden = false;
   $('#app').hidden = true;
   $('#who').hidden = true;
+  if (cloud) return cloud.showSignIn();
   try {
     const { people } = await api('GET', '/api/dev/people');
     $('#person').innerHTML = people
@@ -139,6 +142,7 @@ async function renderSignIn() {
 }
 
 async function signIn() {
+  if (cloud) return cloud.signIn();
   try {
     const { token } = await api('POST', '/api/dev/sign-in', { personId: $('#person').value });
     state.token = token;
@@ -153,6 +157,7 @@ function signOut() {
   state.token = null;
   state.me = null;
   localStorage.removeItem('baoxue.token');
+  if (cloud) return cloud.signOut();
   renderSignIn();
 }
 

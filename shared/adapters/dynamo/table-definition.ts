@@ -14,6 +14,8 @@ export const TABLE = {
   dueIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   ownerIndex: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   streamView: 'NEW_AND_OLD_IMAGES',
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). DynamoDB Local ignores it. */
+  ttlAttribute: 'expiresAt',
 } as const;
 
 export const GLOBAL_INDEXES = [TABLE.dueIndex, TABLE.ownerIndex] as const;
