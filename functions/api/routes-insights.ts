@@ -6,24 +6,15 @@ import {
   dynamoReportFacts,
   statisticsSource,
 } from '../../shared/adapters/dynamo/followup-repository.ts';
-import { type Case, closedStates } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
-import type { Role } from '../../shared/domain/directory.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
-import { caseLedger, type Ledger, ledgerToCsv, rosterLedger } from '../../shared/domain/export-ledgers.ts';
+import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
 import type { StatisticsSource } from '../../shared/domain/followup-ports.ts';
-import {
-  type ApiRole,
-  canRead,
-  canReadTownship,
-  canSeeSensitive,
-  type Place,
-  type Principal,
-} from '../../shared/domain/scope.ts';
+import { canReadTownship, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { computeStatisticsUseCase } from '../../shared/use-cases/compute-statistics.ts';
-import { runLimited } from '../../shared/use-cases/run-limited.ts';
+import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
 import { fileReply, parseWith } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -91,9 +82,6 @@ const exportQuery = z
       ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'a CSV holds one ledger: roster or cases' });
   });
 
-/** Who may export the ledgers: the office, 包片领导, 包乡镇人员 and school heads (teachers keep no ledger). */
-export const mayExportLedgers = (p: Principal) => p.role !== 'teacher';
-
 /** Statistics of a school are aggregates without personal data: its head and teachers read them too. */
 function seesSchoolFigures(p: Principal, place: Place): boolean {
   return (
@@ -118,14 +106,6 @@ function schoolsInScope(
     throw new ForbiddenError('无权查看该乡镇或学校的数据（超出您的管辖范围）');
   return schools;
 }
-
-const ledgerRole: Record<ApiRole, Role> = {
-  office: 'office',
-  leader: 'area-leader',
-  'township-contact': 'township-contact',
-  'school-head': 'school-head',
-  teacher: 'teacher',
-};
 
 /** JSON has no undefined: rates and medians without data are null. */
 function figures(s: Statistics) {
@@ -189,22 +169,20 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
         'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
       handle: async (ctx) => {
         const q = parseWith(exportQuery, ctx.query, 'query');
-        if (!mayExportLedgers(ctx.principal)) throw new ForbiddenError('教师无导出台账的权限，请联系校长');
-        const schools = schoolsInScope(ctx, q, (p, place) => canRead(p, place));
-        const cases = (await runLimited(schools, 16, (s) => ports.cases.listBySchool(s.id))).flat();
-        const reader = { role: ledgerRole[ctx.principal.role], schoolId: ctx.principal.schoolId };
-        const names = {
-          schools: new Map(ctx.org.snapshot.schools.map((s) => [s.id, s.name])),
-          townships: new Map(ctx.org.snapshot.townships.map((t) => [t.id, t.name])),
-        };
-        const ledgers: Ledger[] = [];
-        if (q.ledger !== 'cases') ledgers.push(rosterLedger(cases, reader, names));
-        if (q.ledger !== 'roster') ledgers.push(caseLedger(cases, reader, names));
-        // The read audit: one entry per case whose row is in the file (the roster holds the open ones only).
-        const exported = q.ledger === 'roster' ? cases.filter((c) => !closedStates.has(c.state)) : cases;
-        await auditExport(ctx, deps, exported);
-        const day = cstDate(ctx.now);
-        const base = q.ledger === 'all' ? '控辍保学台账' : ledgers[0]!.title;
+        const {
+          ledgers,
+          baseName: base,
+          day,
+        } = await exportLedgersUseCase(
+          { cases: ports.cases, audit: ctx.ports.audit, clock: deps.clock, newId: deps.newId },
+          {
+            principal: ctx.principal,
+            directory: ctx.org.snapshot,
+            ledger: q.ledger,
+            townshipId: q.townshipId,
+            schoolId: q.schoolId,
+          },
+        );
         const ascii = `baoxue-${q.ledger}-${day}.${q.format}`;
         if (q.format === 'csv')
           return fileReply({
@@ -224,21 +202,4 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
       },
     },
   ];
-}
-
-async function auditExport(ctx: RouteContext<ApiPorts>, deps: ApiDeps, cases: Case[]): Promise<void> {
-  if (cases.length === 0) return;
-  const at = ctx.now.toISOString();
-  await ctx.ports.audit.record(
-    cases.map((c) => ({
-      id: deps.newId(),
-      at,
-      personId: ctx.principal.personId,
-      role: ctx.principal.role,
-      action: 'export-ledger' as const,
-      caseId: c.id,
-      schoolId: c.schoolId,
-      sensitive: canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)),
-    })),
-  );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
 import { HttpError, parseWith, type Reply } from './http.ts';
@@ -8,7 +9,7 @@ import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
 import { casePorts, caseRoutes } from './routes-cases.ts';
-import { insightPorts, insightRoutes, mayExportLedgers } from './routes-insights.ts';
+import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 
 type R = Route<ApiPorts>;
