@@ -11,7 +11,7 @@ export function registerLateReports(program: Command): void {
   withTarget(program.command('late-reports').description('列出逾期未报的日报/周报/月报')).action(
     (options: TargetOptions) =>
       runCommand(async () => {
-        const { doc, tableName, clock } = connectToRuntime(options);
+        const { doc, tableName, clock } = connectToRuntime(options, { scan: true });
         try {
           const now = clock.now().toISOString();
           const directory = await new DynamoDirectoryRepository(doc, tableName).load();

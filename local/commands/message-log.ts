@@ -67,7 +67,7 @@ export function registerMessageLog(program: Command): void {
     .option('--table <表名>', '表名（默认读 .local/runtime.json）')
     .action(
       async (options: { status?: string; school?: string; text?: boolean; endpoint?: string; table?: string }) => {
-        const { doc, tableName } = connectToRuntime(options);
+        const { doc, tableName } = connectToRuntime(options, { scan: true });
         try {
           const messages = (await loadMessages(doc, tableName)).filter(
             (m) =>

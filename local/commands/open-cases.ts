@@ -18,7 +18,7 @@ export function registerOpenCases(program: Command): void {
     program.command('open-cases').description('列出未结案的控辍个案').option('--school <学校ID>', '只看某学校'),
   ).action((options: TargetOptions & { school?: string }) =>
     runCommand(async () => {
-      const { doc, tableName } = connectToRuntime(options);
+      const { doc, tableName } = connectToRuntime(options, { scan: true });
       try {
         const directory = await new DynamoDirectoryRepository(doc, tableName).load();
         const schoolName = new Map(directory.schools.map((s) => [s.id, s.name]));

@@ -9,8 +9,22 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-/** The running local runtime (from `.local/runtime.json`): its DynamoDB, table and virtual clock. */
-export function connectToRuntime(options: { stateDir?: string; endpoint?: string; table?: string } = {}) {
+/**
+ * The running local runtime (from `.local/runtime.json`): its DynamoDB, table and virtual clock. With
+ * `--endpoint aws` and `--table <name>`, a deployed stage instead: the real DynamoDB with the default AWS
+ * credential chain and AWS_REGION, and the real clock. The CLI only writes the table; the stage's stream
+ * consumers then send the messages and manage the timers, as they do for the API.
+ */
+export function connectToRuntime(
+  options: { stateDir?: string; endpoint?: string; table?: string } = {},
+  needs: { scan?: boolean } = {},
+) {
+  if (options.endpoint === 'aws') {
+    if (needs.scan) {
+      throw new CommandError('该命令要扫描整张表，只用于本地环境；已部署环境请用网页控制台或 HTTP API 查询。');
+    }
+    return connectToStage(options.table);
+  }
   let info: RuntimeInfo | undefined;
   try {
     info = readRuntimeInfo(options.stateDir ?? defaultStateDir);
@@ -26,6 +40,15 @@ export function connectToRuntime(options: { stateDir?: string; endpoint?: string
   return { doc: createDocumentClient(localClientConfig(endpoint)), tableName, clock, info };
 }
 
+function connectToStage(table: string | undefined) {
+  if (!table)
+    throw new CommandError('--endpoint aws 需要同时用 --table 指定已部署环境的表名（见 cdk deploy 的输出）。');
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new CommandError('--endpoint aws 需要设置 AWS_REGION（已部署环境所在区域）。');
+  const clock: Clock = { now: () => new Date() };
+  return { doc: createDocumentClient({ region }), tableName: table, clock, info: undefined as RuntimeInfo | undefined };
+}
+
 /** Common options of the runtime commands. */
 export interface TargetOptions {
   endpoint?: string;
@@ -35,7 +58,10 @@ export interface TargetOptions {
 /** Adds `--endpoint` and `--table` (defaults from `.local/runtime.json`) to a command. */
 export function withTarget<T extends { option(flags: string, description: string): T }>(command: T): T {
   return command
-    .option('--endpoint <地址>', 'DynamoDB 地址（默认读 .local/runtime.json）')
+    .option(
+      '--endpoint <地址>',
+      'DynamoDB 地址（默认读 .local/runtime.json；aws = 已部署环境，需 --table 与 AWS_REGION）',
+    )
     .option('--table <表名>', '表名（默认读 .local/runtime.json）');
 }
 

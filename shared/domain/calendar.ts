@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { CalendarNotCoveredError } from './errors.ts';
 import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';
 
+/** Whole days from one business date to another (UTC arithmetic on dates, so no DST or zone effects). */
+function daysBetween(from: CstDate, to: CstDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -95,6 +100,28 @@ export class SchoolCalendar {
     const days: CstDate[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) if (this.isSchoolDay(d)) days.push(d);
     return days;
+  }
+
+  /**
+   * The first day, within `horizonDays` of `today`, on which a configured term needs national calendar data that
+   * is neither in chinese-days nor accepted in `assumeWeekdaysFor` (the Monday of the ISO week holding 1 January,
+   * as that week's report needs the new year): from that day on, report periods there are refused. Lets the daily job warn weeks ahead instead of failing on the day. Undefined when nothing is missing.
+   */
+  coverageGap(today: CstDate, horizonDays: number): { year: number; firstDay: CstDate; daysLeft: number } | undefined {
+    const horizon = addDays(today, horizonDays);
+    for (const term of [...this.config.terms].sort((a, b) => a.start.localeCompare(b.start))) {
+      if (term.end < today || term.start > horizon) continue;
+      const from = Number(term.start.slice(0, 4));
+      const to = Number(term.end.slice(0, 4));
+      for (const year of this.uncoveredYears(from, to)) {
+        // The weekly period of the ISO week holding 1 January already needs the new year's days.
+        const weekOfNewYear = addDays(`${year}-01-01`, 1 - weekdayOf(`${year}-01-01`));
+        const firstDay = [term.start, weekOfNewYear, today].reduce((a, b) => (a > b ? a : b));
+        if (firstDay > horizon) continue;
+        return { year, firstDay, daysLeft: daysBetween(today, firstDay) };
+      }
+    }
+    return undefined;
   }
 
   /** Years in [from, to] that the calendar would refuse (neither covered nor assumed). */

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config.ts';
 import { SchoolCalendar } from '../domain/calendar.ts';
+import { CalendarNotCoveredError } from '../domain/errors.ts';
 import { levelDueAt } from '../domain/ladder.ts';
 import { type Cadence, deadlineOf, isDueOn, periodOf } from '../domain/periods.ts';
 import type { Clock, DirectoryRepository, Log } from '../domain/ports.ts';
@@ -19,6 +20,8 @@ export interface OpenReportsResult {
   date: CstDate;
   /** Per cadence due today: slots created and slots that already existed. */
   opened: Partial<Record<Cadence, { created: number; existing: number; periodKey: string }>>;
+  /** Set when, within CALENDAR_WARNING_DAYS, a term needs a year the national calendar does not cover. */
+  calendarGap?: { year: number; firstDay: CstDate; daysLeft: number };
 }
 
 /**
@@ -33,10 +36,28 @@ export async function openReports(deps: OpenReportsDeps, input: { date?: CstDate
   const date = input.date ?? cstDate(now);
   const calendar = new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
   const result: OpenReportsResult = { date, opened: {} };
-  const owed = deps.config.reports.cadences
-    .map((cadence) => periodOf(cadence, date, calendar))
-    .filter((period) => isDueOn(period, date));
-  if (owed.length === 0) return result;
+  const gap = calendar.coverageGap(date, CALENDAR_WARNING_DAYS);
+  if (gap) {
+    result.calendarGap = gap;
+    deps.log.warn(
+      `national holiday calendar missing for ${gap.year}: report periods from ${gap.firstDay} (in ${gap.daysLeft} days) will be refused; update chinese-days or set calendar.assumeWeekdaysFor and overrides`,
+      { ...gap },
+    );
+  }
+  // One cadence the calendar cannot decide (e.g. an ISO week reaching into an uncovered year) must not stop the
+  // others: they open, the refused ones are listed, and the run fails at the end so the operators are alarmed.
+  const owed: ReturnType<typeof periodOf>[] = [];
+  const refused: { cadence: Cadence; error: Error }[] = [];
+  for (const cadence of deps.config.reports.cadences) {
+    try {
+      const period = periodOf(cadence, date, calendar);
+      if (isDueOn(period, date)) owed.push(period);
+    } catch (error) {
+      if (!(error instanceof CalendarNotCoveredError)) throw error;
+      refused.push({ cadence, error });
+    }
+  }
+  if (owed.length === 0) return finish(deps, result, refused);
 
   const directory = await deps.directory.load();
   const schools = directory.schools.filter((s) => s.active !== false);
@@ -61,5 +82,36 @@ export async function openReports(deps: OpenReportsDeps, input: { date?: CstDate
     result.opened[period.cadence] = { created, existing: outcomes.length - created, periodKey: period.key };
   }
   deps.log.info('report slots opened', { date, opened: result.opened });
-  return result;
+  return finish(deps, result, refused);
+}
+
+/** Days ahead of a missing national calendar year that the daily run starts warning (a month and a half). */
+export const CALENDAR_WARNING_DAYS = 45;
+
+function finish(
+  deps: Pick<OpenReportsDeps, 'log'>,
+  result: OpenReportsResult,
+  refused: { cadence: Cadence; error: Error }[],
+): OpenReportsResult {
+  if (refused.length === 0) return result;
+  for (const { cadence, error } of refused) {
+    deps.log.error('report period refused', { date: result.date, cadence, reason: error.message });
+  }
+  throw new CadencesRefusedError(
+    result,
+    refused.map((r) => r.cadence),
+    refused[0]!.error,
+  );
+}
+
+/** Some cadences could not be opened (the others were): carries what was opened, for the log and a re-run. */
+export class CadencesRefusedError extends Error {
+  constructor(
+    readonly result: OpenReportsResult,
+    readonly cadences: Cadence[],
+    cause: Error,
+  ) {
+    super(`report periods refused for ${cadences.join(', ')} on ${result.date}: ${cause.message}`, { cause });
+    this.name = 'CadencesRefusedError';
+  }
 }
