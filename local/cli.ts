@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
 import { registerIssueNotice } from './commands/issue-notice.ts';
@@ -53,6 +54,7 @@ registerRecordReturn(program);
 registerLateReports(program);
 registerOpenCases(program);
 registerMessageLog(program);
+registerExportLedgers(program);
 
 try {
   await program.parseAsync();

@@ -1,3 +1,4 @@
+import { followUpDepsOf, returnHook } from '../functions/followup-wiring.ts';
 import { DynamoCaseRepository } from '../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryLookup } from '../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
@@ -228,7 +229,8 @@ export async function playDemo(rt: LocalRuntime, say: (line: string) => void): P
 
   act(`2月24日（通知后第3天）：${masked(PUPILS.returns.studentName)} 返校，定时器和提醒取消`);
   await until('2023-02-24', '09:00');
-  const returned = await recordReturnUseCase(caseDeps, opened.returns.id, {
+  const followUp = returnHook(followUpDepsOf({ ...rt.deps, doc: rt.doc, tableName: rt.tableName, config: rt.config }));
+  const returned = await recordReturnUseCase({ ...caseDeps, onReturned: followUp.onReturned }, opened.returns.id, {
     by: head(PUPILS.returns.schoolId),
     returnedOn: '2023-02-24',
   });
@@ -238,6 +240,8 @@ export async function playDemo(rt: LocalRuntime, say: (line: string) => void): P
     `${clockText(rt)}  ✅ ${masked(PUPILS.returns.studentName)} 已返校：通知书履行，取消提醒 ${returned.cancelledMessageIds.length} 条；` +
       `剩余定时器 ${timersAfterReturn.length} 个`,
   );
+  if (followUp.outcome()?.status === 'created')
+    say(`${clockText(rt)}  已建立保学跟踪计划：返校后按周家访，首次提醒在下一次家访的前一个上学日`);
   await fileAllOnTime('2023-02-24', [], true);
 
   act('2月26日：期限前两天，提醒家长');

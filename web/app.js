@@ -33,6 +33,8 @@ const EVENT = {
   transferred: '转出',
   suspended: '休学',
   'status-change': '学籍变动',
+  reopened: '复学跟踪期内再次未返校，案件重新打开',
+  updated: '修改案件信息',
 };
 const MSG_STATUS = {
   QUEUED: '待发送',
@@ -305,19 +307,164 @@ async function renderCase(caseId) {
     }</tbody></table></div></div>`;
 }
 
-// ---- statistics ----
-async function renderStats() {
+// ---- statistics (乡镇统计) and ledger exports ----
+const STATS_COLUMNS = [
+  ['reportsDue', '应报'],
+  ['onTimeRate', '按时报送率'],
+  ['casesOpened', '新立案'],
+  ['casesReturned', '复学'],
+  ['noticesLapsed', '通知书逾期'],
+  ['casesOpenAtEnd', '期末在办'],
+  ['medianDaysToReturn', '复学中位天数'],
+  ['visits', '跟踪家访（完成/应访）'],
+];
+
+function statsCell(row, key) {
+  if (key === 'onTimeRate')
+    return row.onTimeRate === null ? '—' : `${(Math.round(row.onTimeRate * 1000) / 10).toFixed(1)}%`;
+  if (key === 'medianDaysToReturn') return row.medianDaysToReturn === null ? '—' : String(row.medianDaysToReturn);
+  if (key === 'visits') return `${row.visitsDone}/${row.visitsDue}`;
+  return String(row[key]);
+}
+
+function statsTable(rows, nameKey, idKey, label, clickable) {
+  return `<div class="table-wrap"><table class="stats-table"><thead><tr><th>${label}</th>${STATS_COLUMNS.map(([, l]) => `<th>${l}</th>`).join('')}</tr></thead><tbody>${
+    rows
+      .map(
+        (r) =>
+          `<tr data-${idKey}="${esc(r[idKey === 'township' ? 'townshipId' : 'schoolId'])}"${clickable ? ' class="drill" tabindex="0"' : ''}><td>${esc(r[nameKey])}${clickable ? ' ›' : ''}</td>${STATS_COLUMNS.map(([k]) => `<td>${esc(statsCell(r, k))}</td>`).join('')}</tr>`,
+      )
+      .join('') || `<tr><td colspan="${STATS_COLUMNS.length + 1}">暂无数据</td></tr>`
+  }</tbody></table></div>`;
+}
+
+/** CST calendar date of the server clock, shifted by whole days / to the first of the month. */
+function cstToday(offsetDays = 0) {
+  return new Date(serverNow() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+function statsPeriod(preset) {
+  const today = cstToday();
+  if (preset === 'last-month') {
+    const first = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
+    const lastOfPrev = new Date(first.getTime() - 86_400_000).toISOString().slice(0, 10);
+    return { from: `${lastOfPrev.slice(0, 7)}-01`, to: lastOfPrev };
+  }
+  if (preset === 'last-30') return { from: cstToday(-29), to: today };
+  return { from: `${today.slice(0, 7)}-01`, to: today };
+}
+
+async function renderStats(period) {
+  const box = $('#stats');
+  // Built once per signed-in person (another sign-in gets its own exports panel).
+  if (box.dataset.for !== state.me.principal.personId) {
+    box.dataset.for = state.me.principal.personId;
+    const p = statsPeriod('this-month');
+    box.innerHTML = `<form id="stats-form" class="panel stats-form">
+  <div class="grid2">
+    <label>开始日期 <input type="date" name="from" value="${p.from}" required></label>
+    <label>结束日期 <input type="date" name="to" value="${p.to}" required></label>
+  </div>
+  <div class="actions">
+    <button type="button" class="secondary" data-preset="this-month">本月</button>
+    <button type="button" class="secondary" data-preset="last-month">上月</button>
+    <button type="button" class="secondary" data-preset="last-30">近30天</button>
+    <button type="submit" class="primary">查询</button>
+  </div>
+</form>
+<div id="stats-result"></div>
+<div id="stats-exports"></div>`;
+    $('#stats-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      renderStats();
+    });
+    $('#stats-form').addEventListener('click', (ev) => {
+      const b = ev.target.closest('button[data-preset]');
+      if (!b) return;
+      const p2 = statsPeriod(b.dataset.preset);
+      $('#stats-form [name=from]').value = p2.from;
+      $('#stats-form [name=to]').value = p2.to;
+      renderStats();
+    });
+    $('#stats-result').addEventListener('click', (ev) => {
+      const row = ev.target.closest('tr[data-township]');
+      if (row) renderStatsSchools(row.dataset.township);
+    });
+    $('#stats-result').addEventListener('keydown', (ev) => {
+      const row = ev.target.closest('tr[data-township]');
+      if (row && ev.key === 'Enter') renderStatsSchools(row.dataset.township);
+    });
+    renderExports($('#stats-exports'));
+  }
+  const q = period ?? { from: $('#stats-form [name=from]').value, to: $('#stats-form [name=to]').value };
+  const out = $('#stats-result');
   try {
-    const data = await api('GET', '/api/statistics');
-    $('#stats').innerHTML =
-      `<div class="table-wrap"><table><thead><tr><th>乡镇</th><th>在办</th><th>已复学</th><th>通知书逾期</th><th>按时报送率</th></tr></thead><tbody>${data.townships
-        .map(
-          (t) =>
-            `<tr><td>${esc(t.townshipName)}</td><td>${t.open}</td><td>${t.returned}</td><td>${t.noticesLapsed}</td><td>${t.onTimeRate === null ? '—' : `${Math.round(t.onTimeRate * 100)}%`}</td></tr>`,
-        )
-        .join('')}</tbody></table></div>`;
+    const data = await api('GET', `/api/statistics?${new URLSearchParams(q)}`);
+    state.stats = data;
+    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>`;
+    out.innerHTML =
+      data.townships.length > 0
+        ? `${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}<div id="stats-schools"></div>`
+        : `${head}<h3>本校</h3>${statsTable(data.schools, 'schoolName', 'school', '学校', false)}`;
   } catch (e) {
-    $('#stats').innerHTML = `<p class="panel">${esc(e.message)}</p>`;
+    out.innerHTML = `<p class="panel error" role="alert">${esc(e.message)}</p>`;
+  }
+}
+
+function renderStatsSchools(townshipId) {
+  const data = state.stats;
+  if (!data) return;
+  const t = data.townships.find((x) => x.townshipId === townshipId);
+  const rows = data.schools.filter((s) => s.townshipId === townshipId);
+  $$('#stats-result tr[data-township]').forEach((r) => {
+    r.classList.toggle('selected', r.dataset.township === townshipId);
+  });
+  $('#stats-schools').innerHTML =
+    `<h3>${esc(t?.townshipName ?? townshipId)} · 各校</h3>${statsTable(rows, 'schoolName', 'school', '学校', false)}`;
+}
+
+/** Ledger export buttons (CSV / XLSX) for the roles that may export; the file comes with the bearer token. */
+function renderExports(container) {
+  if (!state.me?.may?.exportLedgers) {
+    container.innerHTML = '';
+    return;
+  }
+  container.innerHTML = `<div class="panel exports"><h3>台账导出</h3><p class="muted">按您的管辖范围导出；本校及办公室以外的学生姓名已脱敏。每次导出均记录在查阅日志中。</p>
+  <div class="actions">
+    <button type="button" class="secondary" data-export="roster" data-format="csv">辍学学生花名册 CSV</button>
+    <button type="button" class="secondary" data-export="roster" data-format="xlsx">辍学学生花名册 XLSX</button>
+    <button type="button" class="secondary" data-export="cases" data-format="csv">案件台账 CSV</button>
+    <button type="button" class="secondary" data-export="all" data-format="xlsx">全部台账 XLSX</button>
+  </div></div>`;
+  container.addEventListener('click', (ev) => {
+    const b = ev.target.closest('button[data-export]');
+    if (b) downloadLedger(b.dataset.export, b.dataset.format);
+  });
+}
+
+async function downloadLedger(ledger, format) {
+  try {
+    const res = await fetch(`/api/exports/ledgers?${new URLSearchParams({ ledger, format })}`, {
+      headers: state.token ? { authorization: `Bearer ${state.token}` } : {},
+    });
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      throw new Error(data.error?.message ?? `导出失败（${res.status}）`);
+    }
+    const cd = res.headers.get('content-disposition') ?? '';
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+    const name = star ? decodeURIComponent(star[1]) : `ledger.${format}`;
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    flash(`已导出：${name}`);
+  } catch (e) {
+    flash(e.message, true);
   }
 }
 

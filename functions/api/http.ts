@@ -16,11 +16,12 @@ import { scrubText } from '../../shared/domain/privacy.ts';
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
-/** What a route returns: a status and a JSON body. */
+/** What a route returns: a status and a JSON body, or a file (`raw`: text, or base64 bytes for binary). */
 export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  raw?: { body: string; isBase64Encoded: boolean };
 }
 
 /** An HTTP-level refusal that is not a domain error (401 without a token, 422 idempotency key reuse, 501). */
@@ -45,6 +46,37 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 
 export function jsonResult(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return { statusCode: status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * A file download in the HTTP API payload-2.0 response: binary bodies go base64-encoded with `isBase64Encoded`
+ * (API Gateway decodes them before answering the client). Content-Disposition carries an ASCII fallback name and
+ * the real (Chinese) one as RFC 5987 `filename*=UTF-8''…`.
+ */
+export function fileReply(input: {
+  contentType: string;
+  fileName: string;
+  asciiFallback: string;
+  body: string | Buffer;
+}): Reply {
+  const binary = typeof input.body !== 'string';
+  return {
+    status: 200,
+    body: undefined,
+    headers: {
+      'content-type': input.contentType,
+      'content-disposition': `attachment; filename="${input.asciiFallback}"; filename*=UTF-8''${rfc5987(input.fileName)}`,
+      'cache-control': 'no-store',
+    },
+    raw: binary
+      ? { body: (input.body as Buffer).toString('base64'), isBase64Encoded: true }
+      : { body: input.body as string, isBase64Encoded: false },
+  };
+}
+
+/** RFC 5987 ext-value: UTF-8 percent-encoded, leaving only attr-char unescaped. */
+export function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Parses with a zod schema; failures are a ValidationError naming each field (→ 400). */

@@ -83,6 +83,13 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent) => Promise<Ap
               deps,
             )
           : await run();
+      if (reply.raw)
+        return {
+          statusCode: reply.status,
+          headers: reply.headers ?? {},
+          body: reply.raw.body,
+          isBase64Encoded: reply.raw.isBase64Encoded,
+        };
       return jsonResult(reply.status, reply.body, reply.headers);
     } catch (error) {
       const reply = errorReply(error, deps.log, requestId);

@@ -134,7 +134,8 @@ function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, n
 
 function send(res: import('node:http').ServerResponse, result: ApiResult): void {
   res.writeHead(result.statusCode, result.headers as Record<string, string>);
-  res.end(result.body);
+  // As API Gateway does: a base64 body (a file download) is decoded before it reaches the client.
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
 async function serveStatic(root: string, pathname: string, res: import('node:http').ServerResponse): Promise<void> {

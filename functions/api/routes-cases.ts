@@ -7,6 +7,7 @@ import {
   closedStates,
   exemptionInputSchema,
   openCaseInputSchema,
+  updateCaseInputSchema,
   visitInputSchema,
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
@@ -29,6 +30,8 @@ import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
 import { runLimited } from '../../shared/use-cases/run-limited.ts';
+import { updateCaseUseCase } from '../../shared/use-cases/update-case.ts';
+import { followUpDepsOf, returnHook } from '../followup-wiring.ts';
 import { parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
@@ -79,6 +82,10 @@ const listQuery = z
     state: z.enum(['open', 'closed', 'all']).default('open'),
   })
   .strict();
+/** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema. */
+const patchBody = z.looseObject({
+  version: z.number({ error: 'required: the version of the case as read' }).int().min(1),
+});
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
 
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
@@ -224,6 +231,23 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       }),
     },
     {
+      method: 'PATCH',
+      path: '/api/cases/:caseId',
+      summary:
+        'correct an open case: guardian name/mobile, reason, 去向, responsible teacher; `version` as read (409 if stale)',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'update-case');
+        const { version, ...changes } = parseWith(patchBody, ctx.body, 'body');
+        const fields = parseWith(updateCaseInputSchema, changes, 'body');
+        const r = await updateCaseUseCase(caseDeps(ctx.org), c.id, {
+          by: actorOf(ctx.principal),
+          expectedVersion: version,
+          changes: fields,
+        });
+        return { status: 200, body: { case: view(ctx, r.case), changed: r.changed } };
+      }),
+    },
+    {
       method: 'GET',
       path: '/api/cases/:caseId/timeline',
       summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
@@ -300,12 +324,17 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/return',
-      summary: 'record the return (复学): a running notice is complied, its timer and reminder cancelled',
+      summary:
+        'record the return (复学): a running notice is complied, its timer and reminder cancelled; the 保学 plan is created',
       handle: withOrg(async (ctx) => {
         const c = await loadCase(ctx, 'record-return');
         const body = parseWith(returnBody, ctx.body, 'body');
-        const r = await recordReturnUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
-        return { status: 200, body: { case: view(ctx, r.case) } };
+        const hook = returnHook(followUpDepsOf(deps, caseDeps(ctx.org).directory));
+        const r = await recordReturnUseCase({ ...caseDeps(ctx.org), onReturned: hook.onReturned }, c.id, {
+          ...body,
+          by: actorOf(ctx.principal),
+        });
+        return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
     {
@@ -315,8 +344,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       handle: withOrg(async (ctx) => {
         const c = await loadCase(ctx, 'record-transfer');
         const body = parseWith(transferBody, ctx.body, 'body');
-        const r = await recordStatusChangeUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
-        return { status: 200, body: { case: view(ctx, r.case) } };
+        // 复学 recorded as a status change opens the follow-up plan too (R5).
+        const hook = returnHook(followUpDepsOf(deps, caseDeps(ctx.org).directory));
+        const r = await recordStatusChangeUseCase({ ...caseDeps(ctx.org), onReturned: hook.onReturned }, c.id, {
+          ...body,
+          by: actorOf(ctx.principal),
+        });
+        return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
     {

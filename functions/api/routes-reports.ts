@@ -1,12 +1,16 @@
 import { z } from 'zod';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
 import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
 import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
+import { reopenOnReportUseCase } from '../../shared/use-cases/reopen-on-report.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
+import { followUpDepsOf } from '../followup-wiring.ts';
 import { parseWith } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import { DynamoLateSlotSource } from './read-models.ts';
@@ -15,12 +19,14 @@ import type { Route } from './router.ts';
 export interface ReportPorts {
   slots: SlotRepository;
   lateSlots: LateSlotSource;
+  cases: CaseRepository;
 }
 
 export function reportPorts(deps: ApiDeps): ReportPorts {
   return {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
     lateSlots: new DynamoLateSlotSource(deps.doc, deps.tableName),
+    cases: new DynamoCaseRepository(deps.doc, deps.tableName),
   };
 }
 
@@ -44,7 +50,8 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'POST',
       path: '/api/reports',
-      summary: 'file (or re-file) a 日报/周报/月报; the escalation ladder stops',
+      summary:
+        'file (or re-file) a 日报/周报/月报; the escalation ladder stops; returned pupils listed reopen their case',
       handle: async ({ principal, body, org }) => {
         const input = parseWith(fileReportSchema, body, 'body');
         const place = org.placeOfSchool(input.schoolId);
@@ -57,6 +64,15 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             clock: deps.clock,
             log: deps.log,
             config: deps.config,
+            // A returned pupil listed again within the follow-up window reopens their case (R6).
+            onNotBack: (report) =>
+              reopenOnReportUseCase(
+                {
+                  cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
+                  followUp: followUpDepsOf(deps),
+                },
+                { ...report, by: { personId: principal.personId, name: principal.name ?? principal.personId } },
+              ),
           },
           {
             schoolId: input.schoolId,
@@ -73,6 +89,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             state: slot.state,
             onTime: result.onTime,
             resubmission: result.resubmission,
+            reopenedCaseIds: result.reopenedCaseIds,
             deadline: slot.deadline,
             submittedAt: slot.submission?.submittedAt,
           },

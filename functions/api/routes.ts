@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
-import { HttpError, notBuilt, parseWith, type Reply } from './http.ts';
+import { HttpError, parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
 import { casePorts, caseRoutes } from './routes-cases.ts';
+import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 
 type R = Route<ApiPorts>;
@@ -37,16 +39,6 @@ function schoolsIn(townshipId: string, p: Principal, org: OrgIndex) {
     (s) => s.townshipId === townshipId && canRead(p, org.place(s.id, s.townshipId), p.personId),
   );
 }
-
-/** A route whose use case has not landed yet: 501 with a Chinese message, never fake data. */
-const pending = (method: R['method'], path: string, summary: string, what: string): R => ({
-  method,
-  path,
-  summary: `${summary} (NOT BUILT: 501)`,
-  handle: async () => {
-    throw notBuilt(what);
-  },
-});
 
 /** All routes of the API. Each handler: validate (zod) → scope check → one use case → reply. */
 export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
@@ -106,6 +98,8 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
           openCase: principal.role === 'school-head' || principal.role === 'office',
           issueNotice: principal.role === 'school-head' || principal.role === 'office',
           logVisit: principal.role !== 'leader' && principal.role !== 'township-contact',
+          updateCase: principal.role === 'school-head' || principal.role === 'office',
+          exportLedgers: mayExportLedgers(principal),
         },
         org: visibleOrg(principal, org),
       },
@@ -115,8 +109,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
   const routes: R[] = [
     ...reportRoutes(deps, reportPorts(deps)),
     ...caseRoutes(deps, casePorts(deps)),
-    pending('PATCH', '/api/cases/:caseId', 'update a case (去向, reason, responsible teacher)', '修改案件'),
-    pending('GET', '/api/statistics', 'statistics per township (R8)', '按乡镇统计'),
+    ...insightRoutes(deps, insightPorts(deps)),
   ];
   for (const r of routes) router.add(r);
   return router;

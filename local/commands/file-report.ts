@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { followUpDepsOf } from '../../functions/followup-wiring.ts';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { newId } from '../../shared/domain/ids.ts';
 import { type Cadence, cadenceLabel } from '../../shared/domain/periods.ts';
 import { cstDate } from '../../shared/domain/time.ts';
+import { reopenOnReportUseCase } from '../../shared/use-cases/reopen-on-report.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
@@ -45,13 +49,23 @@ export function registerFileReport(program: Command): void {
         const notReturned = names(options.notReturned);
         const droppedOut = names(options.droppedOut);
         const periodKey = options.period ?? cstDate(clock.now());
+        const log = { info: () => {}, warn: () => {}, error: () => {} };
+        const config = loadConfigFile();
         const result = await submitReport(
           {
             slots: new DynamoSlotRepository(doc, tableName),
             directory: new DynamoDirectoryLookup(doc, tableName),
             clock,
-            log: { info: () => {}, warn: () => {}, error: () => {} },
-            config: loadConfigFile(),
+            log,
+            config,
+            onNotBack: (report) =>
+              reopenOnReportUseCase(
+                {
+                  cases: { repo: new DynamoCaseRepository(doc, tableName), clock, newId, log },
+                  followUp: followUpDepsOf({ doc, tableName, clock, newId, log, config }),
+                },
+                { ...report, by: { personId: school.headId, name: '学校报送' } },
+              ),
           },
           {
             schoolId,
@@ -76,6 +90,8 @@ export function registerFileReport(program: Command): void {
           `已${result.resubmission ? '更新' : '报送'}：${school.name} ${periodKey} ${cadenceLabel[options.cadence]}` +
             `（${result.onTime ? '按时' : '逾期'}），未按时返校 ${notReturned.length} 人，辍学 ${droppedOut.length} 人。`,
         );
+        for (const caseId of result.reopenedCaseIds)
+          console.log(`复学跟踪期内再次未返校：案件 ${caseId} 已重新打开（保留原有记录）。`);
       } finally {
         doc.destroy();
       }

@@ -27,7 +27,7 @@ export interface IdempotencyStore {
 }
 
 /** Which personal data was read. */
-export type AuditAction = 'read-case' | 'read-timeline' | 'read-messages' | 'list-cases';
+export type AuditAction = 'read-case' | 'read-timeline' | 'read-messages' | 'list-cases' | 'export-ledger';
 
 /** One read of a case's personal data: who, when, which case. */
 export interface AuditEntry {

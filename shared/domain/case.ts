@@ -30,7 +30,10 @@ export const caseStates = [
 ] as const;
 export type CaseState = (typeof caseStates)[number];
 
-/** States in which nothing more happens on the case (a new absence is a new case). */
+/**
+ * States in which nothing more happens on the case. A new absence is a new case, except a returned pupil reported
+ * absent again within the follow-up window (R6): that case reopens with its history (`reopen`).
+ */
 export const closedStates: ReadonlySet<CaseState> = new Set(['returned', 'exempted', 'transferred', 'suspended']);
 
 export const caseActions = [
@@ -42,6 +45,7 @@ export const caseActions = [
   'record-exemption',
   'record-transfer',
   'record-suspension',
+  'reopen',
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
 
@@ -60,7 +64,7 @@ export const transitions: Readonly<Record<CaseState, Partial<Record<CaseAction, 
   'notice-issued': { 'log-visit': 'notice-issued', lapse: 'lapsed', ...closing },
   lapsed: { 'log-visit': 'lapsed', escalate: 'escalated', ...closing },
   escalated: { 'log-visit': 'escalated', ...closing },
-  returned: {},
+  returned: { reopen: 'opened' },
   exempted: {},
   transferred: {},
   suspended: {},
@@ -203,7 +207,9 @@ export type CaseEventType =
   | 'exempted'
   | 'transferred'
   | 'suspended'
-  | 'status-change';
+  | 'status-change'
+  | 'reopened'
+  | 'updated';
 
 /** One line of a case's timeline (visits, status changes, transitions). Append-only. */
 export interface CaseEvent {
@@ -250,6 +256,60 @@ export function applyAction(c: Case, action: CaseAction, now: Date, patch: Parti
     updatedAt: now.toISOString(),
     ...(closedStates.has(state) ? { closedAt: now.toISOString() } : {}),
   };
+}
+
+/** A returned case reopened (re-absence within the follow-up window): open again, no longer closed. */
+export function reopenCase(c: Case, now: Date): Case {
+  const state = nextState(c.state, 'reopen');
+  const { closedAt: _closed, ...rest } = c;
+  return { ...rest, state, updatedAt: now.toISOString() };
+}
+
+/**
+ * What may be corrected on an open case (PATCH): the guardian's name and mobile, the reason, 去向 and the
+ * responsible teacher. The kind, the pupil and the state change only through their own actions.
+ */
+export const updateCaseInputSchema = z
+  .object({
+    guardianName: z.string().min(1).max(32).optional(),
+    guardianPhone: mobileSchema.optional(),
+    reason: z.string().min(1).max(500).optional(),
+    whereabouts: z.string().min(1).max(200).optional(),
+    responsibleTeacher: actorSchema.optional(),
+  })
+  .strict()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+    message:
+      'nothing to change: give at least one of guardianName, guardianPhone, reason, whereabouts, responsibleTeacher',
+  });
+export type UpdateCaseInput = z.infer<typeof updateCaseInputSchema>;
+
+/**
+ * The case with the corrections applied and the names of the fields that really changed. A closed case is refused
+ * (InvalidTransitionError: nothing more happens on it).
+ */
+export function applyUpdate(c: Case, input: UpdateCaseInput, now: Date): { case: Case; changed: string[] } {
+  if (closedStates.has(c.state)) throw new InvalidTransitionError('case', c.state, 'update');
+  const next: Case = {
+    ...c,
+    guardian: {
+      name: input.guardianName ?? c.guardian.name,
+      ...((input.guardianPhone ?? c.guardian.phone) ? { phone: input.guardianPhone ?? c.guardian.phone } : {}),
+    },
+    reason: input.reason ?? c.reason,
+    whereabouts: input.whereabouts ?? c.whereabouts,
+    responsibleTeacher: input.responsibleTeacher ?? c.responsibleTeacher,
+  };
+  const changed = [
+    next.guardian.name !== c.guardian.name && 'guardianName',
+    next.guardian.phone !== c.guardian.phone && 'guardianPhone',
+    next.reason !== c.reason && 'reason',
+    next.whereabouts !== c.whereabouts && 'whereabouts',
+    (next.responsibleTeacher.personId !== c.responsibleTeacher.personId ||
+      next.responsibleTeacher.name !== c.responsibleTeacher.name) &&
+      'responsibleTeacher',
+  ].filter((x): x is string => typeof x === 'string');
+  return { case: changed.length ? { ...next, updatedAt: now.toISOString() } : c, changed };
 }
 
 /** Guards before a 劝返复学通知书 may be issued (§四(一) "经多次动员仍不返校"). */

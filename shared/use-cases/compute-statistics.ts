@@ -17,12 +17,12 @@ export async function loadFacts(source: StatisticsSource, schoolIds: string[], r
 /**
  * Statistics per school and township over any period (R8, §六): on-time report rate, cases opened / returned /
  * lapsed, median days to return, visits done vs due.
- * 1. Validate the range; pick the schools in scope (one township, or all).
+ * 1. Validate the range; pick the schools in scope (one township, or all; `schoolIds` narrows to the caller's scope).
  * 2. Load the facts and compute.
  */
 export async function computeStatisticsUseCase(
   deps: { facts: StatisticsSource; directory: { load(): Promise<DirectorySnapshot> } },
-  input: { range: DateRange; asOf: Date; townshipId?: string },
+  input: { range: DateRange; asOf: Date; townshipId?: string; schoolIds?: readonly string[] },
 ): Promise<{ schools: Map<string, Statistics>; townships: Map<string, Statistics> }> {
   const { from, to } = input.range;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new ValidationError([{ field: 'from', reason: 'expected YYYY-MM-DD' }]);
@@ -31,6 +31,7 @@ export async function computeStatisticsUseCase(
   const directory = await deps.directory.load();
   const schoolIds = directory.schools
     .filter((s) => !input.townshipId || s.townshipId === input.townshipId)
+    .filter((s) => !input.schoolIds || input.schoolIds.includes(s.id))
     .map((s) => s.id);
   const facts = await loadFacts(deps.facts, schoolIds, input.range);
   return statisticsBy(facts, input.range, input.asOf);

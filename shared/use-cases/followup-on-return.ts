@@ -8,7 +8,7 @@ import type { OnReturned } from './record-return.ts';
  * The `onReturned` hook of record-return / record-status-change (复学 opens follow-up, R5/R6): creates the 保学
  * plan. The responsible teacher (科任教师包人) does the visits and is the 结对帮扶 mentor unless one is named
  * later; a teacher without a directory id falls back to the school head, so reminders still reach someone.
- * The return date is the day the return was recorded (the hook's result carries no `returnedOn`).
+ * The plan starts on the return date given to the use case (`returnedOn`), else on the day it was recorded.
  */
 export function followUpOnReturned(deps: FollowUpDeps): OnReturned {
   let directory: DirectorySnapshot | undefined;
@@ -28,7 +28,7 @@ export function followUpOnReturned(deps: FollowUpDeps): OnReturned {
       studentName: c.studentName,
       schoolId: c.schoolId,
       townshipId: c.townshipId,
-      returnedOn: cstDate(new Date(c.closedAt ?? deps.clock.now().toISOString())),
+      returnedOn: result.returnedOn ?? cstDate(new Date(c.closedAt ?? deps.clock.now().toISOString())),
       responsibleIds: [teacherId],
       mentorId: teacherId,
     });

@@ -7,7 +7,7 @@ import { type EndCaseResult, endCase } from './end-case.ts';
  * Hook for follow-up (保学, R6 — a later issue): a returned case is the item `entity=CASE, state=returned`;
  * the follow-up feature subscribes to that stream change (or calls this hook) to open its visit plan.
  */
-export type OnReturned = (result: EndCaseResult) => Promise<void>;
+export type OnReturned = (result: EndCaseResult & { returnedOn?: string }) => Promise<void>;
 
 /**
  * Records that the child is back at school (复学).
@@ -34,6 +34,6 @@ export async function recordReturnUseCase(
       followUpRequired: true,
     },
   });
-  await deps.onReturned?.(result);
+  await deps.onReturned?.({ ...result, returnedOn: input.returnedOn });
   return result;
 }

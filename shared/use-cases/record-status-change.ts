@@ -36,7 +36,7 @@ export async function recordStatusChangeUseCase(
         ? { patch: { transfer: { destination: change.destination!, effectiveOn: change.effectiveOn } } }
         : {}),
     });
-    if (action === 'record-return') await deps.onReturned?.(result);
+    if (action === 'record-return') await deps.onReturned?.({ ...result, returnedOn: change.effectiveOn });
     return result;
   }
   return retryOnConflict(async () => {

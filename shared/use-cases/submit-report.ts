@@ -5,6 +5,7 @@ import { type DirectoryReader, levelDueAt } from '../domain/ladder.ts';
 import { type Cadence, cadenceSchema, deadlineOf, periodOf } from '../domain/periods.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import {
+  type NotBackStudent,
   newSlot,
   parseSubmission,
   type ReportSlot,
@@ -21,7 +22,23 @@ export interface SubmitReportDeps {
   clock: Clock;
   log: Log;
   config: Pick<AppConfig, 'calendar' | 'reports'>;
+  /**
+   * Hook for the pupils the report lists as not back (R6): a returned pupil listed again within the follow-up
+   * window reopens their case (shared/use-cases/reopen-on-report.ts). Runs after the slot is saved; a re-filing
+   * runs it again, which finds the work done.
+   */
+  onNotBack?: OnNotBack;
 }
+
+/** The pupils a filed report lists as not back, for the follow-up hook. */
+export interface NotBackReport {
+  schoolId: string;
+  cadence: Cadence;
+  periodKey: string;
+  notBack: NotBackStudent[];
+  submittedBy: string;
+}
+export type OnNotBack = (report: NotBackReport) => Promise<{ reopenedCaseIds: string[] }>;
 
 export interface SubmitReportInput {
   schoolId: string;
@@ -51,31 +68,44 @@ export function firstDayOfPeriod(cadence: Cadence, key: string): CstDate {
  * 2. Load the slot, creating it if the school files before the slot was opened (e.g. a weekly report on Thursday).
  * 3. Close it conditionally: SUBMITTED, out of the due index (the ladder stops); a re-submission keeps the
  *    previous figures in history. A concurrent chase step is retried on the fresh slot.
- * The pupils not back feed the cases feature through the table stream (entity SLOT, state SUBMITTED).
+ * 4. The pupils not back go to the `onNotBack` hook when one is wired: a returned pupil listed within the follow-up
+ *    window reopens their case instead of becoming a duplicate.
  */
 export async function submitReport(
   deps: SubmitReportDeps,
   input: SubmitReportInput,
-): Promise<{ slot: ReportSlot; resubmission: boolean; onTime: boolean }> {
+): Promise<{ slot: ReportSlot; resubmission: boolean; onTime: boolean; reopenedCaseIds: string[] }> {
   const cadence = cadenceSchema.parse(input.cadence);
   const submission = parseSubmission(input.submission);
   const id = slotIdOf(input.schoolId, cadence, input.periodKey);
-  for (let attempt = 1; ; attempt++) {
+  let saved: ReportSlot | undefined;
+  let resubmission = false;
+  for (let attempt = 1; !saved; attempt++) {
     const now = deps.clock.now();
     const current = (await deps.slots.get(id)) ?? (await openOnDemand(deps, input.schoolId, cadence, input.periodKey));
     try {
-      const saved = await deps.slots.save(submitSlot(current, submission, now));
-      const resubmission = current.submission !== undefined;
+      saved = await deps.slots.save(submitSlot(current, submission, now));
+      resubmission = current.submission !== undefined;
       deps.log.info(resubmission ? 'report re-submitted' : 'report submitted', {
         slotId: id,
         level: current.nextLevel,
         notBack: submission.notBack.length,
       });
-      return { slot: saved, resubmission, onTime: wasOnTime(saved) };
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
     }
   }
+  const followUp =
+    deps.onNotBack && submission.notBack.length > 0
+      ? await deps.onNotBack({
+          schoolId: input.schoolId,
+          cadence,
+          periodKey: input.periodKey,
+          notBack: submission.notBack,
+          submittedBy: submission.submittedBy,
+        })
+      : undefined;
+  return { slot: saved, resubmission, onTime: wasOnTime(saved), reopenedCaseIds: followUp?.reopenedCaseIds ?? [] };
 }
 
 async function openOnDemand(

@@ -131,4 +131,29 @@ describe('web console', () => {
     await page.screenshot({ path: `${SHOTS}/7-contact-a-masked-case.png`, fullPage: true });
     await page.close();
   });
+
+  it('township contact A reads the statistics of their township, drills into its schools and exports', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      acceptDownloads: true,
+    });
+    await signIn(page, 'contact-a');
+    await page.getByRole('button', { name: '乡镇统计' }).click();
+    const result = page.locator('#stats-result');
+    await expect.poll(() => result.locator('tr[data-township]').count()).toBe(1);
+    expect(await result.textContent()).toContain('测试甲镇');
+    expect(await result.textContent()).not.toContain('测试乙乡');
+
+    await result.locator('tr[data-township="ta"]').click();
+    const schools = page.locator('#stats-schools');
+    await expect.poll(() => schools.textContent()).toContain('测试甲镇第一小学');
+    expect(await schools.textContent()).toContain('测试甲镇中学');
+    await page.screenshot({ path: `${SHOTS}/8-contact-a-statistics-phone.png`, fullPage: true });
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '辍学学生花名册 CSV' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^辍学学生花名册-\d{4}-\d{2}-\d{2}\.csv$/);
+    await page.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorReply, fileReply, notBuilt } from '../../functions/api/http.ts';
 import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
@@ -51,12 +52,26 @@ describe('error mapping', () => {
     expect(JSON.stringify(log.lines)).not.toContain('13800000001');
   });
 
-  it('a route whose use case is not built answers 501 in Chinese, without data', async () => {
-    const { handler } = handlerWith(snapshot);
-    const res = await handler(apiEvent({ method: 'GET', path: '/api/statistics', as: who.office }));
-    expect(res.statusCode).toBe(501);
-    expect(JSON.parse(res.body)).toEqual({
-      error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('尚未开放') },
+  it('a route whose use case is not built answers 501 in Chinese, without data', () => {
+    const reply = errorReply(notBuilt('某功能'), memoryLog(), 'req-1');
+    expect(reply.status).toBe(501);
+    expect(reply.body).toEqual({ error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('尚未开放') } });
+  });
+
+  it('a file name in Content-Disposition is RFC 5987 encoded, with an ASCII fallback', () => {
+    const reply = fileReply({
+      contentType: 'text/csv; charset=utf-8',
+      fileName: "辍学学生花名册(1)'.csv",
+      asciiFallback: 'roster.csv',
+      body: 'a,b',
+    });
+    expect(reply.headers?.['content-disposition']).toBe(
+      `attachment; filename="roster.csv"; filename*=UTF-8''%E8%BE%8D%E5%AD%A6%E5%AD%A6%E7%94%9F%E8%8A%B1%E5%90%8D%E5%86%8C%281%29%27.csv`,
+    );
+    expect(reply.raw).toEqual({ body: 'a,b', isBase64Encoded: false });
+    expect(fileReply({ contentType: 'x', fileName: 'f', asciiFallback: 'f', body: Buffer.from([1, 2]) }).raw).toEqual({
+      body: 'AQI=',
+      isBase64Encoded: true,
     });
   });
 

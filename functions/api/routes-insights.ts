@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import {
+  DynamoFollowUpRepository,
+  dynamoCaseFacts,
+  dynamoReportFacts,
+  statisticsSource,
+} from '../../shared/adapters/dynamo/followup-repository.ts';
+import type { CaseRepository } from '../../shared/domain/case-ports.ts';
+import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
+import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
+import type { StatisticsSource } from '../../shared/domain/followup-ports.ts';
+import { canReadTownship, type Place, type Principal } from '../../shared/domain/scope.ts';
+import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
+import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
+import { computeStatisticsUseCase } from '../../shared/use-cases/compute-statistics.ts';
+import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
+import { fileReply, parseWith } from './http.ts';
+import type { ApiDeps, ApiPorts } from './index.ts';
+import type { Route, RouteContext } from './router.ts';
+
+export interface InsightPorts {
+  facts: StatisticsSource;
+  cases: CaseRepository;
+}
+
+export function insightPorts(deps: ApiDeps): InsightPorts {
+  return {
+    facts: statisticsSource(new DynamoFollowUpRepository(deps.doc, deps.tableName), {
+      reports: dynamoReportFacts(deps.doc, deps.tableName),
+      cases: dynamoCaseFacts(deps.doc, deps.tableName),
+    }),
+    cases: new DynamoCaseRepository(deps.doc, deps.tableName),
+  };
+}
+
+/** The longest period one statistics request may cover: a school year and a bit, so a request stays cheap. */
+export const MAX_STATISTICS_DAYS = 366;
+
+/** Days since the epoch of a CST date, NaN when it is not one (2026-02-30). Never throws inside a zod check. */
+function dayNumber(d: string): number {
+  try {
+    return cstDate(cstInstant(d)) === d ? cstInstant(d).getTime() / DAY_MS : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(dayNumber(d)), 'not a calendar date');
+
+const scopeFilter = {
+  townshipId: z.string().min(1).max(64).optional(),
+  schoolId: z.string().min(1).max(64).optional(),
+};
+
+const statisticsQuery = z
+  .object({ from: calendarDate, to: calendarDate, ...scopeFilter })
+  .strict()
+  .superRefine((q, ctx) => {
+    const days = dayNumber(q.to) - dayNumber(q.from) + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (days > MAX_STATISTICS_DAYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the period may cover at most ${MAX_STATISTICS_DAYS} days`,
+      });
+  });
+
+const exportQuery = z
+  .object({
+    ledger: z.enum(['roster', 'cases', 'all']).default('roster'),
+    format: z.enum(['csv', 'xlsx']).default('csv'),
+    ...scopeFilter,
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.ledger === 'all' && q.format === 'csv')
+      ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'a CSV holds one ledger: roster or cases' });
+  });
+
+/** Statistics of a school are aggregates without personal data: its head and teachers read them too. */
+function seesSchoolFigures(p: Principal, place: Place): boolean {
+  return (
+    canReadTownship(p, place) || ((p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId)
+  );
+}
+
+/** The active schools in the caller's scope, narrowed by the query; a filter outside the scope is refused. */
+function schoolsInScope(
+  ctx: RouteContext<ApiPorts>,
+  q: { townshipId?: string; schoolId?: string },
+  sees: (p: Principal, place: Place) => boolean,
+) {
+  const { org, principal } = ctx;
+  if (q.townshipId && !org.township(q.townshipId)) throw new NotFoundError('township', q.townshipId);
+  if (q.schoolId && !org.school(q.schoolId)) throw new NotFoundError('school', q.schoolId);
+  const schools = org.snapshot.schools
+    .filter((s) => s.active !== false)
+    .filter((s) => (!q.townshipId || s.townshipId === q.townshipId) && (!q.schoolId || s.id === q.schoolId))
+    .filter((s) => sees(principal, org.place(s.id, s.townshipId)));
+  if ((q.townshipId || q.schoolId) && schools.length === 0)
+    throw new ForbiddenError('无权查看该乡镇或学校的数据（超出您的管辖范围）');
+  return schools;
+}
+
+/** JSON has no undefined: rates and medians without data are null. */
+function figures(s: Statistics) {
+  return { ...s, onTimeRate: s.onTimeRate ?? null, medianDaysToReturn: s.medianDaysToReturn ?? null };
+}
+
+/** Statistics (R8, §六) and the ledger exports (辍学学生花名册, case ledger), both scoped by the caller's role. */
+export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPorts>[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/statistics',
+      summary: 'statistics per township and school over ?from&to (≤ 366 days; optional townshipId, schoolId), in scope',
+      handle: async (ctx) => {
+        const q = parseWith(statisticsQuery, ctx.query, 'query');
+        const schools = schoolsInScope(ctx, q, seesSchoolFigures);
+        const range = { from: q.from, to: q.to };
+        const computed =
+          schools.length === 0
+            ? { schools: new Map<string, Statistics>(), townships: new Map<string, Statistics>() }
+            : await computeStatisticsUseCase(
+                { facts: ports.facts, directory: { load: async () => ctx.org.snapshot } },
+                { range, asOf: ctx.now, schoolIds: schools.map((s) => s.id) },
+              );
+        const none = computeStatistics({ reports: [], cases: [], visits: [] }, range, ctx.now);
+        // A township row sums every school of the township: only for readers of the whole township, never when
+        // the query narrowed it to one school.
+        const townshipIds = q.schoolId
+          ? []
+          : [...new Set(schools.map((s) => s.townshipId))].filter((id) =>
+              canReadTownship(ctx.principal, { townshipId: id, areaId: ctx.org.areaOfTownship(id) }),
+            );
+        return {
+          status: 200,
+          body: {
+            asOf: ctx.now.toISOString(),
+            range,
+            townships: townshipIds.sort().map((id) => ({
+              townshipId: id,
+              townshipName: ctx.org.township(id)?.name ?? id,
+              schoolCount: schools.filter((s) => s.townshipId === id).length,
+              ...figures(computed.townships.get(id) ?? none),
+            })),
+            schools: schools
+              .sort((a, b) => a.townshipId.localeCompare(b.townshipId) || a.id.localeCompare(b.id))
+              .map((s) => ({
+                schoolId: s.id,
+                schoolName: s.name,
+                townshipId: s.townshipId,
+                townshipName: ctx.org.township(s.townshipId)?.name ?? s.townshipId,
+                ...figures(computed.schools.get(s.id) ?? none),
+              })),
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/exports/ledgers',
+      summary:
+        'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
+      handle: async (ctx) => {
+        const q = parseWith(exportQuery, ctx.query, 'query');
+        const {
+          ledgers,
+          baseName: base,
+          day,
+        } = await exportLedgersUseCase(
+          { cases: ports.cases, audit: ctx.ports.audit, clock: deps.clock, newId: deps.newId },
+          {
+            principal: ctx.principal,
+            directory: ctx.org.snapshot,
+            ledger: q.ledger,
+            townshipId: q.townshipId,
+            schoolId: q.schoolId,
+          },
+        );
+        const ascii = `baoxue-${q.ledger}-${day}.${q.format}`;
+        if (q.format === 'csv')
+          return fileReply({
+            contentType: 'text/csv; charset=utf-8',
+            fileName: `${base}-${day}.csv`,
+            asciiFallback: ascii,
+            body: ledgerToCsv(ledgers[0]!),
+          });
+        // exceljs is large: loaded on the first XLSX export only, not at every cold start of the API.
+        const { ledgersToXlsx } = await import('../../shared/adapters/xlsx/ledger-xlsx.ts');
+        return fileReply({
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          fileName: `${base}-${day}.xlsx`,
+          asciiFallback: ascii,
+          body: await ledgersToXlsx(ledgers),
+        });
+      },
+    },
+  ];
+}
