@@ -162,7 +162,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   async function audit(
     ctx: RouteContext<ApiPorts>,
     action: AuditAction,
-    subjects: { id: string; schoolId: string; townshipId: string }[],
+    subjects: { id: string; schoolId: string; townshipId: string; sensitive?: boolean }[],
   ) {
     if (subjects.length === 0) return;
     const at = ctx.now.toISOString();
@@ -175,7 +175,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         action,
         caseId: s.id,
         schoolId: s.schoolId,
-        sensitive: canSeeSensitive(ctx.principal, ctx.org.place(s.schoolId, s.townshipId)),
+        sensitive: s.sensitive ?? canSeeSensitive(ctx.principal, ctx.org.place(s.schoolId, s.townshipId)),
       })),
     );
   }
@@ -339,7 +339,13 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         if (!readsPlan(ctx.principal, place, plan))
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         await audit(ctx, 'read-plan', [
-          { id: plan.caseId ?? plan.id, schoolId: plan.schoolId, townshipId: plan.townshipId },
+          {
+            id: plan.caseId ?? plan.id,
+            schoolId: plan.schoolId,
+            townshipId: plan.townshipId,
+            // A 送教 teacher of another school (特校) reads the full name too.
+            sensitive: seesNames(ctx.principal, place, plan),
+          },
         ]);
         return {
           status: 200,
