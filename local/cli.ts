@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerCreateCampaign } from './commands/create-campaign.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
+import { registerFollowUpDue } from './commands/followup-due.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
 import { registerIssueNotice } from './commands/issue-notice.ts';
 import { registerLateReports } from './commands/late-reports.ts';
@@ -8,6 +10,8 @@ import { registerLogVisit } from './commands/log-visit.ts';
 import { registerMessageLog } from './commands/message-log.ts';
 import { registerOpenCase } from './commands/open-case.ts';
 import { registerOpenCases } from './commands/open-cases.ts';
+import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
+import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -55,6 +59,10 @@ registerLateReports(program);
 registerOpenCases(program);
 registerMessageLog(program);
 registerExportLedgers(program);
+registerRecordFollowUpVisit(program);
+registerFollowUpDue(program);
+registerCreateCampaign(program);
+registerRecordCampaignVisit(program);
 
 try {
   await program.parseAsync();

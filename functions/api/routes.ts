@@ -9,6 +9,7 @@ import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
 import { casePorts, caseRoutes } from './routes-cases.ts';
+import { followUpPorts, followUpRoutes } from './routes-followup.ts';
 import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 
@@ -110,6 +111,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     ...reportRoutes(deps, reportPorts(deps)),
     ...caseRoutes(deps, casePorts(deps)),
     ...insightRoutes(deps, insightPorts(deps)),
+    ...followUpRoutes(deps, followUpPorts(deps)),
   ];
   for (const r of routes) router.add(r);
   return router;

@@ -27,7 +27,16 @@ export interface IdempotencyStore {
 }
 
 /** Which personal data was read. */
-export type AuditAction = 'read-case' | 'read-timeline' | 'read-messages' | 'list-cases' | 'export-ledger';
+export type AuditAction =
+  | 'read-case'
+  | 'read-timeline'
+  | 'read-messages'
+  | 'list-cases'
+  | 'export-ledger'
+  /** A follow-up/送教上门 plan record (caseId holds the plan's case, or the plan id when it has none). */
+  | 'read-plan'
+  /** The follow-up due list of a school (one entry per plan or campaign listed). */
+  | 'list-followup-due';
 
 /** One read of a case's personal data: who, when, which case. */
 export interface AuditEntry {

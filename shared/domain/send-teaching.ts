@@ -10,6 +10,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 export const createSendTeachingInputSchema = z
   .object({
+    /** The pupil's case, when there is one (dropout of a severely disabled child); the plan is then listed with it. */
+    caseId: z.string().min(1).max(64).optional(),
     studentName: z.string().min(1).max(32),
     schoolId: idSchema,
     townshipId: idSchema,
@@ -75,6 +77,7 @@ export function createSendTeachingPlan(
   const visits = buildVisits(base, dates, scheduleOf(ctx.config, 'sendTeaching'), ctx.calendar);
   const plan: Plan = {
     ...base,
+    ...(data.caseId ? { caseId: data.caseId } : {}),
     studentName: data.studentName,
     responsibleIds: data.teacherIds,
     startsOn: data.from,

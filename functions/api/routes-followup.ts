@@ -1,0 +1,546 @@
+import { z } from 'zod';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import { DynamoFollowUpDueSource } from '../../shared/adapters/dynamo/followup-due-source.ts';
+import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
+import type { AuditAction } from '../../shared/domain/access.ts';
+import { campaignWindows, completion, completionBySchool, type SchoolCampaign } from '../../shared/domain/campaign.ts';
+import type { CaseRepository } from '../../shared/domain/case-ports.ts';
+import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
+import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
+import { maskName } from '../../shared/domain/privacy.ts';
+import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
+import { planRecord } from '../../shared/domain/send-teaching.ts';
+import {
+  createSchoolCampaignUseCase,
+  createSendTeachingPlanUseCase,
+} from '../../shared/use-cases/create-followup-plan.ts';
+import type { FollowUpDeps } from '../../shared/use-cases/followup-deps.ts';
+import { type FollowUpDueSource, listFollowUpDueUseCase } from '../../shared/use-cases/list-followup-due.ts';
+import {
+  recordCampaignVisitUseCase,
+  recordFollowUpVisitUseCase,
+} from '../../shared/use-cases/record-followup-visit.ts';
+import { HttpError, parseWith } from './http.ts';
+import type { ApiDeps, ApiPorts } from './index.ts';
+import type { OrgIndex } from './org.ts';
+import type { Route, RouteContext } from './router.ts';
+
+export interface FollowUpPorts {
+  plans: FollowUpRepository;
+  due: FollowUpDueSource;
+  cases: CaseRepository;
+}
+
+export function followUpPorts(deps: ApiDeps): FollowUpPorts {
+  return {
+    plans: new DynamoFollowUpRepository(deps.doc, deps.tableName),
+    due: new DynamoFollowUpDueSource(deps.doc, deps.tableName),
+    cases: new DynamoCaseRepository(deps.doc, deps.tableName),
+  };
+}
+
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'not a calendar date',
+    },
+  );
+const personId = z.string().min(1).max(64);
+
+const dueQuery = z
+  .object({
+    schoolId: z.string().min(1, 'required').max(64),
+    from: calendarDate.optional(),
+    to: calendarDate.optional(),
+  })
+  .strict();
+const planIdParam = z.object({ planId: z.string().min(1).max(100) });
+const campaignParams = z.object({
+  windowId: z.string().min(1).max(64),
+  schoolId: z.string().min(1).max(64).optional(),
+});
+
+/** Bodies. `byId` (who did the visit) defaults to the caller; a teacher may only name themselves. */
+const recordVisitBody = z
+  .object({
+    no: z.number().int().min(1).optional(),
+    doneOn: calendarDate,
+    byId: personId.optional(),
+    content: z.string().max(500).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+const sendTeachingBody = z
+  .object({
+    caseId: z.string().min(1).max(64).optional(),
+    studentName: z.string().min(1).max(32).optional(),
+    schoolId: z.string().min(1).max(64),
+    teacherIds: z.array(personId).min(1, 'at least one 送教 teacher').max(10),
+    content: z.string().min(1).max(500),
+    from: calendarDate,
+    to: calendarDate,
+    visitsPerMonth: z.number().int().min(1).max(8).optional(),
+  })
+  .strict()
+  .refine((b) => b.caseId || b.studentName, { message: 'required unless caseId is given', path: ['studentName'] });
+const campaignBody = z
+  .object({
+    windowId: z.string().min(1).max(64),
+    schoolId: z.string().min(1).max(64),
+    households: z
+      .array(
+        z
+          .object({
+            ref: z.string().min(1).max(64),
+            studentName: z.string().min(1).max(32),
+            teacherId: personId,
+          })
+          .strict(),
+      )
+      .min(1, 'a campaign needs at least one household')
+      .max(2000),
+  })
+  .strict();
+const campaignVisitBody = z
+  .object({
+    ref: z.string().min(1).max(64),
+    visitedOn: calendarDate,
+    byId: personId.optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+
+/** Teachers who visit or mentor the pupil of a plan. */
+const assigned = (p: Principal, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>) =>
+  p.role === 'teacher' && (plan.responsibleIds.includes(p.personId) || plan.mentorId === p.personId);
+
+/** Heads manage their school's plans and campaigns; the office manages all. */
+const manages = (p: Principal, place: Place) =>
+  p.role === 'office' || (p.role === 'school-head' && p.schoolId === place.schoolId);
+
+/**
+ * A plan is read by its school's head, the office, the township/area in scope, and the teachers assigned to it
+ * (a 送教 teacher of the special school included); other teachers of the school do not read it (R9, like cases).
+ */
+const readsPlan = (p: Principal, place: Place, plan: Plan) => canRead(p, place) || assigned(p, plan);
+
+/** Full names for the pupil's school, the office and the plan's own teachers; everyone else sees 张*明 (R9). */
+const seesNames = (p: Principal, place: Place, plan?: Plan) =>
+  canSeeSensitive(p, place) || (plan !== undefined && assigned(p, plan));
+
+/** Completion figures of a school are aggregates: its head and teachers read them too. */
+const seesSchoolFigures = (p: Principal, place: Place) =>
+  canReadTownship(p, place) || ((p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId);
+
+const forbidden = () => new ForbiddenError('无权执行此操作（超出您的角色或管辖范围）');
+
+/**
+ * Follow-up (保学), 送教上门 (一人一案) and 大家访 campaigns (R6, R7): the due list, the plan record, recording
+ * visits, creating 送教上门 plans and a school's campaign. Teachers record visits of the plans and households
+ * assigned to them; heads manage their school; township contacts, area leaders read their scope; the office all.
+ */
+export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPorts>[] {
+  /** The use cases' ports for one request: the directory they see is the one the scope check used. */
+  const fuDeps = (org: OrgIndex): FollowUpDeps => ({
+    repo: ports.plans,
+    directory: {
+      load: async () => org.snapshot,
+      save: async () => {
+        throw new Error('the API does not write the directory');
+      },
+    },
+    clock: deps.clock,
+    newId: deps.newId,
+    log: deps.log,
+    config: deps.config,
+  });
+
+  async function audit(
+    ctx: RouteContext<ApiPorts>,
+    action: AuditAction,
+    subjects: { id: string; schoolId: string; townshipId: string; sensitive?: boolean }[],
+  ) {
+    if (subjects.length === 0) return;
+    const at = ctx.now.toISOString();
+    await ctx.ports.audit.record(
+      subjects.map((s) => ({
+        id: deps.newId(),
+        at,
+        personId: ctx.principal.personId,
+        role: ctx.principal.role,
+        action,
+        caseId: s.id,
+        schoolId: s.schoolId,
+        sensitive: s.sensitive ?? canSeeSensitive(ctx.principal, ctx.org.place(s.schoolId, s.townshipId)),
+      })),
+    );
+  }
+
+  async function loadPlan(ctx: RouteContext<ApiPorts>) {
+    const { planId } = parseWith(planIdParam, ctx.params, 'path');
+    const found = await ports.plans.getPlan(planId);
+    if (!found) throw new NotFoundError('plan', planId);
+    return { ...found, place: ctx.org.place(found.plan.schoolId, found.plan.townshipId) };
+  }
+
+  const personName = (org: OrgIndex, id: string | undefined) => (id ? (org.person(id)?.name ?? id) : undefined);
+
+  const planView = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => {
+    const names = seesNames(ctx.principal, place, plan);
+    return {
+      id: plan.id,
+      kind: plan.kind,
+      kindLabel: plan.kind === 'followup' ? '复学跟踪(保学)' : '送教上门',
+      ...(plan.caseId ? { caseId: plan.caseId } : {}),
+      studentName: names ? plan.studentName : maskName(plan.studentName),
+      masked: !names,
+      schoolId: plan.schoolId,
+      schoolName: ctx.org.school(plan.schoolId)?.name ?? plan.schoolId,
+      townshipId: plan.townshipId,
+      townshipName: ctx.org.township(plan.townshipId)?.name ?? plan.townshipId,
+      responsible: plan.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
+      ...(plan.mentorId ? { mentor: { id: plan.mentorId, name: personName(ctx.org, plan.mentorId) } } : {}),
+      startsOn: plan.startsOn,
+      endsOn: plan.endsOn,
+      ...(plan.content ? { content: plan.content } : {}),
+      visitCount: plan.visitCount,
+      status: plan.status,
+      createdAt: plan.createdAt,
+      ...(plan.closedAt ? { closedAt: plan.closedAt, closedReason: plan.closedReason } : {}),
+      version: plan.version,
+    };
+  };
+
+  /** The 一人一案 record: every visit with what happened. Notes and content may name the family: school only. */
+  const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
+    const names = seesNames(ctx.principal, place, plan);
+    const byNo = new Map(visits.map((v) => [v.no, v]));
+    return planRecord(visits, ctx.now).map((line) => {
+      const v = byNo.get(line.no)!;
+      return {
+        no: line.no,
+        dueDate: line.dueDate,
+        deadline: v.deadline,
+        status: v.status,
+        statusLabel: line.status,
+        escalated: v.escalated,
+        ...(line.doneOn
+          ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
+          : {}),
+        ...(names ? { content: line.content, note: line.note } : {}),
+      };
+    });
+  };
+
+  const campaignView = (ctx: RouteContext<ApiPorts>, c: SchoolCampaign) => {
+    const names = canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+    const { done, total, byTeacher } = completion(c);
+    return {
+      campaignId: c.campaignId,
+      name: c.name,
+      schoolId: c.schoolId,
+      schoolName: ctx.org.school(c.schoolId)?.name ?? c.schoolId,
+      townshipId: c.townshipId,
+      start: c.start,
+      end: c.end,
+      deadline: c.deadline,
+      done,
+      total,
+      escalated: c.escalated,
+      ...(c.completedAt ? { completedAt: c.completedAt } : {}),
+      byTeacher: [...byTeacher.entries()].map(([id, t]) => ({ teacherId: id, name: personName(ctx.org, id), ...t })),
+      households: c.households.map((h) => ({
+        ref: h.ref,
+        studentName: names ? h.studentName : maskName(h.studentName),
+        teacherId: h.teacherId,
+        ...(h.visitedOn ? { visitedOn: h.visitedOn } : {}),
+        ...(names && h.note ? { note: h.note } : {}),
+      })),
+      masked: !names,
+      version: c.version,
+    };
+  };
+
+  /** A person who may be named as having done a visit: in the directory, active. */
+  function assertPerson(org: OrgIndex, id: string, field: string) {
+    const person = org.person(id);
+    if (!person || person.active === false)
+      throw new ValidationError([{ field, reason: 'not an active person of the directory' }]);
+    return person;
+  }
+
+  return [
+    {
+      method: 'GET',
+      path: '/api/followup/due',
+      summary:
+        "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); audited",
+      handle: async (ctx) => {
+        const q = parseWith(dueQuery, ctx.query, 'query');
+        const place = ctx.org.placeOfSchool(q.schoolId);
+        if (!place) throw new NotFoundError('school', q.schoolId);
+        const p = ctx.principal;
+        const teacherOfSchool = p.role === 'teacher' && p.schoolId === q.schoolId;
+        if (!canRead(p, place) && !teacherOfSchool)
+          throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
+        const list = await listFollowUpDueUseCase(
+          { source: ports.due, clock: deps.clock },
+          { schoolId: q.schoolId, from: q.from, to: q.to, forPersonId: p.role === 'teacher' ? p.personId : undefined },
+        );
+        const names = canSeeSensitive(p, place);
+        const subjects = [
+          ...new Map(
+            list.visits.map((v) => [
+              v.planId,
+              { id: v.caseId ?? v.planId, schoolId: v.schoolId, townshipId: v.townshipId },
+            ]),
+          ).values(),
+          ...new Map(
+            list.households.map((h) => [
+              h.campaignId,
+              { id: `campaign-${h.campaignId}-${h.schoolId}`, schoolId: h.schoolId, townshipId: h.townshipId },
+            ]),
+          ).values(),
+        ];
+        await audit(ctx, 'list-followup-due', subjects);
+        return {
+          status: 200,
+          body: {
+            asOf: ctx.now.toISOString(),
+            schoolId: list.schoolId,
+            schoolName: ctx.org.school(list.schoolId)?.name ?? list.schoolId,
+            range: { from: list.from, to: list.to },
+            masked: !names,
+            visits: list.visits.map((v) => ({
+              ...v,
+              studentName: names ? v.studentName : maskName(v.studentName),
+              responsible: v.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
+            })),
+            households: list.households.map((h) => ({
+              ...h,
+              studentName: names ? h.studentName : maskName(h.studentName),
+              teacherName: personName(ctx.org, h.teacherId),
+            })),
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/followup/plans/:planId',
+      summary:
+        'a follow-up or 送教上门 plan with every visit (done, late, missed, pending, cancelled): 一人一案; audited',
+      handle: async (ctx) => {
+        const { plan, visits, place } = await loadPlan(ctx);
+        if (!readsPlan(ctx.principal, place, plan))
+          throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
+        await audit(ctx, 'read-plan', [
+          {
+            id: plan.caseId ?? plan.id,
+            schoolId: plan.schoolId,
+            townshipId: plan.townshipId,
+            // A 送教 teacher of another school (特校) reads the full name too.
+            sensitive: seesNames(ctx.principal, place, plan),
+          },
+        ]);
+        return {
+          status: 200,
+          body: {
+            asOf: ctx.now.toISOString(),
+            plan: planView(ctx, plan, place),
+            visits: visitLines(ctx, plan, visits, place),
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/followup/plans/:planId/visits',
+      summary:
+        'record a follow-up/送教上门 visit done (no: default the first pending; doneOn, byId, content, note): its reminders and escalations stop',
+      handle: async (ctx) => {
+        const { plan, visits, place } = await loadPlan(ctx);
+        const p = ctx.principal;
+        if (!manages(p, place) && !assigned(p, plan)) throw forbidden();
+        const body = parseWith(recordVisitBody, ctx.body, 'body');
+        const byId = body.byId ?? p.personId;
+        if (p.role === 'teacher' && byId !== p.personId)
+          throw new ForbiddenError('教师只能登记本人完成的走访（byId 须为本人）');
+        assertPerson(ctx.org, byId, 'body.byId');
+        const no = body.no ?? visits.filter((v) => v.status === 'planned').sort((a, b) => a.no - b.no)[0]?.no;
+        if (no === undefined) throw new InvalidTransitionError('plan', plan.status, 'record a visit (none pending)');
+        const visit = await recordFollowUpVisitUseCase(fuDeps(ctx.org), {
+          planId: plan.id,
+          no,
+          doneOn: body.doneOn,
+          byId,
+          content: body.content,
+          note: body.note,
+        });
+        const after = await ports.plans.getPlan(plan.id);
+        return {
+          status: 201,
+          body: {
+            plan: planView(ctx, after?.plan ?? plan, place),
+            visit: visitLines(ctx, plan, [visit], place)[0],
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/followup/send-teaching-plans',
+      summary:
+        'create a 送教上门 一人一案 plan (caseId or studentName, teacherIds, content, from, to, visitsPerMonth ≥ minimum): head or office',
+      handle: async (ctx) => {
+        const body = parseWith(sendTeachingBody, ctx.body, 'body');
+        const place = ctx.org.placeOfSchool(body.schoolId);
+        if (!place) throw new NotFoundError('school', body.schoolId);
+        if (!manages(ctx.principal, place)) throw forbidden();
+        body.teacherIds.forEach((id, i) => {
+          const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
+          if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
+            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: 'not a teacher' }]);
+        });
+        let studentName = body.studentName;
+        if (body.caseId) {
+          const c = await ports.cases.getCase(body.caseId);
+          if (!c) throw new NotFoundError('case', body.caseId);
+          if (c.schoolId !== body.schoolId)
+            throw new ValidationError([{ field: 'body.caseId', reason: 'the case belongs to another school' }]);
+          studentName ??= c.studentName;
+        }
+        const { plan, visits } = await createSendTeachingPlanUseCase(fuDeps(ctx.org), {
+          ...(body.caseId ? { caseId: body.caseId } : {}),
+          studentName: studentName!,
+          schoolId: place.schoolId,
+          townshipId: place.townshipId,
+          teacherIds: body.teacherIds,
+          content: body.content,
+          from: body.from,
+          to: body.to,
+          visitsPerMonth: body.visitsPerMonth,
+        });
+        return {
+          status: 201,
+          body: { plan: planView(ctx, plan, place), visits: visitLines(ctx, plan, visits, place) },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/followup/campaigns',
+      summary:
+        "create a school's 大家访 campaign for a configured window with its households (ref, studentName, teacherId): head or office",
+      handle: async (ctx) => {
+        const body = parseWith(campaignBody, ctx.body, 'body');
+        const place = ctx.org.placeOfSchool(body.schoolId);
+        if (!place) throw new NotFoundError('school', body.schoolId);
+        if (!manages(ctx.principal, place)) throw forbidden();
+        body.households.forEach((h, i) => {
+          const person = assertPerson(ctx.org, h.teacherId, `body.households.${i}.teacherId`);
+          if (person.schoolId !== body.schoolId)
+            throw new ValidationError([
+              { field: `body.households.${i}.teacherId`, reason: 'not a teacher of this school' },
+            ]);
+        });
+        const { campaign, created } = await createSchoolCampaignUseCase(fuDeps(ctx.org), {
+          windowId: body.windowId,
+          schoolId: body.schoolId,
+          households: body.households,
+        });
+        if (!created && !sameHouseholds(campaign, body.households))
+          throw new HttpError(
+            409,
+            'ALREADY_EXISTS',
+            '该学校在此大家访时段已有走访名单（与本次提交不同）；请按户登记走访，不要重复创建',
+          );
+        return { status: created ? 201 : 200, body: { created, campaign: campaignView(ctx, campaign) } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/followup/campaigns/:windowId/:schoolId/visits',
+      summary: 'record a 大家访 household visited (ref, visitedOn, note): its teacher, the head or the office',
+      handle: async (ctx) => {
+        const params = parseWith(campaignParams.required(), ctx.params, 'path');
+        const c = await ports.plans.getCampaign(params.windowId, params.schoolId);
+        if (!c) throw new NotFoundError('campaign', `${params.windowId}/${params.schoolId}`);
+        const place = ctx.org.place(c.schoolId, c.townshipId);
+        const p = ctx.principal;
+        const teacherHere = p.role === 'teacher' && c.households.some((h) => h.teacherId === p.personId);
+        if (!manages(p, place) && !teacherHere) throw forbidden();
+        const body = parseWith(campaignVisitBody, ctx.body, 'body');
+        const household = c.households.find((h) => h.ref === body.ref);
+        if (!household) throw new ValidationError([{ field: 'body.ref', reason: 'not a household of this campaign' }]);
+        if (p.role === 'teacher' && household.teacherId !== p.personId)
+          throw new ForbiddenError('该户由其他教师负责，只能由其本人、校长或办公室登记');
+        // Heads and the office record on behalf of the household's teacher (the domain checks byId against it).
+        const byId = body.byId ?? (p.role === 'teacher' ? p.personId : household.teacherId);
+        const next = await recordCampaignVisitUseCase(fuDeps(ctx.org), {
+          campaignId: c.campaignId,
+          schoolId: c.schoolId,
+          ref: body.ref,
+          visitedOn: body.visitedOn,
+          byId,
+          note: body.note,
+        });
+        const view = campaignView(ctx, next);
+        // A teacher sees the school's counts but only their own households.
+        const households =
+          p.role === 'teacher'
+            ? view.households.filter((h) => next.households.find((x) => x.ref === h.ref)?.teacherId === p.personId)
+            : view.households;
+        return { status: 201, body: { campaign: { ...view, households } } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/followup/campaigns/:windowId',
+      summary:
+        'a 大家访 window: completion (done/total, late) per school in scope, worst first; schools without a list',
+      handle: async (ctx) => {
+        const { windowId } = parseWith(campaignParams, ctx.params, 'path');
+        const window = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).find(
+          (w) => w.id === windowId,
+        );
+        if (!window) throw new NotFoundError('campaign window', windowId);
+        const sees = (schoolId: string, townshipId: string) =>
+          seesSchoolFigures(ctx.principal, ctx.org.place(schoolId, townshipId));
+        const all = await ports.plans.campaignSchools(windowId);
+        const visible = all.filter((c) => sees(c.schoolId, c.townshipId));
+        const withList = new Set(all.map((c) => c.schoolId));
+        const escalated = new Map(visible.map((c) => [c.schoolId, c.escalated]));
+        return {
+          status: 200,
+          body: {
+            asOf: ctx.now.toISOString(),
+            window,
+            schools: completionBySchool(visible, ctx.now).map((r) => ({
+              ...r,
+              schoolName: ctx.org.school(r.schoolId)?.name ?? r.schoolId,
+              townshipName: ctx.org.township(r.townshipId)?.name ?? r.townshipId,
+              escalated: escalated.get(r.schoolId) ?? false,
+            })),
+            withoutList: ctx.org.snapshot.schools
+              .filter((s) => s.active !== false && !withList.has(s.id) && sees(s.id, s.townshipId))
+              .map((s) => ({ schoolId: s.id, schoolName: s.name, townshipId: s.townshipId })),
+          },
+        };
+      },
+    },
+  ];
+}
+
+/** The stored households are the ones asked for (a retry of the same creation). */
+function sameHouseholds(c: SchoolCampaign, households: { ref: string; studentName: string; teacherId: string }[]) {
+  const key = (h: { ref: string; studentName: string; teacherId: string }) =>
+    `${h.ref}\u0000${h.studentName}\u0000${h.teacherId}`;
+  const stored = c.households.map(key).sort();
+  const asked = households.map(key).sort();
+  return stored.length === asked.length && stored.every((k, i) => k === asked[i]);
+}

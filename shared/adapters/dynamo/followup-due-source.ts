@@ -1,0 +1,65 @@
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SchoolCampaign } from '../../domain/campaign.ts';
+import type { Plan, PlanVisit } from '../../domain/followup.ts';
+import type { CstDate } from '../../domain/time.ts';
+import type { FollowUpDueSource } from '../../use-cases/list-followup-due.ts';
+import { TABLE } from './table-definition.ts';
+
+const STRIP = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
+const strip = <T>(item: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k))) as T;
+
+/**
+ * The due list's reads (docs/followup.md, K3): a school's visits by due date (`gsi2sk = VISIT#<dueDate>#…`) and
+ * its campaigns by window end (`CAMPAIGN#<end>#…`) on the owner index, then the plans by BatchGetItem.
+ */
+export class DynamoFollowUpDueSource implements FollowUpDueSource {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async schoolVisits(schoolId: string, from: CstDate, to: CstDate): Promise<PlanVisit[]> {
+    return (await this.owned(schoolId, `VISIT#${from}`, `VISIT#${to}~`)).map((i) => strip<PlanVisit>(i));
+  }
+
+  async schoolCampaigns(schoolId: string, from: CstDate, to: CstDate): Promise<SchoolCampaign[]> {
+    return (await this.owned(schoolId, `CAMPAIGN#${from}`, `CAMPAIGN#${to}~`)).map((i) => strip<SchoolCampaign>(i));
+  }
+
+  async plans(ids: readonly string[]): Promise<Plan[]> {
+    const out: Plan[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ids
+        .slice(i, i + 100)
+        .map((id) => ({ pk: `PLAN#${id}`, sk: 'PLAN' }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 5) throw new Error(`plans: ${keys.length} keys left unprocessed after retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const page = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        out.push(...(page.Responses?.[this.tableName] ?? []).map((item) => strip<Plan>(item)));
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return out;
+  }
+
+  private async owned(schoolId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: TABLE.ownerIndex.name,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `SCHOOL#${schoolId}`, ':from': from, ':to': to },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
