@@ -184,7 +184,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
                   id: `${spec.name}#${i}`,
                   expression: t.cron,
                   timezone: t.timezone,
-                  invoke: (e) => invoke(spec.name, e),
+                  invoke: (e) => invoke(spec.name, t.task ? { ...e, task: t.task } : e),
                 },
               ]
             : [],
