@@ -35,7 +35,12 @@ const EVENT = {
   'status-change': '学籍变动',
   reopened: '复学跟踪期内再次未返校，案件重新打开',
   updated: '修改案件信息',
+  'reported-absent': '报表再次列为未返校',
 };
+const CLOSED = new Set(['returned', 'exempted', 'transferred', 'suspended']);
+const FROM_REPORT_HINT = '由报表自动建档，请补充监护人信息';
+/** A case the intake opened from a report whose guardian is not complete yet. */
+const needsGuardian = (c) => Boolean(c.openedFrom) && !(c.guardian?.name && c.guardian?.phone);
 const MSG_STATUS = {
   QUEUED: '待发送',
   SENDING: '发送中',
@@ -90,6 +95,7 @@ async function api(method, path, body) {
     const issues = (data.error?.issues ?? []).map((i) => `${i.field}：${i.reason}`).join('；');
     const err = new Error(issues || data.error?.message || `请求失败（${res.status}）`);
     err.status = res.status;
+    err.issues = data.error?.issues ?? [];
     throw err;
   }
   return data;
@@ -225,6 +231,7 @@ async function renderCases() {
       (c) => `<article class="case" data-case="${esc(c.id)}">
   <div class="row"><strong>${esc(c.studentName)}</strong><span class="badge">${esc(c.kindLabel)}</span><span class="badge">${esc(STATE[c.state] ?? c.state)}</span><span class="muted">${esc(c.schoolName)} · ${esc(c.townshipName)}</span>${c.povertyRegistered ? '<span class="badge">脱贫户</span>' : ''}</div>
   <div class="row muted">去向：${esc(c.whereabouts)} · 包保教师：${esc(c.responsibleTeacher?.name)} · 家访 ${c.visitCount} 次</div>
+  ${needsGuardian(c) ? `<div class="row from-report">${FROM_REPORT_HINT}</div>` : ''}
   ${c.notice ? `<div class="row">劝返复学通知书期限 ${fmt(c.notice.deadline)} <span class="countdown" data-deadline="${esc(c.notice.deadline)}"></span></div>` : ''}
   <div class="actions">
     <button type="button" class="secondary" data-act="detail">时间线与短信</button>
@@ -279,6 +286,7 @@ async function renderCase(caseId) {
     api('GET', `/api/cases/${caseId}/timeline`),
     api('GET', `/api/cases/${caseId}/messages`),
   ]);
+  state.caseShown = c;
   const line = (i) => {
     if (i.kind === 'event') {
       const d = i.data ?? {};
@@ -286,7 +294,13 @@ async function renderCase(caseId) {
         i.type === 'visit' && d.outcome
           ? `：${OUTCOME[d.outcome] ?? d.outcome}${d.note ? `，${esc(d.note)}` : ''}`
           : '';
-      return `<li class="event"><b>${fmt(i.at)}</b> ${esc(EVENT[i.type] ?? i.type)}${extra}${i.by ? ` <span class="muted">（${esc(i.by)}）</span>` : ''}</li>`;
+      const label =
+        i.type === 'opened' && d.source === 'report'
+          ? '立案（由报表自动建档）'
+          : i.type === 'reported-absent'
+            ? `${EVENT[i.type]}（${esc(d.periodKey)}）`
+            : esc(EVENT[i.type] ?? i.type);
+      return `<li class="event"><b>${fmt(i.at)}</b> ${label}${extra}${i.by ? ` <span class="muted">（${esc(i.by)}）</span>` : ''}</li>`;
     }
     if (i.kind === 'notice')
       return `<li class="notice"><b>${fmt(i.at)}</b> 劝返复学通知书（期限 ${fmt(i.data.deadline)}，状态：${esc({ pending: '期限内', complied: '已按期返校', lapsed: '已逾期', withdrawn: '已撤回' }[i.data.status] ?? i.data.status)}）</li>`;
@@ -295,7 +309,9 @@ async function renderCase(caseId) {
   $('#case-detail').innerHTML =
     `<div class="panel"><h2>${esc(c.studentName)} <span class="badge">${esc(STATE[c.state] ?? c.state)}</span></h2>
     <p class="muted">${esc(c.schoolName)} · ${esc(c.kindLabel)} · 原因：${esc(c.reason)} · 去向：${esc(c.whereabouts)}</p>
-    <p class="muted">监护人：${esc(c.guardian.name)} ${esc(c.guardian.phone ?? '')}${c.masked ? '（依规定已脱敏）' : ''}</p>
+    ${needsGuardian(c) ? `<p class="from-report" role="status">${FROM_REPORT_HINT}</p>` : ''}
+    <p class="muted">监护人：${esc(c.guardian?.name ?? '未填写')} ${esc(c.guardian?.phone ?? '')}${c.masked ? '（依规定已脱敏）' : ''}</p>
+    ${state.me.may.updateCase && !c.masked && !CLOSED.has(c.state) ? editForm(c) : ''}
     <h3>时间线</h3><ul class="timeline">${timeline.map(line).join('')}</ul>
     <h3>短信记录</h3><div class="table-wrap"><table><thead><tr><th>时间</th><th>接收人</th><th>号码</th><th>状态</th><th>内容</th></tr></thead><tbody>${
       messages
@@ -305,6 +321,94 @@ async function renderCase(caseId) {
         )
         .join('') || '<tr><td colspan="5">暂无短信</td></tr>'
     }</tbody></table></div></div>`;
+}
+
+// ---- case edit (PATCH /api/cases/:caseId) ----
+const EDIT_FIELDS = ['guardianName', 'guardianPhone', 'whereabouts', 'reason', 'responsibleTeacher'];
+/** The API's reasons are in English for developers: the fields a head can get wrong get a Chinese hint. */
+const FIELD_HINT = {
+  guardianName: '请填写监护人姓名（不超过 32 字）',
+  guardianPhone: '手机号格式不正确：请填写 11 位中国大陆手机号（如 13800000001）',
+  whereabouts: '请填写去向（不超过 200 字）',
+  reason: '请填写原因（不超过 500 字）',
+  responsibleTeacher: '所选教师不是本校在职教职工',
+};
+
+function editForm(c) {
+  const staff = state.me.org.staff.filter((p) => p.schoolId === c.schoolId);
+  const current = c.responsibleTeacher?.personId;
+  const options = staff
+    .map((p) => `<option value="${esc(p.id)}"${p.id === current ? ' selected' : ''}>${esc(p.name)}</option>`)
+    .join('');
+  const unknownCurrent =
+    current && !staff.some((p) => p.id === current)
+      ? `<option value="${esc(current)}" selected>${esc(c.responsibleTeacher.name)}</option>`
+      : '';
+  const field = (name, label, input) =>
+    `<label>${label} ${input}<span class="field-error" data-error-for="${name}" role="alert" hidden></span></label>`;
+  return `<form id="case-edit" class="case-edit" data-case="${esc(c.id)}" data-version="${c.version}">
+    <h3>修改案件信息</h3>
+    <div class="grid2">
+      ${field('guardianName', '监护人姓名', `<input name="guardianName" maxlength="32" value="${esc(c.guardian?.name ?? '')}">`)}
+      ${field('guardianPhone', '监护人手机', `<input name="guardianPhone" type="tel" inputmode="tel" placeholder="13800000001" value="${esc(c.guardian?.phone ?? '')}">`)}
+    </div>
+    ${field('whereabouts', '去向', `<input name="whereabouts" maxlength="200" value="${esc(c.whereabouts)}">`)}
+    ${field('reason', '原因', `<input name="reason" maxlength="500" value="${esc(c.reason)}">`)}
+    ${field('responsibleTeacher', '包保教师', `<select name="responsibleTeacher">${unknownCurrent}${options}</select>`)}
+    <p class="field-error" data-error-for="form" role="alert" hidden></p>
+    <button type="submit" class="primary">保存修改</button>
+  </form>`;
+}
+
+/** A mainland mobile as typed (13800000001, 138 0000 0001, +86…) in the E.164 form the API takes. */
+function e164(phone) {
+  const digits = phone.replace(/[\s-]/g, '');
+  return /^1\d{10}$/.test(digits) ? `+86${digits}` : digits;
+}
+
+async function submitCaseEdit(form) {
+  const f = new FormData(form);
+  const before = state.caseShown;
+  const changes = {};
+  const name = String(f.get('guardianName') ?? '').trim();
+  const phone = e164(String(f.get('guardianPhone') ?? '').trim());
+  if (name && name !== (before.guardian?.name ?? '')) changes.guardianName = name;
+  if (phone && phone !== (before.guardian?.phone ?? '')) changes.guardianPhone = phone;
+  for (const k of ['whereabouts', 'reason']) {
+    const v = String(f.get(k) ?? '').trim();
+    if (v && v !== before[k]) changes[k] = v;
+  }
+  const teacherId = String(f.get('responsibleTeacher') ?? '');
+  if (teacherId && teacherId !== before.responsibleTeacher?.personId) {
+    const person = state.me.org.staff.find((p) => p.id === teacherId);
+    changes.responsibleTeacher = { personId: teacherId, name: person?.name ?? teacherId };
+  }
+  for (const el of $$('.field-error', form)) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  if (Object.keys(changes).length === 0) return flash('没有需要保存的修改');
+  try {
+    await api('PATCH', `/api/cases/${form.dataset.case}`, { version: Number(form.dataset.version), ...changes });
+    flash('案件信息已保存');
+    await renderCase(form.dataset.case);
+  } catch (e) {
+    if (e.status === 409) return showFieldError(form, 'form', '案件已被他人修改，请刷新后重试');
+    if (e.status === 400 && e.issues.length > 0) {
+      for (const issue of e.issues) {
+        const key = EDIT_FIELDS.find((k) => issue.field.split('.').includes(k)) ?? 'form';
+        showFieldError(form, key, FIELD_HINT[key] ?? issue.reason);
+      }
+      return;
+    }
+    showFieldError(form, 'form', e.message);
+  }
+}
+
+function showFieldError(form, key, text) {
+  const el = $(`[data-error-for="${key}"]`, form);
+  el.textContent = el.textContent ? `${el.textContent}；${text}` : text;
+  el.hidden = false;
 }
 
 // ---- statistics (乡镇统计) and ledger exports ----
@@ -496,7 +600,12 @@ async function submitReport(ev) {
         notBack,
       },
     });
-    flash(`报表已提交${r.onTime ? '（按时）' : '（迟报）'}${r.resubmission ? '，已覆盖前次填报' : ''}`);
+    const k = r.cases;
+    const cases =
+      k && notBack.length > 0
+        ? `；案件：新建 ${k.opened}、记入在办 ${k.fed}、重新打开 ${k.reopened}、此前已处理 ${k.unchanged}${k.ambiguous ? `，${k.ambiguous} 名学生对应多个案件，请人工核对` : ''}${k.opened ? '（新建案件请补充监护人信息）' : ''}`
+        : '';
+    flash(`报表已提交${r.onTime ? '（按时）' : '（迟报）'}${r.resubmission ? '，已覆盖前次填报' : ''}${cases}`);
   } catch (e) {
     flash(e.message, true);
   }
@@ -536,6 +645,11 @@ $('#case-list').addEventListener('click', (ev) => {
   if (button) caseAction(button.closest('[data-case]').dataset.case, button.dataset.act);
 });
 $('#report-form').addEventListener('submit', submitReport);
+$('#case-detail').addEventListener('submit', (ev) => {
+  if (ev.target.id !== 'case-edit') return;
+  ev.preventDefault();
+  submitCaseEdit(ev.target);
+});
 $('#case-form').addEventListener('submit', submitCase);
 $('#case-school').addEventListener('change', fillTeachers);
 setInterval(tick, 1000);

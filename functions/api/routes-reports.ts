@@ -7,8 +7,8 @@ import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
 import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
+import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
-import { reopenOnReportUseCase } from '../../shared/use-cases/reopen-on-report.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
 import { parseWith } from './http.ts';
@@ -51,7 +51,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
       method: 'POST',
       path: '/api/reports',
       summary:
-        'file (or re-file) a 日报/周报/月报; the escalation ladder stops; returned pupils listed reopen their case',
+        'file (or re-file) a 日报/周报/月报; the ladder stops; pupils listed not back reopen, feed or open cases',
       handle: async ({ principal, body, org }) => {
         const input = parseWith(fileReportSchema, body, 'body');
         const place = org.placeOfSchool(input.schoolId);
@@ -64,12 +64,14 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             clock: deps.clock,
             log: deps.log,
             config: deps.config,
-            // A returned pupil listed again within the follow-up window reopens their case (R6).
+            // The pupils not back: a returned one within the follow-up window reopens their case (R6), an open
+            // case is fed, a pupil with no case gets one (R2).
             onNotBack: (report) =>
-              reopenOnReportUseCase(
+              intakeFromReportUseCase(
                 {
                   cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
                   followUp: followUpDepsOf(deps),
+                  directory: snapshotReader(async () => org.snapshot),
                 },
                 { ...report, by: { personId: principal.personId, name: principal.name ?? principal.personId } },
               ),
@@ -90,6 +92,19 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             onTime: result.onTime,
             resubmission: result.resubmission,
             reopenedCaseIds: result.reopenedCaseIds,
+            cases: {
+              reopened: result.intake.reopenedCaseIds.length,
+              fed: result.intake.fedCaseIds.length,
+              opened: result.intake.openedCaseIds.length,
+              unchanged: result.intake.unchangedCaseIds.length,
+              ambiguous: result.intake.ambiguous,
+              skipped: result.intake.skipped.length,
+              reopenedCaseIds: result.intake.reopenedCaseIds,
+              fedCaseIds: result.intake.fedCaseIds,
+              openedCaseIds: result.intake.openedCaseIds,
+              unchangedCaseIds: result.intake.unchangedCaseIds,
+              skippedCases: result.intake.skipped,
+            },
             deadline: slot.deadline,
             submittedAt: slot.submission?.submittedAt,
           },

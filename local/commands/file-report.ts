@@ -8,7 +8,7 @@ import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { type Cadence, cadenceLabel } from '../../shared/domain/periods.ts';
 import { cstDate } from '../../shared/domain/time.ts';
-import { reopenOnReportUseCase } from '../../shared/use-cases/reopen-on-report.ts';
+import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
@@ -59,10 +59,11 @@ export function registerFileReport(program: Command): void {
             log,
             config,
             onNotBack: (report) =>
-              reopenOnReportUseCase(
+              intakeFromReportUseCase(
                 {
                   cases: { repo: new DynamoCaseRepository(doc, tableName), clock, newId, log },
                   followUp: followUpDepsOf({ doc, tableName, clock, newId, log, config }),
+                  directory: new DynamoDirectoryLookup(doc, tableName),
                 },
                 { ...report, by: { personId: school.headId, name: '学校报送' } },
               ),
@@ -90,8 +91,19 @@ export function registerFileReport(program: Command): void {
           `已${result.resubmission ? '更新' : '报送'}：${school.name} ${periodKey} ${cadenceLabel[options.cadence]}` +
             `（${result.onTime ? '按时' : '逾期'}），未按时返校 ${notReturned.length} 人，辍学 ${droppedOut.length} 人。`,
         );
-        for (const caseId of result.reopenedCaseIds)
+        const intake = result.intake;
+        for (const caseId of intake.reopenedCaseIds)
           console.log(`复学跟踪期内再次未返校：案件 ${caseId} 已重新打开（保留原有记录）。`);
+        for (const caseId of intake.openedCaseIds)
+          console.log(`新建案件 ${caseId}（由报表自动建档，去向待核实，请补充监护人信息）。`);
+        for (const caseId of intake.fedCaseIds) console.log(`在办案件 ${caseId}：已记入本期报表未返校。`);
+        if (notReturned.length + droppedOut.length > 0)
+          console.log(
+            `案件处理：重新打开 ${intake.reopenedCaseIds.length} 件，记入在办 ${intake.fedCaseIds.length} 件，` +
+              `新建 ${intake.openedCaseIds.length} 件，此前已处理 ${intake.unchangedCaseIds.length} 件` +
+              `${intake.ambiguous > 0 ? `，另有 ${intake.ambiguous} 名学生对应多个案件，未自动处理，请在案件中人工核对` : ''}` +
+              `${intake.skipped.length > 0 ? `，${intake.skipped.length} 名学生已免予/转出/休学或报表早于复学，未新建案件` : ''}。`,
+          );
       } finally {
         doc.destroy();
       }

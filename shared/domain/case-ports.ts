@@ -29,4 +29,9 @@ export interface CaseRepository {
   /** Which of these outbox messages are still QUEUED (i.e. could still be cancelled). */
   queuedMessageIds(ids: string[]): Promise<string[]>;
   commit(change: CaseChange): Promise<void>;
+  /**
+   * Adds one timeline event without touching the case (no version bump, so nobody's edit is refused for it).
+   * Conditional on the event's key (`at` + `id`): the same deterministic event again is `exists`, not a duplicate.
+   */
+  appendEvent(event: CaseEvent): Promise<'added' | 'exists'>;
 }

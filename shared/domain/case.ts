@@ -183,8 +183,14 @@ export interface Case {
   reason: string;
   whereabouts: string;
   responsibleTeacher: Actor;
-  guardian: { name: string; phone?: string };
+  /**
+   * The legal guardian. A case opened by hand names them; one opened automatically from a report (`openedFrom`)
+   * starts without a guardian (nobody is invented) until the school fills it in (PATCH); no notice goes out before.
+   */
+  guardian: { name?: string; phone?: string };
   povertyRegistered: boolean;
+  /** Set when the case was opened automatically because a filed report listed the pupil as not back. */
+  openedFrom?: ReportSource;
   state: CaseState;
   openedAt: string;
   updatedAt: string;
@@ -209,7 +215,9 @@ export type CaseEventType =
   | 'suspended'
   | 'status-change'
   | 'reopened'
-  | 'updated';
+  | 'updated'
+  /** A filed report listed the pupil of this open case as not back again (once per case per report period). */
+  | 'reported-absent';
 
 /** One line of a case's timeline (visits, status changes, transitions). Append-only. */
 export interface CaseEvent {
@@ -238,6 +246,62 @@ export function openCase(input: OpenCaseInput, ids: { id: string; townshipId: st
     responsibleTeacher: v.responsibleTeacher,
     guardian: v.guardian,
     povertyRegistered: v.povertyRegistered,
+    state: 'opened',
+    openedAt: at,
+    updatedAt: at,
+    visitCount: 0,
+    version: 0,
+  };
+}
+
+/** The report a case was opened from: `<schoolId>:<cadence>:<periodKey>` and its parts. */
+export interface ReportSource {
+  slotId: string;
+  cadence: 'daily' | 'weekly' | 'monthly';
+  periodKey: string;
+}
+
+/** Reason recorded on a case opened from a report that gave none. */
+export const REPORTED_REASON = '报表列为未返校/辍学';
+/** 去向 of a case opened from a report until the school finds out. */
+export const WHEREABOUTS_UNKNOWN = '待核实';
+
+/**
+ * A case opened automatically for a pupil a report lists as not back (issue 3 point 2): the school head is the
+ * responsible teacher until the school reassigns, 去向 is 待核实 and the guardian is unknown (left empty, not
+ * invented). The kind follows the listed status.
+ */
+export function openCaseFromReport(input: {
+  id: string;
+  schoolId: string;
+  townshipId: string;
+  pupil: {
+    studentName: string;
+    studentId?: string;
+    grade?: string;
+    status: 'not-returned' | 'dropped-out';
+    reason?: string;
+  };
+  head: Actor;
+  source: ReportSource;
+  now: Date;
+}): Case {
+  const at = input.now.toISOString();
+  const { pupil } = input;
+  return {
+    id: input.id,
+    schoolId: input.schoolId,
+    townshipId: input.townshipId,
+    studentName: pupil.studentName,
+    ...(pupil.studentId ? { studentRef: pupil.studentId.slice(0, 40) } : {}),
+    ...(pupil.grade ? { grade: pupil.grade } : {}),
+    kind: pupil.status === 'dropped-out' ? 'dropped-out' : 'not-returned',
+    reason: pupil.reason?.trim() || REPORTED_REASON,
+    whereabouts: WHEREABOUTS_UNKNOWN,
+    responsibleTeacher: input.head,
+    guardian: {},
+    povertyRegistered: false,
+    openedFrom: input.source,
     state: 'opened',
     openedAt: at,
     updatedAt: at,
@@ -293,7 +357,7 @@ export function applyUpdate(c: Case, input: UpdateCaseInput, now: Date): { case:
   const next: Case = {
     ...c,
     guardian: {
-      name: input.guardianName ?? c.guardian.name,
+      ...((input.guardianName ?? c.guardian.name) ? { name: input.guardianName ?? c.guardian.name } : {}),
       ...((input.guardianPhone ?? c.guardian.phone) ? { phone: input.guardianPhone ?? c.guardian.phone } : {}),
     },
     reason: input.reason ?? c.reason,
@@ -321,6 +385,8 @@ export function assertNoticeAllowed(c: Case, minVisits: number): void {
       field: 'visits',
       reason: `a notice needs at least ${minVisits} logged persuasion visits (劝返), this case has ${c.visitCount}`,
     });
+  if (!c.guardian.name)
+    issues.push({ field: 'guardian.name', reason: 'a notice is addressed to the guardian by name: fill it in first' });
   if (!c.guardian.phone)
     issues.push({ field: 'guardian.phone', reason: 'a notice needs the guardian mobile to send it by SMS' });
   if (issues.length) throw new ValidationError(issues);

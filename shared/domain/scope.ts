@@ -143,7 +143,7 @@ export function assertCanWrite(p: Principal, action: WriteAction, place: Place, 
 /** A case-like record as shown to a caller: outside the pupil's school and the office, R9 fields are masked. */
 export interface SensitiveFields {
   studentName: string;
-  guardian: { name: string; phone?: string };
+  guardian: { name?: string; phone?: string };
   povertyRegistered?: boolean;
 }
 
@@ -161,7 +161,7 @@ export function viewForCaller<T extends SensitiveFields & Place>(
     ...rest,
     studentName: maskName(record.studentName),
     guardian: {
-      name: maskName(record.guardian.name),
+      ...(record.guardian.name ? { name: maskName(record.guardian.name) } : {}),
       ...(record.guardian.phone ? { phone: maskPhone(record.guardian.phone) } : {}),
     },
     masked: true,

@@ -28,7 +28,9 @@ export async function issueNoticeUseCase(
     assertNoticeAllowed(c, deps.config.cases.minVisitsBeforeNotice);
     const school = directory.schools.find((s) => s.id === c.schoolId);
     if (!school) throw new NotFoundError('school', c.schoolId);
+    // assertNoticeAllowed refused a case without the guardian's name and mobile (e.g. one opened from a report).
     const guardianPhone = c.guardian.phone!;
+    const guardianName = c.guardian.name!;
 
     const now = deps.clock.now();
     const noticeId = deps.newId();
@@ -38,7 +40,7 @@ export async function issueNoticeUseCase(
     const recipient = {
       role: 'guardian' as const,
       phone: guardianPhone,
-      label: `${maskName(c.guardian.name)}(监护人)`,
+      label: `${maskName(guardianName)}(监护人)`,
     };
     const common = {
       audience: 'guardian' as const,
@@ -59,11 +61,7 @@ export async function issueNoticeUseCase(
       queuedMessage({
         ...common,
         id: noticeMessageIds.guardianNotice(noticeId),
-        rendered: renderNoticeSms(
-          noticeTemplates.guardianNotice,
-          { ...params, guardianName: c.guardian.name },
-          deps.config.sms,
-        ),
+        rendered: renderNoticeSms(noticeTemplates.guardianNotice, { ...params, guardianName }, deps.config.sms),
         notBefore: now,
       }),
     ];

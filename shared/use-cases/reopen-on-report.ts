@@ -24,43 +24,69 @@ import { firstDayOfPeriod, type NotBackReport } from './submit-report.ts';
 export async function reopenOnReportUseCase(
   deps: { cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'>; followUp: FollowUpDeps },
   report: NotBackReport & { by: Actor },
-): Promise<{ reopenedCaseIds: string[]; ambiguous: number }> {
+): Promise<{ reopenedCaseIds: string[]; ambiguous: number; outcomes: ReopenOutcome[] }> {
   const returned = await deps.cases.repo.listBySchool(report.schoolId, 'returned');
-  if (returned.length === 0) return { reopenedCaseIds: [], ambiguous: 0 };
+  if (returned.length === 0)
+    return { reopenedCaseIds: [], ambiguous: 0, outcomes: report.notBack.map(() => ({ kind: 'no-match' as const })) };
   const absentOn = absenceDateOf(report.cadence, report.periodKey, cstDate(deps.cases.clock.now()));
   const reopened: string[] = [];
+  const outcomes: ReopenOutcome[] = [];
   let ambiguous = 0;
   for (const pupil of report.notBack) {
-    const candidates = matches(returned, pupil);
+    const candidates = matchCases(returned, pupil);
     if (candidates.length > 1) ambiguous++;
-    if (candidates.length !== 1) continue;
+    if (candidates.length !== 1) {
+      outcomes.push({ kind: candidates.length > 1 ? 'ambiguous' : 'no-match' });
+      continue;
+    }
     const c = candidates[0]!;
-    if (reopened.includes(c.id)) continue;
-    if (await reopenOne(deps, c, absentOn, report)) reopened.push(c.id);
+    if (reopened.includes(c.id)) {
+      outcomes.push({ kind: 'reopened', caseId: c.id });
+      continue;
+    }
+    const done = await reopenOne(deps, c, absentOn, report);
+    if (done === true) reopened.push(c.id);
+    outcomes.push(
+      done === true
+        ? { kind: 'reopened', caseId: c.id }
+        : done === 'raced'
+          ? { kind: 'raced', caseId: c.id }
+          : { kind: 'not-reopened', caseId: c.id, reason: done },
+    );
   }
   if (ambiguous > 0)
     deps.cases.log.warn('report lists pupils matching several returned cases; none reopened for them', {
       schoolId: report.schoolId,
       ambiguous,
     });
-  return { reopenedCaseIds: reopened, ambiguous };
+  return { reopenedCaseIds: reopened, ambiguous, outcomes };
 }
+
+/**
+ * What became of one listed pupil (same order as `notBack`), for the intake that runs next: `raced` means another
+ * filing of the same report is reopening that case; `not-reopened` carries the follow-up's reason (outside the
+ * window, absence before the return, no plan).
+ */
+export type ReopenOutcome =
+  | { kind: 'no-match' | 'ambiguous' }
+  | { kind: 'reopened' | 'raced'; caseId: string }
+  | { kind: 'not-reopened'; caseId: string; reason: string };
 
 async function reopenOne(
   deps: { cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'>; followUp: FollowUpDeps },
   c: Case,
   absentOn: CstDate,
   report: NotBackReport & { by: Actor },
-): Promise<boolean> {
+): Promise<true | 'raced' | string> {
   let decision: ReopenDecision;
   try {
     decision = await onReabsenceUseCase(deps.followUp, { caseId: c.id, absentOn });
   } catch (error) {
     // Another filing of the same report closed the plan first: it reopens the case.
-    if (error instanceof ConcurrentUpdateError) return false;
+    if (error instanceof ConcurrentUpdateError) return 'raced';
     throw error;
   }
-  if (!decision.reopen && !(await stoppedHalfWay(deps.followUp, c.id))) return false;
+  if (!decision.reopen && !(await stoppedHalfWay(deps.followUp, c.id))) return decision.reason;
   const now = deps.cases.clock.now();
   const next = reopenCase(c, now);
   try {
@@ -84,7 +110,7 @@ async function reopenOne(
       ],
     });
   } catch (error) {
-    if (error instanceof ConcurrentUpdateError) return false;
+    if (error instanceof ConcurrentUpdateError) return 'raced';
     throw error;
   }
   deps.cases.log.info('case reopened: returned pupil reported absent within the follow-up window', {
@@ -102,12 +128,16 @@ async function stoppedHalfWay(followUp: FollowUpDeps, caseId: string): Promise<b
   return latest?.status === 'reopened';
 }
 
-function matches(returned: readonly Case[], pupil: NotBackStudent): Case[] {
+/**
+ * The cases a listed pupil may be: by 学籍号 (`studentId` = the case's `studentRef`) when both have one, else by the
+ * exact name (and grade, when both give one). More than one candidate means ambiguous: the caller guesses nothing.
+ */
+export function matchCases(cases: readonly Case[], pupil: NotBackStudent): Case[] {
   if (pupil.studentId) {
-    const byRef = returned.filter((c) => c.studentRef && c.studentRef === pupil.studentId);
+    const byRef = cases.filter((c) => c.studentRef && c.studentRef === pupil.studentId);
     if (byRef.length > 0) return byRef;
   }
-  return returned.filter(
+  return cases.filter(
     (c) =>
       c.studentName === pupil.studentName &&
       !(pupil.studentId && c.studentRef) &&

@@ -23,22 +23,51 @@ export interface SubmitReportDeps {
   log: Log;
   config: Pick<AppConfig, 'calendar' | 'reports'>;
   /**
-   * Hook for the pupils the report lists as not back (R6): a returned pupil listed again within the follow-up
-   * window reopens their case (shared/use-cases/reopen-on-report.ts). Runs after the slot is saved; a re-filing
-   * runs it again, which finds the work done.
+   * Hook for the pupils the report lists as not back (R2, R6; shared/use-cases/intake-from-report.ts): a returned
+   * pupil listed again within the follow-up window reopens their case, a pupil with an open case feeds it, a pupil
+   * with none gets a case opened. Runs after the slot is saved; a re-filing runs it again, which finds the work done.
    */
   onNotBack?: OnNotBack;
 }
 
-/** The pupils a filed report lists as not back, for the follow-up hook. */
+/** The pupils a filed report lists as not back, for the intake hook. */
 export interface NotBackReport {
   schoolId: string;
   cadence: Cadence;
   periodKey: string;
+  /** `<schoolId>:<cadence>:<periodKey>`: with the pupil, it derives the ids that make the intake idempotent. */
+  slotId: string;
+  /** The first filing's time (kept by every re-filing): the instant of the timeline events the report adds. */
+  filedAt: string;
   notBack: NotBackStudent[];
   submittedBy: string;
 }
-export type OnNotBack = (report: NotBackReport) => Promise<{ reopenedCaseIds: string[] }>;
+
+/** What the report's pupil list did to cases; each list holds distinct case ids. */
+export interface NotBackOutcome {
+  /** Returned pupils listed within the follow-up window: the same case, open again. */
+  reopenedCaseIds: string[];
+  /** Open cases that got a `reported-absent` event for this period. */
+  fedCaseIds: string[];
+  /** Cases opened for pupils matching no case. */
+  openedCaseIds: string[];
+  /** Cases this report had already reopened, fed or opened (a re-filing, or a concurrent filing got there first). */
+  unchangedCaseIds: string[];
+  /** Pupils matching several cases: nothing guessed, the school decides by hand. */
+  ambiguous: number;
+  /** Pupils not opened a case for, with why (matches an exempted/transferred/suspended case, absence before a return). */
+  skipped: { caseId: string; reason: string }[];
+}
+export type OnNotBack = (report: NotBackReport) => Promise<NotBackOutcome>;
+
+const noIntake = (): NotBackOutcome => ({
+  reopenedCaseIds: [],
+  fedCaseIds: [],
+  openedCaseIds: [],
+  unchangedCaseIds: [],
+  ambiguous: 0,
+  skipped: [],
+});
 
 export interface SubmitReportInput {
   schoolId: string;
@@ -69,12 +98,18 @@ export function firstDayOfPeriod(cadence: Cadence, key: string): CstDate {
  * 3. Close it conditionally: SUBMITTED, out of the due index (the ladder stops); a re-submission keeps the
  *    previous figures in history. A concurrent chase step is retried on the fresh slot.
  * 4. The pupils not back go to the `onNotBack` hook when one is wired: a returned pupil listed within the follow-up
- *    window reopens their case instead of becoming a duplicate.
+ *    window reopens their case instead of becoming a duplicate; an open case is fed; an unknown pupil gets a case.
  */
 export async function submitReport(
   deps: SubmitReportDeps,
   input: SubmitReportInput,
-): Promise<{ slot: ReportSlot; resubmission: boolean; onTime: boolean; reopenedCaseIds: string[] }> {
+): Promise<{
+  slot: ReportSlot;
+  resubmission: boolean;
+  onTime: boolean;
+  reopenedCaseIds: string[];
+  intake: NotBackOutcome;
+}> {
   const cadence = cadenceSchema.parse(input.cadence);
   const submission = parseSubmission(input.submission);
   const id = slotIdOf(input.schoolId, cadence, input.periodKey);
@@ -95,17 +130,19 @@ export async function submitReport(
       if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
     }
   }
-  const followUp =
+  const intake =
     deps.onNotBack && submission.notBack.length > 0
       ? await deps.onNotBack({
           schoolId: input.schoolId,
           cadence,
           periodKey: input.periodKey,
+          slotId: saved.id,
+          filedAt: saved.firstSubmittedAt ?? saved.submission?.submittedAt ?? deps.clock.now().toISOString(),
           notBack: submission.notBack,
           submittedBy: submission.submittedBy,
         })
-      : undefined;
-  return { slot: saved, resubmission, onTime: wasOnTime(saved), reopenedCaseIds: followUp?.reopenedCaseIds ?? [] };
+      : noIntake();
+  return { slot: saved, resubmission, onTime: wasOnTime(saved), reopenedCaseIds: intake.reopenedCaseIds, intake };
 }
 
 async function openOnDemand(

@@ -67,7 +67,7 @@ export async function updateCaseUseCase(
 /** The changed fields as the timeline keeps them: the guardian's phone and name masked, like any log. */
 function summary(c: Case, fields: string[]): Record<string, string | undefined> {
   const all: Record<string, string | undefined> = {
-    guardianName: maskName(c.guardian.name),
+    guardianName: c.guardian.name ? maskName(c.guardian.name) : undefined,
     guardianPhone: c.guardian.phone ? maskPhone(c.guardian.phone) : undefined,
     reason: c.reason,
     whereabouts: c.whereabouts,

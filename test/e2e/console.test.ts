@@ -67,22 +67,43 @@ describe('web console', () => {
     await page.locator('textarea[name=notBack]').fill('测试学生甲 未返校');
     await page.getByRole('button', { name: '提交报表' }).click();
     await expect.poll(() => page.locator('#flash').textContent()).toContain('报表已提交');
+    expect(await page.locator('#flash').textContent()).toContain('新建 1');
     await page.screenshot({ path: `${SHOTS}/2-head-report-filed.png`, fullPage: true });
     await page.getByRole('button', { name: '迟报看板' }).click();
     await expect.poll(() => board.textContent()).toContain('当前没有迟报的学校');
 
-    // Open a case, log two visits, issue the notice.
+    // Open a case by hand for another pupil (脱贫户).
     await page.getByRole('button', { name: '新建案件' }).click();
     const form = page.locator('#case-form');
-    await form.locator('input[name=studentName]').fill('测试学生甲');
+    await form.locator('input[name=studentName]').fill('测试学生乙');
     await form.locator('input[name=reason]').fill('随父母外出务工');
     await form.locator('input[name=whereabouts]').fill('广东东莞');
-    await form.locator('input[name=guardianName]').fill('测试家长');
-    await form.locator('input[name=guardianPhone]').fill('+8613800000901');
+    await form.locator('input[name=guardianName]').fill('测试家长乙');
+    await form.locator('input[name=guardianPhone]').fill('+8613800000902');
     await form.locator('input[name=povertyRegistered]').check();
     await page.getByRole('button', { name: '建立案件' }).click();
+    await expect.poll(() => page.locator('.case', { hasText: '测试学生乙' }).count()).toBe(1);
+
+    // The report opened a case for 测试学生甲: it asks for the guardian; the head fills it in (a bad mobile first).
     const caseCard = page.locator('.case', { hasText: '测试学生甲' });
     await expect.poll(() => caseCard.count()).toBe(1);
+    expect(await caseCard.textContent()).toContain('由报表自动建档，请补充监护人信息');
+    expect(await caseCard.textContent()).toContain('待核实');
+    await caseCard.getByRole('button', { name: '时间线与短信' }).click();
+    const edit = page.locator('#case-edit');
+    await edit.locator('input[name=guardianName]').fill('测试家长');
+    await edit.locator('input[name=guardianPhone]').fill('12345');
+    await edit.locator('input[name=whereabouts]').fill('广东东莞');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    const phoneError = edit.locator('[data-error-for=guardianPhone]');
+    await expect.poll(() => phoneError.isVisible()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/3a-head-edit-auto-case.png`, fullPage: true });
+    await edit.locator('input[name=guardianPhone]').fill('13800000901');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('案件信息已保存');
+    await expect.poll(() => page.locator('#case-detail').textContent()).not.toContain('请补充监护人信息');
+    await page.getByRole('button', { name: '在办案件' }).click();
+    await expect.poll(() => caseCard.textContent()).toContain('广东东莞');
     for (let i = 0; i < 2; i++) {
       await caseCard.getByRole('button', { name: '登记家访' }).click();
       await expect.poll(() => caseCard.textContent()).toContain(`家访 ${i + 1} 次`);

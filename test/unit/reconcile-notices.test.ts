@@ -31,6 +31,7 @@ const repoWith = (notices: Notice[]): CaseRepository => ({
   listBySchool: () => Promise.reject(new Error('unexpected')),
   queuedMessageIds: () => Promise.reject(new Error('unexpected')),
   commit: () => Promise.reject(new Error('unexpected')),
+  appendEvent: () => Promise.reject(new Error('unexpected')),
 });
 
 describe('reconcileNotices', () => {

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
 import type { Notice } from '../../domain/notice.ts';
@@ -178,6 +178,22 @@ export class DynamoCaseRepository implements CaseRepository {
       labels.push(`message ${id} (no longer QUEUED)`);
     }
     await transactWrite(this.doc, items, (i) => labels[i] ?? `item ${i}`);
+  }
+
+  async appendEvent(event: CaseEvent): Promise<'added' | 'exists'> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...caseKeys.event(event), entity: 'CASE_EVENT', ...event, version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'added';
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return 'exists';
+      throw error;
+    }
   }
 
   private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
