@@ -16,6 +16,11 @@ export type Trigger =
       cron: string;
       timezone: 'Asia/Shanghai';
       description: string;
+      /**
+       * Passed to the function as `task` in the scheduled event (cloud Input and local emulator alike), so one
+       * function can do a different job on a second schedule. Absent: the function's main job.
+       */
+      task?: string;
     }
   | {
       kind: 'stream';
@@ -126,13 +131,21 @@ export const functionSpecs: FunctionSpec[] = [
   },
   {
     name: 'reconcile',
-    description: 'Daily: process missed notice deadlines and re-create missing notice timers',
+    description:
+      'Daily: process missed notice deadlines, re-create missing notice timers, count open cases; hourly: count late report slots',
     triggers: [
       {
         kind: 'schedule',
         cron: '30 7 * * ? *',
         timezone: 'Asia/Shanghai',
         description: '07:30 CST daily, before the office opens',
+      },
+      {
+        kind: 'schedule',
+        cron: '0 8-18 * * ? *',
+        timezone: 'Asia/Shanghai',
+        description: 'hourly 08:00-18:00 CST: the OpenLateSlots gauge (one owner-index Query per school)',
+        task: 'late-slots',
       },
     ],
     access: ['table-read', 'table-write', 'scheduler'],

@@ -22,15 +22,27 @@ export const METRICS = {
   /**
    * Gauge, chase-reports sweep (every 15 min, 0 included): late slots the sweep read from the due index, i.e. OPEN
    * slots past their deadline whose next ladder level is due now. Not every late slot: one waiting for its next
-   * level, or whose whole ladder was sent, is not in that read (the late board lists those; docs/deploy.md).
+   * level, or whose whole ladder was sent, is not in that read. The real number is `OpenLateSlots`.
    */
   lateReportSlots: 'LateReportSlots',
+  /**
+   * Gauge, reconcile's late-slot task (hourly 08:00–18:00 CST, 0 included): every OPEN report slot past its deadline,
+   * counted on the owner index (one Query per school; docs/deploy.md "Metrics"). The dashboard's 逾期未报 figure.
+   */
+  openLateSlots: 'OpenLateSlots',
+  /** Gauge, same run: `OpenLateSlots` per cadence, with a second dimension `cadence` (daily, weekly, monthly). */
+  openLateSlotsByCadence: 'OpenLateSlotsByCadence',
   /** Gauge, reconcile sweep (daily 07:30 CST): dropout cases not closed, counted on the owner index. */
   openCases: 'OpenCases',
   /** Gauge, reconcile sweep: open cases per state, with a second dimension `state` (the open case states only). */
   casesByState: 'CasesByState',
-  /** Count, notice-deadline: notices whose one-week deadline passed without the student's return. */
+  /**
+   * Count, one per notice whose one-week deadline passed without the student's return, by whichever function lapsed
+   * it: notice-deadline (its timer), reconcile (a missed timer) or case-reactor (a notice already past its deadline
+   * when the stream delivered it). Each lapsed notice enqueues its escalation SMS in the same transaction, so this
+   * is also the number of notice escalations; they are not in `Escalations`.
+   */
   noticesLapsed: 'NoticesLapsed',
-  /** Count, chase-reports / notice-deadline: escalation messages enqueued to officials. */
+  /** Count, chase-reports only: report-ladder escalation messages enqueued (one per recipient per level). */
   escalations: 'Escalations',
 } as const;

@@ -188,6 +188,7 @@ export class StatelessStack extends Stack {
                 source: 'baoxue.scheduler',
                 schedule: id,
                 scheduledTime: '<aws.scheduler.scheduled-time>',
+                ...(t.task ? { task: t.task } : {}),
               }),
               retryPolicy: SWEEP_RETRY,
               deadLetterConfig: { arn: dlq.queueArn },

@@ -18,7 +18,7 @@ import { redact } from '../shared/domain/privacy.ts';
 import { CorruptDataError, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-host.ts';
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
-import { SchedulerEmulator } from './scheduler-emulator.ts';
+import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
 import { NameRegistry, SmsSink } from './sms-sink.ts';
 import { appendJsonLine, JsonState } from './state-file.ts';
 import { type Checkpoints, StreamPoller } from './stream-poller.ts';
@@ -92,6 +92,30 @@ export interface AdvanceOptions {
 /** A failure the operator can act on: printed as is (Chinese, then English), exit code 1. */
 export class StartupError extends Error {
   override name = 'StartupError';
+}
+
+/**
+ * The manifest's recurring schedules for the scheduler emulator: each fires its function with the ScheduledEvent,
+ * plus the trigger's `task` when it names one (as the stack's schedule Input does).
+ */
+export function cronSchedules(
+  specs: readonly FunctionSpec[],
+  invoke: (functionName: string, event: unknown) => Promise<unknown>,
+): CronSchedule[] {
+  return specs.flatMap((spec) =>
+    spec.triggers.flatMap((t, i) =>
+      t.kind === 'schedule'
+        ? [
+            {
+              id: `${spec.name}#${i}`,
+              expression: t.cron,
+              timezone: t.timezone,
+              invoke: (e: ScheduledEvent) => invoke(spec.name, t.task ? { ...e, task: t.task } : e),
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 /**
@@ -176,20 +200,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       statePath: persist('schedules.json'),
       deadLetterPath: join(runDir, 'dead-letter', 'scheduler.jsonl'),
       ...(timerTarget ? { timerTarget: (payload) => invoke(timerTarget.name, payload) } : {}),
-      crons: specs.flatMap((spec) =>
-        spec.triggers.flatMap((t, i) =>
-          t.kind === 'schedule'
-            ? [
-                {
-                  id: `${spec.name}#${i}`,
-                  expression: t.cron,
-                  timezone: t.timezone,
-                  invoke: (e) => invoke(spec.name, e),
-                },
-              ]
-            : [],
-        ),
-      ),
+      crons: cronSchedules(specs, invoke),
     });
     cleanups.push(() => scheduler.stop());
 

@@ -16,6 +16,8 @@ export interface ScheduledEvent {
   schedule: string;
   /** The occurrence being fired, ISO UTC (after a restart or a jump: the latest missed one). */
   scheduledTime: string;
+  /** The manifest trigger's `task`, when it names one (added by the runtime, as the stack's Input does). */
+  task?: string;
 }
 
 interface StoredTimer {

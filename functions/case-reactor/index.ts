@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { METRICS } from '../../infra/metrics.ts';
 import { startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
 import type { Deps } from '../deps.ts';
 import { caseDepsOf } from './case-deps.ts';
@@ -7,7 +8,8 @@ import { fromImage } from './stream-image.ts';
 
 /**
  * Stream reactions to notices, one record at a time (a bad record fails alone and is retried alone):
- *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed);
+ *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed, counted
+ *    in `NoticesLapsed`);
  *  - a notice leaves pending (returned in time, withdrawn, lapsed) → delete its timer (already gone is fine).
  * Duplicate deliveries are harmless: the timer name is deterministic and "already there/gone" is success;
  * the guardian SMS were enqueued with the notice itself under deterministic ids.
@@ -22,7 +24,8 @@ export function createCaseReactorHandler(deps: Deps) {
     if (next?.entity !== 'NOTICE') return;
     const notice = { id: String(next.id), caseId: String(next.caseId), deadline: String(next.deadline) };
     if (next.status === 'pending' && prev?.status !== 'pending') {
-      await startNoticeTimer(cases, notice);
+      // A notice already past its deadline is lapsed here, like the timer target does: count it the same way.
+      if ((await startNoticeTimer(cases, notice)) === 'escalated') deps.metrics.count(METRICS.noticesLapsed);
     } else if (prev?.status === 'pending' && next.status !== 'pending') {
       await stopNoticeTimer(cases, notice);
     }

@@ -1,26 +1,69 @@
+import { z } from 'zod';
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
+import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';
+import { fromZodIssues } from '../../shared/domain/errors.ts';
+import { countLateSlots, type LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';
 import { type ReconcileReport, reconcileNoticesUseCase } from '../../shared/use-cases/reconcile-notices.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
 import type { Deps } from '../deps.ts';
 
+/** The `task` of reconcile's hourly schedule (functions/manifest.ts); absent = the daily run. */
+export const LATE_SLOTS_TASK = 'late-slots';
+
+/** Scheduled event (cloud Input or local emulator); called with nothing in tests and by hand. */
+const reconcileEventSchema = z.looseObject({ task: z.literal(LATE_SLOTS_TASK).optional() }).optional();
+
+export type ReconcileResult =
+  | ({ task: 'reconcile' } & ReconcileReport & { openCases: OpenCaseCounts })
+  | { task: typeof LATE_SLOTS_TASK; lateSlots: LateSlotCounts };
+
 /**
- * Daily sweep: missed deadlines are processed, missing timers re-created. Then the open cases are counted on the
- * owner index (one keys-only Query per school; docs/deploy.md "Metrics") for the `OpenCases` and `CasesByState`
- * gauges. Fails the run if any notice failed, after the gauges are out.
+ * Two jobs, one per schedule:
+ * - daily (07:30 CST): missed deadlines are processed, missing timers re-created, then the open cases are counted on
+ *   the owner index for `OpenCases` and `CasesByState`. The gauges go out even when notices failed; the run fails
+ *   after them so the error alarm sees it.
+ * - hourly in school hours (`task: late-slots`): the report slots open past their deadline are counted on the owner
+ *   index for `OpenLateSlots` and `OpenLateSlotsByCadence` (one Query per school; docs/deploy.md "Metrics").
  */
 export function createReconcileHandler(deps: Deps) {
   const cases = caseDepsOf(deps);
-  const counter = new DynamoOpenCaseCounter(deps.doc, deps.tableName);
-  return async (_event?: unknown): Promise<ReconcileReport & { openCases: OpenCaseCounts }> => {
-    const report = await reconcileNoticesUseCase(cases);
-    const openCases = await countOpenCases({ directory: cases.directory, counter });
+  const caseCounter = new DynamoOpenCaseCounter(deps.doc, deps.tableName);
+  const slotCounter = new DynamoLateSlotCounter(deps.doc, deps.tableName);
+  return async (event?: unknown): Promise<ReconcileResult> => {
+    const parsed = reconcileEventSchema.safeParse(event ?? undefined);
+    if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'event');
+
+    if (parsed.data?.task === LATE_SLOTS_TASK) {
+      const lateSlots = await countLateSlots({
+        directory: cases.directory,
+        counter: slotCounter,
+        clock: deps.clock,
+        cadences: deps.config.reports.cadences,
+      });
+      deps.metrics.gauge(METRICS.openLateSlots, lateSlots.total);
+      for (const [cadence, n] of Object.entries(lateSlots.byCadence))
+        deps.metrics.gauge(METRICS.openLateSlotsByCadence, n, { cadence });
+      deps.log.info('late report slots counted', { ...lateSlots });
+      return { task: LATE_SLOTS_TASK, lateSlots };
+    }
+
+    let report: ReconcileReport | undefined;
+    let failure: unknown;
+    try {
+      report = await reconcileNoticesUseCase(cases);
+    } catch (error) {
+      failure = error; // e.g. the due-index read failed: still count the cases, then fail the run.
+    }
+    if (report && report.processedLate > 0) deps.metrics.count(METRICS.noticesLapsed, report.processedLate);
+    const openCases = await countOpenCases({ directory: cases.directory, counter: caseCounter });
     deps.metrics.gauge(METRICS.openCases, openCases.total);
     for (const [state, n] of Object.entries(openCases.byState)) deps.metrics.gauge(METRICS.casesByState, n, { state });
     deps.log.info('open cases counted', { ...openCases });
+    if (!report) throw failure;
     if (report.failed.length > 0)
       throw new Error(`reconcile: ${report.failed.length} of ${report.open} open notices failed (see the log)`);
-    return { ...report, openCases };
+    return { task: 'reconcile', ...report, openCases };
   };
 }

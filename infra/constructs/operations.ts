@@ -18,6 +18,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { cadences } from '../../shared/domain/periods.ts';
 import { openCaseStates } from '../../shared/use-cases/count-open-cases.ts';
 import type { InfraConfig } from '../config.ts';
 import { METRIC_NAMESPACE, METRICS, serviceName } from '../metrics.ts';
@@ -143,6 +144,9 @@ export class Operations extends Construct {
     );
 
     const daily = Duration.days(1);
+    const hourly = Duration.hours(1);
+    // The exact late-slot count, every hour 08:00-18:00 CST (reconcile's late-slots task): the 逾期未报 figure.
+    const openLateSlots = custom(METRICS.openLateSlots, 'Maximum', hourly, { label: '逾期未报' });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(14),
       widgets: [
@@ -154,12 +158,21 @@ export class Operations extends Construct {
           }),
         ],
         [
-          new GraphWidget({
-            // The chase sweep's read: late slots whose next ladder level fell due (see infra/metrics.ts).
-            title: 'Late report slots due a ladder level (max per sweep, hourly)',
-            left: [custom(METRICS.lateReportSlots, 'Maximum', Duration.hours(1))],
+          new SingleValueWidget({
+            title: '逾期未报: report slots open past their deadline (latest hourly count)',
+            metrics: [openLateSlots],
             width: 8,
           }),
+          new GraphWidget({
+            title: '逾期未报 by cadence (hourly count 08:00-18:00 CST, every open slot past its deadline)',
+            stacked: true,
+            left: cadences.map((cadence) =>
+              custom(METRICS.openLateSlotsByCadence, 'Maximum', hourly, { dimensions: { cadence }, label: cadence }),
+            ),
+            width: 16,
+          }),
+        ],
+        [
           new GraphWidget({
             // Counted once a day by the reconcile sweep: a daily period draws a line, not isolated points.
             title: 'Open dropout cases (daily count)',
@@ -167,8 +180,14 @@ export class Operations extends Construct {
             width: 8,
           }),
           new GraphWidget({
-            title: 'Notices lapsed per day',
+            title: 'Notices lapsed per day (each one escalated to the township)',
             left: [custom(METRICS.noticesLapsed, 'Sum', daily)],
+            width: 8,
+          }),
+          new GraphWidget({
+            // Not the number of late slots (that is 逾期未报 above): the chase sweep's work, spiking after deadlines.
+            title: 'Report chase: slots due a ladder level (max per sweep) / escalation SMS enqueued, per hour',
+            left: [custom(METRICS.lateReportSlots, 'Maximum', hourly), custom(METRICS.escalations, 'Sum', hourly)],
             width: 8,
           }),
         ],

@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs, type Trigger } from '../../functions/manifest.ts';
+import { LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
 import { pascal } from '../../infra/constructs/operations.ts';
 import { scheduleId } from '../../infra/function-specs.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
@@ -80,10 +81,25 @@ describe('the real manifest', () => {
           source: 'baoxue.scheduler',
           schedule: id,
           scheduledTime: '<aws.scheduler.scheduled-time>',
+          ...(tr.task ? { task: tr.task } : {}),
         }),
         DeadLetterConfig: { Arn: importsFrom(built.statefulTemplate)('SweepDeadLetterQueue', 'Arn') },
       },
     });
+  });
+
+  it('runs reconcile daily for notices and hourly in school hours for the late-slot gauge (task in the Input)', () => {
+    const reconcile = schedules.filter(([name]) => name === 'reconcile');
+
+    expect(reconcile.map(([, tr, id]) => [tr.cron, tr.task, id])).toEqual([
+      ['30 7 * * ? *', undefined, 'reconcile#1'],
+      ['0 8-18 * * ? *', LATE_SLOTS_TASK, 'reconcile#2'],
+    ]);
+    const inputs = Object.values(t.findResources('AWS::Scheduler::Schedule')).map(
+      (r) => JSON.parse(r.Properties.Target.Input) as { schedule: string; task?: string },
+    );
+    expect(inputs.find((i) => i.schedule === 'reconcile#2')).toMatchObject({ task: 'late-slots' });
+    expect(inputs.find((i) => i.schedule === 'reconcile#1')).not.toHaveProperty('task');
   });
 
   it('passes cdk-nag AwsSolutions with nothing unacknowledged', () => {

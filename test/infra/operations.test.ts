@@ -117,7 +117,7 @@ describe('operations: topic and dashboard', () => {
     const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
 
-    for (const metric of ['LateReportSlots', 'OpenCases', 'NoticesLapsed', 'SmsSent', 'SmsFailed']) {
+    for (const metric of ['OpenLateSlots', 'LateReportSlots', 'OpenCases', 'NoticesLapsed', 'SmsSent', 'SmsFailed']) {
       expect(body).toContain(`\\"Baoxue\\",\\"${metric}\\",\\"service\\",\\"baoxue-prod\\"`);
     }
     expect(body).toContain('SMSMonthToDateSpentUSD');
@@ -129,6 +129,7 @@ describe('operations: each dashboard figure with the right statistic', () => {
   const service = { service: 'baoxue-prod' };
 
   it.each([
+    ['OpenLateSlots', 'Maximum', 3600],
     ['LateReportSlots', 'Maximum', 3600],
     ['OpenCases', 'Maximum', 86_400],
   ])(
@@ -146,6 +147,7 @@ describe('operations: each dashboard figure with the right statistic', () => {
     ['NoticesLapsed', 86_400],
     ['SmsSent', 3600],
     ['SmsFailed', 3600],
+    ['Escalations', 3600],
   ])('counter %s: Sum per %i s', (name, period) => {
     const widgets = charted().filter((m) => m.name === name);
 
@@ -165,6 +167,32 @@ describe('operations: each dashboard figure with the right statistic', () => {
       'escalated',
     ]);
     for (const m of byState) expect(m).toMatchObject({ stat: 'Maximum', period: 86_400, dimensions: service });
+  });
+
+  it('shows the exact late-slot gauge as the 逾期未报 figure, and the per-sweep one only under an honest title', () => {
+    const widgets = dashboardWidgets(t);
+    const showing = (metric: string) =>
+      widgets.filter((w) => (w.properties.metrics ?? []).some((row) => row.includes(metric)));
+
+    const [main] = showing('OpenLateSlots');
+    expect(main).toMatchObject({ properties: { view: 'singleValue' } });
+    expect(main!.properties.title).toMatch(/^逾期未报/);
+    expect(main!.properties.metrics).toHaveLength(1);
+    for (const w of showing('LateReportSlots')) {
+      expect(w.properties.title).not.toMatch(/逾期未报/);
+      expect(w.properties.title).toMatch(/due a ladder level/);
+    }
+  });
+
+  it('charts late slots per cadence (dimension cadence), Maximum per hour, stacked', () => {
+    const byCadence = charted().filter((m) => m.name === 'OpenLateSlotsByCadence');
+
+    expect(byCadence.map((m) => m.dimensions.cadence)).toEqual(['daily', 'weekly', 'monthly']);
+    for (const m of byCadence) expect(m).toMatchObject({ stat: 'Maximum', period: 3600, dimensions: service });
+    const [graph] = dashboardWidgets(t).filter((w) =>
+      (w.properties.metrics ?? []).some((row) => row.includes('OpenLateSlotsByCadence')),
+    );
+    expect(graph!.properties.stacked).toBe(true);
   });
 
   it('the SMS-failed alarm watches the same SmsFailed metric as the dashboard, on Sum, and notifies the topic', () => {
@@ -190,17 +218,9 @@ interface ChartedMetric {
   period?: number;
 }
 
-/**
- * The metrics of every dashboard widget. The body is an `Fn::Join` of JSON text and tokens (queue names, the
- * region); tokens become a placeholder string so the text parses.
- */
+/** The metrics of every dashboard widget. */
 function dashboardMetrics(template: Template): ChartedMetric[] {
-  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-  const body = dashboard!.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
-  const text =
-    typeof body === 'string' ? body : body['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
-  const widgets = (JSON.parse(text) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets;
-  return widgets.flatMap((w) =>
+  return dashboardWidgets(template).flatMap((w) =>
     (w.properties.metrics ?? []).map((row) => {
       const options = (typeof row.at(-1) === 'object' ? row.at(-1) : {}) as { stat?: string; period?: number };
       const fields = row.filter((f) => typeof f === 'string') as string[];
@@ -216,4 +236,20 @@ function pascalOf(name: string): string {
     .split('-')
     .map((p) => p[0]!.toUpperCase() + p.slice(1))
     .join('');
+}
+
+interface Widget {
+  properties: { title?: string; view?: string; stacked?: boolean; metrics?: unknown[][] };
+}
+
+/**
+ * The widgets of the dashboard. The body is an `Fn::Join` of JSON text and tokens (queue names, the region); tokens
+ * become a placeholder string so the text parses.
+ */
+function dashboardWidgets(template: Template): Widget[] {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboard!.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string' ? body : body['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
 }

@@ -110,12 +110,14 @@ describe('case-reactor on the notice stream', () => {
     expect((await cases.repo.getCase(caseId))?.state).toBe('transferred');
   });
 
-  it('processes a notice at once when its record arrives after the deadline', async () => {
-    const { deps, clock, inserted, caseId, notice, timers, messagesOf } = await issuedNotice();
+  it('processes a notice at once when its record arrives after the deadline, counted in NoticesLapsed', async () => {
+    const { deps, clock, inserted, caseId, notice, timers, messagesOf, metrics } = await issuedNotice();
     clock.set(new Date(DEADLINE.getTime() + DAY_MS).toISOString());
 
     await createCaseReactorHandler(deps)(streamEvent({ eventName: 'INSERT', next: inserted }));
+    await createCaseReactorHandler(deps)(streamEvent({ eventName: 'INSERT', next: inserted }));
 
+    expect(metrics.totals.get('NoticesLapsed')).toBe(1);
     expect(timers.timers.size).toBe(0);
     expect(escalations(await messagesOf(notice.id))).toHaveLength(4);
     expect((await caseDepsOf(deps).repo.getCase(caseId))?.state).toBe('escalated');
@@ -149,8 +151,8 @@ describe('notice-deadline', () => {
     );
   });
 
-  it('does nothing the second time for the same notice', async () => {
-    const { deps, clock, caseId, notice, messagesOf } = await issuedNotice();
+  it('does nothing the second time for the same notice, and counts NoticesLapsed once', async () => {
+    const { deps, clock, caseId, notice, messagesOf, metrics } = await issuedNotice();
     clock.set(DEADLINE.toISOString());
     const handler = createNoticeDeadlineHandler(deps);
     await handler({ caseId, noticeId: notice.id });
@@ -160,6 +162,8 @@ describe('notice-deadline', () => {
 
     expect(again.outcome).toBe('not-pending');
     expect(await messagesOf(notice.id)).toHaveLength(before.length);
+    expect(metrics.totals.get('NoticesLapsed')).toBe(1);
+    expect(metrics.totals.has('Escalations')).toBe(false); // report-ladder only (infra/metrics.ts)
   });
 
   it('sends nothing when the child returned first (return, then deadline)', async () => {
@@ -225,8 +229,8 @@ describe('reconcile', () => {
     expect(again).toMatchObject({ open: 1, timersRecreated: 0, processedLate: 0 });
   });
 
-  it('processes a deadline whose timer never fired, once', async () => {
-    const { deps, clock, notice, caseId, cases, messagesOf } = await issuedNotice();
+  it('processes a deadline whose timer never fired, once, counted in NoticesLapsed', async () => {
+    const { deps, clock, notice, caseId, cases, messagesOf, metrics } = await issuedNotice();
     clock.set(cstInstant('2023-02-28', '07:30').toISOString());
 
     const report = await createReconcileHandler(deps)();
@@ -236,6 +240,7 @@ describe('reconcile', () => {
     expect((await cases.repo.getCase(caseId))?.state).toBe('escalated');
     expect(escalations(await messagesOf(notice.id))).toHaveLength(4);
     expect(again).toMatchObject({ open: 0, processedLate: 0 });
+    expect(metrics.totals.get('NoticesLapsed')).toBe(1);
   });
 });
 
@@ -251,7 +256,7 @@ describe('reconcile: open-case gauges', () => {
     const report = await createReconcileHandler(deps)();
 
     expect((await cases.repo.getCase(caseId))?.state).toBe('notice-issued');
-    expect(report.openCases).toMatchObject({ total: 3, schools: 1 });
+    expect(report).toMatchObject({ task: 'reconcile', openCases: { total: 3, schools: 1 } });
     expect(Object.fromEntries(metrics.gauges)).toEqual({
       OpenCases: 3,
       'CasesByState{state=opened}': 1,
@@ -260,5 +265,35 @@ describe('reconcile: open-case gauges', () => {
       'CasesByState{state=lapsed}': 0,
       'CasesByState{state=escalated}': 0,
     });
+  });
+
+  it('still gauges the open cases when a notice fails, then fails the run', async () => {
+    const { deps, clock, metrics } = await issuedNotice();
+    clock.set(cstInstant('2023-02-22', '07:30').toISOString());
+    const timers = { ...deps.timers, exists: () => Promise.reject(new Error('Scheduler unavailable')) };
+
+    const run = createReconcileHandler({ ...deps, timers })();
+
+    await expect(run).rejects.toThrow('reconcile: 1 of 1 open notices failed');
+    expect(metrics.gauges.get('OpenCases')).toBe(1);
+    expect(metrics.gauges.get('CasesByState{state=notice-issued}')).toBe(1);
+  });
+
+  it('still gauges the open cases when the open notices cannot be read at all, then fails with that error', async () => {
+    const { deps, metrics } = await issuedNotice();
+    const doc = new Proxy(deps.doc, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { input: { IndexName?: string } }) =>
+              command.input.IndexName === 'gsi1'
+                ? Promise.reject(new Error('due index unavailable'))
+                : target.send(command as never)
+          : Reflect.get(target, prop, receiver),
+    });
+
+    const run = createReconcileHandler({ ...deps, doc })();
+
+    await expect(run).rejects.toThrow('due index unavailable');
+    expect(metrics.gauges.get('OpenCases')).toBe(1);
   });
 });

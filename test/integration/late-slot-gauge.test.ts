@@ -1,0 +1,118 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createChaseReportsHandler } from '../../functions/chase-reports/index.ts';
+import { createReconcileHandler, LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
+import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
+import type { DirectoryEntity } from '../../shared/domain/ports.ts';
+import type { ReportSlot } from '../../shared/domain/report-slot.ts';
+import { cstInstant } from '../../shared/domain/time.ts';
+import { reportsWorld } from '../support/reports-world.ts';
+
+const NOW = cstInstant('2026-03-10', '10:00'); // a Tuesday morning
+
+/** An OPEN slot due on `dueDate` at 17:00 CST; override what the case needs. */
+const slot = (schoolId: string, cadence: ReportSlot['cadence'], dueDate: string, extra: Partial<ReportSlot> = {}) =>
+  ({
+    id: `${schoolId}:${cadence}:${dueDate}`,
+    schoolId,
+    townshipId: 'tw-1',
+    cadence,
+    periodKey: dueDate,
+    dueDate,
+    deadline: cstInstant(dueDate, '17:00').toISOString(),
+    state: 'OPEN',
+    nextLevel: 0,
+    escalations: [],
+    history: [],
+    createdAt: cstInstant(dueDate, '06:00').toISOString(),
+    version: 1,
+    ...extra,
+  }) as ReportSlot;
+
+const school = (id: string): DirectoryEntity => ({
+  kind: 'school',
+  value: { id, name: `测试学校${id}`, townshipId: 'tw-1', headId: 'head-1', phone: '+867700000009', active: true },
+});
+
+/** Three schools: two late slots (one waiting for its next level, one past its whole ladder), one filed. */
+async function seeded() {
+  const world = await reportsWorld(NOW.toISOString());
+  await new DynamoDirectoryRepository(world.doc, world.tableName).save([school('sch-2'), school('sch-3')]);
+  const slots = [
+    // Late since yesterday 17:00; level 1 went out, level 2 is due tonight: not in the chase sweep's read now.
+    slot('sch-1', 'daily', '2026-03-09', { nextLevel: 1, nextDueAt: cstInstant('2026-03-10', '17:00').toISOString() }),
+    // Late since last Friday, all four levels sent: left the due index for good.
+    slot('sch-2', 'weekly', '2026-03-06', { nextLevel: 4 }),
+    // Filed on time.
+    slot('sch-3', 'daily', '2026-03-09', {
+      state: 'SUBMITTED',
+      firstSubmittedAt: cstInstant('2026-03-09', '16:00').toISOString(),
+    }),
+    // Due today at 17:00 and tomorrow: not late yet.
+    slot('sch-2', 'daily', '2026-03-10', { nextDueAt: cstInstant('2026-03-10', '17:30').toISOString() }),
+    slot('sch-3', 'daily', '2026-03-11', { nextDueAt: cstInstant('2026-03-11', '17:30').toISOString() }),
+  ];
+  for (const s of slots) await world.doc.send(new PutCommand({ TableName: world.tableName, Item: slotToItem(s) }));
+  return world;
+}
+
+describe('reconcile late-slot task: OpenLateSlots', () => {
+  it('counts every open slot past its deadline, a finished ladder included, per cadence', async () => {
+    const { deps, metrics } = await seeded();
+
+    const result = await createReconcileHandler(deps)({
+      source: 'baoxue.scheduler',
+      schedule: 'reconcile#2',
+      scheduledTime: NOW.toISOString(),
+      task: LATE_SLOTS_TASK,
+    });
+
+    expect(result).toEqual({
+      task: LATE_SLOTS_TASK,
+      lateSlots: { total: 2, schools: 3, byCadence: { daily: 1, weekly: 1, monthly: 0 } },
+    });
+    expect(Object.fromEntries(metrics.gauges)).toEqual({
+      OpenLateSlots: 2,
+      'OpenLateSlotsByCadence{cadence=daily}': 1,
+      'OpenLateSlotsByCadence{cadence=weekly}': 1,
+      'OpenLateSlotsByCadence{cadence=monthly}': 0,
+    });
+  });
+
+  it('reads one owner-index Query per school plus the directory, never a Scan, and does not reconcile notices', async () => {
+    const { deps } = await seeded();
+    const sent: { name: string; index?: string }[] = [];
+    const doc = new Proxy(deps.doc, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { constructor: { name: string }; input: { IndexName?: string } }) => {
+              sent.push({ name: command.constructor.name, index: command.input.IndexName });
+              return target.send(command as never);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+
+    await createReconcileHandler({ ...deps, doc })({ task: LATE_SLOTS_TASK });
+
+    expect(sent.filter((c) => c.index === 'gsi2')).toHaveLength(3);
+    expect(sent.map((c) => c.name)).not.toContain('ScanCommand');
+    expect(sent.filter((c) => c.index === 'gsi1')).toEqual([]); // no due-index read: notices are the daily run's
+  });
+
+  it('sees what the chase sweep gauge cannot: LateReportSlots reads 0 at the same moment', async () => {
+    const { deps, metrics } = await seeded();
+
+    await createChaseReportsHandler(deps)();
+    await createReconcileHandler(deps)({ task: LATE_SLOTS_TASK });
+
+    expect(metrics.gauges.get('LateReportSlots')).toBe(0);
+    expect(metrics.gauges.get('OpenLateSlots')).toBe(2);
+  });
+
+  it('refuses an unknown task instead of silently doing the daily run', async () => {
+    const { deps } = await seeded();
+
+    await expect(createReconcileHandler(deps)({ task: 'late-slot' })).rejects.toThrow(/task/);
+  });
+});
