@@ -80,10 +80,11 @@ function countdown(deadline) {
   return { text: `剩余 ${d}天${h}小时${m}分`, over: false };
 }
 
-async function api(method, path, body) {
+/** `key`: the Idempotency-Key of a POST (a form keeps one per opening, so a double submit records once). */
+async function api(method, path, body, key) {
   const headers = { 'content-type': 'application/json' };
   if (state.token) headers.authorization = `Bearer ${state.token}`;
-  if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+  if (method === 'POST') headers['idempotency-key'] = key ?? crypto.randomUUID();
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await res.json().catch(() => ({}));
   if (data.asOf) state.clockOffset = Date.parse(data.asOf) - Date.now();
@@ -123,6 +124,7 @@ async function openTab(tab) {
     if (tab === 'late') await renderLate();
     if (tab === 'cases') await renderCases();
     if (tab === 'stats') await renderStats();
+    if (tab === 'followup') await renderFollowUp();
   } catch (e) {
     flash(e.message, true);
   }
@@ -183,6 +185,8 @@ async function start() {
   $('#report-school').innerHTML = schoolOptions;
   $('#case-school').innerHTML = schoolOptions;
   fillTeachers();
+  $('#fu-school').innerHTML = schoolOptions;
+  $('#fu-school-label').hidden = org.schools.length <= 1;
   const y = new Date(serverNow() - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
   $('#report-period').value = y;
   await openTab('late');
@@ -572,6 +576,194 @@ async function downloadLedger(ledger, format) {
   }
 }
 
+// ---- 家访任务: follow-up (保学), 送教上门 and 大家访 due list, visit form, 一人一案 record, campaign completion ----
+const FU_KIND = { followup: '保学', 'send-teaching': '送教上门', household: '大家访' };
+/** Who records visits: a teacher their own (the API lists only those), a head their school, the office all. */
+const recordsVisits = () => ['teacher', 'school-head', 'office'].includes(state.me.principal.role);
+/** Township contacts, 包片领导 and the office see completion of campaigns across schools. */
+const seesCampaigns = () => ['township-contact', 'leader', 'office'].includes(state.me.principal.role);
+
+function fuRows(data) {
+  const visits = data.visits.map((v) => ({
+    key: `plan:${v.planId}:${v.no}`,
+    kind: v.kind,
+    planId: v.planId,
+    no: v.no,
+    studentName: v.studentName,
+    dueDate: v.dueDate,
+    deadline: v.deadline,
+    overdue: v.overdue,
+    escalated: v.escalated,
+    what: `第 ${v.no}/${v.of} 次`,
+    who: v.responsible.map((r) => r.name).join('、'),
+  }));
+  const households = data.households.map((h) => ({
+    key: `household:${h.campaignId}:${h.ref}`,
+    kind: 'household',
+    windowId: h.campaignId,
+    schoolId: h.schoolId,
+    ref: h.ref,
+    studentName: h.studentName,
+    dueDate: h.end,
+    deadline: h.deadline,
+    overdue: h.overdue,
+    escalated: false,
+    what: `${h.campaignName}（${h.start} 至 ${h.end}）`,
+    who: h.teacherName,
+  }));
+  // Overdue first, then by due date.
+  return [...visits, ...households].sort(
+    (a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate),
+  );
+}
+
+function fuClass(row) {
+  if (row.overdue) return 'fu-overdue';
+  return row.dueDate <= cstToday(3) ? 'fu-soon' : 'fu-later';
+}
+
+async function renderFollowUp() {
+  const schoolId = $('#fu-school').value;
+  const list = $('#fu-list');
+  if (!schoolId) {
+    list.innerHTML = '<p class="panel">您的管辖范围内没有学校。</p>';
+    return;
+  }
+  const data = await api('GET', `/api/followup/due?${new URLSearchParams({ schoolId })}`);
+  const rows = fuRows(data);
+  state.fuRows = new Map(rows.map((r) => [r.key, r]));
+  const head = `<p class="muted">${esc(data.schoolName)} · ${esc(data.range.from)} 至 ${esc(data.range.to)} 应访 ${rows.length} 项${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
+  list.innerHTML =
+    head +
+    (rows
+      .map(
+        (r) => `<article class="case fu-item ${fuClass(r)}" data-fu="${esc(r.key)}">
+  <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge lv lv4">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
+  <div class="row muted">应访日期 ${esc(r.dueDate)} · 截止 ${fmt(r.deadline)}${r.who ? ` · 负责：${esc(r.who)}` : ''}</div>
+  <div class="actions">
+    ${recordsVisits() ? '<button type="button" class="secondary" data-fu-act="record">登记</button>' : ''}
+    ${r.planId ? '<button type="button" class="secondary" data-fu-act="plan">一人一案</button>' : ''}
+  </div></article>`,
+      )
+      .join('') || '<p class="panel">没有待完成的家访任务。</p>');
+  if (seesCampaigns()) await renderCampaigns();
+}
+
+function visitForm(row) {
+  const content =
+    row.kind === 'send-teaching'
+      ? '<label>送教内容 <textarea name="content" rows="2" maxlength="500" required></textarea></label>'
+      : '';
+  return `<form class="fu-form" data-key="${esc(crypto.randomUUID())}">
+    <label>走访日期 <input type="date" name="date" value="${cstToday()}" max="${cstToday()}" required></label>
+    ${content}
+    <label>情况记录 <textarea name="note" rows="2" maxlength="500"></textarea></label>
+    <p class="field-error" role="alert" hidden></p>
+    <div class="actions"><button type="submit" class="primary">提交登记</button><button type="button" class="secondary" data-fu-act="cancel">取消</button></div>
+  </form>`;
+}
+
+async function submitVisit(form) {
+  const row = state.fuRows.get(form.closest('[data-fu]').dataset.fu);
+  const f = new FormData(form);
+  const date = String(f.get('date') ?? '');
+  const note = String(f.get('note') ?? '').trim();
+  const content = String(f.get('content') ?? '').trim();
+  const button = $('button[type=submit]', form);
+  button.disabled = true;
+  try {
+    if (row.planId)
+      await api(
+        'POST',
+        `/api/followup/plans/${encodeURIComponent(row.planId)}/visits`,
+        { no: row.no, doneOn: date, ...(note ? { note } : {}), ...(content ? { content } : {}) },
+        form.dataset.key,
+      );
+    else
+      await api(
+        'POST',
+        `/api/followup/campaigns/${encodeURIComponent(row.windowId)}/${encodeURIComponent(row.schoolId)}/visits`,
+        { ref: row.ref, visitedOn: date, ...(note ? { note } : {}) },
+        form.dataset.key,
+      );
+    flash(`已登记：${row.studentName} ${FU_KIND[row.kind]}${row.planId ? ` ${row.what}` : ''}`);
+    await renderFollowUp();
+  } catch (e) {
+    button.disabled = false;
+    const el = $('.field-error', form);
+    el.textContent = e.status === 409 ? '该次走访已被他人登记或状态已变化，请刷新后重试' : e.message;
+    el.hidden = false;
+  }
+}
+
+async function renderPlan(planId) {
+  show('plan');
+  const box = $('#plan-detail');
+  box.innerHTML = '<p class="panel muted">加载中…</p>';
+  const { plan, visits } = await api('GET', `/api/followup/plans/${encodeURIComponent(planId)}`);
+  const cls = (v) =>
+    v.status === 'done' ? 'plan-status-done' : v.statusLabel === '逾期未完成' ? 'plan-status-missed' : '';
+  box.innerHTML = `<div class="panel">
+    <h2>${esc(plan.studentName)} · ${esc(plan.kindLabel)}</h2>
+    <p class="muted">${esc(plan.schoolName)} · ${esc(plan.townshipName)} · ${esc(plan.startsOn)} 至 ${esc(plan.endsOn)} · 负责教师：${esc(plan.responsible.map((r) => r.name).join('、'))}${plan.mentor ? ` · 结对帮扶：${esc(plan.mentor.name)}` : ''}</p>
+    ${plan.content ? `<p>送教内容：${esc(plan.content)}</p>` : ''}
+    <p>状态：${esc({ active: '进行中', completed: '已完成', reopened: '已重新立案', closed: '已结束' }[plan.status] ?? plan.status)} · 计划走访 ${visits.length} 次，已完成 ${visits.filter((v) => v.doneOn).length} 次</p>
+    <h3>走访记录（一人一案）</h3>
+    <div class="table-wrap"><table class="plan-visits"><thead><tr><th>次序</th><th>应访日期</th><th>状态</th><th>完成日期</th><th>走访人</th><th>内容 / 情况</th></tr></thead><tbody>${
+      visits
+        .map(
+          (v) =>
+            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
+        )
+        .join('') || '<tr><td colspan="6">暂无走访</td></tr>'
+    }</tbody></table></div></div>`;
+}
+
+/** Window ids follow `campaignWindows` (shared/domain/campaign.ts): `<year>-<winter|summer>-<before|after>`. */
+function campaignWindowOptions() {
+  const today = cstToday();
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  // Preselect the latest window that has probably started (寒假 around Jan–Feb, 暑假 around Jul–Aug).
+  const current =
+    month >= 8 ? 'summer-after' : month >= 7 ? 'summer-before' : month >= 2 ? 'winter-after' : 'winter-before';
+  const opts = [];
+  for (const y of [year, year - 1])
+    for (const [id, label] of [
+      ['summer-after', '暑假后'],
+      ['summer-before', '暑假前'],
+      ['winter-after', '寒假后'],
+      ['winter-before', '寒假前'],
+    ])
+      opts.push(
+        `<option value="${y}-${id}"${y === year && id === current ? ' selected' : ''}>${y}年${label}大家访</option>`,
+      );
+  return opts.join('');
+}
+
+async function renderCampaigns() {
+  const box = $('#fu-campaigns');
+  if (!box.dataset.built) {
+    box.dataset.built = '1';
+    box.innerHTML = `<div class="panel"><h3>大家访完成情况</h3><label>时段 <select id="fu-window">${campaignWindowOptions()}</select></label><div id="fu-campaign-result"></div></div>`;
+    $('#fu-window').addEventListener('change', () => renderCampaigns().catch((e) => flash(e.message, true)));
+  }
+  const out = $('#fu-campaign-result');
+  try {
+    const data = await api('GET', `/api/followup/campaigns/${encodeURIComponent($('#fu-window').value)}`);
+    const rows = data.schools
+      .map(
+        (s) =>
+          `<tr class="${s.late ? 'fu-overdue' : ''}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}</td></tr>`,
+      )
+      .join('');
+    const without = data.withoutList.map((s) => esc(s.schoolName)).join('、');
+    out.innerHTML = `<p class="muted">${esc(data.window.start)} 至 ${esc(data.window.end)}</p><div class="table-wrap"><table><thead><tr><th>学校</th><th>乡镇</th><th>已访/应访</th><th>状态</th></tr></thead><tbody>${rows || '<tr><td colspan="4">暂无走访名单</td></tr>'}</tbody></table></div>${without ? `<p class="muted">未上报走访名单：${without}</p>` : ''}`;
+  } catch (e) {
+    out.innerHTML = `<p class="muted">${e.status === 404 ? '该时段未配置' : esc(e.message)}</p>`;
+  }
+}
+
 // ---- forms ----
 async function submitReport(ev) {
   ev.preventDefault();
@@ -651,6 +843,23 @@ $('#case-detail').addEventListener('submit', (ev) => {
   submitCaseEdit(ev.target);
 });
 $('#case-form').addEventListener('submit', submitCase);
+$('#fu-school').addEventListener('change', () => openTab('followup'));
+$('#fu-list').addEventListener('click', (ev) => {
+  const b = ev.target.closest('button[data-fu-act]');
+  if (!b) return;
+  const item = b.closest('[data-fu]');
+  const row = state.fuRows.get(item.dataset.fu);
+  if (b.dataset.fuAct === 'plan') renderPlan(row.planId).catch((e) => flash(e.message, true));
+  if (b.dataset.fuAct === 'cancel') $('.fu-form', item)?.remove();
+  if (b.dataset.fuAct === 'record' && !$('.fu-form', item)) {
+    $('.actions', item).insertAdjacentHTML('afterend', visitForm(row));
+    $('.fu-form input[name=date]', item).focus();
+  }
+});
+$('#fu-list').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  submitVisit(ev.target);
+});
 $('#case-school').addEventListener('change', fillTeachers);
 setInterval(tick, 1000);
 

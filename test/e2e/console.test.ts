@@ -177,4 +177,52 @@ describe('web console', () => {
     expect((await download).suggestedFilename()).toMatch(/^辍学学生花名册-\d{4}-\d{2}-\d{2}\.csv$/);
     await page.close();
   });
+
+  it('a school head records a return, sees the 保学 visit due, records it and it leaves the due list', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await signIn(page, 'head-s1');
+    await page.getByRole('button', { name: '在办案件' }).click();
+    const caseCard = page.locator('.case', { hasText: '测试学生乙' });
+    await caseCard.getByRole('button', { name: '登记复学' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('已登记复学');
+
+    await page.getByRole('button', { name: '家访任务' }).click();
+    const list = page.locator('#fu-list');
+    const first = list.locator('.fu-item', { hasText: '测试学生乙' }).filter({ hasText: '第 1/' });
+    await expect.poll(() => first.count()).toBe(1);
+    expect(await first.textContent()).toContain('保学');
+    expect(await first.textContent()).toContain('应访日期');
+    await page.screenshot({ path: `${SHOTS}/9-head-followup-due-phone.png`, fullPage: true });
+
+    await first.getByRole('button', { name: '登记' }).click();
+    await first.locator('textarea[name=note]').fill('学生在校表现稳定');
+    await first.getByRole('button', { name: '提交登记' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('已登记');
+    await expect.poll(() => first.count()).toBe(0);
+    const second = list.locator('.fu-item', { hasText: '测试学生乙' }).filter({ hasText: '第 2/' });
+    expect(await second.count()).toBe(1);
+
+    // The 一人一案 record shows the visit done and the ones still to come.
+    await second.getByRole('button', { name: '一人一案' }).click();
+    const record = page.locator('#plan-detail');
+    await expect.poll(() => record.locator('tr[data-no="1"]').textContent()).toContain('已完成');
+    expect(await record.textContent()).toContain('学生在校表现稳定');
+    expect(await record.locator('tr[data-no="2"]').textContent()).toContain('待完成');
+    await page.screenshot({ path: `${SHOTS}/10-head-plan-record-phone.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('a township contact reads the due list masked, read-only, with a school picker', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await signIn(page, 'contact-a');
+    await page.getByRole('button', { name: '家访任务' }).click();
+    await page.locator('#fu-school').selectOption('s1');
+    const list = page.locator('#fu-list');
+    await expect.poll(() => list.textContent()).toContain('测***乙');
+    expect(await list.textContent()).not.toContain('测试学生乙');
+    expect(await list.getByRole('button', { name: '登记' }).count()).toBe(0);
+    expect(await page.locator('#fu-school option').count()).toBe(2);
+    await page.screenshot({ path: `${SHOTS}/11-contact-a-followup-phone.png`, fullPage: true });
+    await page.close();
+  });
 });
