@@ -638,7 +638,7 @@ async function renderFollowUp() {
     (rows
       .map(
         (r) => `<article class="case fu-item ${fuClass(r)}" data-fu="${esc(r.key)}">
-  <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge lv lv4">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
+  <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge fu-late">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
   <div class="row muted">应访日期 ${esc(r.dueDate)} · 截止 ${fmt(r.deadline)}${r.who ? ` · 负责：${esc(r.who)}` : ''}</div>
   <div class="actions">
     ${recordsVisits() ? '<button type="button" class="secondary" data-fu-act="record">登记</button>' : ''}

@@ -212,6 +212,49 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('a teacher sees their overdue 大家访 household first, in red, records it and it leaves the list', async () => {
+    // The head lists the school's households for the 寒假后 window (ended 2026-03-01) through the API.
+    const head = await browser.newPage();
+    await signIn(head, 'head-s1');
+    const created = await head.evaluate(async () => {
+      const res = await fetch('/api/followup/campaigns', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${localStorage.getItem('baoxue.token')}`,
+          'idempotency-key': 'e2e-campaign-s1',
+        },
+        body: JSON.stringify({
+          windowId: '2026-winter-after',
+          schoolId: 's1',
+          households: [{ ref: 'h1', studentName: '测试学生丙', teacherId: 'teacher-s1' }],
+        }),
+      });
+      return res.status;
+    });
+    expect(created).toBe(201);
+    await head.close();
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await signIn(page, 'teacher-s1');
+    await page.getByRole('button', { name: '家访任务' }).click();
+    const list = page.locator('#fu-list');
+    const item = list.locator('.fu-item', { hasText: '测试学生丙' });
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.textContent()).toContain('大家访');
+    expect(await item.getAttribute('class')).toContain('fu-overdue');
+    // The teacher is not assigned to the 保学 plan of 测试学生乙 (the head is): only their own household shows.
+    expect(await list.textContent()).not.toContain('测试学生乙');
+    expect(await page.locator('#fu-school-label').isVisible()).toBe(false);
+    await page.screenshot({ path: `${SHOTS}/11-teacher-household-overdue-phone.png`, fullPage: true });
+
+    await item.getByRole('button', { name: '登记' }).click();
+    await item.locator('input[name=date]').fill('2026-02-27');
+    await item.getByRole('button', { name: '提交登记' }).click();
+    await expect.poll(() => list.textContent()).toContain('没有待完成的家访任务');
+    await page.close();
+  });
+
   it('a township contact reads the due list masked, read-only, with a school picker', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(page, 'contact-a');
@@ -222,7 +265,12 @@ describe('web console', () => {
     expect(await list.textContent()).not.toContain('测试学生乙');
     expect(await list.getByRole('button', { name: '登记' }).count()).toBe(0);
     expect(await page.locator('#fu-school option').count()).toBe(2);
-    await page.screenshot({ path: `${SHOTS}/11-contact-a-followup-phone.png`, fullPage: true });
+    // 大家访 completion per school of the township: s1 1/1 done, s2 without a list.
+    const campaigns = page.locator('#fu-campaign-result');
+    await expect.poll(() => campaigns.textContent()).toContain('1/1');
+    expect(await campaigns.textContent()).toContain('已完成');
+    expect(await campaigns.textContent()).toContain('未上报走访名单：测试甲镇中学');
+    await page.screenshot({ path: `${SHOTS}/12-contact-a-followup-phone.png`, fullPage: true });
     await page.close();
   });
 });
