@@ -719,33 +719,29 @@ async function renderPlan(planId) {
     }</tbody></table></div></div>`;
 }
 
-/** Window ids follow `campaignWindows` (shared/domain/campaign.ts): `<year>-<winter|summer>-<before|after>`. */
-function campaignWindowOptions() {
+/** The configured 大家访 windows from the API (newest first); preselects the latest one already started. */
+async function campaignWindowOptions() {
+  const { windows } = await api('GET', '/api/followup/campaigns');
   const today = cstToday();
-  const year = Number(today.slice(0, 4));
-  const month = Number(today.slice(5, 7));
-  // Preselect the latest window that has probably started (寒假 around Jan–Feb, 暑假 around Jul–Aug).
-  const current =
-    month >= 8 ? 'summer-after' : month >= 7 ? 'summer-before' : month >= 2 ? 'winter-after' : 'winter-before';
-  const opts = [];
-  for (const y of [year, year - 1])
-    for (const [id, label] of [
-      ['summer-after', '暑假后'],
-      ['summer-before', '暑假前'],
-      ['winter-after', '寒假后'],
-      ['winter-before', '寒假前'],
-    ])
-      opts.push(
-        `<option value="${y}-${id}"${y === year && id === current ? ' selected' : ''}>${y}年${label}大家访</option>`,
-      );
-  return opts.join('');
+  const current = windows.find((w) => w.start <= today) ?? windows[windows.length - 1];
+  return windows
+    .map(
+      (w) =>
+        `<option value="${esc(w.id)}"${w === current ? ' selected' : ''}>${esc(w.name)}（${esc(w.start)} 至 ${esc(w.end)}）</option>`,
+    )
+    .join('');
 }
 
 async function renderCampaigns() {
   const box = $('#fu-campaigns');
   if (!box.dataset.built) {
+    const options = await campaignWindowOptions();
+    if (!options) {
+      box.innerHTML = '<div class="panel"><h3>大家访完成情况</h3><p class="muted">尚未配置大家访时段</p></div>';
+      return;
+    }
     box.dataset.built = '1';
-    box.innerHTML = `<div class="panel"><h3>大家访完成情况</h3><label>时段 <select id="fu-window">${campaignWindowOptions()}</select></label><div id="fu-campaign-result"></div></div>`;
+    box.innerHTML = `<div class="panel"><h3>大家访完成情况</h3><label>时段 <select id="fu-window">${options}</select></label><div id="fu-campaign-result"></div></div>`;
     $('#fu-window').addEventListener('change', () => renderCampaigns().catch((e) => flash(e.message, true)));
   }
   const out = $('#fu-campaign-result');

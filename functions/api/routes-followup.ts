@@ -500,6 +500,17 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     },
     {
       method: 'GET',
+      path: '/api/followup/campaigns',
+      summary: 'the configured 大家访 windows (derived from the term dates plus explicit ones), newest first',
+      handle: async () => {
+        const windows = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).sort((a, b) =>
+          b.start.localeCompare(a.start),
+        );
+        return { status: 200, body: { windows } };
+      },
+    },
+    {
+      method: 'GET',
       path: '/api/followup/campaigns/:windowId',
       summary:
         'a 大家访 window: completion (done/total, late) per school in scope, worst first; schools without a list',

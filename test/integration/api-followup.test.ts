@@ -286,6 +286,16 @@ describe('大家访 campaigns through the API (R7): 2026 summer, before the brea
     w = await setUp('fu-camp', '2026-06-29T02:00:00Z'); // Monday 10:00 CST, window open
   });
 
+  it('lists the configured windows newest first, this one among them with its dates', async () => {
+    const r = await w.call({ method: 'GET', path: '/api/followup/campaigns', as: who.contactA });
+
+    expect(r.status).toBe(200);
+    const windows = (r.body as { windows: { id: string; start: string; end: string }[] }).windows;
+    expect(windows.find((x) => x.id === windowId)).toMatchObject({ start: '2026-06-27', end: '2026-07-10' });
+    const starts = windows.map((x) => x.start);
+    expect(starts).toEqual([...starts].sort().reverse());
+  });
+
   it('head creates s1 with 3 households, the office s2 with 1; 2 of s1 and all of s2 visited → 2/3 and 1/1', async () => {
     const s1 = await w.call({
       method: 'POST',
