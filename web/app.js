@@ -646,7 +646,208 @@ async function renderFollowUp() {
   </div></article>`,
       )
       .join('') || '<p class="panel">没有待完成的家访任务。</p>');
+  await renderCreateForms(schoolId);
   if (seesCampaigns()) await renderCampaigns();
+}
+
+// ---- 新建送教上门计划 and 大家访名单 (school head of the school, or the office) ----
+/** Heads create plans and lists for their own school, the office for any school (the API checks again). */
+const createsPlans = (schoolId) => {
+  const p = state.me.principal;
+  return p.role === 'office' || (p.role === 'school-head' && p.schoolId === schoolId);
+};
+const ST_FIELDS = ['caseId', 'studentName', 'teacherIds', 'visitsPerMonth', 'content', 'from', 'to'];
+const ST_HINT = {
+  caseId: '案件编号不存在或不属于本校',
+  studentName: '请填写学生姓名或案件编号',
+  teacherIds: '请至少选择一名送教教师（须为本校教师）',
+  visitsPerMonth: '每月次数须为 1–8 的整数，且不少于规定的最低次数',
+  content: '请填写送教内容（500 字以内）',
+  from: '请填写开始日期',
+  to: '请填写结束日期（不早于开始日期）',
+};
+const newKey = (form) => {
+  form.dataset.key = crypto.randomUUID();
+};
+const errField = (name) => `<span class="field-error" data-error-for="${name}" role="alert" hidden></span>`;
+function clearErrors(form) {
+  for (const el of $$('.field-error', form)) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+}
+
+async function renderCreateForms(schoolId) {
+  const box = $('#fu-create');
+  if (!createsPlans(schoolId)) {
+    box.hidden = true;
+    box.innerHTML = '';
+    delete box.dataset.school;
+    return;
+  }
+  box.hidden = false;
+  if (box.dataset.school === schoolId) return; // keep what is being typed across due-list refreshes
+  box.dataset.school = schoolId;
+  const staff = state.me.org.staff.filter((p) => p.schoolId === schoolId);
+  const checks =
+    staff
+      .map(
+        (p) =>
+          `<label class="check"><input type="checkbox" name="teacherIds" value="${esc(p.id)}"> ${esc(p.name)}</label>`,
+      )
+      .join('') || '<span class="muted">本校暂无教师</span>';
+  const today = cstToday();
+  const windows = await campaignWindowOptions().catch(() => '');
+  box.innerHTML = `<details class="panel fu-new" id="st-panel">
+    <summary>新建送教上门计划</summary>
+    <form id="st-form" class="fu-new-form" data-key="${esc(crypto.randomUUID())}" novalidate>
+      <div class="grid2">
+        <label>学生姓名 <input name="studentName" maxlength="32">${errField('studentName')}</label>
+        <label>案件编号（可选） <input name="caseId" maxlength="64">${errField('caseId')}</label>
+      </div>
+      <fieldset class="fu-teachers"><legend>送教教师（可多选）</legend>${checks}${errField('teacherIds')}</fieldset>
+      <div class="grid2">
+        <label>每月送教次数 <input name="visitsPerMonth" type="number" inputmode="numeric" min="1" max="8" value="2">${errField('visitsPerMonth')}</label>
+        <span></span>
+        <label>开始日期 <input name="from" type="date" value="${today}">${errField('from')}</label>
+        <label>结束日期 <input name="to" type="date">${errField('to')}</label>
+      </div>
+      <label>送教内容 <textarea name="content" rows="2" maxlength="500" placeholder="如：生活自理训练、语文识字"></textarea>${errField('content')}</label>
+      <p class="field-error" data-error-for="form" role="alert" hidden></p>
+      <button type="submit" class="primary">建立送教计划</button>
+    </form>
+  </details>
+  <details class="panel fu-new" id="hv-panel">
+    <summary>大家访名单</summary>
+    ${
+      windows
+        ? `<form id="hv-form" class="fu-new-form" data-key="${esc(crypto.randomUUID())}" novalidate>
+      <label>时段 <select name="windowId">${windows}</select></label>
+      <label>走访户（每行：学籍号 姓名 教师，教师填姓名或编号） <textarea name="households" rows="5" placeholder="G450000000001 测试学生甲 ${esc(staff[0]?.name ?? '教师姓名')}"></textarea>${errField('households')}</label>
+      <p class="field-error" data-error-for="form" role="alert" hidden></p>
+      <button type="submit" class="primary">提交名单</button>
+    </form>`
+        : '<p class="muted">尚未配置大家访时段</p>'
+    }
+  </details>`;
+}
+
+async function submitSendTeaching(form) {
+  const f = new FormData(form);
+  const schoolId = $('#fu-school').value;
+  const text = (k) => String(f.get(k) ?? '').trim();
+  clearErrors(form);
+  const body = {
+    schoolId,
+    ...(text('caseId') ? { caseId: text('caseId') } : {}),
+    ...(text('studentName') ? { studentName: text('studentName') } : {}),
+    teacherIds: f.getAll('teacherIds').map(String),
+    content: text('content'),
+    from: text('from'),
+    to: text('to'),
+    visitsPerMonth: Number(text('visitsPerMonth') || 2),
+  };
+  // Obvious gaps are reported here; the API checks the rest (and again these).
+  let missing = false;
+  const need = (ok, key) => {
+    if (!ok) {
+      showFieldError(form, key, ST_HINT[key]);
+      missing = true;
+    }
+  };
+  need(body.caseId || body.studentName, 'studentName');
+  need(body.teacherIds.length > 0, 'teacherIds');
+  need(body.content, 'content');
+  need(body.from, 'from');
+  need(body.to && (!body.from || body.to >= body.from), 'to');
+  need(Number.isInteger(body.visitsPerMonth) && body.visitsPerMonth >= 1 && body.visitsPerMonth <= 8, 'visitsPerMonth');
+  if (missing) return;
+  const button = $('button[type=submit]', form);
+  button.disabled = true;
+  try {
+    const r = await api('POST', '/api/followup/send-teaching-plans', body, form.dataset.key);
+    form.reset();
+    newKey(form);
+    flash(`送教上门计划已建立：${r.plan.studentName}，共 ${r.visits.length} 次走访`);
+    await renderPlan(r.plan.id);
+  } catch (e) {
+    if (e.status) newKey(form); // refused, nothing recorded: a corrected form is a new request
+    if (e.status === 400 && e.issues.length > 0) {
+      for (const issue of e.issues) {
+        const key = ST_FIELDS.find((k) => String(issue.field).split('.').includes(k)) ?? 'form';
+        showFieldError(form, key, ST_HINT[key] ?? issue.reason);
+      }
+    } else if (e.status === 404 && body.caseId) showFieldError(form, 'caseId', ST_HINT.caseId);
+    else showFieldError(form, 'form', e.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** `学籍号 姓名 教师` lines → households; the teacher by name or id among the school's staff. */
+function parseHouseholds(textValue, schoolId) {
+  const staff = state.me.org.staff.filter((p) => p.schoolId === schoolId);
+  const households = [];
+  const errors = [];
+  const lines = textValue.split('\n').map((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    if (!line) continue;
+    const [ref, studentName, teacher, ...rest] = line.split(/\s+/);
+    if (!teacher || rest.length > 0) {
+      errors.push(`第 ${i + 1} 行应为“学籍号 姓名 教师”`);
+      continue;
+    }
+    const matches = staff.filter((p) => p.id === teacher || p.name === teacher);
+    if (matches.length !== 1) {
+      errors.push(`第 ${i + 1} 行：${matches.length ? '教师重名，请填教师编号' : `本校没有教师“${teacher}”`}`);
+      continue;
+    }
+    households.push({ ref, studentName, teacherId: matches[0].id, line: i + 1 });
+  }
+  return { households, errors };
+}
+
+async function submitCampaign(form) {
+  const f = new FormData(form);
+  const schoolId = $('#fu-school').value;
+  clearErrors(form);
+  const { households, errors } = parseHouseholds(String(f.get('households') ?? ''), schoolId);
+  if (errors.length === 0 && households.length === 0) errors.push('请至少填写一户');
+  if (errors.length > 0) return showFieldError(form, 'households', errors.join('；'));
+  const button = $('button[type=submit]', form);
+  button.disabled = true;
+  try {
+    const r = await api(
+      'POST',
+      '/api/followup/campaigns',
+      {
+        windowId: String(f.get('windowId')),
+        schoolId,
+        households: households.map(({ ref, studentName, teacherId }) => ({ ref, studentName, teacherId })),
+      },
+      form.dataset.key,
+    );
+    newKey(form);
+    $('textarea', form).value = '';
+    flash(r.created ? `大家访名单已提交，共 ${households.length} 户` : '该名单此前已提交，未重复创建');
+    await renderFollowUp();
+  } catch (e) {
+    if (e.status) newKey(form);
+    if (e.status === 409 && !String(e.message).includes('Idempotency'))
+      return showFieldError(form, 'form', '该时段已有名单，不能更改');
+    if (e.status === 400 && e.issues.length > 0) {
+      const lines = e.issues.map((issue) => {
+        const n = String(issue.field).match(/households\.(\d+)/);
+        const h = n ? households[Number(n[1])] : undefined;
+        return h ? `第 ${h.line} 行：${issue.field.endsWith('teacherId') ? '不是本校教师' : '内容有误'}` : issue.reason;
+      });
+      return showFieldError(form, 'households', lines.join('；'));
+    }
+    if (e.status === 404) return showFieldError(form, 'form', '该大家访时段不存在，请刷新后重试');
+    showFieldError(form, 'form', e.message);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function visitForm(row) {
@@ -855,6 +1056,11 @@ $('#fu-list').addEventListener('click', (ev) => {
 $('#fu-list').addEventListener('submit', (ev) => {
   ev.preventDefault();
   submitVisit(ev.target);
+});
+$('#fu-create').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  if (ev.target.id === 'st-form') submitSendTeaching(ev.target);
+  if (ev.target.id === 'hv-form') submitCampaign(ev.target);
 });
 $('#case-school').addEventListener('change', fillTeachers);
 setInterval(tick, 1000);
