@@ -304,6 +304,15 @@ describe('web console', () => {
     const first = page.locator('#fu-list .fu-item', { hasText: '测试学生丁' }).filter({ hasText: '第 1/' });
     await expect.poll(() => first.count()).toBe(1);
     expect(await first.textContent()).toContain('送教上门');
+
+    // A different 大家访 list for a window that already has one (h1, listed earlier) is refused.
+    await page.locator('#hv-panel summary').click();
+    const hv = page.locator('#hv-form');
+    await hv.locator('select[name=windowId]').selectOption('2026-winter-after');
+    await hv.locator('textarea[name=households]').fill('h9 测试学生戊 测试教师一\nh10 测试学生己 teacher-s1b');
+    await hv.getByRole('button', { name: '提交名单' }).click();
+    await expect.poll(() => hv.locator('[data-error-for="form"]').textContent()).toBe('该时段已有名单，不能更改');
+    await page.screenshot({ path: `${SHOTS}/15-head-household-list-exists-phone.png`, fullPage: true });
     await page.close();
   });
 });
