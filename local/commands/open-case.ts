@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { followUpDepsOf } from '../../functions/followup-wiring.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { caseKindLabel, caseKinds } from '../../shared/domain/case.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
-import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { caseDeps } from './case-commands-support.ts';
 import { actor, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
@@ -15,9 +17,14 @@ interface Options extends TargetOptions {
   guardian: string;
   guardianPhone?: string;
   by: string;
+  allowDuplicate?: boolean;
 }
 
-/** `open-case`: a school opens a case for a pupil not at school (未按时返校 / 辍学 / 从未入学). */
+/**
+ * `open-case`: a school opens a case for a pupil not at school (未按时返校 / 辍学 / 从未入学). A pupil with an open
+ * case is refused (the error names it; `--allow-duplicate` for a different pupil of the same name); a returned
+ * case within its follow-up window is reopened instead of opening a new one.
+ */
 export function registerOpenCase(program: Command): void {
   withTarget(
     program
@@ -31,22 +38,41 @@ export function registerOpenCase(program: Command): void {
       .requiredOption('--teacher <姓名>', '科任教师包人')
       .requiredOption('--guardian <姓名>', '法定监护人姓名')
       .option('--guardian-phone <手机>', '监护人手机（+86…）')
-      .requiredOption('--by <姓名>', '开案人'),
+      .requiredOption('--by <姓名>', '开案人')
+      .option('--allow-duplicate', '确认为同名的另一名学生：即使本校已有该姓名的未结案案件也开新案'),
   ).action((options: Options) =>
     runCommand(async () => {
       const target = connectToRuntime(options);
       try {
-        const c = await openCaseUseCase(caseDeps(target), {
-          schoolId: options.school,
-          studentName: options.student,
-          kind: options.kind,
-          reason: options.reason,
-          whereabouts: options.whereabouts,
-          responsibleTeacher: actor(options.teacher),
-          guardian: { name: options.guardian, ...(options.guardianPhone ? { phone: options.guardianPhone } : {}) },
-          openedBy: actor(options.by),
-        });
-        console.log(`已开案 ${c.id}：${options.school} 学生 ${maskName(c.studentName)}（${caseKindLabel[c.kind]}）`);
+        const deps = caseDeps(target);
+        const r = await openOrReopenCaseUseCase(
+          {
+            cases: deps,
+            followUp: followUpDepsOf({
+              ...deps,
+              doc: target.doc,
+              tableName: target.tableName,
+              config: loadConfigFile(),
+            }),
+          },
+          {
+            schoolId: options.school,
+            studentName: options.student,
+            kind: options.kind,
+            reason: options.reason,
+            whereabouts: options.whereabouts,
+            responsibleTeacher: actor(options.teacher),
+            guardian: { name: options.guardian, ...(options.guardianPhone ? { phone: options.guardianPhone } : {}) },
+            openedBy: actor(options.by),
+            ...(options.allowDuplicate ? { allowDuplicate: true } : {}),
+          },
+        );
+        const c = r.case;
+        console.log(
+          r.reopened
+            ? `已重新开案 ${c.id}：学生 ${maskName(c.studentName)} 复学后仍在跟踪期内，原案件恢复处理（未新建案件）`
+            : `已开案 ${c.id}：${options.school} 学生 ${maskName(c.studentName)}（${caseKindLabel[c.kind]}）`,
+        );
       } finally {
         target.doc.destroy();
       }
