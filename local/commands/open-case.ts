@@ -10,6 +10,8 @@ import { actor, connectToRuntime, runCommand, type TargetOptions, withTarget } f
 interface Options extends TargetOptions {
   school: string;
   student: string;
+  studentRef?: string;
+  grade?: string;
   kind: (typeof caseKinds)[number];
   reason: string;
   whereabouts: string;
@@ -32,6 +34,8 @@ export function registerOpenCase(program: Command): void {
       .description('为未按时返校/辍学学生开案')
       .requiredOption('--school <学校ID>', '学校')
       .requiredOption('--student <姓名>', '学生姓名')
+      .option('--student-ref <学籍号>', '学籍号（用于识别同一学生，避免重复开案）')
+      .option('--grade <年级>', '年级')
       .option('--kind <类型>', `类型：${caseKinds.join('、')}`, 'not-returned')
       .requiredOption('--reason <原因>', '原因')
       .requiredOption('--whereabouts <去向>', '去向')
@@ -58,6 +62,8 @@ export function registerOpenCase(program: Command): void {
           {
             schoolId: options.school,
             studentName: options.student,
+            ...(options.studentRef ? { studentRef: options.studentRef } : {}),
+            ...(options.grade ? { grade: options.grade } : {}),
             kind: options.kind,
             reason: options.reason,
             whereabouts: options.whereabouts,
