@@ -1006,7 +1006,7 @@ async function submitCase(ev) {
   const teacherSelect = $('#case-teacher');
   try {
     const phone = String(f.get('guardianPhone') ?? '').trim();
-    await api('POST', '/api/cases', {
+    const r = await api('POST', '/api/cases', {
       schoolId: f.get('schoolId'),
       studentName: f.get('studentName'),
       ...(f.get('grade') ? { grade: f.get('grade') } : {}),
@@ -1018,7 +1018,8 @@ async function submitCase(ev) {
       povertyRegistered: f.get('povertyRegistered') === 'on',
     });
     ev.target.reset();
-    flash('案件已建立');
+    // A returned pupil still in the 保学 follow-up window: the API reopened the same case (200 reopened).
+    flash(r?.reopened ? '该学生复学后仍在跟踪期内，已恢复原案件（未新建案件）' : '案件已建立');
     await openTab('cases');
   } catch (e) {
     flash(e.message, true);

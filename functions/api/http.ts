@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   ConcurrentUpdateError,
   DomainError,
+  DuplicateCaseError,
   ForbiddenError,
   fromZodIssues,
   InvalidTransitionError,
@@ -102,6 +103,18 @@ export function errorReply(error: unknown, log: Log, requestId: string): Reply {
     return { status: 403, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof NotFoundError)
     return { status: 404, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof DuplicateCaseError)
+    return {
+      status: 409,
+      body: {
+        error: {
+          code: error.code,
+          message: error.message,
+          existingCaseId: error.existingCaseIds[0],
+          existingCaseIds: error.existingCaseIds,
+        },
+      },
+    };
   if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
     return { status: 409, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof DomainError)

@@ -25,7 +25,7 @@ import {
 } from '../../shared/domain/scope.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
-import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
@@ -52,7 +52,13 @@ export function casePorts(deps: ApiDeps): CasePorts {
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 /** Bodies: the actor (`by`, `openedBy`) always comes from the token, never from the body. */
-const openCaseBody = openCaseInputSchema.omit({ openedBy: true }).strict();
+const openCaseBody = openCaseInputSchema
+  .omit({ openedBy: true })
+  .extend({
+    /** The caller confirms a different pupil of the same name as an open case (no 学籍号 to tell them apart). */
+    allowDuplicate: z.boolean().optional(),
+  })
+  .strict();
 const visitBody = visitInputSchema.omit({ by: true }).strict();
 const returnBody = z
   .object({
@@ -177,14 +183,21 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases',
-      summary: 'open a case (R2): kind, reason, 去向, responsible teacher, guardian',
+      summary:
+        'open a case (R2): kind, reason, 去向, responsible teacher, guardian; 409 DUPLICATE_CASE when the pupil has an ' +
+        'open case (allowDuplicate overrides); 200 reopened when a returned case is within its follow-up window',
       handle: withOrg(async (ctx) => {
         const body = parseWith(openCaseBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
         assertCanWrite(ctx.principal, 'open-case', place);
-        const c = await openCaseUseCase(caseDeps(ctx.org), { ...body, openedBy: actorOf(ctx.principal) });
-        return { status: 201, body: { case: view(ctx, c) } };
+        const cd = caseDeps(ctx.org);
+        const r = await openOrReopenCaseUseCase(
+          { cases: cd, followUp: followUpDepsOf(deps, cd.directory) },
+          { ...body, openedBy: actorOf(ctx.principal) },
+        );
+        if (r.reopened) return { status: 200, body: { reopened: true, case: view(ctx, r.case) } };
+        return { status: 201, body: { case: view(ctx, r.case) } };
       }),
     },
     {

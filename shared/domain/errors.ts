@@ -43,6 +43,20 @@ export class ConcurrentUpdateError extends DomainError {
   }
 }
 
+/**
+ * The pupil already has an open case at this school (matched by 学籍号, else exact name + grade): a second case is
+ * refused (409); the caller names the existing case, or confirms a different pupil of the same name.
+ */
+export class DuplicateCaseError extends DomainError {
+  constructor(readonly existingCaseIds: readonly string[]) {
+    super(
+      `该学生在本校已有未结案的案件 ${existingCaseIds.join('、')}（按学籍号或姓名+年级匹配），请在原案件中继续处理；` +
+        '如确为同名的另一名学生，请确认后再开案（allowDuplicate）',
+      'DUPLICATE_CASE',
+    );
+  }
+}
+
 /** The school calendar has no data for a year: the system refuses to guess. */
 export class CalendarNotCoveredError extends DomainError {
   constructor(readonly year: number) {

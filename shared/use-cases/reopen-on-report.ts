@@ -78,6 +78,27 @@ async function reopenOne(
   absentOn: CstDate,
   report: NotBackReport & { by: Actor },
 ): Promise<true | 'raced' | string> {
+  const done = await reopenReturnedCase(deps, c, {
+    absentOn,
+    by: report.by,
+    origin: { report: { cadence: report.cadence, periodKey: report.periodKey } },
+  });
+  return typeof done === 'object' ? true : done;
+}
+
+/**
+ * Reopens one returned case when the follow-up says the re-absence is within its window (the path a filed report
+ * and a case opened by hand share): the follow-up closes the plan, then the case goes returned → opened (guarded
+ * by the version read) with a `reopened` event carrying `origin` and the plan's history.
+ * Returns the reopened case, `raced` when another writer got there first, or the follow-up's reason for not
+ * reopening (outside the window, no plan…).
+ */
+export async function reopenReturnedCase(
+  deps: { cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'>; followUp: FollowUpDeps },
+  c: Case,
+  input: { absentOn: CstDate; by: Actor; origin: Record<string, unknown> },
+): Promise<Case | 'raced' | string> {
+  const { absentOn } = input;
   let decision: ReopenDecision;
   try {
     decision = await onReabsenceUseCase(deps.followUp, { caseId: c.id, absentOn });
@@ -99,10 +120,10 @@ async function reopenOne(
           caseId: c.id,
           at: now.toISOString(),
           type: 'reopened',
-          by: report.by,
+          by: input.by,
           data: {
             absentOn,
-            report: { cadence: report.cadence, periodKey: report.periodKey },
+            ...input.origin,
             reason: decision.reason,
             ...(decision.history ? { followUp: decision.history } : {}),
           },
@@ -117,7 +138,7 @@ async function reopenOne(
     caseId: c.id,
     absentOn,
   });
-  return true;
+  return { ...next, version: c.version + 1 };
 }
 
 /** The case's latest follow-up plan was closed as reopened, yet the case is still returned. */
@@ -132,7 +153,10 @@ async function stoppedHalfWay(followUp: FollowUpDeps, caseId: string): Promise<b
  * The cases a listed pupil may be: by 学籍号 (`studentId` = the case's `studentRef`) when both have one, else by the
  * exact name (and grade, when both give one). More than one candidate means ambiguous: the caller guesses nothing.
  */
-export function matchCases(cases: readonly Case[], pupil: NotBackStudent): Case[] {
+export function matchCases(
+  cases: readonly Case[],
+  pupil: Pick<NotBackStudent, 'studentName' | 'studentId' | 'grade'>,
+): Case[] {
   if (pupil.studentId) {
     const byRef = cases.filter((c) => c.studentRef && c.studentRef === pupil.studentId);
     if (byRef.length > 0) return byRef;

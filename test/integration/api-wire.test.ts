@@ -133,7 +133,12 @@ describe('follow-up wired into the API (R6)', () => {
   it('a pupil whose name matches two returned cases is not guessed: nothing reopens', async () => {
     w.clock.set('2026-03-10T02:00:00Z');
     for (const _ of [1, 2]) {
-      const c = await openCase(w.call, 's1', who.headS1, { studentName: '测试同名', grade: undefined });
+      // Two pupils of the same name: the school confirms the second is not the first (allowDuplicate).
+      const c = await openCase(w.call, 's1', who.headS1, {
+        studentName: '测试同名',
+        grade: undefined,
+        allowDuplicate: true,
+      });
       await w.call({
         method: 'POST',
         path: `/api/cases/${c.id}/return`,
@@ -349,7 +354,7 @@ describe('PATCH /api/cases/:caseId', () => {
     w.call({ method: 'PATCH', path: `/api/cases/${id}`, as, body });
 
   it('the head corrects the guardian mobile and 去向; the change is on the timeline with the phone masked', async () => {
-    const c = await openCase(w.call, 's1', who.headS1);
+    const c = await openCase(w.call, 's1', who.headS1, { studentRef: 'TEST-XJ-P1' });
 
     const res = await patch(c.id, who.headS1, {
       version: c.version,
@@ -367,7 +372,7 @@ describe('PATCH /api/cases/:caseId', () => {
   });
 
   it('office may, another school’s head may not (403); a teacher of the school may not (403)', async () => {
-    const c = await openCase(w.call, 's1', who.headS1);
+    const c = await openCase(w.call, 's1', who.headS1, { studentRef: 'TEST-XJ-P2' });
 
     expect((await patch(c.id, who.headS3, { version: c.version, reason: '测试' })).status).toBe(403);
     expect((await patch(c.id, who.teacherS1, { version: c.version, reason: '测试' })).status).toBe(403);
@@ -375,7 +380,7 @@ describe('PATCH /api/cases/:caseId', () => {
   });
 
   it('409 on a stale version and on a closed case; 400 on a bad phone or a teacher of another school', async () => {
-    const c = await openCase(w.call, 's1', who.headS1);
+    const c = await openCase(w.call, 's1', who.headS1, { studentRef: 'TEST-XJ-P3' });
     await patch(c.id, who.headS1, { version: c.version, guardianName: '测试家长乙' });
 
     const stale = await patch(c.id, who.headS1, { version: c.version, guardianName: '测试家长丙' });

@@ -14,8 +14,17 @@ const call = async (input: Parameters<typeof apiEvent>[0]) => {
   return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers ?? {} };
 };
 
+/** Each case these tests open is a different pupil of the same name: a distinct (invented) 学籍号 tells them apart. */
+let pupilNo = 0;
+const pupilRef = () => ({ studentRef: `TEST-XJ-${String(++pupilNo).padStart(4, '0')}` });
+
 async function openCase(schoolId = 's1', as: Principal = who.headS1) {
-  const res = await call({ method: 'POST', path: '/api/cases', as, body: openCaseBody(schoolId) });
+  const res = await call({
+    method: 'POST',
+    path: '/api/cases',
+    as,
+    body: { ...openCaseBody(schoolId), ...pupilRef() },
+  });
   expect(res.status).toBe(201);
   return res.body.case.id as string;
 }
@@ -235,8 +244,9 @@ describe('scope: cases', () => {
 describe('idempotency', () => {
   it('a retry with the same key replays the first response and creates nothing new', async () => {
     const headers = { 'idempotency-key': 'open-case-retry-0001' };
-    const first = await call({ method: 'POST', path: '/api/cases', as: who.headS3, body: openCaseBody('s3'), headers });
-    const retry = await call({ method: 'POST', path: '/api/cases', as: who.headS3, body: openCaseBody('s3'), headers });
+    const body = { ...openCaseBody('s3'), ...pupilRef() };
+    const first = await call({ method: 'POST', path: '/api/cases', as: who.headS3, body, headers });
+    const retry = await call({ method: 'POST', path: '/api/cases', as: who.headS3, body, headers });
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body.case.id).toBe(first.body.case.id);
@@ -245,12 +255,13 @@ describe('idempotency', () => {
 
   it('the same key with a different body is refused with 422', async () => {
     const headers = { 'idempotency-key': 'open-case-retry-0002' };
-    await call({ method: 'POST', path: '/api/cases', as: who.headS3, body: openCaseBody('s3'), headers });
+    const body = { ...openCaseBody('s3'), ...pupilRef() };
+    await call({ method: 'POST', path: '/api/cases', as: who.headS3, body, headers });
     const other = await call({
       method: 'POST',
       path: '/api/cases',
       as: who.headS3,
-      body: { ...openCaseBody('s3'), reason: '别的原因' },
+      body: { ...body, reason: '别的原因' },
       headers,
     });
     expect(other.status).toBe(422);
@@ -267,7 +278,13 @@ describe('idempotency', () => {
       headers,
     });
     expect(refused.status).toBe(403);
-    const ok = await call({ method: 'POST', path: '/api/cases', as: who.headS1, body: openCaseBody('s1'), headers });
+    const ok = await call({
+      method: 'POST',
+      path: '/api/cases',
+      as: who.headS1,
+      body: { ...openCaseBody('s1'), ...pupilRef() },
+      headers,
+    });
     expect(ok.status).toBe(201);
     const bad = await call({
       method: 'POST',

@@ -174,7 +174,7 @@ describe('intake edge cases', () => {
 
   it('a pupil matching two open cases is not guessed: counted as ambiguous, nothing fed or opened', async () => {
     await openCase(w, { studentName: '测试同名在办', grade: undefined });
-    await openCase(w, { studentName: '测试同名在办', grade: undefined });
+    await openCase(w, { studentName: '测试同名在办', grade: undefined, allowDuplicate: true });
 
     const res = await w.call({
       method: 'POST',
