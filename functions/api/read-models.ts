@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../shared/adapters/dynamo/client.ts';
 import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
 import type { Message } from '../../shared/domain/message.ts';
@@ -81,17 +82,8 @@ export class DynamoCaseExtras {
     return items.map((i) => stripKeys(i) as unknown as Message);
   }
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    return queryAll(this.doc, { ...input, TableName: this.tableName });
   }
 }
 

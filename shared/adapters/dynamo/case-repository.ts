@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
 import type { Notice } from '../../domain/notice.ts';
-import { type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
@@ -196,16 +196,7 @@ export class DynamoCaseRepository implements CaseRepository {
     }
   }
 
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+    return queryAll(this.doc, { ...input, TableName: this.tableName });
   }
 }

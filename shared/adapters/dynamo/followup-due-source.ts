@@ -3,6 +3,7 @@ import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { CstDate } from '../../domain/time.ts';
 import type { FollowUpDueSource } from '../../use-cases/list-followup-due.ts';
+import { queryAll } from './client.ts';
 import { TABLE } from './table-definition.ts';
 
 const STRIP = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']);
@@ -44,22 +45,12 @@ export class DynamoFollowUpDueSource implements FollowUpDueSource {
     return out;
   }
 
-  private async owned(schoolId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.ownerIndex.name,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `SCHOOL#${schoolId}`, ':from': from, ':to': to },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private owned(schoolId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: TABLE.ownerIndex.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `SCHOOL#${schoolId}`, ':from': from, ':to': to },
+    });
   }
 }

@@ -7,7 +7,7 @@ import type { FollowUpRepository, StatisticsSource } from '../../domain/followup
 import type { Message } from '../../domain/message.ts';
 import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
 import { cstInstant } from '../../domain/time.ts';
-import { type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { enqueueMessage } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
@@ -309,15 +309,8 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     return out;
   }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      out.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  private queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, input);
   }
 }
 
@@ -394,16 +387,8 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
  * as closed; a lapsed notice (sk=NOTICE#…, status lapsed) gives `noticeLapsedAt` (read only for cases that had one).
  */
 export function dynamoCaseFacts(doc: DynamoDBDocumentClient, tableName: string): FactReader<CaseFact> {
-  const query = async (input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) => {
-    const out: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: startKey }));
-      out.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
-  };
+  const query = (input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) =>
+    queryAll(doc, { ...input, TableName: tableName });
   return async (schoolIds, range) => {
     const end = cstInstant(range.to).getTime() + 86_400_000;
     const start = cstInstant(range.from).getTime();
