@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { CstDate } from '../../domain/time.ts';

@@ -8,6 +8,7 @@ import type { Message } from '../../domain/message.ts';
 import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
 import { cstInstant } from '../../domain/time.ts';
 import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
@@ -289,24 +290,7 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
   }
 
   private async due(kind: 'VISIT' | 'CAMPAIGN', now: Date, limit: number): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.dueIndex.name,
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-          // '~' sorts after '#', so every item due at exactly `now` is included.
-          ExpressionAttributeValues: { ':pk': `DUE#${kind}`, ':now': `${now.toISOString()}~` },
-          ExclusiveStartKey: startKey,
-          Limit: Math.min(limit - out.length, 100),
-        }),
-      );
-      out.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && out.length < limit);
-    return out;
+    return (await queryDueItems(this.doc, this.tableName, kind, now, { limit, pageSize: 100 })).items;
   }
 
   private queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {

@@ -1,12 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
 import { scrubText } from '../../domain/privacy.ts';
 import type { OutboxRepository, StoredMessage } from '../../use-cases/dispatch-message.ts';
 import { transactWrite } from './client.ts';
+import { queryDueItems } from './due-index.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
-import { dueUpTo } from './slot-repository.ts';
-import { dueKey, TABLE } from './table-definition.ts';
+import { dueKey } from './table-definition.ts';
 
 const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
@@ -116,25 +116,8 @@ export class DynamoOutboxRepository implements OutboxRepository {
   }
 
   async queryDue(now: Date, limit = 1000): Promise<{ messages: StoredMessage[]; itemsRead: number }> {
-    const messages: StoredMessage[] = [];
-    let itemsRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.dueIndex.name,
-          KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-          ExpressionAttributeValues: { ':due': 'DUE#MSG', ':now': dueUpTo(now) },
-          ExclusiveStartKey: startKey,
-          Limit: Math.min(limit - messages.length, 500),
-        }),
-      );
-      itemsRead += page.ScannedCount ?? 0;
-      for (const item of page.Items ?? []) messages.push(itemToStoredMessage(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && messages.length < limit);
-    return { messages, itemsRead };
+    const { items, itemsRead } = await queryDueItems(this.doc, this.tableName, 'MSG', now, { limit, pageSize: 500 });
+    return { messages: items.map(itemToStoredMessage), itemsRead };
   }
 
   /** Conditional SET/REMOVE on the message: status and version must be what we read. False if not. */

@@ -1,15 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
 import type { ReportSlot, SlotRepository } from '../../domain/report-slot.ts';
 import { transactWrite } from './client.ts';
+import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
-import { dueKey, TABLE } from './table-definition.ts';
+import { dueKey } from './table-definition.ts';
 
 export const slotKey = (id: string) => ({ pk: `SLOT#${id}`, sk: 'SLOT' });
 
-/** Upper bound for `gsi1sk <= now`: keys are `<iso>#<pk>`, and `~` sorts after every pk character. */
-export const dueUpTo = (now: Date) => `${now.toISOString()}#~`;
+/** Upper bound for `gsi1sk <= now` (re-exported for existing importers). */
+export { dueUpTo } from './due-index.ts';
 
 /**
  * Stored form: pk=SLOT#<school>:<cadence>:<period>, sk=SLOT. An OPEN slot whose ladder is not done carries the
@@ -85,25 +86,8 @@ export class DynamoSlotRepository implements SlotRepository {
   }
 
   async queryDue(now: Date, limit = 1000): Promise<{ slots: ReportSlot[]; itemsRead: number }> {
-    const slots: ReportSlot[] = [];
-    let itemsRead = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE.dueIndex.name,
-          KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-          ExpressionAttributeValues: { ':due': 'DUE#SLOT', ':now': dueUpTo(now) },
-          ExclusiveStartKey: startKey,
-          Limit: Math.min(limit - slots.length, 500),
-        }),
-      );
-      itemsRead += page.ScannedCount ?? 0;
-      for (const item of page.Items ?? []) slots.push(itemToSlot(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && slots.length < limit);
-    return { slots, itemsRead };
+    const { items, itemsRead } = await queryDueItems(this.doc, this.tableName, 'SLOT', now, { limit, pageSize: 500 });
+    return { slots: items.map(itemToSlot), itemsRead };
   }
 
   async advance(current: ReportSlot, update: ReportSlot, messages: Message[]): Promise<ReportSlot> {
