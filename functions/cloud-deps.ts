@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
@@ -6,7 +7,8 @@ import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
 import { EventBridgeTimerScheduler } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
 import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
-import { parseConfig } from '../shared/config/load-config.ts';
+import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday-files.ts';
+import { parseConfig, withHolidayYears } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { systemClock } from '../shared/domain/time.ts';
@@ -32,7 +34,11 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'env');
   const e = parsed.data;
-  const config = parseConfig(JSON.parse(e.APP_CONFIG));
+  // The national-calendar year files travel in the function asset (`holidays/`, copied at bundling), not in env.
+  const holidays = env.LAMBDA_TASK_ROOT
+    ? loadHolidayYears(join(env.LAMBDA_TASK_ROOT, 'holidays'), { required: true })
+    : loadHolidayYears(DEFAULT_HOLIDAYS_DIR);
+  const config = parseConfig(withHolidayYears(JSON.parse(e.APP_CONFIG), holidays));
   const timersConfigured = e.SCHEDULE_GROUP && e.TIMER_TARGET_ARN && e.TIMER_ROLE_ARN && e.TIMER_DLQ_ARN;
   return {
     doc: createDocumentClient(),

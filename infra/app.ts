@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { entryOf, functionSpecs } from '../functions/manifest.ts';
-import { loadConfigFile } from '../shared/config/load-config.ts';
+import { configForEnv, loadConfigFile } from '../shared/config/load-config.ts';
 import { defineBaoxueApp } from './baoxue-app.ts';
 import { addNagChecks } from './nag.ts';
 
@@ -13,7 +13,7 @@ const { skipped } = defineBaoxueApp(app, {
   entryFor: (name) => `${projectRoot}/${entryOf(name)}`,
   projectRoot,
   // Validated with the application's own schema (defaults applied): a bad config fails synth, not Lambda init.
-  appConfigJson: JSON.stringify(loadConfigFile()),
+  appConfigJson: configForEnv(loadConfigFile()),
 });
 if (skipped.length > 0) console.warn(`baoxue: not deploying (no handler.ts yet): ${skipped.join(', ')}`);
 addNagChecks(app);

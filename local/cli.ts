@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCalendar } from './commands/calendar.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
@@ -49,6 +50,7 @@ const program = new Command()
   .showHelpAfterError('（加 --help 查看用法）');
 
 registerImportDirectory(program);
+registerCalendar(program);
 // Against the running local runtime (.local/runtime.json): local/commands/<name>.ts
 registerFileReport(program);
 registerOpenCase(program);

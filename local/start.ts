@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type ApiServer, startApiServer } from '../functions/api/local-server.ts';
 import { SchoolCalendar } from '../shared/domain/calendar.ts';
+import { gapBanner } from '../shared/domain/calendar-alerts.ts';
 import { cstDate, cstInstant, cstLocalDateTime, parseDuration } from '../shared/domain/time.ts';
 import { CALENDAR_WARNING_DAYS } from '../shared/use-cases/open-reports.ts';
 import { type LocalRuntime, StartupError, startRuntime } from './runtime.ts';
@@ -138,17 +139,11 @@ function printBanner(runtime: LocalRuntime, memory: boolean): void {
   console.log(
     `虚拟时间 / virtual time: ${cstLocalDateTime(runtime.clock.now())} 北京时间，速度/speed ×${runtime.clock.speed}`,
   );
-  const gap = new SchoolCalendar(runtime.config.calendar).coverageGap(
+  for (const gap of new SchoolCalendar(runtime.config.calendar).gaps(
     cstDate(runtime.clock.now()),
     CALENDAR_WARNING_DAYS,
-  );
-  if (gap) {
-    console.log(
-      `⚠ 国家节假日数据缺少 ${gap.year} 年：${gap.firstDay} 起（${gap.daysLeft} 天后）的报表周期将无法生成。` +
-        '请升级 chinese-days，或在 config 的 calendar.assumeWeekdaysFor 中声明该年并用 overrides 标出节假日。' +
-        ` / no national holiday data for ${gap.year}: periods from ${gap.firstDay} will be refused.`,
-    );
-  }
+  ))
+    console.log(`⚠ ${gapBanner(gap)}`);
   console.log('输入 help 查看命令，Ctrl-C 停止。/ type help for commands, Ctrl-C to stop.');
 }
 

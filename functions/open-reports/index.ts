@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { fromZodIssues } from '../../shared/domain/errors.ts';
 import { type OpenReportsResult, openReports } from '../../shared/use-cases/open-reports.ts';
@@ -20,6 +21,7 @@ export function createOpenReportsHandler(deps: Deps): (event?: unknown) => Promi
   const useCaseDeps = {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
     directory: new DynamoDirectoryRepository(deps.doc, deps.tableName),
+    outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
     clock: deps.clock,
     log: deps.log,
     config: deps.config,

@@ -117,6 +117,15 @@ export class AppFunction extends Construct {
         externalModules: [],
         // CommonJS dependencies inside an ESM bundle still call require(); give them one.
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // The national-calendar year files ride in the asset (too big for env); cloud-deps reads them at init.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            `mkdir -p "${outputDir}/holidays"`,
+            `cp "${inputDir}/config/holidays/"*.json "${outputDir}/holidays/"`,
+          ],
+        },
       },
       ...(props.asyncFailureQueue
         ? { onFailure: new SqsDestination(props.asyncFailureQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) }

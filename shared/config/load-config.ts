@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromZodIssues } from '../domain/errors.ts';
+import type { HolidayYear } from '../domain/national-calendar.ts';
 import { type AppConfig, appConfigSchema } from './app-config.ts';
+import { loadHolidayYears } from './holiday-files.ts';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/lipu.json', import.meta.url));
 
@@ -12,7 +15,28 @@ export function parseConfig(raw: unknown): AppConfig {
   return result.data;
 }
 
-/** Reads and validates a JSON config file (the repo's `config/lipu.json` by default). */
+/** The raw config with the national-calendar year files attached (they live in files of their own). */
+export function withHolidayYears(raw: unknown, holidayYears: readonly HolidayYear[]): unknown {
+  const config = raw as { calendar?: Record<string, unknown> };
+  if (config?.calendar?.holidayYears !== undefined)
+    throw new Error('calendar.holidayYears is loaded from config/holidays/<year>.json, not written in the config');
+  return { ...config, calendar: { ...config?.calendar, holidayYears } };
+}
+
+/**
+ * Reads and validates a JSON config file (the repo's `config/lipu.json` by default) with the year files of the
+ * `holidays/` folder beside it.
+ */
 export function loadConfigFile(path = DEFAULT_CONFIG_PATH): AppConfig {
-  return parseConfig(JSON.parse(readFileSync(path, 'utf8')));
+  const raw = JSON.parse(readFileSync(path, 'utf8'));
+  return parseConfig(withHolidayYears(raw, loadHolidayYears(join(dirname(path), 'holidays'))));
+}
+
+/**
+ * The config as the functions' APP_CONFIG: without the year files, which would not fit in Lambda's 4 KB of
+ * environment and travel in the function asset instead (`holidays/`, read by cloud-deps at init).
+ */
+export function configForEnv(config: AppConfig): string {
+  const { holidayYears: _files, ...calendar } = config.calendar;
+  return JSON.stringify({ ...config, calendar });
 }

@@ -1,6 +1,6 @@
-import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { z } from 'zod';
-import { CalendarNotCoveredError } from './errors.ts';
+import { CalendarNotCoveredError, TermNotConfiguredError } from './errors.ts';
+import { holidayYearSchema, NationalCalendar, type NationalDay, type StatutoryHoliday } from './national-calendar.ts';
 import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';
 
 /** Whole days from one business date to another (UTC arithmetic on dates, so no DST or zone effects). */
@@ -30,31 +30,39 @@ export const calendarConfigSchema = z.object({
    * knowingly. Any other uncovered year is refused.
    */
   assumeWeekdaysFor: z.array(z.number().int()).default([]),
+  /**
+   * The bureau's national-calendar year files (`config/holidays/<year>.json`), loaded and validated by the config
+   * loader (never written inline in the config file); a year with a file wins over chinese-days.
+   */
+  holidayYears: z.array(holidayYearSchema).default([]),
 });
 export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
 
-/*
- * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days), imported
- * as JSON so esbuild bundles it into the Lambda (a runtime `require` would look for node_modules there).
- * Read directly rather than through `chineseDays.isWorkday()`: that function parses `YYYY-MM-DD` as UTC
- * midnight and then reads local-time fields, so on a host west of UTC it answers for the previous day.
- */
-const national: { holidays: Record<string, string>; workdays: Record<string, string> } = data;
+/** What one date is, for the operators' `calendar show` and the console. */
+export type DayKind =
+  | { kind: 'school'; label: string; holiday?: StatutoryHoliday }
+  | { kind: 'weekend' | 'holiday' | 'out-of-term' | 'no-school'; label: string; holiday?: StatutoryHoliday }
+  | { kind: 'undecided'; label: string; reason: string };
 
-/**
- * Years the national holiday data of chinese-days covers: a year counts only once its 春节 (Spring Festival)
- * arrangement is published, so a stray cross-year entry (e.g. a 元旦 day of the next year) does not make a
- * year look covered.
- */
-export const coveredYears: ReadonlySet<number> = new Set(
-  Object.entries(national.holidays)
-    .filter(([, label]) => label.includes('春节'))
-    .map(([d]) => Number(d.slice(0, 4))),
-);
+/** Something the calendar cannot decide from a given day on: a missing national year, or no term configured. */
+export interface CalendarGap {
+  kind: 'year' | 'term';
+  /** The missing national year (kind `year`). */
+  year?: number;
+  /** The end of the last configured term (kind `term`). */
+  lastTermEnd?: CstDate;
+  /** The first date whose report periods the calendar refuses (a week/month that reaches the gap). */
+  firstDay: CstDate;
+  daysLeft: number;
+  /** Stable key for alerting once per gap and threshold. */
+  key: string;
+}
 
 /** Decides which business dates are school days. */
 export class SchoolCalendar {
   private readonly config: CalendarConfig;
+  private readonly national: NationalCalendar;
+  private readonly lastTermEnd: CstDate;
   private readonly warned = new Set<number>();
 
   constructor(
@@ -62,6 +70,11 @@ export class SchoolCalendar {
     private readonly warn: (message: string) => void = (m) => console.warn(m),
   ) {
     this.config = calendarConfigSchema.parse(config);
+    this.national = new NationalCalendar(this.config.holidayYears);
+    this.lastTermEnd = this.config.terms
+      .map((t) => t.end)
+      .sort()
+      .at(-1)!;
   }
 
   /** The term containing a date, if any. */
@@ -69,29 +82,28 @@ export class SchoolCalendar {
     return this.config.terms.find((t) => t.start <= date && date <= t.end);
   }
 
-  /** True if the national calendar makes this date a working day (holidays and 调休 make-up days included). */
-  isNationalWorkday(date: CstDate): boolean {
-    const year = Number(date.slice(0, 4));
-    if (!coveredYears.has(year)) {
-      if (!this.config.assumeWeekdaysFor.includes(year)) throw new CalendarNotCoveredError(year);
-      if (!this.warned.has(year)) {
-        this.warned.add(year);
-        this.warn(
-          `WARNING: no national holiday data for ${year}; using plain Mon–Fri as configured (assumeWeekdaysFor). Holidays and 调休 days of ${year} are NOT known.`,
-        );
-      }
-      return weekdayOf(date) <= 5;
-    }
-    if (national.workdays[date]) return true; // 调休: a weekend day made a working day
-    if (national.holidays[date]) return false;
-    return weekdayOf(date) <= 5;
+  /** Where the national data of a year comes from: the bureau's file, chinese-days, or nothing. */
+  nationalSourceOf(year: number): 'file' | 'chinese-days' | undefined {
+    return this.national.sourceOf(year);
   }
 
-  /** School day: a bureau override, else a national workday inside a term. */
+  /** True if the national calendar makes this date a working day (holidays and 调休 make-up days included). */
+  isNationalWorkday(date: CstDate): boolean {
+    const { kind } = this.nationalDay(date);
+    return kind === 'workday' || kind === 'makeup';
+  }
+
+  /**
+   * School day: a bureau override, else a national workday inside a term. A date after the last configured term
+   * is refused (TermNotConfiguredError): the bureau has not said whether school is on, and the system never guesses.
+   */
   isSchoolDay(date: CstDate): boolean {
     const override = this.config.overrides[date];
     if (override) return override === 'school';
-    if (!this.termOf(date)) return false;
+    if (!this.termOf(date)) {
+      if (date > this.lastTermEnd) throw new TermNotConfiguredError(date, this.lastTermEnd);
+      return false;
+    }
     return this.isNationalWorkday(date);
   }
 
@@ -102,33 +114,94 @@ export class SchoolCalendar {
     return days;
   }
 
-  /**
-   * The first day, within `horizonDays` of `today`, on which a configured term needs national calendar data that
-   * is neither in chinese-days nor accepted in `assumeWeekdaysFor` (the Monday of the ISO week holding 1 January,
-   * as that week's report needs the new year): from that day on, report periods there are refused. Lets the daily job warn weeks ahead instead of failing on the day. Undefined when nothing is missing.
-   */
-  coverageGap(today: CstDate, horizonDays: number): { year: number; firstDay: CstDate; daysLeft: number } | undefined {
-    const horizon = addDays(today, horizonDays);
-    for (const term of [...this.config.terms].sort((a, b) => a.start.localeCompare(b.start))) {
-      if (term.end < today || term.start > horizon) continue;
-      const from = Number(term.start.slice(0, 4));
-      const to = Number(term.end.slice(0, 4));
-      for (const year of this.uncoveredYears(from, to)) {
-        // The weekly period of the ISO week holding 1 January already needs the new year's days.
-        const weekOfNewYear = addDays(`${year}-01-01`, 1 - weekdayOf(`${year}-01-01`));
-        const firstDay = [term.start, weekOfNewYear, today].reduce((a, b) => (a > b ? a : b));
-        if (firstDay > horizon) continue;
-        return { year, firstDay, daysLeft: daysBetween(today, firstDay) };
-      }
+  /** The kind of one date with its Chinese label (上课日 / 周末 / 法定节假日（名称）/ 调休上班 / 学期外 …); never throws. */
+  describe(date: CstDate): DayKind {
+    const override = this.config.overrides[date];
+    if (override === 'school') return { kind: 'school', label: '上课日（教育局调整）' };
+    if (override === 'no-school') return { kind: 'no-school', label: '停课（教育局调整）' };
+    if (!this.termOf(date)) {
+      if (date > this.lastTermEnd)
+        return { kind: 'undecided', label: '无法判定', reason: `学期未配置（最后一个学期止于 ${this.lastTermEnd}）` };
+      return { kind: 'out-of-term', label: '学期外' };
     }
-    return undefined;
+    let day: NationalDay;
+    try {
+      day = this.nationalDay(date);
+    } catch (error) {
+      if (!(error instanceof CalendarNotCoveredError)) throw error;
+      return { kind: 'undecided', label: '无法判定', reason: `缺少 ${error.year} 年国家节假日数据` };
+    }
+    switch (day.kind) {
+      case 'workday':
+        return { kind: 'school', label: '上课日' };
+      case 'makeup':
+        return { kind: 'school', label: `调休上班（${day.name}）`, holiday: day.name };
+      case 'holiday':
+        return { kind: 'holiday', label: `法定节假日（${day.name}）`, holiday: day.name };
+      case 'weekend':
+        return { kind: 'weekend', label: '周末' };
+    }
   }
 
-  /** Years in [from, to] that the calendar would refuse (neither covered nor assumed). */
+  /**
+   * What the calendar will refuse within `horizonDays` of `today`, earliest first:
+   * - a year that a configured term needs and neither a year file nor chinese-days covers (from the Monday of the
+   *   ISO week holding its 1 January, as that week's report needs the new year);
+   * - the end of the configured terms (from the first day of the month, or the Monday of the week, that reaches
+   *   past the last term's end, as those periods' due dates need the days after it).
+   * Lets the daily job warn weeks ahead instead of failing on the day.
+   */
+  gaps(today: CstDate, horizonDays: number): CalendarGap[] {
+    const horizon = addDays(today, horizonDays);
+    const gaps: CalendarGap[] = [];
+    const latest = (...dates: CstDate[]) => [...dates].sort().at(-1)!;
+    for (const term of [...this.config.terms].sort((a, b) => a.start.localeCompare(b.start))) {
+      if (term.end < today || term.start > horizon) continue;
+      for (const year of this.uncoveredYears(Number(term.start.slice(0, 4)), Number(term.end.slice(0, 4)))) {
+        const firstDay = latest(term.start, mondayOf(`${year}-01-01`), today);
+        if (firstDay > horizon || gaps.some((g) => g.year === year)) continue;
+        gaps.push({ kind: 'year', year, firstDay, daysLeft: daysBetween(today, firstDay), key: `year-${year}` });
+      }
+    }
+    const after = addDays(this.lastTermEnd, 1);
+    const reach = [mondayOf(after), `${after.slice(0, 7)}-01`].sort()[0]!;
+    const firstDay = latest(reach, today);
+    if (firstDay <= horizon)
+      gaps.push({
+        kind: 'term',
+        lastTermEnd: this.lastTermEnd,
+        firstDay,
+        daysLeft: daysBetween(today, firstDay),
+        key: `term-after-${this.lastTermEnd}`,
+      });
+    return gaps.sort((a, b) => a.firstDay.localeCompare(b.firstDay));
+  }
+
+  /** Years in [from, to] that the calendar would refuse (no year file, no chinese-days data, not assumed). */
   uncoveredYears(fromYear: number, toYear: number): number[] {
     const out: number[] = [];
     for (let y = fromYear; y <= toYear; y++)
-      if (!coveredYears.has(y) && !this.config.assumeWeekdaysFor.includes(y)) out.push(y);
+      if (!this.national.covers(y) && !this.config.assumeWeekdaysFor.includes(y)) out.push(y);
     return out;
   }
+
+  private nationalDay(date: CstDate): NationalDay {
+    const year = Number(date.slice(0, 4));
+    if (!this.national.covers(year)) {
+      if (!this.config.assumeWeekdaysFor.includes(year)) throw new CalendarNotCoveredError(year);
+      if (!this.warned.has(year)) {
+        this.warned.add(year);
+        this.warn(
+          `WARNING: no national holiday data for ${year}; using plain Mon–Fri as configured (assumeWeekdaysFor). Holidays and 调休 days of ${year} are NOT known.`,
+        );
+      }
+      return weekdayOf(date) <= 5 ? { kind: 'workday' } : { kind: 'weekend' };
+    }
+    return this.national.dayOf(date);
+  }
+}
+
+/** The Monday of the ISO week holding `date`. */
+function mondayOf(date: CstDate): CstDate {
+  return addDays(date, 1 - weekdayOf(date));
 }

@@ -57,12 +57,27 @@ export class DuplicateCaseError extends DomainError {
   }
 }
 
-/** The school calendar has no data for a year: the system refuses to guess. */
+/** The school calendar has no national data for a year (no year file, no chinese-days data): it refuses to guess. */
 export class CalendarNotCoveredError extends DomainError {
   constructor(readonly year: number) {
     super(
-      `the national holiday calendar (chinese-days) has no data for ${year}: update the package or declare the year's school days in config`,
+      `缺少 ${year} 年国家节假日数据（config/holidays/${year}.json 不存在，chinese-days 也没有该年数据），系统不会猜测上课日。` +
+        `请按国务院办公厅的节假日安排通知添加该文件，并运行 npm run cli -- calendar check ${year} 核对`,
       'CALENDAR_NOT_COVERED',
+    );
+  }
+}
+
+/** A date after the last configured term: the bureau has not said whether school is on, so nothing is guessed. */
+export class TermNotConfiguredError extends DomainError {
+  constructor(
+    readonly date: string,
+    readonly lastTermEnd: string,
+  ) {
+    super(
+      `${date} 在已配置的最后一个学期（止于 ${lastTermEnd}）之后，尚未配置学期，无法判定是否上课。` +
+        '请在 config 的 calendar.terms 中添加新学期，并运行 npm run cli -- calendar show 核对',
+      'TERM_NOT_CONFIGURED',
     );
   }
 }

@@ -1,7 +1,9 @@
 import type { AppConfig } from '../config/app-config.ts';
-import { SchoolCalendar } from '../domain/calendar.ts';
-import { CalendarNotCoveredError } from '../domain/errors.ts';
+import { type CalendarGap, SchoolCalendar } from '../domain/calendar.ts';
+import { CALENDAR_ALERT_DAYS, calendarGapMessages } from '../domain/calendar-alerts.ts';
+import { CalendarNotCoveredError, TermNotConfiguredError } from '../domain/errors.ts';
 import { levelDueAt } from '../domain/ladder.ts';
+import type { Message } from '../domain/message.ts';
 import { type Cadence, deadlineOf, isDueOn, periodOf } from '../domain/periods.ts';
 import type { Clock, DirectoryRepository, Log } from '../domain/ports.ts';
 import { newSlot, type SlotRepository } from '../domain/report-slot.ts';
@@ -11,17 +13,21 @@ import { runLimited } from './run-limited.ts';
 export interface OpenReportsDeps {
   slots: SlotRepository;
   directory: Pick<DirectoryRepository, 'load'>;
+  /** Where the office's calendar-gap SMS go (a deterministic id already enqueued is skipped: false). */
+  outbox: { enqueue(message: Message): Promise<boolean> };
   clock: Clock;
   log: Log;
-  config: Pick<AppConfig, 'calendar' | 'reports'>;
+  config: Pick<AppConfig, 'calendar' | 'reports' | 'sms'>;
 }
 
 export interface OpenReportsResult {
   date: CstDate;
   /** Per cadence due today: slots created and slots that already existed. */
   opened: Partial<Record<Cadence, { created: number; existing: number; periodKey: string }>>;
-  /** Set when, within CALENDAR_WARNING_DAYS, a term needs a year the national calendar does not cover. */
-  calendarGap?: { year: number; firstDay: CstDate; daysLeft: number };
+  /** What the calendar cannot decide within CALENDAR_WARNING_DAYS (a missing national year, no next term). */
+  calendarGaps: CalendarGap[];
+  /** Calendar-gap SMS enqueued for the office by this run (each gap and threshold once, ever). */
+  calendarAlerts: number;
 }
 
 /**
@@ -30,19 +36,27 @@ export interface OpenReportsResult {
  *    period's last school day (daily: every school day).
  * 2. For each active school, create its slot conditionally (attribute_not_exists): a second run creates nothing.
  * 3. Each new slot enters the sparse due index at deadline + the ladder's first delay.
+ * Before that, whatever the calendar will not be able to decide within 45 days (a national year without data, the
+ * end of the configured terms) is logged and, at 45/30/14/7 days, sent to the office once per threshold.
  */
 export async function openReports(deps: OpenReportsDeps, input: { date?: CstDate } = {}): Promise<OpenReportsResult> {
   const now = deps.clock.now();
   const date = input.date ?? cstDate(now);
   const calendar = new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
-  const result: OpenReportsResult = { date, opened: {} };
-  const gap = calendar.coverageGap(date, CALENDAR_WARNING_DAYS);
-  if (gap) {
-    result.calendarGap = gap;
-    deps.log.warn(
-      `national holiday calendar missing for ${gap.year}: report periods from ${gap.firstDay} (in ${gap.daysLeft} days) will be refused; update chinese-days or set calendar.assumeWeekdaysFor and overrides`,
-      { ...gap },
-    );
+  const result: OpenReportsResult = { date, opened: {}, calendarGaps: [], calendarAlerts: 0 };
+  result.calendarGaps = calendar.gaps(date, CALENDAR_WARNING_DAYS);
+  let directory: Awaited<ReturnType<OpenReportsDeps['directory']['load']>> | undefined;
+  if (result.calendarGaps.length > 0) {
+    for (const gap of result.calendarGaps)
+      deps.log.warn(
+        gap.kind === 'year'
+          ? `national holiday calendar missing for ${gap.year}: report periods from ${gap.firstDay} (in ${gap.daysLeft} days) will be refused; add config/holidays/${gap.year}.json`
+          : `no term configured after ${gap.lastTermEnd}: report periods from ${gap.firstDay} (in ${gap.daysLeft} days) will be refused; add the next term to calendar.terms`,
+        { ...gap },
+      );
+    directory = await deps.directory.load();
+    const alerts = calendarGapMessages(result.calendarGaps, directory, now, date, deps.config.sms, CALENDAR_ALERT_DAYS);
+    for (const message of alerts) if (await deps.outbox.enqueue(message)) result.calendarAlerts++;
   }
   // One cadence the calendar cannot decide (e.g. an ISO week reaching into an uncovered year) must not stop the
   // others: they open, the refused ones are listed, and the run fails at the end so the operators are alarmed.
@@ -53,13 +67,13 @@ export async function openReports(deps: OpenReportsDeps, input: { date?: CstDate
       const period = periodOf(cadence, date, calendar);
       if (isDueOn(period, date)) owed.push(period);
     } catch (error) {
-      if (!(error instanceof CalendarNotCoveredError)) throw error;
+      if (!(error instanceof CalendarNotCoveredError || error instanceof TermNotConfiguredError)) throw error;
       refused.push({ cadence, error });
     }
   }
   if (owed.length === 0) return finish(deps, result, refused);
 
-  const directory = await deps.directory.load();
+  directory ??= await deps.directory.load();
   const schools = directory.schools.filter((s) => s.active !== false);
   for (const period of owed) {
     const deadline = deadlineOf(period, deps.config.reports.dueTime[period.cadence])!;

@@ -10,7 +10,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryOf, functionSpecs } from '../../functions/manifest.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
-import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 
 /**
  * The real handlers, bundled exactly as the stack bundles them, must load in Node as ES modules: a bundle that
@@ -35,7 +35,7 @@ beforeAll(() => {
       projectRoot,
       stage: 'dev',
       table,
-      appConfigJson: JSON.stringify(loadConfigFile()),
+      appConfigJson: configForEnv(loadConfigFile()),
       logRetention: RetentionDays.ONE_DAY,
     });
   }
@@ -63,7 +63,7 @@ describe('handler bundles', () => {
       AWS_LAMBDA_FUNCTION_NAME: name,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       TABLE_NAME: 'baoxue-table',
-      APP_CONFIG: JSON.stringify(loadConfigFile()),
+      APP_CONFIG: configForEnv(loadConfigFile()),
       POWERTOOLS_SERVICE_NAME: 'baoxue-test',
       SCHEDULE_GROUP: 'group',
       TIMER_TARGET_ARN: 'arn:aws:lambda:ap-southeast-1:123456789012:function:target',

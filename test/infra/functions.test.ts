@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trigger } from '../../functions/manifest.ts';
-import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
 import { sampleSpecs } from './support/sample-specs.ts';
 import {
@@ -40,7 +40,7 @@ describe('every function: the shared defaults', () => {
     });
     expect(props.Environment.Variables).toMatchObject({
       TABLE_NAME: importedAttr('Table', 'Ref'),
-      APP_CONFIG: JSON.stringify(loadConfigFile()),
+      APP_CONFIG: configForEnv(loadConfigFile()),
       POWERTOOLS_SERVICE_NAME: 'baoxue-dev',
       POWERTOOLS_METRICS_NAMESPACE: 'Baoxue',
       NODE_OPTIONS: '--enable-source-maps',

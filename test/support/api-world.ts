@@ -3,6 +3,7 @@ import { CLAIM } from '../../functions/api/claims.ts';
 import type { ApiEvent } from '../../functions/api/http.ts';
 import type { Deps } from '../../functions/deps.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
@@ -100,6 +101,7 @@ export async function openDailySlots(deps: Deps, date: string) {
     {
       slots: new DynamoSlotRepository(deps.doc, deps.tableName),
       directory: new DynamoDirectoryRepository(deps.doc, deps.tableName),
+      outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
       clock: deps.clock,
       log: deps.log,
       config: deps.config,

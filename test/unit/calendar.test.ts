@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { coveredYears, SchoolCalendar } from '../../shared/domain/calendar.ts';
-import { CalendarNotCoveredError } from '../../shared/domain/errors.ts';
+import { SchoolCalendar } from '../../shared/domain/calendar.ts';
+import { CalendarNotCoveredError, TermNotConfiguredError } from '../../shared/domain/errors.ts';
+import { chineseDaysYears } from '../../shared/domain/national-calendar.ts';
 
 /** A calendar whose one term spans the 2023 Spring Festival, so only the national calendar decides. */
 const winterCalendar = (extra: Partial<ConstructorParameters<typeof SchoolCalendar>[0]> = {}) =>
@@ -34,13 +35,29 @@ describe('SchoolCalendar: the national calendar', () => {
     expect(calendar.schoolDaysBetween('2023-09-29', '2023-10-08')).toEqual(['2023-10-07', '2023-10-08']);
   });
 
-  it('is not a school day outside every term, even on a working day', () => {
-    const calendar = winterCalendar();
+  it('is not a school day between two terms, even on a working day', () => {
+    const calendar = new SchoolCalendar({
+      terms: [
+        { name: '测试学期', start: '2023-01-03', end: '2023-03-31' },
+        { name: '下一学期', start: '2023-09-01', end: '2024-01-19' },
+      ],
+    });
 
     expect(calendar.isNationalWorkday('2023-04-03')).toBe(true);
     expect(calendar.isSchoolDay('2023-04-03')).toBe(false);
     expect(calendar.termOf('2023-04-03')).toBeUndefined();
     expect(calendar.termOf('2023-03-31')?.name).toBe('测试学期');
+  });
+
+  it('refuses to guess a date after the last configured term (the next term is not known yet)', () => {
+    const calendar = winterCalendar();
+
+    expect(() => calendar.isSchoolDay('2023-04-03')).toThrow(TermNotConfiguredError);
+    expect(() => calendar.isSchoolDay('2023-04-03')).toThrow(
+      /2023-04-03 在已配置的最后一个学期（止于 2023-03-31）之后/,
+    );
+    expect(calendar.isSchoolDay('2023-03-31')).toBe(true);
+    expect(calendar.isSchoolDay('2023-01-02')).toBe(false); // before the first term: history, not school
   });
 
   it('gives the same answer whatever the host time zone is (chinese-days itself does not)', () => {
@@ -66,7 +83,7 @@ describe('SchoolCalendar: bureau overrides', () => {
 
     expect(calendar.isSchoolDay('2023-02-24')).toBe(false); // a Friday closed (e.g. typhoon)
     expect(calendar.isSchoolDay('2023-02-25')).toBe(true); // a Saturday made a school day
-    expect(calendar.isSchoolDay('2023-07-20')).toBe(true); // outside every term
+    expect(calendar.isSchoolDay('2023-07-20')).toBe(true); // after the last term: the bureau said so
   });
 
   it('refuses an impossible date or a term that ends before it starts', () => {
@@ -81,9 +98,9 @@ describe('SchoolCalendar: years the calendar data does not cover', () => {
   const term2027 = { name: '2027春季学期', start: '2027-02-22', end: '2027-07-09' };
 
   it('knows 2004–2026 and not 2027 (chinese-days 1.5.7)', () => {
-    expect(coveredYears.has(2004)).toBe(true);
-    expect(coveredYears.has(2026)).toBe(true);
-    expect(coveredYears.has(2027)).toBe(false);
+    expect(chineseDaysYears.has(2004)).toBe(true);
+    expect(chineseDaysYears.has(2026)).toBe(true);
+    expect(chineseDaysYears.has(2027)).toBe(false);
   });
 
   it('refuses to guess a school day in 2027 unless told to', () => {
@@ -106,7 +123,10 @@ describe('SchoolCalendar: years the calendar data does not cover', () => {
   });
 
   it('needs no calendar data for a date outside every term or decided by an override', () => {
-    const calendar = new SchoolCalendar({ terms: [term2027], overrides: { '2027-03-01': 'no-school' } });
+    const calendar = new SchoolCalendar({
+      terms: [term2027, { name: '2027秋季学期', start: '2027-09-01', end: '2028-01-21' }],
+      overrides: { '2027-03-01': 'no-school' },
+    });
 
     expect(calendar.isSchoolDay('2027-08-02')).toBe(false);
     expect(calendar.isSchoolDay('2027-03-01')).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
-import { CalendarNotCoveredError } from '../../shared/domain/errors.ts';
+import { CalendarNotCoveredError, TermNotConfiguredError } from '../../shared/domain/errors.ts';
 import { deadlineOf, isDueOn, isoWeek, periodAt, periodOf } from '../../shared/domain/periods.ts';
 
 const calendar = (
@@ -76,7 +76,16 @@ describe('periodOf', () => {
   });
 
   it('owes no monthly report for a month entirely outside the terms', () => {
-    expect(periodOf('monthly', '2023-08-10', calendar()).dueDate).toBeUndefined();
+    const withAutumn = calendar([
+      { name: '测试学期', start: '2022-09-01', end: '2023-07-07' },
+      { name: '秋季学期', start: '2023-09-01', end: '2024-01-19' },
+    ]);
+
+    expect(periodOf('monthly', '2023-08-10', withAutumn).dueDate).toBeUndefined();
+  });
+
+  it('refuses a month after the last configured term instead of owing nothing', () => {
+    expect(() => periodOf('monthly', '2023-08-10', calendar())).toThrow(TermNotConfiguredError);
   });
 
   it('owes a daily report on a school day only', () => {

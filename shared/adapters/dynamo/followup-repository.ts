@@ -9,7 +9,7 @@ import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact
 import { cstInstant } from '../../domain/time.ts';
 import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
-import { enqueueMessage } from './message-items.ts';
+import { enqueueMessage, enqueueOnce } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
 /**
@@ -279,14 +279,8 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     }
   }
 
-  async enqueue(message: Message): Promise<boolean> {
-    try {
-      await transactWrite(this.doc, [enqueueMessage(this.tableName, message)]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return false;
-      throw error;
-    }
+  enqueue(message: Message): Promise<boolean> {
+    return enqueueOnce(this.doc, this.tableName, message);
   }
 
   private async due(kind: 'VISIT' | 'CAMPAIGN', now: Date, limit: number): Promise<Record<string, unknown>[]> {

@@ -1,5 +1,7 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import { type Message, messageSchema } from '../../domain/message.ts';
-import type { TransactItem } from './client.ts';
+import { type TransactItem, transactWrite } from './client.ts';
 import { dueKey } from './table-definition.ts';
 
 export const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
@@ -31,4 +33,15 @@ export function enqueueMessage(tableName: string, message: Message): TransactIte
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/** Enqueues one message on its own; false when its deterministic id was already enqueued (a rerun). */
+export async function enqueueOnce(doc: DynamoDBDocumentClient, tableName: string, message: Message): Promise<boolean> {
+  try {
+    await transactWrite(doc, [enqueueMessage(tableName, message)]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) return false;
+    throw error;
+  }
 }

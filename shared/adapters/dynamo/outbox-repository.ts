@@ -5,7 +5,7 @@ import { scrubText } from '../../domain/privacy.ts';
 import type { OutboxRepository, StoredMessage } from '../../use-cases/dispatch-message.ts';
 import { transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
-import { enqueueMessage, messageKey } from './message-items.ts';
+import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
 import { dueKey } from './table-definition.ts';
 
 const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
@@ -26,6 +26,11 @@ export class DynamoOutboxRepository implements OutboxRepository {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** Enqueues a message with a deterministic id; false if it was already enqueued. */
+  enqueue(message: Message): Promise<boolean> {
+    return enqueueOnce(this.doc, this.tableName, message);
+  }
 
   async get(id: string): Promise<StoredMessage | undefined> {
     const out = await this.doc.send(

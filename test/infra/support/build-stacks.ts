@@ -8,7 +8,7 @@ import type { FunctionSpec } from '../../../functions/manifest.ts';
 import { defineBaoxueApp } from '../../../infra/baoxue-app.ts';
 import type { StatefulStack } from '../../../infra/stateful-stack.ts';
 import type { StatelessStack } from '../../../infra/stateless-stack.ts';
-import { loadConfigFile } from '../../../shared/config/load-config.ts';
+import { configForEnv, loadConfigFile } from '../../../shared/config/load-config.ts';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 const fixtureHandler = fileURLToPath(new URL('./fixture-handler.ts', import.meta.url));
@@ -44,7 +44,7 @@ export function buildStacks(options: {
     entryFor: (name) =>
       options.missingHandlers?.includes(name) ? join(outdir, 'missing', name, 'handler.ts') : fixtureHandler,
     projectRoot,
-    appConfigJson: JSON.stringify(loadConfigFile()),
+    appConfigJson: configForEnv(loadConfigFile()),
   });
   const statefulTemplate = Template.fromStack(stateful);
   const statelessTemplate = Template.fromStack(stateless);
