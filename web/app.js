@@ -178,6 +178,7 @@ async function start() {
   $('#app').hidden = false;
   $('#who').hidden = false;
   $('#who-name').textContent = `${principal.name ?? principal.personId}（${roleLabel}）`;
+  renderCalendarBanner(state.me.calendar?.gaps ?? []);
   $$('.tabs [data-needs]').forEach((b) => {
     b.hidden = !may[b.dataset.needs];
   });
@@ -190,6 +191,15 @@ async function start() {
   const y = new Date(serverNow() - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
   $('#report-period').value = y;
   await openTab('late');
+}
+
+/** The calendar cannot decide school days from a coming date (missing national year, no next term): say so on every page. */
+function renderCalendarBanner(gaps) {
+  const banner = $('#calendar-banner');
+  banner.hidden = gaps.length === 0;
+  banner.innerHTML = gaps
+    .map((g) => `<p>⚠ ${esc(g.message)}<br><span class="hint">核对命令：<code>${esc(g.command)}</code></span></p>`)
+    .join('');
 }
 
 function fillTeachers() {

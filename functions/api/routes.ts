@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { SchoolCalendar } from '../../shared/domain/calendar.ts';
+import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import { cstDate } from '../../shared/domain/time.ts';
 import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
+import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
 import { HttpError, parseWith, type Reply } from './http.ts';
@@ -44,6 +48,16 @@ function schoolsIn(townshipId: string, p: Principal, org: OrgIndex) {
 /** All routes of the API. Each handler: validate (zod) → scope check → one use case → reply. */
 export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
   const router = new Router<ApiPorts>();
+  const schoolCalendar = new SchoolCalendar(deps.config.calendar, () => {});
+  /** What the calendar cannot decide soon (missing national year, no next term), for the banner on every page. */
+  const calendarGaps = (now: Date) =>
+    schoolCalendar.gaps(cstDate(now), CALENDAR_WARNING_DAYS).map((gap) => ({
+      kind: gap.kind,
+      firstDay: gap.firstDay,
+      daysLeft: gap.daysLeft,
+      message: gapBanner(gap),
+      command: gapFix(gap).command,
+    }));
 
   if (deps.devAuthSecret) {
     const secret = deps.devAuthSecret;
@@ -103,6 +117,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
           exportLedgers: mayExportLedgers(principal),
         },
         org: visibleOrg(principal, org),
+        calendar: { gaps: calendarGaps(deps.clock.now()) },
       },
     }),
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,8 @@ describe('handler bundles', () => {
       PATH: process.env.PATH,
       AWS_REGION: 'ap-southeast-1',
       AWS_LAMBDA_FUNCTION_NAME: name,
+      // As in Lambda: cloud-deps then requires the national-calendar year files inside the asset (holidays/).
+      LAMBDA_TASK_ROOT: dir,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       TABLE_NAME: 'baoxue-table',
       APP_CONFIG: configForEnv(loadConfigFile()),
@@ -79,5 +81,6 @@ describe('handler bundles', () => {
 
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('function');
+    expect(readdirSync(join(dir!, 'holidays'))).toEqual(readdirSync(join(projectRoot, 'config', 'holidays')));
   });
 });

@@ -23,6 +23,13 @@ describe('cloudDeps', () => {
     expect(() => cloudDeps(env({ APP_CONFIG: JSON.stringify(bad) }))).toThrow(/config\.sms\.quietHours\.start/);
   });
 
+  it('reads the national-calendar year files from the asset in Lambda, and refuses to start without them', () => {
+    expect(cloudDeps(env()).config.calendar.holidayYears.map((f) => f.year)).toEqual([2023, 2024, 2025, 2026]);
+    expect(() => cloudDeps(env({ LAMBDA_TASK_ROOT: '/nonexistent-task-root' }))).toThrow(
+      /national calendar directory missing: \/nonexistent-task-root\/holidays/,
+    );
+  });
+
   it('refuses timer use in a function without scheduler access, loudly', async () => {
     const deps = cloudDeps(env());
     expect(deps.tableName).toBe('baoxue-test');
