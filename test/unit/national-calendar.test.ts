@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../../shared/config/holiday-files.ts';
-import { loadConfigFile, withHolidayYears } from '../../shared/config/load-config.ts';
+import { configForEnv, loadConfigFile, withHolidayYears } from '../../shared/config/load-config.ts';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import {
   chineseDaysYears,
@@ -156,6 +156,10 @@ describe('the shipped year files', () => {
   it('are part of the config every face loads', () => {
     expect(loadConfigFile().calendar.holidayYears.map((f) => f.year)).toEqual([2023, 2024, 2025, 2026]);
     expect(() => withHolidayYears({ calendar: { holidayYears: [] } }, [])).toThrow(/loaded from config\/holidays/);
+    // Not in the functions' APP_CONFIG (Lambda's 4 KB of env): the files ride in the asset instead.
+    const env = configForEnv(loadConfigFile());
+    expect(env).not.toContain('holidayYears');
+    expect(Buffer.byteLength(env)).toBeLessThan(2900);
   });
 });
 
