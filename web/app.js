@@ -224,7 +224,7 @@ async function renderLate() {
         `<section class="township" data-township="${esc(t.townshipId)}"><h3>${esc(t.townshipName)} <span class="muted">${t.reports.length} 所迟报</span></h3><div class="cards">${t.reports
           .map((r) => {
             const lv = Math.min(r.level, 4);
-            return `<div class="card lv lv${lv}"><div class="title">${esc(r.schoolName)}</div><div>${esc(r.cadenceLabel)} ${esc(r.periodKey)} · 截止 ${fmt(r.deadline)}</div><div>逾期 ${Math.floor(r.overdueMinutes / 60)} 小时 · 第 ${r.level}/${r.levelCount} 级${r.reached ? `（已提醒：${esc(r.reached)}）` : '（尚未提醒）'}</div></div>`;
+            return `<div class="card lv lv${lv}"><div class="title">${esc(r.schoolName)}</div><div>${esc(r.cadenceLabel)} ${esc(r.periodKey)} · 截止 ${fmt(r.deadline)}</div><div>逾期 ${Math.floor(r.overdueMinutes / 60)} 小时 · ${esc(r.stage)}${r.reached ? `（已通知：${esc(r.reached)}）` : ''}</div></div>`;
           })
           .join('')}</div></section>`,
     )

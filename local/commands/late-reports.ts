@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { cadenceLabel } from '../../shared/domain/periods.ts';
+import { ladderStageLabel } from '../../shared/domain/templates/report-templates.ts';
 import { connectToRuntime, cstText, runCommand, scanEntity, type TargetOptions, withTarget } from './runtime-target.ts';
-
-const LEVELS = ['尚未催报', '已提醒校长', '已通知包乡镇人员', '已通知包片领导', '已通知总负责人和办公室'];
 
 /** `late-reports`: report slots still open after their deadline, with how far their ladder has climbed. */
 export function registerLateReports(program: Command): void {
@@ -15,6 +15,7 @@ export function registerLateReports(program: Command): void {
         try {
           const now = clock.now().toISOString();
           const directory = await new DynamoDirectoryRepository(doc, tableName).load();
+          const config = loadConfigFile();
           const schoolName = new Map(directory.schools.map((s) => [s.id, s.name]));
           const late = (await scanEntity(doc, tableName, 'SLOT'))
             .map(itemToSlot)
@@ -26,7 +27,7 @@ export function registerLateReports(program: Command): void {
           }
           console.log(`截至 ${cstText(now)}（北京时间），逾期未报 ${late.length} 份：`);
           for (const s of late) {
-            const level = LEVELS[Math.min(s.nextLevel, LEVELS.length - 1)];
+            const level = ladderStageLabel(s.nextLevel, config.reports.ladders[s.cadence].length);
             console.log(
               `  ${schoolName.get(s.schoolId) ?? s.schoolId}  ${s.periodKey} ${cadenceLabel[s.cadence]}  截止 ${cstText(s.deadline)}  ${level}`,
             );

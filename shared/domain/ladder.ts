@@ -3,6 +3,7 @@ import type { Role } from './directory.ts';
 import { type Cadence, cadences } from './periods.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { parseDuration } from './time.ts';
+import { delayBases, delayUntil, type LadderTime } from './working-time.ts';
 
 /**
  * The escalation ladder of R1 as configuration: for each cadence, levels in order, each sent a delay after the
@@ -28,8 +29,13 @@ const duration = z.string().refine(
 );
 
 export const ladderLevelSchema = z.object({
-  /** Delay after the deadline (e.g. `30m`, `1d16h`). */
+  /** Delay after the deadline (e.g. `30m`, `1d16h`), counted on `basis`. */
   after: duration,
+  /**
+   * `wall`: calendar time. `working`: only officials' office hours on national working days count (调休 Saturdays
+   * included), so a Friday deadline's next level lands on Monday. `school`: office hours on school days.
+   */
+  basis: z.enum(delayBases).default('wall'),
   recipients: z.array(recipientKindSchema).min(1),
 });
 export type LadderLevel = z.infer<typeof ladderLevelSchema>;
@@ -44,29 +50,30 @@ export const ladderSchema = z
 export type Ladder = z.infer<typeof ladderSchema>;
 
 /**
- * Defaults (CST). Deadlines are 17:00 on the period's last school day. Each level lands in office hours
- * when the deadline does: daily +30m (17:30), +16h (09:00 next day), +1d (17:00 next day), +1d16h (09:00 the
- * day after); weekly (due Friday) +30m, +2d16h (Monday 09:00), +3d16h (Tuesday), +4d16h (Wednesday);
- * monthly +30m, +2d16h, +4d16h, +6d16h.
+ * Defaults (CST), in working time with office hours 08:00–18:00. Deadlines are 17:00 on the period's last school
+ * day. Level 0 (the head) counts school days, the others officials' working days, so a level never lands on a
+ * weekend or holiday: daily +30m (17:30), +2h (09:00 the next working day), +10h (17:00 the next working day),
+ * +12h (09:00 two working days later); weekly (due Friday) +30m, +2h (Monday 09:00), +12h (Tuesday 09:00), +22h
+ * (Wednesday 09:00); monthly +30m, +22h, +42h, +62h (09:00 three, five and seven working days later).
  */
 export const defaultLadders: Record<Cadence, z.input<typeof ladderSchema>> = {
   daily: [
-    { after: '30m', recipients: ['school-head'] },
-    { after: '16h', recipients: ['township-contact'] },
-    { after: '1d', recipients: ['area-leader'] },
-    { after: '1d16h', recipients: ['chief', 'office'] },
+    { after: '30m', basis: 'school', recipients: ['school-head'] },
+    { after: '2h', basis: 'working', recipients: ['township-contact'] },
+    { after: '10h', basis: 'working', recipients: ['area-leader'] },
+    { after: '12h', basis: 'working', recipients: ['chief', 'office'] },
   ],
   weekly: [
-    { after: '30m', recipients: ['school-head'] },
-    { after: '2d16h', recipients: ['township-contact'] },
-    { after: '3d16h', recipients: ['area-leader'] },
-    { after: '4d16h', recipients: ['chief', 'office'] },
+    { after: '30m', basis: 'school', recipients: ['school-head'] },
+    { after: '2h', basis: 'working', recipients: ['township-contact'] },
+    { after: '12h', basis: 'working', recipients: ['area-leader'] },
+    { after: '22h', basis: 'working', recipients: ['chief', 'office'] },
   ],
   monthly: [
-    { after: '30m', recipients: ['school-head'] },
-    { after: '2d16h', recipients: ['township-contact'] },
-    { after: '4d16h', recipients: ['area-leader'] },
-    { after: '6d16h', recipients: ['chief', 'office'] },
+    { after: '30m', basis: 'school', recipients: ['school-head'] },
+    { after: '22h', basis: 'working', recipients: ['township-contact'] },
+    { after: '42h', basis: 'working', recipients: ['area-leader'] },
+    { after: '62h', basis: 'working', recipients: ['chief', 'office'] },
   ],
 };
 
@@ -82,6 +89,11 @@ export const reportsConfigSchema = z.object({
       monthly: ladderSchema.default(defaultLadders.monthly as Ladder),
     })
     .default(defaultLadders as Record<Cadence, Ladder>),
+  /** Officials' office hours: `working`/`school` ladder delays count only this time of a working day. */
+  officeHours: z
+    .object({ start: hhmm, end: hhmm })
+    .refine((h) => h.start < h.end, { message: 'office hours must end after they start', path: ['end'] })
+    .default({ start: '08:00', end: '18:00' }),
   /** Which cadences the bureau collects; a cadence left out opens no slots. */
   cadences: z
     .array(z.enum(cadences))
@@ -103,21 +115,24 @@ export type NextStep =
   | { kind: 'waiting'; level: number; at: Date }
   | { kind: 'done'; reason: 'submitted' | 'ladder-complete' };
 
-/** The instant level `level` becomes due: deadline + its delay. */
-export function levelDueAt(deadline: string, ladder: Ladder, level: number): Date {
+/**
+ * The instant level `level` becomes due: deadline + its delay on the level's basis (`time` gives the calendar and
+ * office hours; a wall-clock ladder needs none).
+ */
+export function levelDueAt(deadline: string, ladder: Ladder, level: number, time?: LadderTime): Date {
   const step = ladder[level];
   if (!step) throw new RangeError(`ladder has no level ${level}`);
-  return new Date(new Date(deadline).getTime() + parseDuration(step.after));
+  return delayUntil(new Date(deadline), parseDuration(step.after), step.basis, time);
 }
 
 /**
  * Which level is due next and when. Pure: only the next unsent level is ever considered (never skipping,
  * even when several are overdue), a sent level is never offered again, and a submitted slot is done.
  */
-export function nextEscalation(position: LadderPosition, ladder: Ladder, now: Date): NextStep {
+export function nextEscalation(position: LadderPosition, ladder: Ladder, now: Date, time?: LadderTime): NextStep {
   if (position.state === 'SUBMITTED') return { kind: 'done', reason: 'submitted' };
   if (position.nextLevel >= ladder.length) return { kind: 'done', reason: 'ladder-complete' };
-  const at = levelDueAt(position.deadline, ladder, position.nextLevel);
+  const at = levelDueAt(position.deadline, ladder, position.nextLevel, time);
   return at.getTime() <= now.getTime()
     ? { kind: 'due', level: position.nextLevel, at }
     : { kind: 'waiting', level: position.nextLevel, at };

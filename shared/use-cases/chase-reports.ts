@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app-config.ts';
+import { SchoolCalendar } from '../domain/calendar.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import { type DirectoryReader, levelDueAt, nextEscalation, resolveRecipients } from '../domain/ladder.ts';
 import type { Message } from '../domain/message.ts';
@@ -10,6 +11,7 @@ import {
   reportParams,
   reportReminderTemplate,
 } from '../domain/templates/report-templates.ts';
+import { type LadderTime, ladderTimeOf } from '../domain/working-time.ts';
 import { runLimited } from './run-limited.ts';
 
 export interface ChaseReportsDeps {
@@ -17,7 +19,7 @@ export interface ChaseReportsDeps {
   directory: DirectoryReader;
   clock: Clock;
   log: Log;
-  config: Pick<AppConfig, 'reports' | 'sms'>;
+  config: Pick<AppConfig, 'reports' | 'sms' | 'calendar'>;
 }
 
 export interface ChaseResult {
@@ -51,9 +53,11 @@ export async function chaseReports(deps: ChaseReportsDeps): Promise<ChaseResult>
   const result: ChaseResult = { due: slots.length, itemsRead, escalated: 0, messages: 0, skipped: 0, repaired: 0 };
   if (slots.length === 0) return result;
   const directory = await deps.directory.loadFor([...new Set(slots.map((s) => s.schoolId))]);
+  const warn = (m: string) => deps.log.warn(m);
+  const time = ladderTimeOf(new SchoolCalendar(deps.config.calendar, warn), deps.config.reports.officeHours, warn);
   await runLimited(slots, 8, async (slot) => {
     try {
-      const outcome = await chaseOne(deps, slot, directory, now);
+      const outcome = await chaseOne(deps, slot, directory, now, time);
       if (outcome === 'repaired') result.repaired++;
       else {
         result.escalated++;
@@ -74,9 +78,10 @@ async function chaseOne(
   slot: ReportSlot,
   directory: DirectorySnapshot,
   now: Date,
+  time: LadderTime,
 ): Promise<number | 'repaired'> {
   const ladder = deps.config.reports.ladders[slot.cadence];
-  const step = nextEscalation(slot, ladder, now);
+  const step = nextEscalation(slot, ladder, now, time);
   const school = directory.schools.find((s) => s.id === slot.schoolId && s.active !== false);
   if (step.kind !== 'due' || !school) {
     // Not ours to send now (ladder shortened, delays changed, school closed): fix the index entry only.
@@ -132,7 +137,8 @@ async function chaseOne(
     {
       ...slot,
       nextLevel: following,
-      nextDueAt: following < ladder.length ? levelDueAt(slot.deadline, ladder, following).toISOString() : undefined,
+      nextDueAt:
+        following < ladder.length ? levelDueAt(slot.deadline, ladder, following, time).toISOString() : undefined,
       escalations: [
         ...slot.escalations,
         { level: step.level, at, personIds: recipients.map((r) => r.personId), messageIds: messages.map((m) => m.id) },

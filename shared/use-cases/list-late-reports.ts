@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { RecipientKind } from '../domain/ladder.ts';
 import type { Cadence } from '../domain/periods.ts';
 import type { ReportSlot } from '../domain/report-slot.ts';
+import { ladderStageLabel } from '../domain/templates/report-templates.ts';
 
 /** OPEN report slots of these schools whose deadline has passed (including slots whose whole ladder was sent). */
 export interface LateSlotSource {
@@ -30,6 +31,8 @@ export interface LateReportRow {
   /** Ladder levels already sent (0: none yet). */
   level: number;
   levelCount: number;
+  /** `尚未提醒` / `已提醒校长` / `已催报至第2级（共3级）`: the same count as the escalation SMS' "[2级催报]". */
+  stage: string;
   /** Who has been told so far, e.g. `校长、包乡镇人员`. */
   reached: string;
   nextDueAt?: string;
@@ -67,6 +70,7 @@ export async function listLateReports(
         overdueMinutes: Math.floor((now.getTime() - Date.parse(s.deadline)) / 60_000),
         level: s.nextLevel,
         levelCount: ladder.length,
+        stage: ladderStageLabel(s.nextLevel, ladder.length),
         reached: reached.join('、'),
         ...(s.nextDueAt ? { nextDueAt: s.nextDueAt } : {}),
       };

@@ -8,6 +8,7 @@ import { type Cadence, deadlineOf, isDueOn, periodOf } from '../domain/periods.t
 import type { Clock, DirectoryRepository, Log } from '../domain/ports.ts';
 import { newSlot, type SlotRepository } from '../domain/report-slot.ts';
 import { type CstDate, cstDate } from '../domain/time.ts';
+import { ladderTimeOf } from '../domain/working-time.ts';
 import { runLimited } from './run-limited.ts';
 
 export interface OpenReportsDeps {
@@ -75,9 +76,10 @@ export async function openReports(deps: OpenReportsDeps, input: { date?: CstDate
 
   directory ??= await deps.directory.load();
   const schools = directory.schools.filter((s) => s.active !== false);
+  const ladderTime = ladderTimeOf(calendar, deps.config.reports.officeHours, (m) => deps.log.warn(m));
   for (const period of owed) {
     const deadline = deadlineOf(period, deps.config.reports.dueTime[period.cadence])!;
-    const firstDueAt = levelDueAt(deadline.toISOString(), deps.config.reports.ladders[period.cadence], 0);
+    const firstDueAt = levelDueAt(deadline.toISOString(), deps.config.reports.ladders[period.cadence], 0, ladderTime);
     const outcomes = await runLimited(schools, 16, (school) =>
       deps.slots.createIfAbsent(
         newSlot({

@@ -15,6 +15,7 @@ import {
   wasOnTime,
 } from '../domain/report-slot.ts';
 import { addDays, type CstDate } from '../domain/time.ts';
+import { ladderTimeOf } from '../domain/working-time.ts';
 
 export interface SubmitReportDeps {
   slots: SlotRepository;
@@ -166,7 +167,12 @@ async function openOnDemand(
     periodKey,
     dueDate: period.dueDate,
     deadline,
-    firstDueAt: levelDueAt(deadline.toISOString(), deps.config.reports.ladders[cadence], 0),
+    firstDueAt: levelDueAt(
+      deadline.toISOString(),
+      deps.config.reports.ladders[cadence],
+      0,
+      ladderTimeOf(calendar, deps.config.reports.officeHours, (m) => deps.log.warn(m)),
+    ),
     now: deps.clock.now(),
   });
   await deps.slots.createIfAbsent(slot);

@@ -59,3 +59,14 @@ export const reportEscalationTemplate = defineTemplate<ReportParams & { level: n
 
 /** All report templates, for the part-count test. */
 export const reportTemplates = [reportReminderTemplate, reportEscalationTemplate] as const;
+
+/**
+ * Where a late report's ladder stands, counted as the escalation SMS count it: level 0 is the head's reminder,
+ * levels 1… are the escalations ("[1级催报]" to the 包乡镇人员 … "[3级催报]" to the 总负责人), so the console,
+ * the CLI and the SMS agree. `sent` is the number of levels already sent (the slot's `nextLevel`).
+ */
+export function ladderStageLabel(sent: number, levelCount: number): string {
+  if (sent <= 0) return '尚未提醒';
+  if (sent === 1) return '已提醒校长';
+  return `已催报至第${sent - 1}级（共${levelCount - 1}级）`;
+}
