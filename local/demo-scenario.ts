@@ -153,9 +153,11 @@ export async function playDemo(rt: LocalRuntime, say: (line: string) => void): P
   act('2月17日（周五）：各校按时报送当天日报');
   await fileAllOnTime('2023-02-17', []);
 
-  act(`${nameOf(LATE.climbs)} 始终未报：包片领导、总负责人和办公室收到通知`);
+  act(
+    `${nameOf(LATE.climbs)} 始终未报：包片领导 17:00 收到通知；总负责人和办公室在下一个工作日（2月20日周一）09:00 收到`,
+  );
   await until('2023-02-18', '10:00');
-  say(`${clockText(rt)}  周末，没有新的日报要求（此后各校每个上学日按时报送）`);
+  say(`${clockText(rt)}  周末，没有新的日报要求，催报也不在周末打扰领导（此后各校每个上学日按时报送）`);
 
   // Cases: the same runtime, the next school week. Hourly steps are exact here: every time below is on the hour.
   step = 60 * 60_000;

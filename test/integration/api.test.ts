@@ -177,6 +177,35 @@ describe('scope: cases', () => {
     expect((await visit(caseId, who.contactA)).status).toBe(403);
   });
 
+  it('issue a notice for a pupil and a guardian with 20- and 32-character names: 201, the SMS within 2 parts', async () => {
+    for (const [pupil, guardian] of [
+      [20, 20],
+      [32, 32],
+    ] as const) {
+      const res = await call({
+        method: 'POST',
+        path: '/api/cases',
+        as: who.headS1,
+        body: {
+          ...openCaseBody('s1'),
+          ...pupilRef(),
+          studentName: `${'测'.repeat(pupil - 1)}生`,
+          guardian: { name: `${'家'.repeat(guardian - 1)}长`, phone: '+8613800000902' },
+        },
+      });
+      expect(res.status).toBe(201);
+      const caseId = res.body.case.id as string;
+      await visit(caseId);
+      await visit(caseId);
+      const issued = await call({ method: 'POST', path: `/api/cases/${caseId}/notices`, as: who.headS1, body: {} });
+      expect(issued.status).toBe(201);
+      const messages = await call({ method: 'GET', path: `/api/cases/${caseId}/messages`, as: who.headS1 });
+      const guardianSms = messages.body.messages.filter((m: { template: string }) => m.template === 'notice.guardian');
+      expect(guardianSms).toHaveLength(1);
+      expect(guardianSms[0].parts).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('issue a notice: 201 with the deadline; the countdown shows in the list; 409 for a second notice', async () => {
     const caseId = await openCase('s1');
     await visit(caseId);

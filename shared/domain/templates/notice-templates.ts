@@ -53,16 +53,89 @@ export const noticeTemplates = {
   }),
 } as const;
 
-/** Renders with the shared renderer; throws instead of sending a text longer than `maxParts`. */
+/**
+ * Shorter wordings of each template, tried in order when the full one would pass `maxParts` with long names
+ * (pupil and guardian names may be 32 characters, school and township names are not bounded). The last one of
+ * each uses only bounded values (the pupil's name, the date, the school phone, the case ref), so every case the
+ * API accepts can be notified: a long name never blocks a notice. Same template id, so the log groups them.
+ */
+const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> = {
+  'notice.guardian': [
+    defineTemplate({
+      id: 'notice.guardian',
+      audience: 'guardian',
+      body: (p) =>
+        `劝返复学通知书：您的孩子${p.studentName}未按时到${p.school}上学，请于${p.returnBy}前送其返校复学，逾期学校将依法报告乡镇政府和教育局。电话${p.schoolPhone}`,
+    }),
+    defineTemplate({
+      id: 'notice.guardian',
+      audience: 'guardian',
+      body: (p) =>
+        `劝返复学通知书：请于${p.returnBy}前送您的孩子${p.studentName}返校复学，逾期学校将依法报告乡镇政府和教育局。电话${p.schoolPhone}`,
+    }),
+  ],
+  'notice.reminder': [
+    defineTemplate({
+      id: 'notice.reminder',
+      audience: 'guardian',
+      body: (p) => `提醒：劝返复学通知书期限将到，请于${p.returnBy}前送${p.studentName}返校复学。电话${p.schoolPhone}`,
+    }),
+  ],
+  'notice.lapsed.school-head': [
+    defineTemplate({
+      id: 'notice.lapsed.school-head',
+      audience: 'official',
+      body: (p) =>
+        `学生${p.studentName}的劝返复学通知书已于${p.returnBy}到期仍未复学，请校长依规书面报告乡镇政府和市教育局。`,
+    }),
+  ],
+  'notice.lapsed.township-contact': [
+    defineTemplate({
+      id: 'notice.lapsed.township-contact',
+      audience: 'official',
+      body: (p) =>
+        `${p.school}学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，请督促学校书面报告并跟进劝返。`,
+    }),
+    defineTemplate({
+      id: 'notice.lapsed.township-contact',
+      audience: 'official',
+      body: (p) =>
+        `学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，请督促学校书面报告。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.lapsed.township-government': [
+    defineTemplate({
+      id: 'notice.lapsed.township-government',
+      audience: 'official',
+      body: (p) =>
+        `学生${p.studentName}经多次劝返并下达劝返复学通知书，期限（${p.returnBy}）已过仍未复学，请乡镇政府依法采取措施。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.lapsed.office': [
+    defineTemplate({
+      id: 'notice.lapsed.office',
+      audience: 'official',
+      body: (p) => `通知书逾期：学生${p.studentName}，期限${p.returnBy}，未复学。案件${p.caseRef}`,
+    }),
+  ],
+};
+
+/**
+ * Renders with the shared renderer, falling back to a shorter wording when the full one would need more than
+ * `maxParts`; throws only if even the shortest does (a template edit that broke the limit, caught by its test).
+ */
 export function renderNoticeSms<P extends Record<string, string | number>>(
   template: SmsTemplate<P>,
   params: P,
   sms: { signature: string; maxParts: number },
 ): RenderedSms {
-  const rendered = renderSms(template, params, sms);
-  if (rendered.overLimit)
-    throw new RangeError(`SMS template ${template.id} needs ${rendered.parts} parts (max ${sms.maxParts}): shorten it`);
-  return rendered;
+  const candidates = [template as SmsTemplate<Record<string, string | number>>, ...(fallbacks[template.id] ?? [])];
+  let rendered: RenderedSms | undefined;
+  for (const candidate of candidates) {
+    rendered = renderSms(candidate, params, sms);
+    if (!rendered.overLimit) return rendered;
+  }
+  throw new RangeError(`SMS template ${template.id} needs ${rendered!.parts} parts (max ${sms.maxParts}): shorten it`);
 }
 
 /** `2月27日10:00` in CST: the return-by moment as guardians read it. */
