@@ -207,6 +207,14 @@ export function completionBySchool(
     .sort((a, b) => a.rate - b.rate || a.schoolId.localeCompare(b.schoolId));
 }
 
+/** 寒假 before a term starting Jan–Apr, 暑假 before one starting Jul–Oct; other term starts follow no long break. */
+function holidayBefore(termStart: CstDate): CampaignWindow['holiday'] | undefined {
+  const month = Number(termStart.slice(5, 7));
+  if (month <= 4) return 'winter';
+  if (month >= 7 && month <= 10) return 'summer';
+  return undefined;
+}
+
 /** 寒假 for a term ending Dec–Mar, 暑假 for one ending Jun–Aug; other term ends are not before a long break. */
 function holidayAfter(termEnd: CstDate): CampaignWindow['holiday'] | undefined {
   const month = Number(termEnd.slice(5, 7));
@@ -217,8 +225,11 @@ function holidayAfter(termEnd: CstDate): CampaignWindow['holiday'] | undefined {
 
 /**
  * The 大家访 windows of the configured terms (§四(四)2): before each 寒假/暑假 (the term's last `beforeDays` days)
- * and after it (the break's last `afterDays` days before the next term). Explicit windows replace derived ones
- * with the same id. Ids: `<year>-<winter|summer>-<before|after>`, the year of the break's start.
+ * and after it (the break's last `afterDays` days before the next term). The first configured term also gets the
+ * "after" window of the break before it (e.g. after the 2023 寒假 when the config starts with the 2023 spring
+ * term), since its pupils come back from a break too. Explicit windows replace derived ones with the same id.
+ * Ids: `<year>-<winter|summer>-<before|after>`, the year of the break's start (for the first term's break, the
+ * year of the window's start: the break's start is not configured).
  */
 export function campaignWindows(
   terms: readonly { start: CstDate; end: CstDate }[],
@@ -227,6 +238,19 @@ export function campaignWindows(
   const sorted = [...terms].sort((a, b) => a.start.localeCompare(b.start));
   const label = { winter: '寒假', summer: '暑假' } as const;
   const derived: CampaignWindow[] = [];
+  const first = sorted[0];
+  const before = first && holidayBefore(first.start);
+  if (first && before) {
+    const start = addDays(first.start, -config.afterDays);
+    derived.push({
+      id: `${start.slice(0, 4)}-${before}-after`,
+      name: `${start.slice(0, 4)}年${label[before]}后大家访`,
+      holiday: before,
+      phase: 'after',
+      start,
+      end: addDays(first.start, -1),
+    });
+  }
   sorted.forEach((term, i) => {
     const holiday = holidayAfter(term.end);
     if (!holiday) return;

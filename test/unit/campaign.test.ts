@@ -122,6 +122,8 @@ describe('campaignWindows from the term dates', () => {
     const windows = campaignWindows(terms, { beforeDays: 14, afterDays: 10, windows: [] });
 
     expect(windows.map((w) => [w.id, w.name, w.start, w.end])).toEqual([
+      // The break before the first configured term (the 2023 寒假) has its "after" window too.
+      ['2023-winter-after', '2023年寒假后大家访', '2023-01-27', '2023-02-05'],
       ['2023-summer-before', '2023年暑假前大家访', '2023-06-24', '2023-07-07'],
       ['2023-summer-after', '2023年暑假后大家访', '2023-08-22', '2023-08-31'],
       ['2024-winter-before', '2024年寒假前大家访', '2024-01-06', '2024-01-19'],
@@ -141,6 +143,6 @@ describe('campaignWindows from the term dates', () => {
       start: '2023-07-01',
       name: '暑假前大家访',
     });
-    expect(windows).toHaveLength(5);
+    expect(windows).toHaveLength(6);
   });
 });
