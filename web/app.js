@@ -96,6 +96,8 @@ async function api(method, path, body, key) {
     const issues = (data.error?.issues ?? []).map((i) => `${i.field}：${i.reason}`).join('；');
     const err = new Error(issues || data.error?.message || `请求失败（${res.status}）`);
     err.status = res.status;
+    err.code = data.error?.code;
+    err.details = data.error ?? {};
     err.issues = data.error?.issues ?? [];
     throw err;
   }
@@ -280,7 +282,23 @@ async function caseAction(caseId, act) {
     }
     if (act === 'notice') {
       if (!confirm('确认向监护人发出劝返复学通知书？监护人须在一周内送学生返校。')) return;
-      const { notice } = await api('POST', `/api/cases/${caseId}/notices`, {});
+      let notice;
+      try {
+        ({ notice } = await api('POST', `/api/cases/${caseId}/notices`, {}));
+      } catch (err) {
+        if (err.code !== 'NOTICE_NEEDS_CONFIRMATION') throw err;
+        // Issued outside term, or the deadline/reminder on a day without school: show the dates, ask again.
+        const d = err.details;
+        const lines = [
+          '请核对通知书日期：',
+          ...d.warnings.map((w) => `· ${w}`),
+          `返校期限：${fmt(d.deadline)}`,
+          ...(d.reminderAt ? [`家长提醒短信：${fmt(d.reminderAt)}`] : []),
+          '仍要发出吗？',
+        ];
+        if (!confirm(lines.join('\n'))) return;
+        ({ notice } = await api('POST', `/api/cases/${caseId}/notices`, { confirm: true }));
+      }
       flash(`已发出劝返复学通知书，期限 ${fmt(notice.deadline)}`);
     }
     if (act === 'return') {

@@ -118,7 +118,7 @@ export function errorReply(error: unknown, log: Log, requestId: string): Reply {
   if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
     return { status: 409, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof DomainError)
-    return { status: 422, body: { error: { code: error.code, message: error.message } } };
+    return { status: 422, body: { error: { code: error.code, message: error.message, ...error.details } } };
   log.error('unhandled API error', {
     requestId,
     error: error instanceof Error ? `${error.name}: ${scrubText(error.message)}` : typeof error,

@@ -321,11 +321,15 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/notices',
-      summary: 'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts',
+      summary:
+        'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts; 422 NOTICE_NEEDS_CONFIRMATION with ' +
+        'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true})',
       handle: withOrg(async (ctx) => {
         const c = await loadCase(ctx, 'issue-notice');
-        parseWith(z.object({}).strict(), ctx.body, 'body');
-        const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal));
+        const body = parseWith(z.object({ confirm: z.literal(true).optional() }).strict(), ctx.body, 'body');
+        const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal), {
+          confirmed: body.confirm === true,
+        });
         return {
           status: 201,
           body: {

@@ -9,12 +9,15 @@ export function registerIssueNotice(program: Command): void {
     program
       .command('issue-notice <案件ID>')
       .description('发出《劝返复学通知书》（家长短信和一周定时器随后自动生成）')
-      .requiredOption('--by <姓名>', '签发人'),
-  ).action((caseId: string, options: TargetOptions & { by: string }) =>
+      .requiredOption('--by <姓名>', '签发人')
+      .option('--confirm', '已核对日期：签发日不在学期内或期限/提醒落在非上课日时仍然发出'),
+  ).action((caseId: string, options: TargetOptions & { by: string; confirm?: boolean }) =>
     runCommand(async () => {
       const target = connectToRuntime(options);
       try {
-        const notice = await issueNoticeUseCase(caseDeps(target), caseId, actor(options.by));
+        const notice = await issueNoticeUseCase(caseDeps(target), caseId, actor(options.by), {
+          confirmed: options.confirm === true,
+        });
         console.log(`已发出通知书 ${notice.id}：期限 ${cstText(notice.deadline)}（北京时间），家长短信已排队。`);
       } finally {
         target.doc.destroy();

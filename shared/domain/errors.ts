@@ -3,6 +3,8 @@ export class DomainError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /** Extra fields the API puts beside code and message (e.g. the dates an issuer must confirm). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -99,4 +101,21 @@ export function fromZodIssues(
       reason: i.message,
     })),
   );
+}
+
+/**
+ * Issuing the notice now would put its dates where nobody may act on them (issued outside term, the return
+ * deadline or the guardian's reminder on a day without school): the issuer sees the dates and confirms.
+ */
+export class NoticeNeedsConfirmationError extends DomainError {
+  constructor(
+    readonly warnings: readonly string[],
+    dates: { issuedAt: string; deadline: string; reminderAt?: string },
+  ) {
+    super(
+      `请确认后再发出通知书：${warnings.join('；')}。确认无误请重新提交并注明 confirm: true`,
+      'NOTICE_NEEDS_CONFIRMATION',
+      { warnings, ...dates },
+    );
+  }
 }

@@ -1,4 +1,5 @@
-import { DAY_MS } from './time.ts';
+import type { SchoolCalendar } from './calendar.ts';
+import { cstDate, DAY_MS } from './time.ts';
 
 /**
  * A 劝返复学通知书 (§四(一)): issued to the guardian after repeated persuasion failed. The guardian has one week
@@ -61,4 +62,31 @@ export function reminderAt(deadline: Date, daysBefore: number, now: Date): Date 
 export interface NoticeTimerPayload {
   caseId: string;
   noticeId: string;
+}
+
+/**
+ * What the issuer should see before a notice goes out (Chinese, one line each): issued outside term, its return
+ * deadline on a day that is not a school day (a holiday, the break), or the guardian's reminder on a public
+ * holiday. Empty otherwise. Never throws: a day the calendar cannot decide is reported as such.
+ */
+export function noticeDateWarnings(
+  calendar: SchoolCalendar,
+  dates: { issuedAt: Date; deadline: Date; reminderAt?: Date },
+): string[] {
+  const warnings: string[] = [];
+  const issued = calendar.describe(cstDate(dates.issuedAt));
+  if (issued.kind === 'out-of-term' || issued.kind === 'undecided')
+    warnings.push(`签发日 ${cstDate(dates.issuedAt)} 不在学期内（${dayText(issued)}）`);
+  const deadline = calendar.describe(cstDate(dates.deadline));
+  if (deadline.kind !== 'school')
+    warnings.push(`返校期限 ${cstDate(dates.deadline)} 不是上课日（${dayText(deadline)}）`);
+  // A reminder on a weekend is fine (the guardian is at home); on a public holiday the family may be away.
+  const reminder = dates.reminderAt && calendar.describe(cstDate(dates.reminderAt));
+  if (reminder && reminder.kind === 'holiday')
+    warnings.push(`家长提醒短信 ${cstDate(dates.reminderAt!)} 在${reminder.label}`);
+  return warnings;
+}
+
+function dayText(day: ReturnType<SchoolCalendar['describe']>): string {
+  return day.kind === 'undecided' ? `${day.label}：${day.reason}` : day.label;
 }

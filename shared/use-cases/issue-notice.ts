@@ -1,7 +1,15 @@
+import { SchoolCalendar } from '../domain/calendar.ts';
 import { type Actor, actorSchema, applyAction, assertNoticeAllowed, parseInput } from '../domain/case.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, NoticeNeedsConfirmationError } from '../domain/errors.ts';
 import type { Message } from '../domain/message.ts';
-import { type Notice, noticeDeadline, noticeMessageIds, reminderAt, timerName } from '../domain/notice.ts';
+import {
+  type Notice,
+  noticeDateWarnings,
+  noticeDeadline,
+  noticeMessageIds,
+  reminderAt,
+  timerName,
+} from '../domain/notice.ts';
 import { maskName } from '../domain/privacy.ts';
 import { displayPhone, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
@@ -10,7 +18,9 @@ import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
  * Issues a 劝返复学通知书 to the guardian (R3, §四(一)).
  * 1. Check the lifecycle (only a case in persuasion), the visit count (config cases.minVisitsBeforeNotice) and
  *    that the guardian has a mobile.
- * 2. Make the notice: issuedAt = now, deadline = now + 7 calendar days, a deterministic timer name.
+ * 2. Make the notice: issuedAt = now, deadline = now + 7 calendar days, a deterministic timer name. Unless the
+ *    issuer confirmed, refuse (NoticeNeedsConfirmationError, with the dates) when it is issued outside term or
+ *    its deadline or reminder falls on a day without school.
  * 3. In ONE transaction: case → notice-issued, the notice (pending, in the due index), the timeline event,
  *    the guardian's notice SMS (due now) and the reminder SMS (QUEUED, notBefore = deadline − N days).
  * The timer itself is created by the case-reactor from the notice's stream record (and re-created by reconcile).
@@ -19,6 +29,7 @@ export async function issueNoticeUseCase(
   deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
   caseId: string,
   issuedBy: Actor,
+  options: { confirmed?: boolean } = {},
 ): Promise<Notice> {
   const by = parseInput(actorSchema, issuedBy, 'issuedBy');
   const directory = await deps.directory.load();
@@ -36,6 +47,16 @@ export async function issueNoticeUseCase(
     const noticeId = deps.newId();
     const deadline = noticeDeadline(now);
     const remindAt = reminderAt(deadline, deps.config.cases.reminderDaysBefore, now);
+    if (!options.confirmed) {
+      const calendar = new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
+      const warnings = noticeDateWarnings(calendar, { issuedAt: now, deadline, reminderAt: remindAt });
+      if (warnings.length > 0)
+        throw new NoticeNeedsConfirmationError(warnings, {
+          issuedAt: now.toISOString(),
+          deadline: deadline.toISOString(),
+          ...(remindAt ? { reminderAt: remindAt.toISOString() } : {}),
+        });
+    }
     const subject = { kind: 'notice' as const, id: noticeId };
     const recipient = {
       role: 'guardian' as const,

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/api/index.ts';
+import { cstInstant } from '../../shared/domain/time.ts';
+import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
+import { freshTable } from '../support/dynamo.ts';
+
+/** A case with two refused visits, ready for a notice, on a world whose clock starts at `startIso`. */
+async function caseReadyForNotice(startIso: string, ref: string) {
+  const { doc, tableName } = await freshTable('ntd');
+  const { deps } = await apiWorld(doc, tableName, startIso);
+  const handler = createApiHandler(deps);
+  const call = async (input: Parameters<typeof apiEvent>[0]) => {
+    const res = await handler(apiEvent(input));
+    return { status: res.statusCode, body: JSON.parse(res.body) };
+  };
+  const opened = await call({
+    method: 'POST',
+    path: '/api/cases',
+    as: who.headS1,
+    body: { ...openCaseBody('s1'), studentRef: ref },
+  });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.case.id as string;
+  for (const _ of [1, 2]) {
+    const v = await call({
+      method: 'POST',
+      path: `/api/cases/${caseId}/visits`,
+      as: who.headS1,
+      body: { at: new Date(startIso).toISOString(), outcome: 'refused', note: '家长不同意' },
+    });
+    expect(v.status).toBe(201);
+  }
+  const issue = (body: unknown) => call({ method: 'POST', path: `/api/cases/${caseId}/notices`, as: who.headS1, body });
+  return { issue, call, caseId };
+}
+
+describe('POST /api/cases/:caseId/notices warns about dates before it issues', () => {
+  it('a notice issued Thursday 2026-09-24 would be due on 国庆 2026-10-01: 422 with the dates, then 201 when confirmed', async () => {
+    const { issue, call, caseId } = await caseReadyForNotice(
+      cstInstant('2026-09-24', '10:00').toISOString(),
+      'TEST-XJ-9001',
+    );
+
+    const first = await issue({});
+
+    expect(first.status).toBe(422);
+    expect(first.body.error).toEqual({
+      code: 'NOTICE_NEEDS_CONFIRMATION',
+      message: expect.stringContaining('返校期限 2026-10-01 不是上课日（法定节假日（国庆节））'),
+      warnings: ['返校期限 2026-10-01 不是上课日（法定节假日（国庆节））'],
+      issuedAt: '2026-09-24T02:00:00.000Z',
+      deadline: '2026-10-01T02:00:00.000Z',
+      reminderAt: '2026-09-29T02:00:00.000Z',
+    });
+    const nothing = await call({ method: 'GET', path: `/api/cases/${caseId}`, as: who.headS1 });
+    expect(nothing.body.case.state).toBe('persuading');
+
+    const confirmed = await issue({ confirm: true });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.notice.deadline).toBe('2026-10-01T02:00:00.000Z');
+  });
+
+  it('issued in term with the deadline on a school day (reminder on a Sunday): 201 at once, no confirmation', async () => {
+    const { issue } = await caseReadyForNotice(cstInstant('2026-03-10', '10:00').toISOString(), 'TEST-XJ-9002');
+    expect((await issue({})).status).toBe(201);
+  });
+
+  it('issued in the summer break: both the issue date and the deadline are named', async () => {
+    const { issue } = await caseReadyForNotice(cstInstant('2026-07-20', '10:00').toISOString(), 'TEST-XJ-9003');
+    const res = await issue({});
+    expect(res.status).toBe(422);
+    expect(res.body.error.warnings).toEqual([
+      '签发日 2026-07-20 不在学期内（学期外）',
+      '返校期限 2026-07-27 不是上课日（学期外）',
+    ]);
+    expect((await issue({ confirm: false })).status).toBe(400);
+  });
+
+  it('a reminder on a public holiday is named: issued 2026-09-29, reminder on 国庆 10-04, deadline 10-06 also 国庆', async () => {
+    const { issue } = await caseReadyForNotice(cstInstant('2026-09-29', '10:00').toISOString(), 'TEST-XJ-9004');
+    const res = await issue({});
+    expect(res.body.error.warnings).toEqual([
+      '返校期限 2026-10-06 不是上课日（法定节假日（国庆节））',
+      '家长提醒短信 2026-10-04 在法定节假日（国庆节）',
+    ]);
+  });
+});
