@@ -12,6 +12,7 @@ import {
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
+import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { maskPhone } from '../../shared/domain/privacy.ts';
 import {
@@ -50,7 +51,7 @@ export function casePorts(deps: ApiDeps): CasePorts {
   };
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = cstDateSchema;
 /** Bodies: the actor (`by`, `openedBy`) always comes from the token, never from the body. */
 const openCaseBody = openCaseInputSchema
   .omit({ openedBy: true })
@@ -63,21 +64,18 @@ const visitBody = visitInputSchema.omit({ by: true }).strict();
 const returnBody = z
   .object({
     returnedOn: isoDate,
-    evidence: z.array(z.string().min(1).max(200)).max(20).optional(),
-    note: z.string().max(300).optional(),
+    evidence: z.array(text(200)).max(20).optional(),
+    note: note(300).optional(),
   })
   .strict();
 const transferBody = z
   .object({
     kind: z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']).default('transfer-out'),
     effectiveOn: isoDate,
-    evidence: z
-      .array(z.string().min(1).max(200))
-      .min(1, 'at least one evidence reference (证明材料) is required')
-      .max(20),
-    destination: z.string().min(1).max(100).optional(),
-    approvalRef: z.string().min(1).max(100).optional(),
-    note: z.string().max(300).default(''),
+    evidence: z.array(text(200)).min(1, 'at least one evidence reference (证明材料) is required').max(20),
+    destination: text(100).optional(),
+    approvalRef: text(100).optional(),
+    note: note(300).default(''),
   })
   .strict();
 const exemptionBody = exemptionInputSchema.omit({ by: true }).strict();

@@ -8,6 +8,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
+import { cstDateSchema } from '../../shared/domain/input.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
@@ -40,15 +41,7 @@ export function followUpPorts(deps: ApiDeps): FollowUpPorts {
   };
 }
 
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(
-    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    {
-      message: 'not a calendar date',
-    },
-  );
+const calendarDate = cstDateSchema;
 const personId = z.string().min(1).max(64);
 
 const dueQuery = z

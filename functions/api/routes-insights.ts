@@ -10,6 +10,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
 import type { StatisticsSource } from '../../shared/domain/followup-ports.ts';
+import { cstDateSchema } from '../../shared/domain/input.ts';
 import { canReadTownship, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
@@ -46,10 +47,7 @@ function dayNumber(d: string): number {
   }
 }
 
-const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(dayNumber(d)), 'not a calendar date');
+const calendarDate = cstDateSchema;
 
 const scopeFilter = {
   townshipId: z.string().min(1).max(64).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, mobileSchema } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
+import { cstDateSchema, note, text } from './input.ts';
 
 /**
  * A dropout-control case (R2–R5, 荔教〔2023〕1号 §四(一), §四(二)): one pupil who is not at school, from opening
@@ -78,28 +79,25 @@ export function nextState(current: CaseState, action: CaseAction): CaseState {
 }
 
 /** Who did something on a case: a directory person, or a free-text name (e.g. a village cadre). */
-export const actorSchema = z.object({ personId: idSchema.optional(), name: z.string().min(1).max(32) });
+export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) });
 export type Actor = z.infer<typeof actorSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const evidenceSchema = z
-  .array(z.string().min(1).max(200))
-  .min(1, 'at least one evidence reference (证明材料) is required')
-  .max(20);
+const isoDate = cstDateSchema;
+const evidenceSchema = z.array(text(200)).min(1, 'at least one evidence reference (证明材料) is required').max(20);
 
 export const openCaseInputSchema = z.object({
   schoolId: idSchema,
-  studentName: z.string().min(1).max(32),
+  studentName: text(32),
   /** 学籍号 or another school reference; optional because never-enrolled children have none. */
-  studentRef: z.string().max(40).optional(),
-  grade: z.string().max(20).optional(),
+  studentRef: text(40).optional(),
+  grade: text(20).optional(),
   kind: caseKindSchema,
-  reason: z.string().min(1).max(500),
+  reason: text(500),
   /** 去向: where the child is now (外出务工, 在家, 随父母外出…). */
-  whereabouts: z.string().min(1).max(200),
+  whereabouts: text(200),
   /** 科任教师包人: the teacher answerable for this child. */
   responsibleTeacher: actorSchema,
-  guardian: z.object({ name: z.string().min(1).max(32), phone: mobileSchema.optional() }),
+  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }),
   /** 建档立卡脱贫户: shown only within limited scope (R9). */
   povertyRegistered: z.boolean().default(false),
   openedBy: actorSchema,
@@ -112,17 +110,17 @@ export const visitInputSchema = z.object({
   /** When the visit took place (ISO instant). */
   at: z.iso.datetime(),
   outcome: z.enum(visitOutcomes),
-  note: z.string().max(500).default(''),
+  note: note(500).default(''),
 });
 export type VisitInput = z.input<typeof visitInputSchema>;
 export type Visit = z.infer<typeof visitInputSchema>;
 
 /** R4 (§四(一)): written application by the guardian, township approval, filing with 基教股. */
 export const exemptionInputSchema = z.object({
-  applicationRef: z.string().min(1).max(100),
-  townshipApprovalRef: z.string().min(1).max(100),
+  applicationRef: text(100),
+  townshipApprovalRef: text(100),
   filedWithBureauOn: isoDate,
-  reason: z.string().min(1).max(300),
+  reason: text(300),
   by: actorSchema,
 });
 export type ExemptionInput = z.input<typeof exemptionInputSchema>;
@@ -143,10 +141,10 @@ export const statusChangeInputSchema = z
     effectiveOn: isoDate,
     evidence: evidenceSchema,
     /** 转出: the receiving school or place. */
-    destination: z.string().min(1).max(100).optional(),
+    destination: text(100).optional(),
     /** 休学: the approval reference (only approved 休学 is recorded). */
-    approvalRef: z.string().min(1).max(100).optional(),
-    note: z.string().max(300).default(''),
+    approvalRef: text(100).optional(),
+    note: note(300).default(''),
     by: actorSchema,
   })
   .superRefine((v, ctx) => {
@@ -335,10 +333,10 @@ export function reopenCase(c: Case, now: Date): Case {
  */
 export const updateCaseInputSchema = z
   .object({
-    guardianName: z.string().min(1).max(32).optional(),
+    guardianName: text(32).optional(),
     guardianPhone: mobileSchema.optional(),
-    reason: z.string().min(1).max(500).optional(),
-    whereabouts: z.string().min(1).max(200).optional(),
+    reason: text(500).optional(),
+    whereabouts: text(200).optional(),
     responsibleTeacher: actorSchema.optional(),
   })
   .strict()

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { cstDateSchema } from './input.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = cstDateSchema;
 
 /** Who an escalation goes to, resolved against the directory. */
 export const escalationRoles = ['school-head', 'township-contact', 'area-leader', 'chief', 'office'] as const;

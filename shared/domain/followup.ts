@@ -5,12 +5,13 @@ import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors
 import { type DutySchedule, type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { type DutyStep, dutyDeadline, dutySteps, recipientsFor, schoolDays, stepsToRun } from './followup-duty.ts';
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
+import { cstDateSchema } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { maskName } from './privacy.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = cstDateSchema;
 
 export const planKinds = ['followup', 'send-teaching'] as const;
 export type PlanKind = (typeof planKinds)[number];

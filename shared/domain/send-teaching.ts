@@ -4,9 +4,10 @@ import { idSchema } from './directory.ts';
 import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
+import { cstDateSchema } from './input.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const isoDate = cstDateSchema;
 
 export const createSendTeachingInputSchema = z
   .object({

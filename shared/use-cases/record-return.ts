@@ -1,5 +1,5 @@
 import { type Actor, actorSchema, parseInput } from '../domain/case.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { cstDateSchema } from '../domain/input.ts';
 import type { CaseDeps } from './case-deps.ts';
 import { type EndCaseResult, endCase } from './end-case.ts';
 
@@ -20,20 +20,19 @@ export async function recordReturnUseCase(
   input: { by: Actor; returnedOn: string; evidence?: string[]; note?: string },
 ): Promise<EndCaseResult> {
   const by = parseInput(actorSchema, input.by, 'by');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.returnedOn))
-    throw new ValidationError([{ field: 'returnedOn', reason: 'expected YYYY-MM-DD' }]);
+  const returnedOn = parseInput(cstDateSchema, input.returnedOn, 'returnedOn');
   const result = await endCase(deps, {
     caseId,
     action: 'record-return',
     eventType: 'returned',
     by,
     data: {
-      returnedOn: input.returnedOn,
+      returnedOn,
       evidence: input.evidence ?? [],
       note: input.note ?? '',
       followUpRequired: true,
     },
   });
-  await deps.onReturned?.({ ...result, returnedOn: input.returnedOn });
+  await deps.onReturned?.({ ...result, returnedOn });
   return result;
 }

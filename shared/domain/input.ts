@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+import { type CstDate, cstDate, isCstDate } from './time.ts';
+
+/**
+ * Input rules shared by every route and command: dates that exist, text that is what it looks like. Reasons are
+ * in Chinese (officials read them); the field path stays in `field`.
+ */
+
+/** A business date `YYYY-MM-DD` that exists on the calendar (2023-02-30, 2023-13-01, 2023-02-29 are refused). */
+export const cstDateSchema = z
+  .string({ error: '应为日期 YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine(isCstDate, '不是真实存在的日期');
+
+/** C0/C1 controls except tab and newline, and the bidi embedding/override/isolate marks (text spoofing). */
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+/** A UTF-16 surrogate without its pair (not text: it cannot be stored or shown). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Only invisible characters (spaces, zero-width, BOM): blank to a reader. */
+const INVISIBLE_ONLY = /^[\s\u200B-\u200D\u2060\uFEFF]*$/;
+
+function cleanText(schema: z.ZodString, allowEmpty: boolean) {
+  return z
+    .string({ error: '应为文本' })
+    .refine((s) => !LONE_SURROGATE.test(s), '含有无效的字符编码（孤立代理项）')
+    .transform((s) => s.normalize('NFC').trim())
+    .refine((s) => !FORBIDDEN.test(s), '含有不允许的控制字符或双向文本控制符')
+    .refine((s) => (allowEmpty && s === '') || !INVISIBLE_ONLY.test(s), '不能为空')
+    .pipe(schema);
+}
+
+/** Required text: NFC-normalised and trimmed; refused when blank, zero-width-only, or holding controls. */
+export function text(max: number) {
+  return cleanText(z.string().max(max, `最多 ${max} 个字符`), false);
+}
+
+/** Optional free text (a note): may be empty, otherwise the same rules as `text`. */
+export function note(max: number) {
+  return cleanText(z.string().max(max, `最多 ${max} 个字符`), true);
+}
+
+/** How far ahead of the server clock a reported instant may be (phones with a slightly fast clock). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Refuses a date in the future or before the case opened, naming the field (e.g. a return dated next week). */
+export function assertDateInCase(field: string, date: CstDate, bounds: { now: Date; openedAt?: string }): void {
+  const today = cstDate(bounds.now);
+  if (date > today) throw new ValidationError([{ field, reason: `不能晚于今天（${today}）` }]);
+  if (bounds.openedAt && date < cstDate(new Date(bounds.openedAt)))
+    throw new ValidationError([{ field, reason: `不能早于立案日期（${cstDate(new Date(bounds.openedAt))}）` }]);
+}
+
+/** Refuses an instant in the future (beyond a small clock skew), naming the field. */
+export function assertNotFuture(field: string, instant: string, now: Date): void {
+  if (Date.parse(instant) > now.getTime() + CLOCK_SKEW_MS)
+    throw new ValidationError([{ field, reason: '不能是将来的时间' }]);
+}
