@@ -14,6 +14,7 @@ export const cstDateSchema = z
   .refine(isCstDate, '不是真实存在的日期');
 
 /** C0/C1 controls except tab and newline, and the bidi embedding/override/isolate marks (text spoofing). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this pattern
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 /** A UTF-16 surrogate without its pair (not text: it cannot be stored or shown). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

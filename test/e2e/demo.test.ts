@@ -118,7 +118,8 @@ describe('demo scenario on the local runtime', () => {
     expect(summary.messages.every((m) => m.messageId.startsWith('slot#') || m.messageId.startsWith('notice-'))).toBe(
       true,
     );
-    expect(summary.realSeconds).toBeLessThan(60);
+    // Twelve virtual days in minutes of real time (a generous bound: this is no speed test, the machine is shared).
+    expect(summary.realSeconds).toBeLessThan(600);
     expect(Object.keys(summary.reports.filedLate).sort()).toEqual(
       [LATE.stopsAfterHead, LATE.stopsAfterTownship].sort(),
     );
