@@ -67,13 +67,15 @@ export class StatelessStack extends Stack {
         table,
         appConfigJson: props.appConfigJson,
         logRetention: config.logRetentionDays as RetentionDays,
+        logKey: stateful.key,
         asyncFailureQueue: invokedAsync ? stateful.dlq.asyncFailures : undefined,
         functionName: spec === timerTargetSpec ? timerFunctionName : undefined,
       });
       this.functions.set(spec.name, f);
       for (const access of new Set(spec.access)) {
         if (access === 'table-read') f.bindTableRead(table, stateful.key);
-        else if (access === 'table-write') f.bindTableWrite(table, stateful.key);
+        else if (access === 'table-write')
+          f.bindTableWrite(table, stateful.key, { auditAppend: spec.access.includes('audit-append') });
         else if (access === 'table-stream') f.bindTableStream(table);
         else if (access === 'sms') f.bindSms();
       }
