@@ -78,7 +78,8 @@ export const functionSpecs: FunctionSpec[] = [
   },
   {
     name: 'outbox-dispatcher',
-    description: 'Sends QUEUED outbox messages by SMS exactly once (claim, send, mark SENT); quiet hours for guardians',
+    description:
+      'Sends QUEUED outbox messages by SMS at most once per claim (claim, send, mark SENT); quiet hours for guardians',
     triggers: [
       {
         kind: 'stream',
