@@ -33,8 +33,11 @@ export type Trigger =
   | { kind: 'timer-target' }
   | { kind: 'http' };
 
-/** What a function may touch; the stack turns each into a least-privilege grant plus its env var. */
-export type Access = 'table-read' | 'table-write' | 'table-stream' | 'sms' | 'scheduler';
+/**
+ * What a function may touch; the stack turns each into a least-privilege grant plus its env var. `audit-append`
+ * (with `table-write`): may put new audit entries; no function may ever change or delete one.
+ */
+export type Access = 'table-read' | 'table-write' | 'audit-append' | 'table-stream' | 'sms' | 'scheduler';
 
 export interface FunctionSpec {
   name: string;
@@ -75,7 +78,8 @@ export const functionSpecs: FunctionSpec[] = [
   },
   {
     name: 'outbox-dispatcher',
-    description: 'Sends QUEUED outbox messages by SMS exactly once (claim, send, mark SENT); quiet hours for guardians',
+    description:
+      'Sends QUEUED outbox messages by SMS at most once per claim (claim, send, mark SENT); quiet hours for guardians',
     triggers: [
       {
         kind: 'stream',
@@ -189,7 +193,7 @@ export const functionSpecs: FunctionSpec[] = [
     description:
       'HTTP API (API Gateway HTTP API, JWT authorizer on Cognito): reports, cases, notices, boards (docs/api.md)',
     triggers: [{ kind: 'http' }],
-    access: ['table-read', 'table-write'],
+    access: ['table-read', 'table-write', 'audit-append'],
     timeoutSeconds: 15,
     memoryMb: 512,
   },

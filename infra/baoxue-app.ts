@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { App } from 'aws-cdk-lib';
 import type { FunctionSpec } from '../functions/manifest.ts';
 import { type InfraConfig, readInfraConfig } from './config.ts';
+import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -19,6 +20,8 @@ export interface BaoxueAppOptions {
 
 export interface BaoxueApp {
   config: InfraConfig;
+  /** us-east-1: the CloudFront web ACL (per-client rate limits on /api/*); only when the console is deployed. */
+  edge?: EdgeStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
   /** Specs left out because their handler is not written yet. */
@@ -35,9 +38,21 @@ export function defineBaoxueApp(app: App, options: BaoxueAppOptions): BaoxueApp 
   const ready = options.specs.filter((s) => exists(options.entryFor(s.name)));
   const skipped = options.specs.filter((s) => !ready.includes(s)).map((s) => s.name);
   const env = { region: config.region, account: config.account };
+  // The console's web ACL: WAF for CloudFront lives in us-east-1 whatever the stage's region. No console (no http
+  // function yet), no distribution to protect: no web ACL to pay for.
+  const hasConsole = ready.some((s) => s.triggers.some((t) => t.kind === 'http'));
+  const edge = hasConsole
+    ? new EdgeStack(app, `Baoxue-${config.stage}-Edge`, {
+        stage: config.stage,
+        env: { region: EDGE_REGION, account: config.account },
+        crossRegionReferences: true,
+      })
+    : undefined;
   const stateful = new StatefulStack(app, `Baoxue-${config.stage}-Stateful`, { stage: config.stage, env });
   const stateless = new StatelessStack(app, `Baoxue-${config.stage}-Stateless`, {
     env,
+    crossRegionReferences: edge !== undefined,
+    ...(edge ? { webAclArn: edge.webAcl.attrArn } : {}),
     config,
     stateful,
     specs: ready,
@@ -45,5 +60,5 @@ export function defineBaoxueApp(app: App, options: BaoxueAppOptions): BaoxueApp 
     entryFor: options.entryFor,
     projectRoot: options.projectRoot,
   });
-  return { config, stateful, stateless, skipped };
+  return { config, edge, stateful, stateless, skipped };
 }

@@ -17,7 +17,7 @@ const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 /** EventBridge Scheduler cron body: six space-separated fields. */
 const CRON = /^\S+( \S+){5}$/;
 
-const ACCESS = new Set(['table-read', 'table-write', 'table-stream', 'sms', 'scheduler']);
+const ACCESS = new Set(['table-read', 'table-write', 'audit-append', 'table-stream', 'sms', 'scheduler']);
 
 /** Thrown when the function manifest cannot be deployed as written; names the function and the field. */
 export class FunctionSpecError extends Error {
@@ -44,6 +44,8 @@ export function validateFunctionSpecs(specs: readonly FunctionSpec[]): void {
     within(n, 'timeoutSeconds', spec.timeoutSeconds);
     within(n, 'memoryMb', spec.memoryMb);
     for (const a of spec.access) if (!ACCESS.has(a)) problems.push(`${n}: unknown access '${a}'`);
+    if (spec.access.includes('audit-append') && !spec.access.includes('table-write'))
+      problems.push(`${n}: 'audit-append' needs 'table-write'`);
     let consumes = false;
     for (const t of spec.triggers) {
       if (t.kind === 'stream') {

@@ -24,6 +24,8 @@ export interface StatelessStackProps extends StackProps {
   /** Absolute handler path of a function. */
   entryFor: (name: string) => string;
   projectRoot: string;
+  /** The us-east-1 web ACL (edge-stack.ts) attached to the console's distribution; required with an http function. */
+  webAclArn?: string;
 }
 
 /** Retry policy of the recurring sweeps: each is idempotent and the next run catches up anyway. */
@@ -67,13 +69,15 @@ export class StatelessStack extends Stack {
         table,
         appConfigJson: props.appConfigJson,
         logRetention: config.logRetentionDays as RetentionDays,
+        logKey: stateful.key,
         asyncFailureQueue: invokedAsync ? stateful.dlq.asyncFailures : undefined,
         functionName: spec === timerTargetSpec ? timerFunctionName : undefined,
       });
       this.functions.set(spec.name, f);
       for (const access of new Set(spec.access)) {
         if (access === 'table-read') f.bindTableRead(table, stateful.key);
-        else if (access === 'table-write') f.bindTableWrite(table, stateful.key);
+        else if (access === 'table-write')
+          f.bindTableWrite(table, stateful.key, { auditAppend: spec.access.includes('audit-append') });
         else if (access === 'table-stream') f.bindTableStream(table);
         else if (access === 'sms') f.bindSms();
       }
@@ -211,6 +215,8 @@ export class StatelessStack extends Stack {
       throw new Error(`only one function may have an http trigger, got ${httpSpecs.map((s) => s.name).join(', ')}`);
     }
     const { config, stateful } = props;
+    if (!props.webAclArn) throw new Error('the console needs the CloudFront web ACL (webAclArn, infra/edge-stack.ts)');
+    const webAclArn = props.webAclArn;
     const api = new BaoxueHttpApi(this, 'HttpApi', {
       stage: config.stage,
       handler: this.functions.get(httpSpecs[0]!.name)!.fn,
@@ -222,6 +228,7 @@ export class StatelessStack extends Stack {
       stage: config.stage,
       webDir: `${props.projectRoot}/web`,
       api: api.api,
+      webAclArn,
     });
     const auth = new ConsoleAuth(this, 'ConsoleAuth', {
       stage: config.stage,

@@ -15,7 +15,13 @@ import { loadConfigFile } from '../shared/config/load-config.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { Log, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { redact } from '../shared/domain/privacy.ts';
-import { CorruptDataError, type DynamoDbLocal, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  CorruptDataError,
+  type DynamoDbLocal,
+  ensureTable,
+  startDynamoDbLocal,
+  stopLeftoverDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-host.ts';
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
@@ -26,6 +32,8 @@ import { VirtualClock } from './virtual-clock.ts';
 
 export const LOCAL_REGION = 'cn-local-1';
 export const DEFAULT_TABLE = 'baoxue-local';
+/** Where a run records its DynamoDB Local JVM (in the run's folder), so the next start can stop a leftover. */
+export const DYNAMODB_PID_FILE = 'dynamodb.pid';
 
 export interface RuntimeOptions {
   /** Home of the runtime's files (default: the repository's `.local/`). */
@@ -133,6 +141,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   mkdirSync(stateDir, { recursive: true });
   // Files of a throwaway run go to their own folder, emptied at start, so they never mix with a kept run's.
   const runDir = memory ? join(stateDir, 'memory-run') : stateDir;
+  // A JVM a killed run (SIGKILL: no exit hook) left behind is found through its pid file and stopped, kept or
+  // throwaway alike, before the throwaway folder (which holds one of the pid files) is emptied.
+  if (!options.endpoint) {
+    for (const pidFile of [join(stateDir, DYNAMODB_PID_FILE), join(stateDir, 'memory-run', DYNAMODB_PID_FILE)]) {
+      const stopped = await stopLeftoverDynamoDbLocal(pidFile);
+      if (stopped !== undefined) {
+        print(
+          `已停止上次运行遗留的 DynamoDB Local（进程 ${stopped}）/ stopped the DynamoDB Local a previous run left behind (pid ${stopped})`,
+        );
+      }
+    }
+  }
   if (memory) rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const persist = (file: string) => (memory ? undefined : join(stateDir, file));
@@ -160,6 +180,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         db = await startDynamoDbLocal({
           ...(options.port ? { port: options.port } : {}),
           ...(dataDir ? { dataDir } : {}),
+          pidFile: join(runDir, DYNAMODB_PID_FILE),
         });
       } catch (error) {
         throw explainDynamoFailure(error as Error, dataDir);
@@ -404,6 +425,11 @@ function assertDataDirUsable(dataDir: string): void {
 }
 
 function explainDynamoFailure(error: Error, dataDir: string | undefined): Error {
+  if (error.message.startsWith('找不到 javac')) {
+    return new StartupError(
+      `${error.message}\njavac was not found: the launcher that binds DynamoDB Local to 127.0.0.1 is compiled with a JDK 17+.`,
+    );
+  }
   if (error.message.startsWith('找不到 java')) {
     return new StartupError(`${error.message}\nJava was not found: DynamoDB Local needs Java 17 or later.`);
   }

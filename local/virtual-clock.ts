@@ -36,7 +36,10 @@ export class VirtualClock implements Clock {
   setSpeed(speed: number): void {
     if (!(speed >= 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be >= 0, got ${speed}`);
     this.reanchor(this.nowMs());
+    const changed = speed !== this.rate;
     this.rate = speed;
+    // Whoever mirrors the clock elsewhere (runtime.json for the CLI) needs the new rate, or it extrapolates wrongly.
+    if (changed) for (const listener of this.listeners) listener(this.now());
   }
 
   /** Jumps to an instant. Going backwards is refused: timers and checkpoints assume time only moves on. */
@@ -55,7 +58,7 @@ export class VirtualClock implements Clock {
     this.set(this.nowMs() + ms);
   }
 
-  /** Called after every jump (not for the steady run at `speed`). Returns an unsubscribe function. */
+  /** Called after every jump and speed change (not for the steady run at `speed`). Returns an unsubscribe function. */
   onJump(listener: (now: Date) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

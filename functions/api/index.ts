@@ -5,6 +5,7 @@ import { DynamoIdempotencyStore } from '../../shared/adapters/dynamo/idempotency
 import type { AuditLog, IdempotencyStore } from '../../shared/domain/access.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { DirectoryRepository } from '../../shared/domain/ports.ts';
+import type { Clock } from '../../shared/domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { principalFromClaims } from './claims.ts';
 import { type ApiEvent, type ApiResult, errorReply, HttpError, jsonResult, type Reply, unauthorized } from './http.ts';
@@ -21,6 +22,11 @@ export interface ApiPorts {
 export interface ApiDeps extends Deps {
   /** LOCAL ONLY: enables `POST /api/dev/sign-in` and signs its HS256 tokens. Never set in the cloud. */
   devAuthSecret?: string;
+  /**
+   * LOCAL ONLY: the clock dev tokens are issued and checked on (default: the machine's). Never the virtual clock: a
+   * sign-in is a real-time session, so `advance 7d` in the runtime must not sign everybody out.
+   */
+  devAuthClock?: Clock;
   ports?: Partial<ApiPorts>;
 }
 

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../shared/domain/time.ts';
 import { verifyDevToken } from './dev-token.ts';
 import type { ApiEvent, ApiResult } from './http.ts';
 import { type ApiDeps, createApiHandler } from './index.ts';
@@ -31,7 +32,8 @@ export interface ApiServer {
  * The local face of the HTTP API: node:http turns each request into an API Gateway HTTP API (payload 2.0) event,
  * verifies the dev token the way the cloud JWT authorizer verifies Cognito's (claims land in
  * `requestContext.authorizer.jwt.claims`), runs the same handler, and serves the web console from `web/`.
- * The dev sign-in is enabled here (a random secret per start unless `devAuthSecret` is given).
+ * The dev sign-in is enabled here (a random secret per start unless `devAuthSecret` is given); its tokens live on
+ * real time (`devAuthClock`), not on the runtime's virtual clock.
  */
 export async function startApiServer(options: {
   deps: ApiDeps;
@@ -41,6 +43,7 @@ export async function startApiServer(options: {
 }): Promise<ApiServer> {
   const secret = options.deps.devAuthSecret ?? randomBytes(32).toString('hex');
   const handler = createApiHandler({ ...options.deps, devAuthSecret: secret });
+  const devAuthClock = options.deps.devAuthClock ?? systemClock;
   const webRoot = options.webRoot ?? WEB_ROOT;
   const host = options.host ?? '127.0.0.1';
 
@@ -50,7 +53,7 @@ export async function startApiServer(options: {
         const url = new URL(req.url ?? '/', 'http://local');
         if (url.pathname.startsWith('/api/')) {
           const body = await readBody(req);
-          const result = await handler(toEvent(req, url, body, secret, options.deps.clock.now()));
+          const result = await handler(toEvent(req, url, body, secret, options.deps.clock.now(), devAuthClock.now()));
           send(res, result);
           return;
         }
@@ -92,12 +95,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** An API Gateway HTTP API payload-2.0 event, with claims only when the bearer token verifies. */
-function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, now: Date): ApiEvent {
+function toEvent(req: IncomingMessage, url: URL, body: string, secret: string, now: Date, tokenNow: Date): ApiEvent {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
     if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-  const claims = bearer ? verifyDevToken(bearer, secret, now) : undefined;
+  // Tokens expire on real time (the session), while the request itself carries the runtime's virtual time.
+  const claims = bearer ? verifyDevToken(bearer, secret, tokenNow) : undefined;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] ? `${query[k]},${v}` : v;
   const method = req.method ?? 'GET';

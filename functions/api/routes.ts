@@ -3,7 +3,7 @@ import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
-import { cstDate } from '../../shared/domain/time.ts';
+import { cstDate, systemClock } from '../../shared/domain/time.ts';
 import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
 import { claimsOfPrincipal } from './claims.ts';
@@ -61,6 +61,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
 
   if (deps.devAuthSecret) {
     const secret = deps.devAuthSecret;
+    const devAuthClock = deps.devAuthClock ?? systemClock;
     router.add({
       method: 'GET',
       path: '/api/dev/people',
@@ -88,13 +89,16 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
       path: '/api/dev/sign-in',
       public: true,
       summary: 'LOCAL ONLY: sign in as a person of the directory; returns an HS256 token with the Cognito claim names',
-      handle: async ({ body, org, now }) => {
+      handle: async ({ body, org }) => {
         const { personId } = parseWith(signInSchema, body, 'body');
         const person = org.person(personId);
         if (!person) throw new NotFoundError('person', personId);
         const principal = principalOf(person, { ...org.snapshot, ...org.snapshot.meta });
         if (!principal) throw new HttpError(403, 'FORBIDDEN', '此人在系统中没有可登录的角色');
-        return { status: 200, body: { token: signDevToken(claimsOfPrincipal(principal), secret, now), principal } };
+        return {
+          status: 200,
+          body: { token: signDevToken(claimsOfPrincipal(principal), secret, devAuthClock.now()), principal },
+        };
       },
     });
   }

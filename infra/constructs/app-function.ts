@@ -10,12 +10,23 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionSpec, Trigger } from '../../functions/manifest.ts';
+import { AUDIT_KEY_PREFIX } from '../../shared/adapters/dynamo/audit.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamo/table-definition.ts';
 import type { Stage } from '../config.ts';
 import { METRIC_NAMESPACE, serviceName } from '../metrics.ts';
 import { suppress } from '../nag.ts';
 
 type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
+
+/** What no function may do to an audit item (partition key AUDIT#…), whatever else it is granted. */
+export const AUDIT_DENIED_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
 
 /** Lambda's limit on all environment variables of a function together. */
 const ENV_LIMIT_BYTES = 4096;
@@ -34,6 +45,8 @@ export interface AppFunctionProps {
   /** The bureau's config, already validated with the app's schema, as JSON. */
   appConfigJson: string;
   logRetention: RetentionDays;
+  /** The project's data key: the function's log group is encrypted with it. */
+  logKey: IKey;
   /** Where asynchronous invocations (Scheduler → Lambda) go after Lambda's own retries; set for async targets. */
   asyncFailureQueue?: IQueue;
   /** Physical name, only when the function must know its own ARN before it exists (see stateless-stack). */
@@ -79,6 +92,7 @@ export class AppFunction extends Construct {
     });
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
+      encryptionKey: props.logKey,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // Only its own log group; no AWSLambdaBasicExecutionRole (which allows every log group in the account).
@@ -164,8 +178,15 @@ export class AppFunction extends Construct {
     key.grantDecrypt(this.role);
   }
 
-  /** Put/update/delete items, conditional and transactional writes included: the table only, no index. */
-  bindTableWrite(table: ITableV2, key: IKey): void {
+  /**
+   * Put/update/delete items, conditional and transactional writes included: the table only, no index. The audit
+   * trail is append-only for every function: an explicit Deny (which no Allow overrides) on UpdateItem, DeleteItem,
+   * BatchWriteItem and PartiQL writes whose partition key starts with AUDIT#; PutItem there too unless
+   * `auditAppend`. Transactions are covered: their Update/Delete/Put are authorised as UpdateItem/DeleteItem/PutItem.
+   * What IAM cannot say: "PutItem only if the item does not exist" (no condition key carries the
+   * ConditionExpression); the one appender (the api) writes with `attribute_not_exists` (docs/api.md).
+   */
+  bindTableWrite(table: ITableV2, key: IKey, options: { auditAppend?: boolean } = {}): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [
@@ -176,6 +197,15 @@ export class AppFunction extends Construct {
           'dynamodb:ConditionCheckItem',
         ],
         resources: [table.tableArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'AuditTrailIsAppendOnly',
+        effect: Effect.DENY,
+        actions: [...(options.auditAppend ? [] : ['dynamodb:PutItem']), ...AUDIT_DENIED_ACTIONS],
+        resources: [table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } },
       }),
     );
     key.grantEncryptDecrypt(this.role);

@@ -51,6 +51,8 @@ export interface WebConsoleProps {
   /** Directory with the console's static files (`web/`). */
   webDir: string;
   api: IHttpApi;
+  /** The CLOUDFRONT-scope web ACL (us-east-1) with the per-client rate limits on `/api/*`. */
+  webAclArn: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export class WebConsole extends Construct {
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `baoxue ${props.stage} console`,
+      webAclId: props.webAclArn,
       defaultRootObject: 'index.html',
       // Edge locations in Asia included (the county is in Guangxi); the cheapest class would leave them out.
       priceClass: PriceClass.PRICE_CLASS_200,
@@ -130,11 +133,6 @@ export class WebConsole extends Construct {
       this.distribution,
       'AwsSolutions-CFR1',
       'No geo restriction: officials may travel; every data call needs a Cognito token anyway.',
-    );
-    suppress(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      'No WAF (its fixed monthly cost exceeds the rest of the stack); the API has stage throttling and a JWT authorizer.',
     );
     suppress(
       this.distribution,

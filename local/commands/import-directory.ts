@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
@@ -13,6 +13,8 @@ import {
   importDirectory,
   NameMismatchError,
 } from '../../shared/use-cases/import-directory.ts';
+import { processAlive } from '../dynamodb-local.ts';
+import { clockOf, type RuntimeInfo, readRuntimeInfo, runtimeFilePath } from '../runtime-file.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The shipped organisation of 荔教〔2023〕1号 with invented phones. */
@@ -32,6 +34,8 @@ export interface ImportDirectoryOptions {
   data?: string;
   endpoint?: string;
   table?: string;
+  /** The runtime's data folder (`npm start -- --state-dir`); its runtime.json gives endpoint, table and clock. */
+  stateDir?: string;
 }
 
 /** Reads the data files of a directory folder; other-staff.json is optional. */
@@ -95,7 +99,8 @@ export async function runImportDirectory(
 ): Promise<{ result: ImportDirectoryResult; lines: string[] }> {
   const dataDir = resolve(options.data ?? defaultDataDir);
   const source = loadDirectorySource(dataDir);
-  const { endpoint, tableName } = resolveTarget(options);
+  const file = options.stateDir ? runtimeFilePath(resolve(options.stateDir)) : runtimeFile;
+  const { endpoint, tableName } = resolveTarget(options, file);
   const doc = createDocumentClient(localClientConfig(endpoint));
   try {
     const result = await importDirectory(
@@ -131,6 +136,22 @@ export async function runImportDirectory(
   }
 }
 
+/**
+ * The running runtime's virtual clock when the import targets it (no `--endpoint`, or its endpoint), so the
+ * directory's `importedAt` is in the runtime's time; the machine's clock for any other DynamoDB.
+ */
+function runtimeClock(options: ImportDirectoryOptions): Clock {
+  let info: RuntimeInfo | undefined;
+  try {
+    info = readRuntimeInfo(options.stateDir ? resolve(options.stateDir) : dirname(runtimeFile));
+  } catch {
+    return systemClock;
+  }
+  if (!info || !processAlive(info.pid)) return systemClock;
+  if (options.endpoint && options.endpoint !== info.endpoint) return systemClock;
+  return clockOf(info);
+}
+
 /** Registers `import-directory` on the operator CLI. */
 export function registerImportDirectory(program: Command): void {
   program
@@ -141,10 +162,11 @@ export function registerImportDirectory(program: Command): void {
     .option('--dry-run', '试运行：只显示将会新增、更新、停用的内容，不写入')
     .option('--accept-mismatch [names]', '接受附件与成员名单之间的姓名差异（不带姓名则全部接受；可用逗号分隔多个姓名）')
     .option('--data <dir>', '数据文件夹（默认 data/directory）')
-    .option('--endpoint <url>', 'DynamoDB Local 地址（默认读取 .local/runtime.json）')
-    .option('--table <name>', '表名（默认读取 .local/runtime.json）')
+    .option('--state-dir <目录>', '本地环境的数据目录（与 npm start -- --state-dir 相同；默认 .local/）')
+    .option('--endpoint <url>', 'DynamoDB Local 地址（默认读取 runtime.json）')
+    .option('--table <name>', '表名（默认读取 runtime.json）')
     .action(async (options: ImportDirectoryOptions) => {
-      const { lines } = await runImportDirectory(options);
+      const { lines } = await runImportDirectory(options, runtimeClock(options));
       for (const line of lines) console.log(line);
     });
 }

@@ -63,11 +63,20 @@ export function registerMessageLog(program: Command): void {
     .option('--status <状态>', '只看某状态：QUEUED、SENDING、SENT、FAILED、CANCELLED')
     .option('--school <学校ID>', '只看某学校的消息')
     .option('--text', '显示短信全文（可能含学生姓名，注意保密）')
-    .option('--endpoint <地址>', 'DynamoDB 地址（默认读 .local/runtime.json）')
-    .option('--table <表名>', '表名（默认读 .local/runtime.json）')
+    .option('--state-dir <目录>', '本地环境的数据目录（与 npm start -- --state-dir 相同；默认 .local/）')
+    .option('--endpoint <地址>', 'DynamoDB 地址（默认读 runtime.json）')
+    .option('--table <表名>', '表名（默认读 runtime.json）')
     .action(
-      async (options: { status?: string; school?: string; text?: boolean; endpoint?: string; table?: string }) => {
-        const { doc, tableName } = connectToRuntime(options, { scan: true });
+      async (options: {
+        status?: string;
+        school?: string;
+        text?: boolean;
+        endpoint?: string;
+        table?: string;
+        stateDir?: string;
+      }) => {
+        // A read-only listing: it needs no clock, so any DynamoDB Local will do.
+        const { doc, tableName } = connectToRuntime({ ...options, realClock: true }, { scan: true });
         try {
           const messages = (await loadMessages(doc, tableName)).filter(
             (m) =>

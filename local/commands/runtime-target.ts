@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { type Clock, cstLocalDateTime } from '../../shared/domain/time.ts';
-import { clockOf, defaultStateDir, type RuntimeInfo, readRuntimeInfo } from '../runtime-file.ts';
+import { processAlive } from '../dynamodb-local.ts';
+import { clockOf, defaultStateDir, type RuntimeInfo, readRuntimeInfo, runtimeFilePath } from '../runtime-file.ts';
 
 /** An operator-facing failure from one of the runtime commands: printed as is (Chinese), exit code 1. */
 export class CommandError extends Error {
@@ -10,13 +12,15 @@ export class CommandError extends Error {
 }
 
 /**
- * The running local runtime (from `.local/runtime.json`): its DynamoDB, table and virtual clock. With
+ * The running local runtime (from `<state dir>/runtime.json`, default `.local/`): its DynamoDB, table and virtual
+ * clock. `--endpoint` must be that runtime's DynamoDB (its virtual clock is then used), or `--real-clock` says
+ * there is no runtime and the machine's clock is meant: a write never silently gets the wrong time. With
  * `--endpoint aws` and `--table <name>`, a deployed stage instead: the real DynamoDB with the default AWS
  * credential chain and AWS_REGION, and the real clock. The CLI only writes the table; the stage's stream
  * consumers then send the messages and manage the timers, as they do for the API.
  */
 export function connectToRuntime(
-  options: { stateDir?: string; endpoint?: string; table?: string } = {},
+  options: { stateDir?: string; endpoint?: string; table?: string; realClock?: boolean } = {},
   needs: { scan?: boolean } = {},
 ) {
   if (options.endpoint === 'aws') {
@@ -25,19 +29,56 @@ export function connectToRuntime(
     }
     return connectToStage(options.table);
   }
-  let info: RuntimeInfo | undefined;
+  const stateDir = resolve(options.stateDir ?? defaultStateDir);
+  const file = runtimeFilePath(stateDir);
+  let found: RuntimeInfo | undefined;
   try {
-    info = readRuntimeInfo(options.stateDir ?? defaultStateDir);
+    found = readRuntimeInfo(stateDir);
   } catch {
-    throw new CommandError('.local/runtime.json 无法读取：请重新运行 npm start。');
+    throw new CommandError(`${file} 无法读取：请重新运行 npm start。`);
   }
-  const endpoint = options.endpoint ?? info?.endpoint;
-  const tableName = options.table ?? info?.tableName;
-  if (!endpoint || !tableName) {
-    throw new CommandError('本地环境没有运行：请先在另一个终端运行 npm start（或用 --endpoint 和 --table 指定）。');
+  // A runtime killed with SIGKILL leaves its runtime.json behind: its clock and endpoint are dead too.
+  const stale = found !== undefined && !processAlive(found.pid);
+  const info = stale ? undefined : found;
+  const staleNote = stale ? `（${file} 是已退出的进程 ${found?.pid} 留下的）` : '';
+  if (!options.endpoint) {
+    if (!info) {
+      throw new CommandError(
+        `本地环境没有运行${staleNote}：请先在另一个终端运行 npm start` +
+          `${options.stateDir ? ` -- --state-dir ${options.stateDir}` : ''}（或用 --state-dir 指定它的数据目录）。`,
+      );
+    }
+    return target(info.endpoint, options.table ?? info.tableName, clockOf(info), info);
   }
-  const clock: Clock = info ? clockOf(info) : { now: () => new Date() };
+  if (info && sameEndpoint(info.endpoint, options.endpoint)) {
+    return target(options.endpoint, options.table ?? info.tableName, clockOf(info), info);
+  }
+  if (!options.realClock) {
+    throw new CommandError(
+      `${options.endpoint} 不是 ${stateDir} 中正在运行的本地环境${staleNote}，不知道它的虚拟时间。` +
+        '若它属于以 --state-dir 启动的 npm start，请加同样的 --state-dir；若没有本地环境（只有 DynamoDB），' +
+        '确需按本机真实时间写入，请加 --real-clock。',
+    );
+  }
+  if (!options.table) throw new CommandError('--real-clock 需要同时用 --table 指定表名。');
+  return target(options.endpoint, options.table, { now: () => new Date() }, undefined);
+}
+
+function target(endpoint: string, tableName: string, clock: Clock, info: RuntimeInfo | undefined) {
   return { doc: createDocumentClient(localClientConfig(endpoint)), tableName, clock, info };
+}
+
+/** Same host and port (localhost and 127.0.0.1 are one machine's loopback). */
+function sameEndpoint(a: string, b: string): boolean {
+  const norm = (e: string) => {
+    try {
+      const u = new URL(e);
+      return `${u.protocol}//${u.hostname === 'localhost' ? '127.0.0.1' : u.hostname}:${u.port}`;
+    } catch {
+      return e;
+    }
+  };
+  return norm(a) === norm(b);
 }
 
 function connectToStage(table: string | undefined) {
@@ -53,16 +94,17 @@ function connectToStage(table: string | undefined) {
 export interface TargetOptions {
   endpoint?: string;
   table?: string;
+  stateDir?: string;
+  realClock?: boolean;
 }
 
-/** Adds `--endpoint` and `--table` (defaults from `.local/runtime.json`) to a command. */
+/** Adds `--state-dir`, `--endpoint`, `--table` and `--real-clock` (defaults from `<state dir>/runtime.json`) to a command. */
 export function withTarget<T extends { option(flags: string, description: string): T }>(command: T): T {
   return command
-    .option(
-      '--endpoint <地址>',
-      'DynamoDB 地址（默认读 .local/runtime.json；aws = 已部署环境，需 --table 与 AWS_REGION）',
-    )
-    .option('--table <表名>', '表名（默认读 .local/runtime.json）');
+    .option('--state-dir <目录>', '本地环境的数据目录（与 npm start -- --state-dir 相同；默认 .local/）')
+    .option('--endpoint <地址>', 'DynamoDB 地址（默认读 runtime.json；aws = 已部署环境，需 --table 与 AWS_REGION）')
+    .option('--table <表名>', '表名（默认读 runtime.json）')
+    .option('--real-clock', '与 --endpoint 一起：该 DynamoDB 没有本地环境，按本机真实时间写入');
 }
 
 /** Runs a command body; domain errors (validation, refused transitions) become a Chinese one-liner and exit code 1. */

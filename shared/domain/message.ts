@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { idSchema, mobileSchema, roleSchema } from './directory.ts';
 
 /**
- * An outbound SMS in the outbox. Written in the same transaction as the change that causes it;
- * the dispatcher sends it and marks it SENT exactly once.
+ * An outbound SMS in the outbox. Written in the same transaction as the change that causes it; the dispatcher
+ * sends it at most once per claim and marks it SENT (a crash in between: FAILED uncertain, never resent; docs/sms.md).
  */
 export const messageStatuses = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'CANCELLED'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];

@@ -88,7 +88,8 @@ export function backoffMs(attempts: number, config: AppConfig['outbox']): number
 }
 
 /**
- * Sends one outbox message, at most once.
+ * Sends one outbox message, at most once per claim (a transient error requeues it: an ambiguous one, such as a
+ * 5xx or a timeout after the request went out, can then send it twice; docs/sms.md "What is promised").
  * 1. Skip what is not QUEUED, not yet due, or (guardians) due in quiet hours — the latter moved to the morning.
  * 2. Claim QUEUED→SENDING conditionally (a second delivery of the same stream record loses the claim).
  * 3. Send; SENDING→SENT with the provider id by conditional write.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryOf, functionSpecs } from '../../functions/manifest.ts';
@@ -28,6 +29,7 @@ beforeAll(() => {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Bundles', { env: { region: 'ap-southeast-1' } });
   const table = new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+  const logKey = new Key(stack, 'LogKey');
   for (const spec of written) {
     new AppFunction(stack, spec.name, {
       spec,
@@ -37,6 +39,7 @@ beforeAll(() => {
       table,
       appConfigJson: configForEnv(loadConfigFile()),
       logRetention: RetentionDays.ONE_DAY,
+      logKey,
     });
   }
   app.synth();

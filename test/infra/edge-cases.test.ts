@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
@@ -80,6 +81,7 @@ describe('the shared function construct', () => {
           table,
           appConfigJson: JSON.stringify({ pad: 'x'.repeat(3500) }),
           logRetention: RetentionDays.TWO_WEEKS,
+          logKey: new Key(stack, 'LogKey'),
         }),
     ).toThrow(/APP_CONFIG is \d+ bytes/);
   });
@@ -98,6 +100,7 @@ describe('the shared function construct', () => {
         table,
         appConfigJson: '{}',
         logRetention: RetentionDays.TWO_WEEKS,
+        logKey: new Key(stack, 'LogKey'),
       });
 
       app.synth();

@@ -25,7 +25,18 @@ describe('operator CLI: export-ledgers', () => {
     const cli = (...args: string[]) =>
       run(
         process.execPath,
-        ['--import', 'tsx', 'local/cli.ts', 'export-ledgers', '--endpoint', endpoint, '--table', tableName, ...args],
+        [
+          '--import',
+          'tsx',
+          'local/cli.ts',
+          'export-ledgers',
+          '--endpoint',
+          endpoint,
+          '--table',
+          tableName,
+          '--real-clock',
+          ...args,
+        ],
         {
           env: {
             ...process.env,

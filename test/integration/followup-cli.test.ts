@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'baoxue-followup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /*
- * The CLI runs on the machine's clock (no runtime.json, so no virtual clock): every date below lies in 2026 before
+ * The CLI runs on the machine's clock (--real-clock: no runtime, so no virtual clock): every date below lies in 2026 before
  * today, and the due list is asked for an explicit range, so nothing depends on what day the test runs.
  */
 describe('operator CLI: follow-up commands', () => {
@@ -45,7 +45,7 @@ describe('operator CLI: follow-up commands', () => {
     const cli = (...args: string[]) =>
       run(
         process.execPath,
-        ['--import', 'tsx', 'local/cli.ts', ...args, '--endpoint', endpoint, '--table', tableName],
+        ['--import', 'tsx', 'local/cli.ts', ...args, '--endpoint', endpoint, '--table', tableName, '--real-clock'],
         {
           env: {
             ...process.env,

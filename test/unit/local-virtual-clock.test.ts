@@ -41,6 +41,20 @@ describe('VirtualClock', () => {
     expect(clock.now().toISOString()).toBe('2023-02-16T00:01:00.000Z');
   });
 
+  it('tells its listeners about a speed change (the CLI extrapolates from the published speed), not about a same-speed call', () => {
+    const real = realTime();
+    const clock = new VirtualClock({ start: new Date('2023-02-16T00:00:00Z'), speed: 0 }, real.now);
+    const seen: string[] = [];
+    clock.onJump((now) => seen.push(`${now.toISOString()} x${clock.speed}`));
+
+    clock.setSpeed(0);
+    clock.setSpeed(60);
+    real.pass(1000);
+    clock.setSpeed(1);
+
+    expect(seen).toEqual(['2023-02-16T00:00:00.000Z x60', '2023-02-16T00:01:00.000Z x1']);
+  });
+
   it('refuses to go back in time or to run at a negative speed', () => {
     const real = realTime();
     const clock = new VirtualClock({ start: new Date('2023-02-16T00:00:00Z'), speed: 0 }, real.now);

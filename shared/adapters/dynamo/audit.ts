@@ -1,9 +1,19 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../../domain/access.ts';
+
+/** Partition key prefix of every audit item; IAM denies changing or deleting items under it (infra/constructs). */
+export const AUDIT_KEY_PREFIX = 'AUDIT#';
+
+/** Audit writes in flight at once (each is one conditional PutItem). */
+const PARALLEL_PUTS = 16;
 
 /**
  * Audit trail of personal-data reads (R9): pk=AUDIT#<caseId>, sk=<iso>#<id>; the by-owner index lists a
  * person's reads (gsi2pk=READER#<personId>). Append-only; kept as long as the table (no TTL).
+ * 1. Each entry is one PutItem with `attribute_not_exists(pk)`: an entry, once written, is never overwritten (a
+ *    repeated write of the same id leaves the first one as it was).
+ * 2. Never BatchWriteItem (which would need a grant that also allows deletes) and never Update/Delete: the
+ *    functions' roles deny UpdateItem, DeleteItem, BatchWriteItem and PartiQL writes on AUDIT# keys.
  */
 export class DynamoAuditLog implements AuditLog {
   constructor(
@@ -12,12 +22,18 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async record(entries: AuditEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 25) {
-      const chunk = entries.slice(i, i + 25);
-      let pending: Record<string, unknown>[] | undefined = chunk.map((e) => ({
-        PutRequest: {
+    for (let i = 0; i < entries.length; i += PARALLEL_PUTS) {
+      await Promise.all(entries.slice(i, i + PARALLEL_PUTS).map((e) => this.append(e)));
+    }
+  }
+
+  private async append(e: AuditEntry): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
           Item: {
-            pk: `AUDIT#${e.caseId}`,
+            pk: `${AUDIT_KEY_PREFIX}${e.caseId}`,
             sk: `${e.at}#${e.id}`,
             entity: 'AUDIT',
             version: 1,
@@ -25,16 +41,13 @@ export class DynamoAuditLog implements AuditLog {
             gsi2sk: `AUDIT#${e.at}#${e.id}`,
             ...e,
           },
-        },
-      }));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`audit: ${pending.length} entries left unprocessed after retries`);
-        const out = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-        );
-        pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-        if (pending?.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The entry's unique key exists already (a retried request): the first write stands, unchanged.
+      if ((error as Error).name === 'ConditionalCheckFailedException') return;
+      throw error;
     }
   }
 
@@ -46,7 +59,7 @@ export class DynamoAuditLog implements AuditLog {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `AUDIT#${caseId}` },
+          ExpressionAttributeValues: { ':pk': `${AUDIT_KEY_PREFIX}${caseId}` },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -19,7 +19,10 @@ const TRANSIENT = new Set([
   'TimeoutError',
 ]);
 
-/** Node socket errors: the request never got an answer, so nothing was accepted; retry. */
+/**
+ * Node socket errors: retried. ECONNREFUSED/ENOTFOUND/EAI_AGAIN mean the request never left; ECONNRESET/ETIMEDOUT/
+ * EPIPE may come after SNS accepted it, so a retry can duplicate the SMS (the accepted risk, docs/sms.md).
+ */
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 
 /** Errors that no retry will fix for this message: bad number, opted out, endpoint disabled, not allowed. */
@@ -55,7 +58,8 @@ export function classifySnsError(error: unknown): SmsSendError {
 
 /**
  * Sends SMS through SNS Publish with PhoneNumber, Transactional, with the configured sender id. SNS keeps no
- * idempotency key for Publish: exactly-once is the dispatcher's job (conditional claim before, SENT after).
+ * idempotency key for Publish, so nothing makes a send exactly-once: the dispatcher sends at most once per claim
+ * (conditional claim before, SENT after) and retries only what this classifier calls transient (docs/sms.md).
  */
 export class SnsSmsSender implements SmsSender {
   constructor(

@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { FunctionSpec } from '../../../functions/manifest.ts';
 import { defineBaoxueApp } from '../../../infra/baoxue-app.ts';
+import type { EdgeStack } from '../../../infra/edge-stack.ts';
 import type { StatefulStack } from '../../../infra/stateful-stack.ts';
 import type { StatelessStack } from '../../../infra/stateless-stack.ts';
 import { configForEnv, loadConfigFile } from '../../../shared/config/load-config.ts';
@@ -15,6 +16,9 @@ const fixtureHandler = fileURLToPath(new URL('./fixture-handler.ts', import.meta
 
 export interface BuiltStacks {
   app: App;
+  /** Only when the specs include the http function (the console). */
+  edge?: EdgeStack;
+  edgeTemplate?: Template;
   stateful: StatefulStack;
   stateless: StatelessStack;
   statefulTemplate: Template;
@@ -39,7 +43,7 @@ export function buildStacks(options: {
   const context = { stage: 'dev', 'aws:cdk:bundling-stacks': [], ...options.context };
   // The built-in CloudFormation schema validation costs ~5 s per app; `npm run synth` keeps running it.
   const app = new App({ outdir, context, builtinCloudFormationValidation: false });
-  const { stateful, stateless, skipped } = defineBaoxueApp(app, {
+  const { edge, stateful, stateless, skipped } = defineBaoxueApp(app, {
     specs: options.specs,
     entryFor: (name) =>
       options.missingHandlers?.includes(name) ? join(outdir, 'missing', name, 'handler.ts') : fixtureHandler,
@@ -50,6 +54,8 @@ export function buildStacks(options: {
   const statelessTemplate = Template.fromStack(stateless);
   return {
     app,
+    edge,
+    ...(edge ? { edgeTemplate: Template.fromStack(edge) } : {}),
     stateful,
     stateless,
     skipped,
