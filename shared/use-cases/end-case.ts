@@ -1,5 +1,6 @@
 import { type Actor, applyAction, type Case, type CaseAction, type CaseEvent } from '../domain/case.ts';
 import { NotFoundError } from '../domain/errors.ts';
+import { assertDateInCase } from '../domain/input.ts';
 import type { Notice } from '../domain/notice.ts';
 import { type CaseDeps, retryOnConflict } from './case-deps.ts';
 
@@ -27,6 +28,8 @@ export async function endCase(
     by: Actor;
     data: Record<string, unknown>;
     patch?: Partial<Case>;
+    /** The date the ending took effect: not in the future and, unless `anyPast`, not before the case opened. */
+    effective?: { field: string; date: string; anyPast?: boolean };
   },
 ): Promise<EndCaseResult> {
   return retryOnConflict(async () => {
@@ -34,6 +37,11 @@ export async function endCase(
     if (!c) throw new NotFoundError('case', input.caseId);
     const now = deps.clock.now();
     const next = applyAction(c, input.action, now, input.patch);
+    if (input.effective)
+      assertDateInCase(input.effective.field, input.effective.date, {
+        now,
+        ...(input.effective.anyPast ? {} : { openedAt: c.openedAt }),
+      });
 
     const current = c.currentNoticeId ? await deps.repo.getNotice(c.id, c.currentNoticeId) : undefined;
     const pending = current?.status === 'pending' ? current : undefined;

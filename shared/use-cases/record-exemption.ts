@@ -14,6 +14,7 @@ export async function recordExemptionUseCase(
 ): Promise<EndCaseResult> {
   const exemption = parseInput(exemptionInputSchema, input);
   return endCase(deps, {
+    effective: { field: 'filedWithBureauOn', date: exemption.filedWithBureauOn, anyPast: true },
     caseId,
     action: 'record-exemption',
     eventType: 'exempted',

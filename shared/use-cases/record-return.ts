@@ -23,6 +23,7 @@ export async function recordReturnUseCase(
   const returnedOn = parseInput(cstDateSchema, input.returnedOn, 'returnedOn');
   const result = await endCase(deps, {
     caseId,
+    effective: { field: 'returnedOn', date: returnedOn },
     action: 'record-return',
     eventType: 'returned',
     by,

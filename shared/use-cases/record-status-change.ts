@@ -27,6 +27,7 @@ export async function recordStatusChangeUseCase(
   const data = { statusChange: change.kind, label: statusChangeLabel[change.kind], ...change };
   if (action) {
     const result = await endCase(deps, {
+      effective: { field: 'effectiveOn', date: change.effectiveOn },
       caseId,
       action,
       eventType: 'status-change',

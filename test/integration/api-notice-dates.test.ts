@@ -85,3 +85,44 @@ describe('POST /api/cases/:caseId/notices warns about dates before it issues', (
     ]);
   });
 });
+
+describe('dates that cannot be true are refused, naming the field, and nothing is written', () => {
+  it('a return dated 2026-03-11 (tomorrow), 9999-12-31, 2026-03-09 (before the case opened) or 2026-02-30', async () => {
+    const { call, caseId } = await caseReadyForNotice(cstInstant('2026-03-10', '10:00').toISOString(), 'TEST-XJ-9101');
+    const ret = (returnedOn: string) =>
+      call({ method: 'POST', path: `/api/cases/${caseId}/return`, as: who.headS1, body: { returnedOn } });
+
+    for (const [date, reason] of [
+      ['2026-03-11', '不能晚于今天（2026-03-10）'],
+      ['9999-12-31', '不能晚于今天（2026-03-10）'],
+      ['2026-03-09', '不能早于立案日期（2026-03-10）'],
+      ['2026-02-30', '不是真实存在的日期'],
+    ]) {
+      const res = await ret(date!);
+      expect(res.status, date).toBe(400);
+      expect(res.body.error.issues).toEqual([{ field: expect.stringMatching(/returnedOn$/), reason }]);
+    }
+    const still = await call({ method: 'GET', path: `/api/cases/${caseId}`, as: who.headS1 });
+    expect(still.body.case.state).toBe('persuading');
+    expect((await ret('2026-03-10')).status).toBe(200);
+  });
+
+  it('a visit in the future (beyond 5 minutes of clock skew) or before the case opened is refused', async () => {
+    const { call, caseId } = await caseReadyForNotice(cstInstant('2026-03-10', '10:00').toISOString(), 'TEST-XJ-9102');
+    const visit = (at: string) =>
+      call({
+        method: 'POST',
+        path: `/api/cases/${caseId}/visits`,
+        as: who.headS1,
+        body: { at, outcome: 'refused', note: '' },
+      });
+
+    expect((await visit(cstInstant('2026-03-10', '10:30').toISOString())).body.error.issues).toEqual([
+      { field: 'at', reason: '不能是将来的时间' },
+    ]);
+    expect((await visit(cstInstant('2026-03-09', '16:00').toISOString())).body.error.issues).toEqual([
+      { field: 'at', reason: '不能早于立案日期（2026-03-10）' },
+    ]);
+    expect((await visit(cstInstant('2026-03-10', '10:04').toISOString())).status).toBe(201);
+  });
+});

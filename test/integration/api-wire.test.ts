@@ -77,11 +77,11 @@ describe('follow-up wired into the API (R6)', () => {
       method: 'POST',
       path: `/api/cases/${c.id}/transfer`,
       as: who.headS1,
-      body: { kind: 'resumption', effectiveOn: '2026-03-09', evidence: ['复学申请表'] },
+      body: { kind: 'resumption', effectiveOn: '2026-03-10', evidence: ['复学申请表'] },
     });
 
     expect(res.status).toBe(200);
-    expect((await plans.plansOfCase(c.id))[0]).toMatchObject({ startsOn: '2026-03-09' });
+    expect((await plans.plansOfCase(c.id))[0]).toMatchObject({ startsOn: '2026-03-10' });
   });
 
   it('a report listing a returned pupil within the window reopens the same case with its history', async () => {

@@ -34,7 +34,7 @@ async function visit(caseId: string, as: Principal = who.headS1) {
     method: 'POST',
     path: `/api/cases/${caseId}/visits`,
     as,
-    body: { at: '2026-03-09T08:00:00Z', outcome: 'refused', note: '家长不同意' },
+    body: { at: '2026-03-10T01:00:00Z', outcome: 'refused', note: '家长不同意' },
   });
 }
 

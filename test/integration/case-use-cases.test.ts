@@ -67,7 +67,7 @@ describe('case use cases on DynamoDB Local', () => {
     const missing = recordExemptionUseCase(cases, c.id, {
       applicationRef: '书面申请 2023-01',
       townshipApprovalRef: '',
-      filedWithBureauOn: '2023-02-21',
+      filedWithBureauOn: '2023-02-20',
       reason: '因病',
       by: teacher,
     });
@@ -76,7 +76,7 @@ describe('case use cases on DynamoDB Local', () => {
     const done = await recordExemptionUseCase(cases, c.id, {
       applicationRef: '书面申请 2023-01',
       townshipApprovalRef: '示例镇批复〔2023〕3号',
-      filedWithBureauOn: '2023-02-21',
+      filedWithBureauOn: '2023-02-20',
       reason: '因病',
       by: teacher,
     });
@@ -89,7 +89,7 @@ describe('case use cases on DynamoDB Local', () => {
     await recordTransferUseCase(cases, c.id, {
       by: teacher,
       destination: '示例市第一小学',
-      effectiveOn: '2023-02-21',
+      effectiveOn: '2023-02-20',
       evidence: ['转学联系函'],
     });
 
@@ -151,7 +151,7 @@ describe('case use cases on DynamoDB Local', () => {
       }),
     );
 
-    const result = await recordReturnUseCase(cases, c.id, { by: teacher, returnedOn: '2023-02-24' });
+    const result = await recordReturnUseCase(cases, c.id, { by: teacher, returnedOn: '2023-02-20' });
 
     expect(result.cancelledMessageIds).toEqual([]);
     expect(result.notice?.status).toBe('complied');

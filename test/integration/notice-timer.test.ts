@@ -97,7 +97,7 @@ describe('case-reactor on the notice stream', () => {
 
     await recordStatusChangeUseCase(cases, caseId, {
       kind: 'transfer-out',
-      effectiveOn: '2023-02-22',
+      effectiveOn: '2023-02-20',
       evidence: ['转学联系函 2023-017'],
       destination: '示例市第一小学',
       by: teacher,
@@ -185,7 +185,7 @@ describe('notice-deadline', () => {
     clock.set(DEADLINE.toISOString());
     await createNoticeDeadlineHandler(deps)({ caseId, noticeId: notice.id });
 
-    const result = await recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-28' });
+    const result = await recordReturnUseCase(cases, caseId, { by: teacher, returnedOn: '2023-02-27' });
 
     expect(result.notice).toBeUndefined();
     expect(result.case.state).toBe('returned');
