@@ -44,13 +44,14 @@ export class ConcurrentUpdateError extends DomainError {
 }
 
 /**
- * The pupil already has an open case at this school (matched by 学籍号, else exact name + grade): a second case is
- * refused (409); the caller names the existing case, or confirms a different pupil of the same name.
+ * The pupil already has an open case (the same 学籍号 anywhere in the county, else the same name + grade at the
+ * school): a second case is refused (409) naming the existing one; the caller continues there, or confirms a
+ * different pupil of the same name (no 学籍号).
  */
 export class DuplicateCaseError extends DomainError {
   constructor(readonly existingCaseIds: readonly string[]) {
     super(
-      `该学生在本校已有未结案的案件 ${existingCaseIds.join('、')}（按学籍号或姓名+年级匹配），请在原案件中继续处理；` +
+      `该学生已有未结案的案件 ${existingCaseIds.join('、')}（按学籍号或姓名+年级匹配），请在原案件中继续处理；` +
         '如确为同名的另一名学生，请确认后再开案（allowDuplicate）',
       'DUPLICATE_CASE',
     );
