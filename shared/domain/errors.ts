@@ -58,6 +58,22 @@ export class DuplicateCaseError extends DomainError {
   }
 }
 
+/**
+ * The pupil already has an active plan of this kind (保学 follow-up or 送教上门 一人一案: one per pupil); a second is
+ * refused (409) naming the existing one.
+ */
+export class DuplicatePlanError extends DomainError {
+  constructor(
+    readonly kind: 'followup' | 'send-teaching',
+    readonly existingPlanId: string,
+  ) {
+    super(
+      `该学生已有进行中的${kind === 'followup' ? '保学跟踪' : '送教上门'}计划 ${existingPlanId}，请在原计划中继续登记，不要重复创建`,
+      'DUPLICATE_PLAN',
+    );
+  }
+}
+
 /** The school calendar has no data for a year: the system refuses to guess. */
 export class CalendarNotCoveredError extends DomainError {
   constructor(readonly year: number) {
