@@ -221,8 +221,10 @@ async function openFor(
       ],
     });
   } catch (error) {
-    // The case exists: an earlier or concurrent filing of this report opened it.
-    if (error instanceof ConcurrentUpdateError) return { caseId: id, created: false };
+    // The case exists: an earlier or concurrent filing of this report opened it (checked: a write that only lost
+    // to contention wrote nothing, and must not be reported as done).
+    if (error instanceof ConcurrentUpdateError && (await deps.cases.repo.getCase(id)))
+      return { caseId: id, created: false };
     // Another open case holds the pupil (its own key); this report's case would be the second.
     if (error instanceof DuplicateCaseError) return { heldBy: error.existingCaseIds[0]! };
     throw error;
