@@ -86,5 +86,9 @@ describe('the scheduled functions on DynamoDB Local', () => {
     expect(sweep).toMatchObject({ visits: 1, messages: 1, conflicts: 0 });
     expect(digests.weekly.enqueued).toBeGreaterThan(0);
     expect(digests.monthly.stored).toBe(1);
+    // The next daily run finds the month's report stored: nothing is sent twice.
+    const again = await createDigestsHandler(b.deps)();
+    expect(again.monthly).toEqual({ stored: 0, skipped: 1 });
+    expect(again.weekly.enqueued).toBe(0);
   });
 });

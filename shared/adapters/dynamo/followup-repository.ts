@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { TownshipMonthlyReport } from '../../domain/digest.ts';
 import { ConcurrentUpdateError, DuplicatePlanError } from '../../domain/errors.ts';
@@ -9,7 +9,7 @@ import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact
 import { cstDate, cstInstant } from '../../domain/time.ts';
 import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
-import { enqueueMessage } from './message-items.ts';
+import { enqueueMessage, messageKey } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
 /**
@@ -328,6 +328,16 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     return facts;
   }
 
+  async monthlyReportTownships(month: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TOWNREPORT#${month}` },
+      ProjectionExpression: 'townshipId',
+    });
+    return items.map((i) => String(i.townshipId));
+  }
+
   async saveMonthlyReport(report: TownshipMonthlyReport, message: Message | undefined): Promise<boolean> {
     const items: TransactItem[] = [
       {
@@ -354,6 +364,23 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
       if (error instanceof ConcurrentUpdateError) return false;
       throw error;
     }
+  }
+
+  async enqueuedIds(ids: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(messageKey);
+      while (keys.length > 0) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'id' } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.push(String(item.id));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
   }
 
   async enqueue(message: Message): Promise<boolean> {
