@@ -4,7 +4,8 @@
  *  2. Events per second through stream → dispatcher handler → outbox update → SMS sink.
  *  3. Latency from a notice written to its one-time schedule created (stream poll + reactor + timer).
  * Uses the manifest's outbox-dispatcher and case-reactor when they exist, else stand-ins of the same shape.
- * Usage: npm run bench:local [-- --messages 1000 --notices 30]
+ * Usage: npm run bench:local [-- --messages 1000 --notices 30] (or BENCH_MESSAGES / BENCH_NOTICES in the env;
+ * test/e2e/benches.test.ts runs it with tiny numbers so it cannot rot).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,10 @@ import { fakeFactory, fakeSpecs } from '../test/e2e/support/fake-functions.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '1000' }, notices: { type: 'string', default: '30' } },
+  options: {
+    messages: { type: 'string', default: process.env.BENCH_MESSAGES ?? '1000' },
+    notices: { type: 'string', default: process.env.BENCH_NOTICES ?? '30' },
+  },
 });
 const N = Number(values.messages);
 const NOTICES = Number(values.notices);
@@ -123,9 +127,11 @@ try {
     const id = `bench-n${i}`;
     let write: () => Promise<string>;
     if (cases) {
+      // One pupil per notice: a second open case for the same pupil is refused (DuplicateCaseError).
       const c = await openCaseUseCase(cases, {
         schoolId: 'maling-zhongxin',
-        studentName: '基准学生',
+        studentName: `基准学生${i}`,
+        studentRef: `BENCH-${i}`,
         kind: 'not-returned',
         reason: '基准测试',
         whereabouts: '在家',

@@ -1,5 +1,6 @@
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoFollowUpRepository } from '../shared/adapters/dynamo/followup-repository.ts';
+import { DuplicatePlanError } from '../shared/domain/errors.ts';
 import type { DirectoryRepository } from '../shared/domain/ports.ts';
 import type { FollowUpDeps } from '../shared/use-cases/followup-deps.ts';
 import { followUpOnReturned } from '../shared/use-cases/followup-on-return.ts';
@@ -23,7 +24,8 @@ export function followUpDepsOf(
 
 /** What happened to the 保学 plan after a return was recorded. */
 export interface FollowUpOutcome {
-  status: 'created' | 'failed';
+  /** `exists`: the pupil already has an active follow-up plan (one per pupil), which goes on. */
+  status: 'created' | 'exists' | 'failed';
 }
 
 /**
@@ -45,6 +47,14 @@ export function returnHook(followUp: FollowUpDeps): {
         await create(result);
         outcome = { status: 'created' };
       } catch (error) {
+        if (error instanceof DuplicatePlanError) {
+          outcome = { status: 'exists' };
+          followUp.log.info('follow-up plan not created: the pupil already has an active one', {
+            caseId: result.case.id,
+            planId: error.existingPlanId,
+          });
+          return;
+        }
         outcome = { status: 'failed' };
         followUp.log.error('follow-up plan not created after a return', {
           caseId: result.case.id,

@@ -4,6 +4,7 @@ import {
   ConcurrentUpdateError,
   DomainError,
   DuplicateCaseError,
+  DuplicatePlanError,
   ForbiddenError,
   fromZodIssues,
   InvalidTransitionError,
@@ -114,6 +115,11 @@ export function errorReply(error: unknown, log: Log, requestId: string): Reply {
           existingCaseIds: error.existingCaseIds,
         },
       },
+    };
+  if (error instanceof DuplicatePlanError)
+    return {
+      status: 409,
+      body: { error: { code: error.code, message: error.message, existingPlanId: error.existingPlanId } },
     };
   if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
     return { status: 409, body: { error: { code: error.code, message: error.message } } };

@@ -140,7 +140,9 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     );
   }
 
-  const view = (ctx: RouteContext<ApiPorts>, c: Case) => {
+  const view = (ctx: RouteContext<ApiPorts>, stored: Case) => {
+    // The uniqueness key is a hash of the 学籍号 or the name: storage detail, never shown.
+    const { pupilKey: _key, ...c } = stored;
     const v = viewForCaller(ctx.principal, { ...c, areaId: ctx.org.areaOfTownship(c.townshipId) });
     return {
       ...v,

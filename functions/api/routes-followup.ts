@@ -10,6 +10,7 @@ import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema } from '../../shared/domain/input.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
 import {
@@ -400,12 +401,15 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: 'not a teacher' }]);
         });
         let studentName = body.studentName;
+        let pupilKey: string | undefined;
         if (body.caseId) {
           const c = await ports.cases.getCase(body.caseId);
           if (!c) throw new NotFoundError('case', body.caseId);
           if (c.schoolId !== body.schoolId)
             throw new ValidationError([{ field: 'body.caseId', reason: 'the case belongs to another school' }]);
           studentName ??= c.studentName;
+          // A case with a 学籍号 identifies the pupil by it; otherwise the plan's default (school + name) applies.
+          if (c.studentRef) pupilKey = pupilKeyOf(c);
         }
         const { plan, visits } = await createSendTeachingPlanUseCase(fuDeps(ctx.org), {
           ...(body.caseId ? { caseId: body.caseId } : {}),
@@ -417,6 +421,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           from: body.from,
           to: body.to,
           visitsPerMonth: body.visitsPerMonth,
+          ...(pupilKey ? { pupilKey } : {}),
         });
         return {
           status: 201,

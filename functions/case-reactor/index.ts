@@ -1,21 +1,22 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { METRICS } from '../../infra/metrics.ts';
 import { startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
 import type { Deps } from '../deps.ts';
+import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';
 import { caseDepsOf } from './case-deps.ts';
 import { fromImage } from './stream-image.ts';
 
 /**
- * Stream reactions to notices, one record at a time (a bad record fails alone and is retried alone):
+ * Stream reactions to notices, one record at a time and in stream order (a bad record fails alone and is retried
+ * from; an INSERT and a MODIFY of the same notice in one batch are handled in that order, so a notice resolved
+ * right after it was issued never keeps its timer):
  *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed, counted
  *    in `NoticesLapsed`);
  *  - a notice leaves pending (returned in time, withdrawn, lapsed) → delete its timer (already gone is fine).
  * Duplicate deliveries are harmless: the timer name is deterministic and "already there/gone" is success;
  * the guardian SMS were enqueued with the notice itself under deterministic ids.
  */
-export function createCaseReactorHandler(deps: Deps) {
-  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+export function createCaseReactorHandler(deps: Deps): StreamBatchHandler {
   const cases = caseDepsOf(deps);
 
   const onRecord = async (record: DynamoDBRecord): Promise<void> => {
@@ -31,6 +32,5 @@ export function createCaseReactorHandler(deps: Deps) {
     }
   };
 
-  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, onRecord, processor, context ? { context } : undefined);
+  return sequentialStreamHandler(onRecord);
 }

@@ -1,13 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoOutboxRepository, itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { messageSchema } from '../../shared/domain/message.ts';
 import { dispatchMessage } from '../../shared/use-cases/dispatch-message.ts';
 import type { Deps } from '../deps.ts';
+import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';
 
 /**
  * Table stream consumer for the outbox (FilterCriteria: entity MSG, status QUEUED, INSERT or MODIFY).
@@ -15,9 +15,7 @@ import type { Deps } from '../deps.ts';
  * batch response makes Lambda retry from it; records already handled are no-ops the second time (the claim
  * is conditional on status and version).
  */
-export function createOutboxDispatcherHandler(
-  deps: Deps,
-): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
+export function createOutboxDispatcherHandler(deps: Deps): StreamBatchHandler {
   const dispatchDeps = {
     outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
     directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
@@ -44,11 +42,5 @@ export function createOutboxDispatcherHandler(
     if (outcome === 'failed') deps.metrics.count(METRICS.smsFailed);
     return outcome;
   };
-  // A processor per invocation: it holds the batch's state, and the local runtime may invoke concurrently.
-  return (event, context) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.DynamoDBStreams), {
-      context,
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+  return sequentialStreamHandler(recordHandler);
 }

@@ -15,6 +15,12 @@ export interface CaseChange {
   enqueue?: Message[];
   /** Outbox ids to move QUEUED → CANCELLED (each conditional on still being QUEUED). */
   cancelMessageIds?: string[];
+  /**
+   * The pupil's uniqueness item, in the same transaction: `claim` (opening, reopening) takes `PUPIL#<key>` for this
+   * case, refused with DuplicateCaseError naming the open case that holds it; `release` (ending) gives it back if this
+   * case still holds it (a key never taken, e.g. data older than the keys, is nothing to give back).
+   */
+  pupilKey?: { claim: string } | { release: string };
 }
 
 /** Cases, notices and their timelines. Writes throw ConcurrentUpdateError when a guard fails. */
@@ -29,6 +35,8 @@ export interface CaseRepository {
   /** Which of these outbox messages are still QUEUED (i.e. could still be cancelled). */
   queuedMessageIds(ids: string[]): Promise<string[]>;
   commit(change: CaseChange): Promise<void>;
+  /** The OPEN case holding the pupil's uniqueness key, if any (a key left by a closed or missing case counts as free). */
+  pupilKeyHolder(pupilKey: string): Promise<string | undefined>;
   /**
    * Adds one timeline event without touching the case (no version bump, so nobody's edit is refused for it).
    * Conditional on the event's key (`at` + `id`): the same deterministic event again is `exists`, not a duplicate.

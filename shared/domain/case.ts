@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, mobileSchema } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { cstDateSchema, note, text } from './input.ts';
+import { pupilKeyOf } from './pupil-key.ts';
 
 /**
  * A dropout-control case (R2–R5, 荔教〔2023〕1号 §四(一), §四(二)): one pupil who is not at school, from opening
@@ -196,6 +197,14 @@ export interface Case {
   /** The notice currently running (or the last one issued). */
   currentNoticeId?: string;
   closedAt?: string;
+  /**
+   * The pupil's uniqueness key (`pupilKeyOf`): while the case is open it holds the `PUPIL#<key>` item, taken in the
+   * transaction that opens or reopens it and given back in the one that ends it. Absent on cases stored before the
+   * key existed (they take it when they reopen) and on a confirmed same-name duplicate (`duplicateConfirmed`).
+   */
+  pupilKey?: string;
+  /** Opened as a different pupil of the same name (allowDuplicate, no 学籍号): holds no uniqueness key. */
+  duplicateConfirmed?: boolean;
   exemption?: z.infer<typeof exemptionInputSchema>;
   transfer?: { destination: string; effectiveOn: string };
   version: number;
@@ -245,6 +254,7 @@ export function openCase(input: OpenCaseInput, ids: { id: string; townshipId: st
     guardian: v.guardian,
     povertyRegistered: v.povertyRegistered,
     state: 'opened',
+    pupilKey: pupilKeyOf(v),
     openedAt: at,
     updatedAt: at,
     visitCount: 0,
@@ -301,6 +311,12 @@ export function openCaseFromReport(input: {
     povertyRegistered: false,
     openedFrom: input.source,
     state: 'opened',
+    pupilKey: pupilKeyOf({
+      schoolId: input.schoolId,
+      studentName: pupil.studentName,
+      studentRef: pupil.studentId?.slice(0, 40),
+      grade: pupil.grade,
+    }),
     openedAt: at,
     updatedAt: at,
     visitCount: 0,
@@ -320,11 +336,21 @@ export function applyAction(c: Case, action: CaseAction, now: Date, patch: Parti
   };
 }
 
-/** A returned case reopened (re-absence within the follow-up window): open again, no longer closed. */
+/**
+ * A returned case reopened (re-absence within the follow-up window): open again, no longer closed, and holding the
+ * pupil's key again (a case stored before keys existed gets its key now; a confirmed duplicate stays keyless).
+ */
 export function reopenCase(c: Case, now: Date): Case {
   const state = nextState(c.state, 'reopen');
   const { closedAt: _closed, ...rest } = c;
-  return { ...rest, state, updatedAt: now.toISOString() };
+  const pupilKey = pupilKeyToHold(c);
+  return { ...rest, state, updatedAt: now.toISOString(), ...(pupilKey ? { pupilKey } : {}) };
+}
+
+/** The uniqueness key a case holds while open: its own, or the one derived from its pupil; none if confirmed duplicate. */
+export function pupilKeyToHold(c: Case): string | undefined {
+  if (c.duplicateConfirmed) return undefined;
+  return c.pupilKey ?? pupilKeyOf(c);
 }
 
 /**

@@ -46,15 +46,32 @@ export class ConcurrentUpdateError extends DomainError {
 }
 
 /**
- * The pupil already has an open case at this school (matched by 学籍号, else exact name + grade): a second case is
- * refused (409); the caller names the existing case, or confirms a different pupil of the same name.
+ * The pupil already has an open case (the same 学籍号 anywhere in the county, else the same name + grade at the
+ * school): a second case is refused (409) naming the existing one; the caller continues there, or confirms a
+ * different pupil of the same name (no 学籍号).
  */
 export class DuplicateCaseError extends DomainError {
   constructor(readonly existingCaseIds: readonly string[]) {
     super(
-      `该学生在本校已有未结案的案件 ${existingCaseIds.join('、')}（按学籍号或姓名+年级匹配），请在原案件中继续处理；` +
+      `该学生已有未结案的案件 ${existingCaseIds.join('、')}（按学籍号或姓名+年级匹配），请在原案件中继续处理；` +
         '如确为同名的另一名学生，请确认后再开案（allowDuplicate）',
       'DUPLICATE_CASE',
+    );
+  }
+}
+
+/**
+ * The pupil already has an active plan of this kind (保学 follow-up or 送教上门 一人一案: one per pupil); a second is
+ * refused (409) naming the existing one.
+ */
+export class DuplicatePlanError extends DomainError {
+  constructor(
+    readonly kind: 'followup' | 'send-teaching',
+    readonly existingPlanId: string,
+  ) {
+    super(
+      `该学生已有进行中的${kind === 'followup' ? '保学跟踪' : '送教上门'}计划 ${existingPlanId}，请在原计划中继续登记，不要重复创建`,
+      'DUPLICATE_PLAN',
     );
   }
 }

@@ -30,8 +30,12 @@ export interface FollowUpRepository {
 
   /** Visits (follow-up, 送教, campaign households) of the given schools due in the range, as statistics facts. */
   visitFacts(schoolIds: string[], range: DateRange): Promise<VisitFact[]>;
+  /** The townships whose monthly report of `month` (yyyy-mm) is already stored (one Query). */
+  monthlyReportTownships(month: string): Promise<string[]>;
   /** Stores a township's monthly report with the SMS telling its government; `false` if it was already stored. */
   saveMonthlyReport(report: TownshipMonthlyReport, message: Message | undefined): Promise<boolean>;
+  /** Which of these outbox message ids are already enqueued (in any state). */
+  enqueuedIds(ids: string[]): Promise<string[]>;
   /** Enqueues a standalone message (digests); `false` when that id was already enqueued. */
   enqueue(message: Message): Promise<boolean>;
 }

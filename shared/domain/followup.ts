@@ -38,6 +38,11 @@ export interface Plan {
   endsOn: CstDate;
   /** 送教上门: the individualised content (个别化教育方案) in short. */
   content?: string;
+  /**
+   * The pupil's uniqueness key (`pupilKeyOf`): while the plan is active it holds `PUPIL#<key>` / `PLAN#<kind>`, so a
+   * pupil has at most one active plan of each kind. Absent on plans stored before the key existed.
+   */
+  pupilKey?: string;
   /** Number of visits scheduled. */
   visitCount: number;
   status: PlanStatus;
@@ -83,6 +88,8 @@ export const createFollowUpInputSchema = z.object({
   returnedOn: isoDate,
   responsibleIds: z.array(idSchema).min(1, 'at least one responsible teacher'),
   mentorId: idSchema,
+  /** The case's pupil key (`pupilKeyToHold`): one active follow-up plan per pupil. */
+  pupilKey: z.string().min(1).max(64).optional(),
 });
 export type CreateFollowUpInput = z.input<typeof createFollowUpInputSchema>;
 
@@ -158,6 +165,7 @@ export function createFollowUpPlan(
     visitCount: ctx.config.plan.visits,
     status: 'active',
     createdAt: ctx.now.toISOString(),
+    ...(data.pupilKey ? { pupilKey: data.pupilKey } : {}),
     version: 0,
   };
   const dates = followUpDueDates(data.returnedOn, ctx.config.plan, ctx.calendar);

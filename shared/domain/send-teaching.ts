@@ -5,6 +5,7 @@ import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { cstDateSchema } from './input.ts';
+import { pupilKeyOf } from './pupil-key.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
 const isoDate = cstDateSchema;
@@ -23,6 +24,8 @@ export const createSendTeachingInputSchema = z
     to: isoDate,
     /** Visits a month; at least the bureau's minimum. */
     visitsPerMonth: z.number().int().min(1).max(8).optional(),
+    /** The pupil's uniqueness key; default: school + name (`pupilKeyOf`). One active 送教上门 plan per pupil. */
+    pupilKey: z.string().min(1).max(64).optional(),
   })
   .refine((p) => p.from <= p.to, { message: 'must not be before from', path: ['to'] });
 export type CreateSendTeachingInput = z.input<typeof createSendTeachingInputSchema>;
@@ -84,6 +87,7 @@ export function createSendTeachingPlan(
     startsOn: data.from,
     endsOn: data.to,
     content: data.content,
+    pupilKey: data.pupilKey ?? pupilKeyOf({ schoolId: data.schoolId, studentName: data.studentName }),
     visitCount: visits.length,
     status: 'active',
     createdAt: ctx.now.toISOString(),

@@ -16,7 +16,8 @@ export interface EndCaseResult {
  * 1. Load the case; the lifecycle refuses the action from a closed state.
  * 2. A notice still pending is resolved (returned → complied, otherwise withdrawn) and leaves the due index;
  *    its guardian reminders still QUEUED are cancelled in the same transaction, so they can never be sent.
- * 3. Commit; a guard failure (the deadline or the dispatcher got there first) reloads and decides again.
+ * 3. Commit, giving back the pupil's uniqueness key in the same transaction; a guard failure (the deadline or the
+ *    dispatcher got there first) reloads and decides again.
  * The notice's stream record then makes the case-reactor delete the timer (already gone is fine).
  */
 export async function endCase(
@@ -71,6 +72,8 @@ export async function endCase(
         },
       ],
       cancelMessageIds: cancel,
+      // The pupil may have a new case from now on: the key goes back in the same transaction as the ending.
+      ...(c.pupilKey ? { pupilKey: { release: c.pupilKey } } : {}),
     });
     deps.log.info('case ended', { caseId: c.id, from: c.state, to: next.state, notice: resolved?.status });
     return {

@@ -1,3 +1,4 @@
+import { pupilKeyToHold } from '../domain/case.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
 import { cstDate } from '../domain/time.ts';
 import { createFollowUpPlanUseCase } from './create-followup-plan.ts';
@@ -31,6 +32,8 @@ export function followUpOnReturned(deps: FollowUpDeps): OnReturned {
       returnedOn: result.returnedOn ?? cstDate(new Date(c.closedAt ?? deps.clock.now().toISOString())),
       responsibleIds: [teacherId],
       mentorId: teacherId,
+      // One active follow-up plan per pupil: a second return while one runs is refused (DuplicatePlanError).
+      ...(pupilKeyToHold(c) ? { pupilKey: pupilKeyToHold(c) } : {}),
     });
   };
 }

@@ -1,5 +1,5 @@
 import { type Actor, type Case, type CaseState, openCaseFromReport } from '../domain/case.ts';
-import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.ts';
+import { ConcurrentUpdateError, DuplicateCaseError, NotFoundError } from '../domain/errors.ts';
 import { deterministicId } from '../domain/ids.ts';
 import type { DirectoryReader } from '../domain/ladder.ts';
 import type { NotBackStudent } from '../domain/report-slot.ts';
@@ -27,7 +27,9 @@ const settledStates: ReadonlySet<CaseState> = new Set(['exempted', 'transferred'
  *    per report (deterministic event id and instant, conditional put), unless this report opened or reopened it.
  * 3. A pupil matching no case opens one (kind from the listed status, reason from the report or 报表列为未返校/辍学,
  *    去向 待核实, the head as responsible teacher, guardian unknown). The case id derives from the slot and the
- *    pupil, so a re-filing or a concurrent filing finds it (conditional create; ConcurrentUpdateError = done).
+ *    pupil, so a re-filing or a concurrent filing finds it (conditional create; ConcurrentUpdateError = done), and
+ *    the pupil's uniqueness key is taken in the same transaction: when another case holds it (opened by hand or by
+ *    another report meanwhile), that case is fed instead.
  * Several candidates (ambiguous), a pupil whose case was exempted/transferred/suspended, or whose report period
  * predates their return: nothing is guessed; counted and logged without names.
  */
@@ -64,6 +66,11 @@ export async function intakeFromReportUseCase(
       note(out.unchangedCaseIds, before.caseId);
       continue;
     }
+    if (before.kind === 'held') {
+      // The pupil's key is held by another open case (e.g. one opened since the list was read): feed that one.
+      await feedHolder(deps, before.caseId, pupil, report, out, note);
+      continue;
+    }
     const candidates = matchCases(open, pupil);
     if (candidates.length > 1) {
       out.ambiguous++;
@@ -86,7 +93,8 @@ export async function intakeFromReportUseCase(
     }
     if (!head) ({ head, townshipId } = await headOf(deps.directory, report.schoolId));
     const opened = await openFor(deps, pupil, report, head, townshipId);
-    note(opened.created ? out.openedCaseIds : out.unchangedCaseIds, opened.caseId);
+    if ('heldBy' in opened) await feedHolder(deps, opened.heldBy, pupil, report, out, note);
+    else note(opened.created ? out.openedCaseIds : out.unchangedCaseIds, opened.caseId);
   }
   // The same pupil listed twice: the first entry did the work, the second found it done.
   out.unchangedCaseIds = out.unchangedCaseIds.filter(
@@ -118,6 +126,20 @@ function pupilKey(p: NotBackStudent): string {
 
 /** The id of the case a report opens for a pupil: the same for every filing of the same report. */
 export const reportCaseId = (slotId: string, p: NotBackStudent) => deterministicId('rc', slotId, pupilKey(p));
+
+/** The open case holding the pupil's key is fed as if the list had matched it; gone or closed meanwhile: unchanged. */
+async function feedHolder(
+  deps: IntakeDeps,
+  caseId: string,
+  pupil: NotBackStudent,
+  report: NotBackReport & { by: Actor },
+  out: NotBackOutcome,
+  note: (list: string[], id: string) => void,
+): Promise<void> {
+  const holder = await deps.cases.repo.getCase(caseId);
+  const fed = holder && !out.reopenedCaseIds.includes(caseId) ? await feed(deps, holder, pupil, report) : false;
+  note(fed ? out.fedCaseIds : out.unchangedCaseIds, caseId);
+}
 
 /** Adds the `reported-absent` event unless this report already opened, reopened or fed the case. */
 async function feed(
@@ -164,7 +186,7 @@ async function openFor(
   report: NotBackReport & { by: Actor },
   head: Actor,
   townshipId: string,
-): Promise<{ caseId: string; created: boolean }> {
+): Promise<{ caseId: string; created: boolean } | { heldBy: string }> {
   const id = reportCaseId(report.slotId, pupil);
   const now = deps.cases.clock.now();
   const c = openCaseFromReport({
@@ -180,6 +202,7 @@ async function openFor(
     await deps.cases.repo.commit({
       case: c,
       expectedVersion: 0,
+      ...(c.pupilKey ? { pupilKey: { claim: c.pupilKey } } : {}),
       events: [
         {
           id: deterministicId('ev', id, 'opened'),
@@ -198,8 +221,12 @@ async function openFor(
       ],
     });
   } catch (error) {
-    // The case exists: an earlier or concurrent filing of this report opened it.
-    if (error instanceof ConcurrentUpdateError) return { caseId: id, created: false };
+    // The case exists: an earlier or concurrent filing of this report opened it (checked: a write that only lost
+    // to contention wrote nothing, and must not be reported as done).
+    if (error instanceof ConcurrentUpdateError && (await deps.cases.repo.getCase(id)))
+      return { caseId: id, created: false };
+    // Another open case holds the pupil (its own key); this report's case would be the second.
+    if (error instanceof DuplicateCaseError) return { heldBy: error.existingCaseIds[0]! };
     throw error;
   }
   deps.cases.log.info('case opened from a report', { caseId: id, schoolId: c.schoolId, kind: c.kind });

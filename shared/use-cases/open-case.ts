@@ -24,10 +24,12 @@ type OpenDeps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log'>
  * Opens a case for a pupil not at school (R2).
  * 1. Validate the input (kind, reason, 去向, 科任教师包人, guardian).
  * 2. Resolve the school's township from the directory (unknown school: NotFoundError).
- * 3. Refuse a duplicate: the pupil (matched as a filed report matches: `matchCases`, 学籍号 first, else exact
+ * 3. Refuse a duplicate early: the pupil (matched as a filed report matches: `matchCases`, 学籍号 first, else exact
  *    name + grade) already has an open case at the school → DuplicateCaseError naming it, unless `allowDuplicate`.
- * 4. Write the case and its `opened` timeline event in one transaction.
- * The check is read-then-write: two hand openings at the very same moment can both pass it.
+ * 4. Write the case, its `opened` timeline event and the pupil's uniqueness item (`PUPIL#<key>`) in one
+ *    transaction: of openings racing for one pupil exactly one commits, the others get DuplicateCaseError naming it.
+ *    `allowDuplicate` without a 学籍号 opens a keyless case (a different pupil of the same name); with a 学籍号 the
+ *    key still holds (a 学籍号 is one pupil, county-wide).
  */
 export async function openCaseUseCase(deps: OpenDeps, input: OpenCaseRequest): Promise<Case> {
   const { allowDuplicate, ...rest } = input;
@@ -37,10 +39,13 @@ export async function openCaseUseCase(deps: OpenDeps, input: OpenCaseRequest): P
   if (!school) throw new NotFoundError('school', v.schoolId);
   if (!allowDuplicate) refuseOpenDuplicate(await deps.repo.listBySchool(v.schoolId, 'open'), v);
   const now = deps.clock.now();
-  const c = openCase(v, { id: deps.newId(), townshipId: school.townshipId, now });
+  const opened = openCase(v, { id: deps.newId(), townshipId: school.townshipId, now });
+  const { pupilKey, ...keyless } = opened;
+  const c: Case = allowDuplicate && !v.studentRef ? { ...keyless, duplicateConfirmed: true } : opened;
   await deps.repo.commit({
     case: c,
     expectedVersion: 0,
+    ...(c.pupilKey ? { pupilKey: { claim: c.pupilKey } } : {}),
     events: [
       {
         id: deps.newId(),

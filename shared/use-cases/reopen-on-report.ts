@@ -1,5 +1,5 @@
-import { type Actor, type Case, reopenCase } from '../domain/case.ts';
-import { ConcurrentUpdateError } from '../domain/errors.ts';
+import { type Actor, type Case, pupilKeyToHold, reopenCase } from '../domain/case.ts';
+import { ConcurrentUpdateError, DuplicateCaseError } from '../domain/errors.ts';
 import type { ReopenDecision } from '../domain/followup.ts';
 import type { Cadence } from '../domain/periods.ts';
 import type { NotBackStudent } from '../domain/report-slot.ts';
@@ -44,7 +44,14 @@ export async function reopenOnReportUseCase(
       outcomes.push({ kind: 'reopened', caseId: c.id });
       continue;
     }
-    const done = await reopenOne(deps, c, absentOn, report);
+    let done: true | 'raced' | string;
+    try {
+      done = await reopenOne(deps, c, absentOn, report);
+    } catch (error) {
+      if (!(error instanceof DuplicateCaseError)) throw error;
+      outcomes.push({ kind: 'held', caseId: error.existingCaseIds[0]! });
+      continue;
+    }
     if (done === true) reopened.push(c.id);
     outcomes.push(
       done === true
@@ -70,6 +77,8 @@ export async function reopenOnReportUseCase(
 export type ReopenOutcome =
   | { kind: 'no-match' | 'ambiguous' }
   | { kind: 'reopened' | 'raced'; caseId: string }
+  /** The pupil has another open case (`caseId`, the holder of the pupil's key): the returned one stays closed. */
+  | { kind: 'held'; caseId: string }
   | { kind: 'not-reopened'; caseId: string; reason: string };
 
 async function reopenOne(
@@ -89,9 +98,11 @@ async function reopenOne(
 /**
  * Reopens one returned case when the follow-up says the re-absence is within its window (the path a filed report
  * and a case opened by hand share): the follow-up closes the plan, then the case goes returned → opened (guarded
- * by the version read) with a `reopened` event carrying `origin` and the plan's history.
+ * by the version read, and taking the pupil's uniqueness key in the same transaction) with a `reopened` event
+ * carrying `origin` and the plan's history.
  * Returns the reopened case, `raced` when another writer got there first, or the follow-up's reason for not
- * reopening (outside the window, no plan…).
+ * reopening (outside the window, no plan…). Throws DuplicateCaseError when the pupil has another open case: checked
+ * before the plan is touched, and again by the key's condition at the commit.
  */
 export async function reopenReturnedCase(
   deps: { cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'>; followUp: FollowUpDeps },
@@ -99,6 +110,9 @@ export async function reopenReturnedCase(
   input: { absentOn: CstDate; by: Actor; origin: Record<string, unknown> },
 ): Promise<Case | 'raced' | string> {
   const { absentOn } = input;
+  const key = pupilKeyToHold(c);
+  const holder = key ? await deps.cases.repo.pupilKeyHolder(key) : undefined;
+  if (holder && holder !== c.id) throw new DuplicateCaseError([holder]);
   let decision: ReopenDecision;
   try {
     decision = await onReabsenceUseCase(deps.followUp, { caseId: c.id, absentOn });
@@ -114,6 +128,7 @@ export async function reopenReturnedCase(
     await deps.cases.repo.commit({
       case: next,
       expectedVersion: c.version,
+      ...(next.pupilKey ? { pupilKey: { claim: next.pupilKey } } : {}),
       events: [
         {
           id: deps.cases.newId(),

@@ -11,21 +11,27 @@ import { type DigestDeps, smsOf } from './followup-deps.ts';
 /**
  * Weekly digest (R8): one SMS per 包片领导 and 包乡镇人员 with counts of the previous Monday–Sunday.
  * 1. Load the directory and the facts of every school.
- * 2. Build one message per person and enqueue each; an id already enqueued (a rerun) is skipped.
+ * 2. Build one message per person and enqueue each; an id already enqueued (a rerun) is skipped, and when all of
+ *    them are, the facts are not read at all.
  */
 export async function sendWeeklyDigestsUseCase(deps: DigestDeps): Promise<{ enqueued: number; skipped: number }> {
   const now = deps.clock.now();
   const range = previousWeek(now);
   const directory = await deps.directory.load();
+  const options = { ...smsOf(deps), recipients: deps.config.followup.digests.weeklyRecipients };
+  // Ids do not depend on the counts: when every digest of the week is enqueued (every daily run after Monday's),
+  // the week's facts are not read again.
+  const expected = weeklyDigests(directory, { reports: [], cases: [], visits: [] }, range, now, options).map(
+    (m) => m.id,
+  );
+  if ((await deps.repo.enqueuedIds(expected)).length === expected.length)
+    return { enqueued: 0, skipped: expected.length };
   const facts = await loadFacts(
     deps.facts,
     directory.schools.map((s) => s.id),
     range,
   );
-  const messages = weeklyDigests(directory, facts, range, now, {
-    ...smsOf(deps),
-    recipients: deps.config.followup.digests.weeklyRecipients,
-  });
+  const messages = weeklyDigests(directory, facts, range, now, options);
   let enqueued = 0;
   for (const m of messages) if (await deps.repo.enqueue(m)) enqueued++;
   deps.log.info('weekly digests', { week: range.from, enqueued, skipped: messages.length - enqueued });
@@ -35,7 +41,8 @@ export async function sendWeeklyDigestsUseCase(deps: DigestDeps): Promise<{ enqu
 /**
  * Monthly report per township for its government (R8, §五(五)).
  * 1. For each active township, build the report of the previous month (per-school counts, no child named).
- * 2. Store it with the SMS to the government contact in one transaction; a rerun finds it stored and skips.
+ * 2. Store it with the SMS to the government contact in one transaction; a rerun finds it stored and skips (and
+ *    when every township's report is stored, the facts are not read at all).
  */
 export async function sendMonthlyReportsUseCase(
   deps: DigestDeps,
@@ -43,6 +50,10 @@ export async function sendMonthlyReportsUseCase(
   const now = deps.clock.now();
   const range = previousMonth(now);
   const directory = await deps.directory.load();
+  const townships = directory.townships.filter((x) => x.active !== false);
+  // The daily run after the first of the month finds every report stored: skip reading the month's facts again.
+  const done = new Set(await deps.repo.monthlyReportTownships(range.key));
+  if (townships.every((t) => done.has(t.id))) return { stored: 0, skipped: townships.length, unresolved: [] };
   const facts = await loadFacts(
     deps.facts,
     directory.schools.map((s) => s.id),
@@ -51,7 +62,7 @@ export async function sendMonthlyReportsUseCase(
   let stored = 0;
   let skipped = 0;
   const unresolved: string[] = [];
-  for (const t of directory.townships.filter((x) => x.active !== false)) {
+  for (const t of townships) {
     const report = townshipMonthlyReport(directory, t.id, facts, range, now, deps.config.bureau.name);
     const notice = monthlyReportNotice(directory, report, now, smsOf(deps));
     if (notice.unresolved) unresolved.push(notice.unresolved);

@@ -3,11 +3,7 @@ import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { createDigestsHandler } from '../../functions/digests/index.ts';
 import { createFollowupSweepHandler } from '../../functions/followup-sweep/index.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import {
-  DynamoFollowUpRepository,
-  dynamoCaseFacts,
-  dynamoReportFacts,
-} from '../../shared/adapters/dynamo/followup-repository.ts';
+import { DynamoFollowUpRepository, dynamoCaseFacts } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { createFollowUpPlanUseCase } from '../../shared/use-cases/create-followup-plan.ts';
 import { followUpOnReturned } from '../../shared/use-cases/followup-on-return.ts';
@@ -84,13 +80,15 @@ describe('the scheduled functions on DynamoDB Local', () => {
     b.clock.set(cstInstant('2023-04-28', '08:05').toISOString());
 
     const sweep = await createFollowupSweepHandler(b.deps)();
-    const digests = await createDigestsHandler(b.deps, {
-      reports: dynamoReportFacts(b.deps.doc, b.deps.tableName),
-      cases: dynamoCaseFacts(b.deps.doc, b.deps.tableName),
-    })();
+    // The factory alone, as both faces call it: no reader is handed in from outside.
+    const digests = await createDigestsHandler(b.deps)();
 
     expect(sweep).toMatchObject({ visits: 1, messages: 1, conflicts: 0 });
     expect(digests.weekly.enqueued).toBeGreaterThan(0);
     expect(digests.monthly.stored).toBe(1);
+    // The next daily run finds the month's report stored: nothing is sent twice.
+    const again = await createDigestsHandler(b.deps)();
+    expect(again.monthly).toEqual({ stored: 0, skipped: 1 });
+    expect(again.weekly.enqueued).toBe(0);
   });
 });

@@ -106,6 +106,51 @@ describe('case-reactor', () => {
   });
 });
 
+describe('case-reactor: records of one notice stay in order', () => {
+  /** A scheduler whose CreateSchedule answers after a delay, as the real API can: a parallel delete overtakes it. */
+  function slowCreate(timers: FakeTimerScheduler, ms: number): TimerScheduler {
+    return {
+      createAt: async (input) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return timers.createAt(input);
+      },
+      delete: (name) => timers.delete(name),
+      exists: (name) => timers.exists(name),
+    };
+  }
+
+  it('a notice issued then complied in the same batch leaves no timer (create, then delete)', async () => {
+    const timers = new FakeTimerScheduler();
+    const event = streamEvent(
+      { eventName: 'INSERT', next: notice('n6', 'pending') },
+      { eventName: 'MODIFY', prev: notice('n6', 'pending'), next: { ...notice('n6', 'complied'), version: 2 } },
+    );
+
+    const out = await createCaseReactorHandler(unitDeps(slowCreate(timers, 25)))(event);
+
+    expect(out.batchItemFailures).toEqual([]);
+    expect(timers.calls.map((c) => `${c.op} ${c.name} ${c.result}`)).toEqual([
+      'createAt notice-n6 created',
+      'delete notice-n6 deleted',
+    ]);
+    expect(timers.timers.has('notice-n6')).toBe(false);
+  });
+
+  it('two batches given to one handler at once are handled one after the other, in order', async () => {
+    const timers = new FakeTimerScheduler();
+    const handler = createCaseReactorHandler(unitDeps(slowCreate(timers, 25)));
+
+    const [first, second] = await Promise.all([
+      handler(streamEvent({ eventName: 'INSERT', next: notice('n7', 'pending') })),
+      handler(streamEvent({ eventName: 'MODIFY', prev: notice('n7', 'pending'), next: notice('n7', 'withdrawn') })),
+    ]);
+
+    expect([first.batchItemFailures, second.batchItemFailures]).toEqual([[], []]);
+    expect(timers.calls.map((c) => c.op)).toEqual(['createAt', 'delete']);
+    expect(timers.timers.size).toBe(0);
+  });
+});
+
 describe('notice-deadline handler', () => {
   it('refuses a payload without the notice id, naming the field', async () => {
     const handler = createNoticeDeadlineHandler(unitDeps(new FakeTimerScheduler()));

@@ -32,6 +32,7 @@ const repoWith = (notices: Notice[]): CaseRepository => ({
   queuedMessageIds: () => Promise.reject(new Error('unexpected')),
   commit: () => Promise.reject(new Error('unexpected')),
   appendEvent: () => Promise.reject(new Error('unexpected')),
+  pupilKeyHolder: () => Promise.reject(new Error('unexpected')),
 });
 
 describe('reconcileNotices', () => {

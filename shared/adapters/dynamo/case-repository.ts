@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
+import { ConcurrentUpdateError, DuplicateCaseError } from '../../domain/errors.ts';
 import type { Notice } from '../../domain/notice.ts';
-import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
@@ -13,10 +14,13 @@ import { dueKey, TABLE } from './table-definition.ts';
  *  - notice: pk=CASE#<caseId>, sk=NOTICE#<noticeId>; while pending it sits in the due index
  *            (gsi1pk=DUE#NOTICE, gsi1sk=<deadline>#CASE#<caseId>#NOTICE#<noticeId>) and leaves it when resolved
  *  - event:  pk=CASE#<caseId>, sk=EVENT#<at>#<eventId> (the timeline: visits, status changes, transitions)
+ *  - pupil:  pk=PUPIL#<pupilKey>, sk=CASE: the uniqueness item of a pupil with an open case (`caseId` = the holder);
+ *            written and deleted only in the transaction that opens/reopens or ends that case
  * One Query on pk=CASE#<caseId> loads a case with its notices and timeline.
  */
 export const caseKeys = {
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  pupil: (pupilKey: string) => ({ pk: `PUPIL#${pupilKey}`, sk: 'CASE' }),
   notice: (caseId: string, noticeId: string) => ({ pk: `CASE#${caseId}`, sk: `NOTICE#${noticeId}` }),
   event: (e: CaseEvent) => ({ pk: `CASE#${e.caseId}`, sk: `EVENT#${e.at}#${e.id}` }),
 };
@@ -57,6 +61,9 @@ export function noticeToItem(n: Notice, version: number): Record<string, unknown
 function ownerPrefix(state: CaseState): string {
   return `CASE#${closedStates.has(state) ? 'CLOSED' : 'OPEN'}#${state}#`;
 }
+
+/** The claim of a pupil key failed its condition: another case holds it (resolved into DuplicateCaseError). */
+class PupilKeyTaken extends Error {}
 
 /** DynamoDB single-table implementation of the case repository. */
 export class DynamoCaseRepository implements CaseRepository {
@@ -129,6 +136,91 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async commit(change: CaseChange): Promise<void> {
+    const claim = change.pupilKey && 'claim' in change.pupilKey ? change.pupilKey.claim : undefined;
+    const release = change.pupilKey && 'release' in change.pupilKey ? change.pupilKey.release : undefined;
+    // Only a key this case still holds is given back: one never taken (older data) or already taken over is left.
+    const releasing = release && (await this.keyItem(release))?.caseId === change.case.id ? release : undefined;
+    const attempt = async (staleHolder?: string) => {
+      const keyAction = claim
+        ? this.claimKey(claim, change.case, staleHolder)
+        : releasing
+          ? this.releaseKey(releasing, change.case.id)
+          : undefined;
+      await this.write(change, keyAction);
+    };
+    // Another case holds the pupil: refused, naming it, unless that case is closed or gone (a key left behind by an
+    // inconsistency must not block the pupil for ever): then take it over, guarded by that stale holder.
+    let stale: string | undefined;
+    for (let round = 1; ; round++) {
+      try {
+        await attempt(stale);
+        return;
+      } catch (error) {
+        if (!(error instanceof PupilKeyTaken)) throw error;
+        const holder = (await this.keyItem(claim!))?.caseId;
+        if (holder !== undefined && (await this.isOpen(holder))) throw new DuplicateCaseError([holder]);
+        if (round >= 3) throw new ConcurrentUpdateError(`pupil key ${claim}`);
+        stale = holder; // undefined: released meanwhile, so free again
+      }
+    }
+  }
+
+  async pupilKeyHolder(pupilKey: string): Promise<string | undefined> {
+    const holder = (await this.keyItem(pupilKey))?.caseId;
+    return holder && (await this.isOpen(holder)) ? holder : undefined;
+  }
+
+  private async keyItem(pupilKey: string): Promise<{ caseId: string } | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: caseKeys.pupil(pupilKey), ConsistentRead: true }),
+    );
+    return out.Item ? { caseId: String(out.Item.caseId) } : undefined;
+  }
+
+  private async isOpen(caseId: string): Promise<boolean> {
+    const c = await this.getCase(caseId);
+    return c !== undefined && !closedStates.has(c.state);
+  }
+
+  /** Put of the pupil's key for this case: free, already ours (a retried reopen), or left by `staleHolder`. */
+  private claimKey(pupilKey: string, c: Case, staleHolder?: string): { item: TransactItem; label: string } {
+    return {
+      label: `pupil key ${pupilKey} (held by another case)`,
+      item: {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...caseKeys.pupil(pupilKey),
+            entity: 'PUPIL',
+            pupilKey,
+            caseId: c.id,
+            schoolId: c.schoolId,
+            since: c.updatedAt,
+            version: 1,
+          },
+          ConditionExpression: staleHolder ? 'caseId = :stale' : 'attribute_not_exists(pk) OR caseId = :self',
+          ExpressionAttributeValues: staleHolder ? { ':stale': staleHolder } : { ':self': c.id },
+        },
+      },
+    };
+  }
+
+  /** Delete of the pupil's key, only while this case holds it. */
+  private releaseKey(pupilKey: string, caseId: string): { item: TransactItem; label: string } {
+    return {
+      label: `pupil key ${pupilKey} (no longer held by case ${caseId})`,
+      item: {
+        Delete: {
+          TableName: this.tableName,
+          Key: caseKeys.pupil(pupilKey),
+          ConditionExpression: 'caseId = :self',
+          ExpressionAttributeValues: { ':self': caseId },
+        },
+      },
+    };
+  }
+
+  private async write(change: CaseChange, keyAction?: { item: TransactItem; label: string }): Promise<void> {
     const items: TransactItem[] = [];
     const labels: string[] = [];
     items.push({
@@ -177,7 +269,16 @@ export class DynamoCaseRepository implements CaseRepository {
       });
       labels.push(`message ${id} (no longer QUEUED)`);
     }
-    await transactWrite(this.doc, items, (i) => labels[i] ?? `item ${i}`);
+    const keyIndex = keyAction ? items.push(keyAction.item) - 1 : -1;
+    if (keyAction) labels.push(keyAction.label);
+    try {
+      await transactWrite(this.doc, items, (i) => labels[i] ?? `item ${i}`);
+    } catch (error) {
+      // Another guard failing first (a stale case version) stays a ConcurrentUpdateError: reload and decide again.
+      if (error instanceof TransactionConditionFailed && error.index === keyIndex && keyAction?.item.Put)
+        throw new PupilKeyTaken(error.message);
+      throw error;
+    }
   }
 
   async appendEvent(event: CaseEvent): Promise<'added' | 'exists'> {

@@ -26,9 +26,25 @@ export function localClientConfig(endpoint: string): DynamoDBClientConfig {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** A guard of a transaction failed: which item (its index in the transaction), for callers that map it further. */
+export class TransactionConditionFailed extends ConcurrentUpdateError {
+  constructor(
+    what: string,
+    readonly index: number,
+  ) {
+    super(what);
+  }
+}
+
+/** Attempts of a transaction that DynamoDB cancelled for a conflict with another one in flight (no guard failed). */
+const CONFLICT_ATTEMPTS = 8;
+
 /**
- * Writes all items or none. A failed condition becomes ConcurrentUpdateError naming what was stale,
- * so the caller can reload and decide again; nothing is half-written.
+ * Writes all items or none. A failed condition becomes TransactionConditionFailed (a ConcurrentUpdateError) naming
+ * what was stale, so the caller can reload and decide again; nothing is half-written. A transaction cancelled only
+ * because another one touched the same item at the same moment (`TransactionConflict`, no condition failed) is
+ * sent again after a short random pause: its conditions are evaluated afresh, so the retry decides on the winner's
+ * state (e.g. 50 concurrent openings of one pupil: one case, 49 refused by the key's condition).
  */
 export async function transactWrite(
   doc: DynamoDBDocumentClient,
@@ -37,15 +53,20 @@ export async function transactWrite(
 ): Promise<void> {
   if (items.length === 0) return;
   if (items.length > 100) throw new RangeError(`a transaction holds at most 100 items, got ${items.length}`);
-  try {
-    await doc.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if ((error as Error).name === 'TransactionCanceledException' && reasons) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
       const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-      if (failed >= 0) throw new ConcurrentUpdateError(describe(failed));
+      if (failed >= 0) throw new TransactionConditionFailed(describe(failed), failed);
+      const conflict = reasons.findIndex((r) => r.Code === 'TransactionConflict');
+      if (conflict < 0) throw error;
+      if (attempt >= CONFLICT_ATTEMPTS) throw new ConcurrentUpdateError(`${describe(conflict)} (transaction conflict)`);
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
-    throw error;
   }
 }
 

@@ -1,15 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { TownshipMonthlyReport } from '../../domain/digest.ts';
-import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, DuplicatePlanError } from '../../domain/errors.ts';
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
 import type { Message } from '../../domain/message.ts';
 import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
-import { cstInstant } from '../../domain/time.ts';
-import { queryAll, type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { cstDate, cstInstant } from '../../domain/time.ts';
+import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
-import { enqueueMessage, enqueueOnce } from './message-items.ts';
+import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
 /**
@@ -19,8 +19,11 @@ import { dueKey, TABLE } from './table-definition.ts';
  *  - by case:  pk=PLANOF#CASE#caseId sk=PLAN#id           (pointer: which plans a case has, for the reopen hook)
  *  - campaign: pk=CAMPAIGN#id        sk=SCHOOL#school     gsi1 DUE#CAMPAIGN (while incomplete with a step pending), gsi2 SCHOOL#school / CAMPAIGN#end#id
  *  - report:   pk=TOWNREPORT#month   sk=TOWNSHIP#id
+ *  - pupil:    pk=PUPIL#pupilKey     sk=PLAN#<kind>       the uniqueness item of a pupil's active plan of that kind
+ *              (`planId`, `endsOn`): put with the plan, deleted in the write that completes or closes it
  */
 const planKey = (id: string) => ({ pk: `PLAN#${id}`, sk: 'PLAN' });
+const pupilPlanKey = (pupilKey: string, kind: Plan['kind']) => ({ pk: `PUPIL#${pupilKey}`, sk: `PLAN#${kind}` });
 const visitKey = (planId: string, no: number) => ({ pk: `PLAN#${planId}`, sk: `VISIT#${String(no).padStart(3, '0')}` });
 const campaignKey = (campaignId: string, schoolId: string) => ({
   pk: `CAMPAIGN#${campaignId}`,
@@ -105,13 +108,84 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
           },
         },
       });
-    try {
-      await transactWrite(this.doc, items, (i) => (i === 0 ? `plan ${plan.id}` : `plan ${plan.id} item ${i}`));
-      return true;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return false;
-      throw error;
+    const claim = plan.pupilKey && plan.status === 'active' ? plan.pupilKey : undefined;
+    // The pupil's active plan of this kind: free, ours (a retry), or past its last day (nothing to protect any more).
+    const keyPut = (stale?: string): TransactItem => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...pupilPlanKey(claim!, plan.kind),
+          entity: 'PUPIL',
+          pupilKey: claim,
+          kind: plan.kind,
+          planId: plan.id,
+          schoolId: plan.schoolId,
+          endsOn: plan.endsOn,
+          version: 1,
+        },
+        ConditionExpression: stale
+          ? 'planId = :stale'
+          : 'attribute_not_exists(pk) OR planId = :self OR endsOn < :today',
+        ExpressionAttributeValues: stale
+          ? { ':stale': stale }
+          : { ':self': plan.id, ':today': cstDate(new Date(plan.createdAt)) },
+      },
+    });
+    const write = async (stale?: string) => {
+      const all = claim ? [...items, keyPut(stale)] : items;
+      await transactWrite(this.doc, all, (i) =>
+        i === 0 ? `plan ${plan.id}` : i === items.length ? `pupil plan key ${claim}` : `plan ${plan.id} item ${i}`,
+      );
+    };
+    let stale: string | undefined;
+    for (let round = 1; ; round++) {
+      try {
+        await write(stale);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+        // The plan itself exists: an idempotent retry of the same creation.
+        if (!(claim && error instanceof TransactionConditionFailed && error.index === items.length)) return false;
+        const holder = await this.planKeyHolder(claim, plan.kind);
+        if (holder?.active) throw new DuplicatePlanError(plan.kind, holder.planId);
+        if (round >= 3) throw error;
+        stale = holder?.planId; // closed or gone (an inconsistency): take it over; absent: free again
+      }
     }
+  }
+
+  /** Who holds a pupil's plan key, and whether that plan is still active (a key left by another counts as free). */
+  private async planKeyHolder(
+    pupilKey: string,
+    kind: Plan['kind'],
+  ): Promise<{ planId: string; active: boolean } | undefined> {
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: pupilPlanKey(pupilKey, kind), ConsistentRead: true }),
+    );
+    if (!got.Item) return undefined;
+    const planId = String(got.Item.planId);
+    const holder = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: planKey(planId), ConsistentRead: true }),
+    );
+    return { planId, active: holder.Item?.status === 'active' };
+  }
+
+  /** A Delete of the plan's key when the plan leaves `active` and still holds it (none for older plans). */
+  private async releaseOf(plan: Plan | undefined): Promise<TransactItem[]> {
+    if (!plan?.pupilKey || plan.status === 'active') return [];
+    const key = pupilPlanKey(plan.pupilKey, plan.kind);
+    const got = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (got.Item?.planId !== plan.id) return [];
+    return [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'planId = :self',
+          ExpressionAttributeValues: { ':self': plan.id },
+        },
+      },
+    ];
   }
 
   async getPlan(id: string): Promise<{ plan: Plan; visits: PlanVisit[] } | undefined> {
@@ -147,6 +221,8 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
       guardedPut(this.tableName, visitItem(visit), visit.version),
       ...(plan ? [guardedPut(this.tableName, planItem(plan), plan.version)] : []),
       ...messages.map((m) => enqueueMessage(this.tableName, m)),
+      // The last visit done completes the plan: the pupil's key goes back in the same transaction.
+      ...(await this.releaseOf(plan)),
     ];
     await transactWrite(this.doc, items, (i) => (i === 0 ? `visit ${visit.planId}/${visit.no}` : `item ${i}`));
   }
@@ -155,6 +231,7 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     const items: TransactItem[] = [
       guardedPut(this.tableName, planItem(plan), plan.version),
       ...visits.map((v) => guardedPut(this.tableName, visitItem(v), v.version)),
+      ...(await this.releaseOf(plan)),
     ];
     await transactWrite(this.doc, items, (i) => (i === 0 ? `plan ${plan.id}` : `visit item ${i}`));
   }
@@ -251,6 +328,16 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     return facts;
   }
 
+  async monthlyReportTownships(month: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TOWNREPORT#${month}` },
+      ProjectionExpression: 'townshipId',
+    });
+    return items.map((i) => String(i.townshipId));
+  }
+
   async saveMonthlyReport(report: TownshipMonthlyReport, message: Message | undefined): Promise<boolean> {
     const items: TransactItem[] = [
       {
@@ -277,6 +364,23 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
       if (error instanceof ConcurrentUpdateError) return false;
       throw error;
     }
+  }
+
+  async enqueuedIds(ids: string[]): Promise<string[]> {
+    const found: string[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(messageKey);
+      while (keys.length > 0) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'id' } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.push(String(item.id));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
   }
 
   enqueue(message: Message): Promise<boolean> {

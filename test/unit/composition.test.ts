@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { entryOf, functionSpecs } from '../../functions/manifest.ts';
+import { factoryName } from '../../local/function-host.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * One composition per function: `functions/<name>/index.ts` builds everything from `deps`, and the cloud entry does
+ * nothing but call that factory with the cloud's deps, exactly as the local host calls it with local ones. A reader,
+ * port or option added in `handler.ts` only would run in the cloud and be missing locally (or the reverse).
+ */
+describe('functions: the cloud entry and the local host call the same factory', () => {
+  it.each(functionSpecs.map((s) => [s.name] as const))(
+    '%s/handler.ts is `create…Handler(cloudDeps())` and nothing else',
+    (name) => {
+      const source = readFileSync(`${root}${entryOf(name)}`, 'utf8')
+        .replace(/\s+/g, ' ')
+        .trim();
+      const factory = factoryName(name);
+
+      expect(source).toBe(
+        `import { cloudDeps } from '../cloud-deps.ts'; import { ${factory} } from './index.ts'; ` +
+          `export const handler = ${factory}(cloudDeps());`,
+      );
+    },
+  );
+
+  it.each(functionSpecs.map((s) => [s.name] as const))(
+    '%s/index.ts exports its factory taking deps alone',
+    async (name) => {
+      const module = (await import(`${root}functions/${name}/index.ts`)) as Record<string, unknown>;
+      const factory = module[factoryName(name)];
+
+      expect(typeof factory).toBe('function');
+      expect((factory as (...args: unknown[]) => unknown).length).toBe(1);
+    },
+  );
+});
