@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CACHE = join(ROOT, 'node_modules', '.cache', 'baoxue-e2e');
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const FONT_FILES = ['400', '700'].map((w) => `noto-sans-sc-chinese-simplified-${w}-normal.woff2`);
+const require = createRequire(import.meta.url);
 
 function packageVersion(name: string): string {
   const file = join(ROOT, 'node_modules', name, 'package.json');
@@ -55,12 +56,12 @@ async function npmChromium(): Promise<{ executable: string; fontsDir: string }> 
 async function cjkFontconfig(extraDirs: string[]): Promise<string> {
   const dir = join(CACHE, `noto-sans-sc-${packageVersion('@fontsource/noto-sans-sc')}`);
   // wawoff2 is CommonJS without types.
-  const { decompress } = createRequire(import.meta.url)('wawoff2') as { decompress(b: Buffer): Promise<Uint8Array> };
+  const { decompress } = require('wawoff2') as { decompress(b: Buffer): Promise<Uint8Array> };
   mkdirSync(dir, { recursive: true });
   for (const file of FONT_FILES) {
     const ttf = join(dir, file.replace(/\.woff2$/, '.ttf'));
     if (existsSync(ttf)) continue;
-    const woff2 = readFileSync(join(ROOT, 'node_modules', '@fontsource', 'noto-sans-sc', 'files', file));
+    const woff2 = readFileSync(require.resolve(`@fontsource/noto-sans-sc/files/${file}`));
     writeFileSync(`${ttf}.part`, await decompress(woff2));
     renameSync(`${ttf}.part`, ttf);
   }
