@@ -1,9 +1,10 @@
 import { dynamoCaseFacts, dynamoReportFacts } from '../../shared/adapters/dynamo/followup-repository.ts';
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createDigestsHandler } from './index.ts';
 
-const deps = cloudDeps();
-export const handler = createDigestsHandler(deps, {
-  reports: dynamoReportFacts(deps.doc, deps.tableName),
-  cases: dynamoCaseFacts(deps.doc, deps.tableName),
-});
+export const handler = cloudHandler((deps) =>
+  createDigestsHandler(deps, {
+    reports: dynamoReportFacts(deps.doc, deps.tableName),
+    cases: dynamoCaseFacts(deps.doc, deps.tableName),
+  }),
+);
