@@ -20,6 +20,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/browser-global-setup.ts'],
+          // The browser waits for the local API: on a loaded two-core machine a POST can take longer than the 1 s default.
+          expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
@@ -30,7 +31,7 @@ const envSchema = z.object({
 });
 
 /** Builds the cloud dependencies once per container; throws naming the missing env var. */
-export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
+export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Deps {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'env');
   const e = parsed.data;
@@ -56,7 +57,7 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env): Deps {
       : unavailableTimers,
     clock: systemClock,
     newId,
-    log: powertoolsLog(e.POWERTOOLS_SERVICE_NAME),
+    log: powertoolsLog(logger ?? new Logger({ serviceName: e.POWERTOOLS_SERVICE_NAME })),
     metrics: emfMetrics(e.POWERTOOLS_METRICS_NAMESPACE, e.POWERTOOLS_SERVICE_NAME),
     config,
   };

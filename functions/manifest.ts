@@ -49,7 +49,7 @@ export interface FunctionSpec {
 }
 
 export const functionSpecs: FunctionSpec[] = [
-  // --- report chasing and the outbox (issue 3) ---
+  // --- report chasing and the outbox (R1) ---
   {
     name: 'open-reports',
     description: 'Opens the report slots (日报/周报/月报) owed today for every active school; idempotent',
@@ -98,7 +98,7 @@ export const functionSpecs: FunctionSpec[] = [
     timeoutSeconds: 30,
     memoryMb: 256,
   },
-  // --- cases and the notice timer (issue 4) ---
+  // --- cases and the notice timer (R2–R5) ---
   {
     name: 'case-reactor',
     description: 'Notice stream reactions: create the one-week timer of a new notice, delete it when resolved',
@@ -156,7 +156,7 @@ export const functionSpecs: FunctionSpec[] = [
     timeoutSeconds: 300,
     memoryMb: 256,
   },
-  // --- follow-up, 大家访 campaigns, digests (issue 8) ---
+  // --- follow-up, 大家访 campaigns, digests (R6–R8) ---
   {
     name: 'followup-sweep',
     description: 'Reminders and escalations of follow-up/送教上门 visits and 大家访 campaigns (R6, R7)',

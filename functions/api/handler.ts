@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createApiHandler } from './index.ts';
 
-export const handler = createApiHandler(cloudDeps());
+export const handler = cloudHandler(createApiHandler);

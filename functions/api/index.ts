@@ -1,8 +1,16 @@
-import { createHash } from 'node:crypto';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { ResponseHook } from '@aws-lambda-powertools/idempotency/types';
+import type { Context } from 'aws-lambda';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { DynamoIdempotencyStore } from '../../shared/adapters/dynamo/idempotency.ts';
-import type { AuditLog, IdempotencyStore } from '../../shared/domain/access.ts';
+import { SingleTableIdempotency } from '../../shared/adapters/dynamo/idempotency.ts';
+import { type AuditLog, IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { DirectoryRepository } from '../../shared/domain/ports.ts';
 import type { Clock } from '../../shared/domain/time.ts';
@@ -15,7 +23,8 @@ import { buildRouter } from './routes.ts';
 /** Ports the API reads and writes besides the use cases' own. Tests pass in-memory ones. */
 export interface ApiPorts {
   directory: DirectoryRepository;
-  idempotency: IdempotencyStore;
+  /** Powertools idempotency persistence (DynamoDB in the cloud and locally). */
+  idempotency: BasePersistenceLayer;
   audit: AuditLog;
 }
 
@@ -35,19 +44,20 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 /**
  * The HTTP API: one Lambda behind API Gateway HTTP API (payload 2.0), the same handler behind the local server.
  * 1. Match the route; read the caller from the JWT authorizer's claims (401 without).
- * 2. For a POST with an Idempotency-Key: claim the key, or replay / refuse what was stored under it.
+ * 2. For a POST with an Idempotency-Key: run it once through Powertools idempotency (replay, or refuse a reuse).
  * 3. Parse the JSON body, run the route (zod validation, scope checks, one use case), map errors to HTTP once.
  */
-export function createApiHandler(deps: ApiDeps): (event: ApiEvent) => Promise<ApiResult> {
+export function createApiHandler(deps: ApiDeps): (event: ApiEvent, context?: Context) => Promise<ApiResult> {
   const ports: ApiPorts = {
     directory: deps.ports?.directory ?? new DynamoDirectoryRepository(deps.doc, deps.tableName),
-    idempotency: deps.ports?.idempotency ?? new DynamoIdempotencyStore(deps.doc, deps.tableName),
+    idempotency: deps.ports?.idempotency ?? new SingleTableIdempotency(deps.doc, deps.tableName),
     audit: deps.ports?.audit ?? new DynamoAuditLog(deps.doc, deps.tableName),
   };
   const loadOrg = cachedOrg(ports.directory, () => deps.clock.now());
   const router = buildRouter(deps, ports);
+  const idempotent = idempotentRunner(ports.idempotency);
 
-  return async (event) => {
+  return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? 'local';
     const method = event.requestContext?.http?.method ?? 'GET';
     const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
@@ -82,11 +92,9 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent) => Promise<Ap
       const reply =
         method === 'POST' && key && principal
           ? await idempotent(
-              ports.idempotency,
-              `${principal.personId}#${key}`,
-              `${method} ${path}\n${rawBody}`,
+              { key: scopedKey(principal.personId, key), request: `${method} ${path}\n${rawBody}` },
               run,
-              deps,
+              context,
             )
           : await run();
       if (reply.raw)
@@ -120,39 +128,68 @@ function parseBody(method: string, raw: string): unknown {
   }
 }
 
-/**
- * Runs a POST at most once per key: the first request claims the key (conditional put), later ones with the same
- * body replay its stored response, a different body under the same key is refused (422), and a request still
- * running under the key is a conflict (409). Only successes are stored: after an error the key is released.
- */
-async function idempotent(
-  store: IdempotencyStore,
-  scopedKey: string,
-  request: string,
-  run: () => Promise<Reply>,
-  deps: Pick<Deps, 'clock'>,
-): Promise<Reply> {
-  const key = scopedKey.slice(scopedKey.indexOf('#') + 1);
+interface IdempotentRequest {
+  /** `<personId>#<Idempotency-Key>`: a key belongs to its caller. */
+  key: string;
+  /** Method, path and raw body: the same key with another request is refused. */
+  request: string;
+}
+
+/** A reply with status >= 400 is not stored: the caller may fix the cause and retry under the same key. */
+class UnstoredReply extends Error {
+  constructor(readonly reply: Reply) {
+    super(`reply ${reply.status} not stored under its Idempotency-Key`);
+  }
+}
+
+function scopedKey(personId: string, key: string): string {
   if (!IDEMPOTENCY_KEY.test(key))
     throw new ValidationError([
       { field: 'Idempotency-Key', reason: 'expected 8–128 characters of letters, digits, _ . : -' },
     ]);
-  const hash = createHash('sha256').update(request).digest('hex');
-  const begin = await store.begin(scopedKey, hash, deps.clock.now());
-  if (begin.kind === 'replay') return { ...begin.response, headers: { 'idempotent-replayed': 'true' } };
-  if (begin.kind === 'mismatch')
-    throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个请求，请为新请求生成新的键');
-  if (begin.kind === 'in-progress')
-    throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
-  let reply: Reply;
-  try {
-    reply = await run();
-  } catch (error) {
-    // Refusals and failures are not stored: the caller may fix the cause (scope, a concurrent change) and retry.
-    await store.release(scopedKey);
-    throw error;
-  }
-  if (reply.status >= 400) await store.release(scopedKey);
-  else await store.complete(scopedKey, hash, { status: reply.status, body: reply.body }, deps.clock.now());
-  return reply;
+  return `${personId}#${key}`;
+}
+
+/**
+ * Runs a POST at most once per key with Powertools idempotency: the first request claims the key (conditional
+ * put), a retry with the same request replays the stored reply (`idempotent-replayed: true`), a different request
+ * under the same key is refused (422), and a request still running under the key is a conflict (409). Only
+ * successes are stored: after a thrown error or a 4xx/5xx reply the key is released.
+ */
+function idempotentRunner(store: BasePersistenceLayer) {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    payloadValidationJmesPath: 'request',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    // A replay carries the stored status and body, marked as replayed.
+    responseHook: (response) => {
+      const stored = response as { status: number; body: ReturnType<ResponseHook> };
+      return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
+    },
+  });
+  const once = makeIdempotent(
+    async (_request: IdempotentRequest, run: () => Promise<Reply>): Promise<Reply> => {
+      const reply = await run();
+      if (reply.status >= 400 || reply.raw) throw new UnstoredReply(reply);
+      // Stored as the client sees it: JSON (undefined fields dropped), so the replay is the same bytes.
+      return JSON.parse(JSON.stringify({ status: reply.status, body: reply.body, headers: reply.headers })) as Reply;
+    },
+    // The same prefix in Lambda and locally: keys survive a rename of the function.
+    { persistenceStore: store, config, keyPrefix: 'api' },
+  );
+  return async (request: IdempotentRequest, run: () => Promise<Reply>, context?: Context): Promise<Reply> => {
+    // In Lambda the key is also released when the invocation times out mid-request (remaining time).
+    if (context?.getRemainingTimeInMillis) config.registerLambdaContext(context);
+    try {
+      return await once(request, run);
+    } catch (error) {
+      if (error instanceof UnstoredReply) return error.reply;
+      if (error instanceof IdempotencyValidationError)
+        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个请求，请为新请求生成新的键');
+      if (error instanceof IdempotencyAlreadyInProgressError)
+        throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
+      throw error;
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createCaseReactorHandler } from './index.ts';
 
-export const handler = createCaseReactorHandler(cloudDeps());
+export const handler = cloudHandler(createCaseReactorHandler);

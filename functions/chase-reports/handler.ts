@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createChaseReportsHandler } from './index.ts';
 
-export const handler = createChaseReportsHandler(cloudDeps());
+export const handler = cloudHandler(createChaseReportsHandler);

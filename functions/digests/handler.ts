@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createDigestsHandler } from './index.ts';
 
-export const handler = createDigestsHandler(cloudDeps());
+export const handler = cloudHandler(createDigestsHandler);

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createFollowupSweepHandler } from './index.ts';
 
-export const handler = createFollowupSweepHandler(cloudDeps());
+export const handler = cloudHandler(createFollowupSweepHandler);

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createNoticeDeadlineHandler } from './index.ts';
 
-export const handler = createNoticeDeadlineHandler(cloudDeps());
+export const handler = cloudHandler(createNoticeDeadlineHandler);

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createOpenReportsHandler } from './index.ts';
 
-export const handler = createOpenReportsHandler(cloudDeps());
+export const handler = cloudHandler(createOpenReportsHandler);

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
-import { fromZodIssues } from '../../shared/domain/errors.ts';
 import { type OpenReportsResult, openReports } from '../../shared/use-cases/open-reports.ts';
 import type { Deps } from '../deps.ts';
+import { type InvokableHandler, parsedHandler } from '../parsed-handler.ts';
 
 /** The scheduler sends its own payload (ignored); an operator may re-run a missed day with `{ "date": "YYYY-MM-DD" }`. */
 const eventSchema = z
@@ -14,10 +14,11 @@ const eventSchema = z
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
   })
-  .loose();
+  .loose()
+  .optional();
 
 /** Scheduled daily: opens the report slots owed today (idempotent, so a re-run is harmless). */
-export function createOpenReportsHandler(deps: Deps): (event?: unknown) => Promise<OpenReportsResult> {
+export function createOpenReportsHandler(deps: Deps): InvokableHandler<OpenReportsResult> {
   const useCaseDeps = {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
     directory: new DynamoDirectoryRepository(deps.doc, deps.tableName),
@@ -26,9 +27,5 @@ export function createOpenReportsHandler(deps: Deps): (event?: unknown) => Promi
     log: deps.log,
     config: deps.config,
   };
-  return (event) => {
-    const parsed = eventSchema.safeParse(event ?? {});
-    if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'event');
-    return openReports(useCaseDeps, { date: parsed.data.date });
-  };
+  return parsedHandler(eventSchema, (event) => openReports(useCaseDeps, { date: event?.date }));
 }

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createOutboxDispatcherHandler } from './index.ts';
 
-export const handler = createOutboxDispatcherHandler(cloudDeps());
+export const handler = cloudHandler(createOutboxDispatcherHandler);

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createReconcileHandler } from './index.ts';
 
-export const handler = createReconcileHandler(cloudDeps());
+export const handler = cloudHandler(createReconcileHandler);

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';
-import { fromZodIssues } from '../../shared/domain/errors.ts';
 import { countLateSlots, type LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';
 import { type ReconcileReport, reconcileNoticesUseCase } from '../../shared/use-cases/reconcile-notices.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
 import type { Deps } from '../deps.ts';
+import { parsedHandler } from '../parsed-handler.ts';
 
 /** The `task` of reconcile's hourly schedule (functions/manifest.ts); absent = the daily run. */
 export const LATE_SLOTS_TASK = 'late-slots';
@@ -31,11 +31,8 @@ export function createReconcileHandler(deps: Deps) {
   const cases = caseDepsOf(deps);
   const caseCounter = new DynamoOpenCaseCounter(deps.doc, deps.tableName);
   const slotCounter = new DynamoLateSlotCounter(deps.doc, deps.tableName);
-  return async (event?: unknown): Promise<ReconcileResult> => {
-    const parsed = reconcileEventSchema.safeParse(event ?? undefined);
-    if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'event');
-
-    if (parsed.data?.task === LATE_SLOTS_TASK) {
+  return parsedHandler(reconcileEventSchema, async (event): Promise<ReconcileResult> => {
+    if (event?.task === LATE_SLOTS_TASK) {
       const lateSlots = await countLateSlots({
         directory: cases.directory,
         counter: slotCounter,
@@ -65,5 +62,5 @@ export function createReconcileHandler(deps: Deps) {
     if (report.failed.length > 0)
       throw new Error(`reconcile: ${report.failed.length} of ${report.open} open notices failed (see the log)`);
     return { task: 'reconcile', ...report, openCases };
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import { cloudDeps } from '../cloud-deps.ts';
+import { cloudHandler } from '../cloud-handler.ts';
 import { createReleaseMessagesHandler } from './index.ts';
 
-export const handler = createReleaseMessagesHandler(cloudDeps());
+export const handler = cloudHandler(createReleaseMessagesHandler);

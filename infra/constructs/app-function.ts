@@ -155,7 +155,7 @@ export class AppFunction extends Construct {
     suppress(
       this.fn,
       'AwsSolutions-L1',
-      'Node.js 22 is pinned on purpose: the toolchain (docs/deploy.md, TOOLCHAIN.md) keeps code runnable on the ' +
+      'Node.js 22 is pinned on purpose: the toolchain (docs/deploy.md) keeps code runnable on the ' +
         'build machine (Node 20) and Lambda nodejs22.x; move to nodejs24.x together with the toolchain.',
     );
   }

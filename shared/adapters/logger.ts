@@ -1,10 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from '../domain/ports.ts';
 import { redact } from '../domain/privacy.ts';
 
 /** Powertools structured logger behind the Log port; every payload is redacted before it is written. */
-export function powertoolsLog(serviceName: string): Log {
-  const logger = new Logger({ serviceName });
+export function powertoolsLog(logger: Logger): Log {
   return {
     info: (message, fields) => logger.info(message, (redact(fields ?? {}) as Record<string, unknown>) ?? {}),
     warn: (message, fields) => logger.warn(message, (redact(fields ?? {}) as Record<string, unknown>) ?? {}),

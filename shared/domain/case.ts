@@ -275,7 +275,7 @@ export const REPORTED_REASON = '报表列为未返校/辍学';
 export const WHEREABOUTS_UNKNOWN = '待核实';
 
 /**
- * A case opened automatically for a pupil a report lists as not back (issue 3 point 2): the school head is the
+ * A case opened automatically for a pupil a report lists as not back (R2): the school head is the
  * responsible teacher until the school reassigns, 去向 is 待核实 and the guardian is unknown (left empty, not
  * invented). The kind follows the listed status.
  */

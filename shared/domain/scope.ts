@@ -4,7 +4,7 @@ import { ForbiddenError } from './errors.ts';
 import { maskName, maskPhone } from './privacy.ts';
 
 /**
- * Who may see and change what (issue 7, R9). Pure: the API resolves the caller's claims into a Principal and
+ * Who may see and change what (R9). Pure: the API resolves the caller's claims into a Principal and
  * each record into a Place (school → township → 包片 area) and asks this module. No I/O, tested exhaustively.
  */
 

@@ -19,7 +19,7 @@ export interface IntakeDeps {
 const settledStates: ReadonlySet<CaseState> = new Set(['exempted', 'transferred', 'suspended']);
 
 /**
- * The `onNotBack` hook of submit-report (issue 3 point 2, R2, R6): the pupils a report lists as not back open cases
+ * The `onNotBack` hook of submit-report (R2, R6): the pupils a report lists as not back open cases
  * or feed them.
  * 1. Reopen first (shared/use-cases/reopen-on-report.ts): a returned pupil within the follow-up window gets the same
  *    case back, with its history.

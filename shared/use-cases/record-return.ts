@@ -4,7 +4,7 @@ import type { CaseDeps } from './case-deps.ts';
 import { type EndCaseResult, endCase } from './end-case.ts';
 
 /**
- * Hook for follow-up (保学, R6 — a later issue): a returned case is the item `entity=CASE, state=returned`;
+ * Hook for follow-up (保学, R6): a returned case is the item `entity=CASE, state=returned`;
  * the follow-up feature subscribes to that stream change (or calls this hook) to open its visit plan.
  */
 export type OnReturned = (result: EndCaseResult & { returnedOn?: string }) => Promise<void>;

@@ -10,7 +10,7 @@ import { onReabsenceUseCase } from './followup-reabsence.ts';
 import { firstDayOfPeriod, type NotBackReport } from './submit-report.ts';
 
 /**
- * The `onNotBack` hook of submit-report (R6, issue 8 "the case reopens with its history"): each pupil a report lists
+ * The `onNotBack` hook of submit-report (R6: the case reopens with its history): each pupil a report lists
  * as not back who has a returned case at that school is handed to the follow-up; within the follow-up window the
  * plan closes and the same case reopens with the plan's history as a timeline event, so no duplicate case is made.
  * 1. Match each listed pupil to a returned case of the school: by 学籍号 (`studentId` = the case's `studentRef`)

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { apiWorld } from '../support/api-world.ts';
+import { launchBrowser } from './support/browser.ts';
 
 /**
  * The console's cloud sign-in (web/cloud-auth.js) in a real browser, against a STAND-IN for Cognito: Playwright
@@ -29,10 +30,7 @@ beforeAll(async () => {
   const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
   const { deps } = await apiWorld(doc, 'cloud-sign-in-e2e', WORLD_TIME);
   server = await startApiServer({ deps, port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

@@ -1,23 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { apiWorld, openDailySlots } from '../support/api-world.ts';
+import { launchBrowser } from './support/browser.ts';
 
 const SHOTS = 'test-results/console';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let dynamo: DynamoDbLocal;
 let server: ApiServer;
 let browser: Browser;
@@ -30,7 +20,7 @@ beforeAll(async () => {
   const { deps } = await apiWorld(doc, 'console-e2e');
   await openDailySlots(deps, '2026-03-09');
   server = await startApiServer({ deps, port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -47,6 +37,28 @@ async function signIn(page: Page, personId: string) {
 }
 
 describe('web console', () => {
+  it('draws Chinese with a real CJK font, not boxes, so the screenshots are readable', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    // Without a CJK font every character is the same .notdef box (and document.fonts.check still says true).
+    // A string: the test project has no DOM types.
+    const glyphs = await page.evaluate<string[]>(`(() => {
+      const draw = (ch) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 40;
+        canvas.height = 40;
+        const g = canvas.getContext('2d');
+        g.font = '32px ' + getComputedStyle(document.body).fontFamily;
+        g.fillText(ch, 2, 32);
+        return canvas.toDataURL();
+      };
+      return ['控', '学', '控'].map(draw);
+    })()`);
+    await page.close();
+    expect(glyphs[0]).toBe(glyphs[2]);
+    expect(glyphs[0]).not.toBe(glyphs[1]);
+  });
+
   it('a school head files a report, opens a case, issues a notice and sees its countdown', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? '家长仍不同意返校' : undefined));

@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
@@ -295,6 +296,44 @@ describe('idempotency', () => {
     });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('stores one completed Powertools record per key in the table (pk IDEM#…, TTL expiresAt); keys are per caller', async () => {
+    const headers = { 'idempotency-key': 'open-case-retry-0004' };
+    const mine = await call({
+      method: 'POST',
+      path: '/api/cases',
+      as: who.headS3,
+      body: { ...openCaseBody('s3'), ...pupilRef() },
+      headers,
+    });
+    // The same key from another caller is another request, not a replay or a reuse.
+    const theirs = await call({
+      method: 'POST',
+      path: '/api/cases',
+      as: who.headS1,
+      body: { ...openCaseBody('s1'), ...pupilRef() },
+      headers,
+    });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+    expect(theirs.body.case.id).not.toBe(mine.body.case.id);
+
+    const { Items = [] } = await deps.doc.send(
+      new ScanCommand({
+        TableName: deps.tableName,
+        FilterExpression: 'begins_with(pk, :p)',
+        ExpressionAttributeValues: { ':p': 'IDEM#api#' },
+      }),
+    );
+    const completed = Items.filter((i) => i.status === 'COMPLETED');
+    expect(completed.length).toBeGreaterThanOrEqual(2);
+    for (const item of completed) {
+      expect(item.sk).toBe('IDEM');
+      // TTL in epoch seconds, about a day ahead of the real clock (Powertools uses Date.now()).
+      expect(item.expiresAt * 1000 - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+      expect(JSON.stringify(item)).not.toContain('open-case-retry-0004'); // the key is stored hashed
+    }
   });
 
   it('a refused request does not burn its key; a malformed key is a 400', async () => {

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { readXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { freshTable } from '../support/dynamo.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'baoxue-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,29 +21,7 @@ describe('operator CLI: export-ledgers', () => {
     );
     const caseId = JSON.parse(opened.body).case.id as string;
     const cli = (...args: string[]) =>
-      run(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'local/cli.ts',
-          'export-ledgers',
-          '--endpoint',
-          endpoint,
-          '--table',
-          tableName,
-          '--real-clock',
-          ...args,
-        ],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_REGION: 'ap-southeast-1',
-          },
-        },
-      );
+      runCliInProcess(['export-ledgers', '--endpoint', endpoint, '--table', tableName, '--real-clock', ...args]);
 
     const csv = await cli('--as', 'contact-a', '--out', join(dir, 'roster.csv'));
     const xlsx = await cli('--as', 'office-1', '--ledger', 'all', '--format', 'xlsx', '--out', join(dir, 'all.xlsx'));

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { apiEvent, apiWorld, who } from '../support/api-world.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { freshTable } from '../support/dynamo.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'baoxue-followup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,25 +40,31 @@ describe('operator CLI: follow-up commands', () => {
       csv,
       '\uFEFF学籍号,姓名,教师ID\r\nxj-001,测试家访甲,teacher-s1\r\nxj-002,测试家访乙,teacher-s1\r\nxj-003,测试家访丙,teacher-s1b\r\n',
     );
-    const cli = (...args: string[]) =>
-      run(
-        process.execPath,
-        ['--import', 'tsx', 'local/cli.ts', ...args, '--endpoint', endpoint, '--table', tableName, '--real-clock'],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
-            AWS_REGION: 'ap-southeast-1',
-          },
-        },
-      );
+    const cli = async (...args: string[]) => {
+      const run = await runCliInProcess([...args, '--endpoint', endpoint, '--table', tableName, '--real-clock']);
+      expect(run.stderr).toBe('');
+      return run;
+    };
 
-    // Two processes at once (independent writes): the suite stays fast.
-    const [visit, campaign] = await Promise.all([
-      cli('record-followup-visit', planId, '--by', 'teacher-s1b', '--date', '2026-03-20', '--content', '识字'),
-      cli('create-campaign', '--window', '2026-summer-before', '--school', 's1', '--households', csv),
-    ]);
+    const visit = await cli(
+      'record-followup-visit',
+      planId,
+      '--by',
+      'teacher-s1b',
+      '--date',
+      '2026-03-20',
+      '--content',
+      '识字',
+    );
+    const campaign = await cli(
+      'create-campaign',
+      '--window',
+      '2026-summer-before',
+      '--school',
+      's1',
+      '--households',
+      csv,
+    );
     const household = await cli(
       'record-campaign-visit',
       '--window',
@@ -89,5 +93,5 @@ describe('operator CLI: follow-up commands', () => {
       doneBy: 'teacher-s1b',
       content: '识字',
     });
-  }, 90_000);
+  }, 30_000);
 });

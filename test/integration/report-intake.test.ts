@@ -4,7 +4,7 @@ import type { Principal } from '../../shared/domain/scope.ts';
 import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
 
-/** Issue 3 point 2: the pupils a filed report lists as not back reopen, feed or open cases, idempotently. */
+/** The pupils a filed report lists as not back reopen, feed or open cases, idempotently. */
 async function setUp(prefix: string) {
   const { doc, tableName } = await freshTable(prefix);
   const world = await apiWorld(doc, tableName); // Tuesday 2026-03-10 10:00 CST

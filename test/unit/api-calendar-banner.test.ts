@@ -3,7 +3,7 @@ import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
-import { MemoryAuditLog, MemoryIdempotencyStore } from '../../shared/domain/access.ts';
+import { MemoryAuditLog } from '../../shared/domain/access.ts';
 import { cstInstant, fixedClock } from '../../shared/domain/time.ts';
 import { apiDirectory, apiEvent, who } from '../support/api-world.ts';
 
@@ -33,7 +33,6 @@ async function meOn(date: string) {
         }),
         save: unused,
       },
-      idempotency: new MemoryIdempotencyStore(),
       audit: new MemoryAuditLog(),
     },
   };

@@ -4,7 +4,7 @@ import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
-import { MemoryAuditLog, MemoryIdempotencyStore } from '../../shared/domain/access.ts';
+import { MemoryAuditLog } from '../../shared/domain/access.ts';
 import { fixedClock } from '../../shared/domain/time.ts';
 import { apiDirectory, apiEvent, who } from '../support/api-world.ts';
 
@@ -23,7 +23,6 @@ function handlerWith(load: () => Promise<never> | ReturnType<typeof snapshot>) {
     config: loadConfigFile(),
     ports: {
       directory: { load, save: unused },
-      idempotency: new MemoryIdempotencyStore(),
       audit: new MemoryAuditLog(),
     },
   };

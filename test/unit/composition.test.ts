@@ -13,16 +13,17 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  */
 describe('functions: the cloud entry and the local host call the same factory', () => {
   it.each(functionSpecs.map((s) => [s.name] as const))(
-    '%s/handler.ts is `create…Handler(cloudDeps())` and nothing else',
+    '%s/handler.ts is `cloudHandler(create…Handler)` and nothing else',
     (name) => {
       const source = readFileSync(`${root}${entryOf(name)}`, 'utf8')
         .replace(/\s+/g, ' ')
         .trim();
       const factory = factoryName(name);
 
+      // cloudHandler builds the cloud's deps once and wraps the factory's handler in middy (logger context).
       expect(source).toBe(
-        `import { cloudDeps } from '../cloud-deps.ts'; import { ${factory} } from './index.ts'; ` +
-          `export const handler = ${factory}(cloudDeps());`,
+        `import { cloudHandler } from '../cloud-handler.ts'; import { ${factory} } from './index.ts'; ` +
+          `export const handler = cloudHandler(${factory});`,
       );
     },
   );
