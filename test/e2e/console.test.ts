@@ -11,13 +11,16 @@ const SHOTS = 'test-results/console';
 let dynamo: DynamoDbLocal;
 let server: ApiServer;
 let browser: Browser;
+let clock: Awaited<ReturnType<typeof apiWorld>>['clock'];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dynamo = await startDynamoDbLocal();
   await ensureTable(dynamo.endpoint, 'console-e2e');
   const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
-  const { deps } = await apiWorld(doc, 'console-e2e');
+  const world = await apiWorld(doc, 'console-e2e');
+  const { deps } = world;
+  clock = world.clock;
   await openDailySlots(deps, '2026-03-09');
   server = await startApiServer({ deps, port: 0 });
   browser = await launchBrowser();
@@ -326,5 +329,26 @@ describe('web console', () => {
     await expect.poll(() => hv.locator('[data-error-for="form"]').textContent()).toBe('该时段已有名单，不能更改');
     await page.screenshot({ path: `${SHOTS}/15-head-household-list-exists-phone.png`, fullPage: true });
     await page.close();
+  });
+
+  it('shows the calendar banner on every page while the 2027 calendar and the next term are missing', async () => {
+    const before = clock.now().toISOString();
+    clock.set('2026-12-01T02:00:00Z'); // 10:00 CST: 27 days before 2026-W53, which needs 2027's days
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+      await signIn(page, 'office-1');
+      const banner = page.locator('#calendar-banner');
+      await expect.poll(() => banner.isVisible()).toBe(true);
+      const text = await banner.textContent();
+      expect(text).toContain('系统缺少2027年国家节假日安排：自 2026-12-28 起（还有 27 天）报表周期将无法生成');
+      expect(text).toContain('npm run cli -- calendar check 2027');
+      expect(text).toContain('系统缺少新学期的起止日期');
+      await page.getByRole('button', { name: '在办案件' }).click();
+      expect(await banner.isVisible()).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/9-calendar-banner.png` });
+      await page.close();
+    } finally {
+      clock.set(before);
+    }
   });
 });

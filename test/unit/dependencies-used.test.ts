@@ -39,10 +39,13 @@ function sourceText(): string {
     .join('\n');
 }
 
-/** The package names a source imports, requires or dynamically imports (`pkg`, `@scope/pkg`, `pkg/sub`). */
+/**
+ * The package names a source imports, requires, resolves (`require.resolve`, `createRequire(…).resolve`) or dynamically
+ * imports (`pkg`, `@scope/pkg`, `pkg/sub`).
+ */
 function importedPackages(text: string): Set<string> {
   const names = new Set<string>();
-  const spec = /(?:from\s+|import\s*\(\s*|require(?:\.resolve)?\s*\(\s*|import\s+)['"`]([^'"`./][^'"`]*)/g;
+  const spec = /(?:from\s+|import\s*\(\s*|(?:require|\.resolve)\s*\(\s*|import\s+)['"`]([^'"`./][^'"`]*)/g;
   for (const m of text.matchAll(spec)) {
     const s = m[1] as string;
     const parts = s.split('/');
