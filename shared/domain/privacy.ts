@@ -50,6 +50,33 @@ export function scrubText(text: string): string {
   return text.replace(ID_RE, (m) => maskIdNumber(m)).replace(PHONE_RE, (m) => maskPhone(m));
 }
 
+/**
+ * A 学籍号 (it embeds the ID number: G + 18 characters, sometimes more) → first 5 and last 4 kept:
+ * G450331200901011234 → G4503**********1234. Short references keep only their last 2.
+ */
+export function maskStudentRef(ref: string): string {
+  const s = ref.trim();
+  if (s.length <= 9) return `${'*'.repeat(Math.max(0, s.length - 2))}${s.slice(-2)}`;
+  return `${s.slice(0, 5)}${'*'.repeat(s.length - 9)}${s.slice(-4)}`;
+}
+
+// A 学籍号 in running text: a letter followed by an 18-character ID number (and possibly more digits).
+const STUDENT_REF_RE = /(?<![\dA-Za-z])[A-Za-z]\d{17}[\dXx]\d*(?![\dA-Za-z])/g;
+
+/**
+ * Free text (reason, 去向, notes) as shown outside the pupil's school and the office: the names the record knows
+ * (pupil, guardian) masked wherever they appear, then 学籍号, ID and mobile numbers masked. Other names cannot be
+ * found by pattern and stay as typed.
+ */
+export function scrubFreeText(text: string, knownNames: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const name of knownNames) {
+    const n = name?.trim();
+    if (n && n.length >= 2) out = out.split(n).join(maskName(n));
+  }
+  return scrubText(out.replace(STUDENT_REF_RE, (m) => maskStudentRef(m)));
+}
+
 type Masker = (value: string) => string;
 
 /** Which masker a field name calls for (case-insensitive, so SNS's `PhoneNumber` is caught too). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
-import { maskName, maskPhone } from './privacy.ts';
+import { maskName, maskPhone, maskStudentRef, scrubFreeText } from './privacy.ts';
 
 /**
  * Who may see and change what (R9). Pure: the API resolves the caller's claims into a Principal and
@@ -143,13 +143,19 @@ export function assertCanWrite(p: Principal, action: WriteAction, place: Place, 
 /** A case-like record as shown to a caller: outside the pupil's school and the office, R9 fields are masked. */
 export interface SensitiveFields {
   studentName: string;
+  /** 学籍号 (embeds the ID number). */
+  studentRef?: string;
   guardian: { name?: string; phone?: string };
   povertyRegistered?: boolean;
+  /** Free text that may name the pupil or hold numbers: scrubbed outside the school. */
+  reason?: string;
+  whereabouts?: string;
 }
 
 /**
- * The view of a case for this caller. Officials outside the school see a masked child and guardian name, no
- * guardian phone and no 脱贫户 flag (`povertyRegistered` is absent, not false, so nobody infers it).
+ * The view of a case for this caller. Officials outside the school see a masked child and guardian name, a masked
+ * 学籍号, reason and 去向 scrubbed (known names, 学籍号, ID and mobile numbers), a masked guardian phone and no 脱贫户
+ * flag (`povertyRegistered` is absent, not false, so nobody infers it).
  */
 export function viewForCaller<T extends SensitiveFields & Place>(
   p: Principal,
@@ -157,9 +163,13 @@ export function viewForCaller<T extends SensitiveFields & Place>(
 ): Omit<T, 'povertyRegistered'> & { povertyRegistered?: boolean; masked: boolean } {
   if (canSeeSensitive(p, record)) return { ...record, masked: false };
   const { povertyRegistered: _hidden, ...rest } = record;
+  const names = [record.studentName, record.guardian.name];
   return {
     ...rest,
     studentName: maskName(record.studentName),
+    ...(record.studentRef ? { studentRef: maskStudentRef(record.studentRef) } : {}),
+    ...(record.reason !== undefined ? { reason: scrubFreeText(record.reason, names) } : {}),
+    ...(record.whereabouts !== undefined ? { whereabouts: scrubFreeText(record.whereabouts, names) } : {}),
     guardian: {
       ...(record.guardian.name ? { name: maskName(record.guardian.name) } : {}),
       ...(record.guardian.phone ? { phone: maskPhone(record.guardian.phone) } : {}),

@@ -117,6 +117,26 @@ describe('scope: R9 sensitive fields', () => {
     expect('povertyRegistered' in view).toBe(false);
   });
 
+  it('masks the 学籍号 and scrubs reason and 去向 (known names, 学籍号, ID and mobile numbers) for every official outside', () => {
+    const full = {
+      ...record,
+      studentRef: 'G450331200901011234',
+      reason: '测试学生甲随父母外出，家长测试家长电话13800000002，学籍号G450331200901011234',
+      whereabouts: '广东东莞，身份证450331200901011234',
+    };
+    for (const p of [principals.contactA!, principals.leaderA!]) {
+      const view = viewForCaller(p, full);
+      expect(view.studentRef).toBe('G4503**********1234');
+      expect(view.reason).toBe('测***甲随父母外出，家长测**长电话138****0002，学籍号G4503**********1234');
+      expect(view.whereabouts).toBe('广东东莞，身份证450331********1234');
+      const text = JSON.stringify(view);
+      for (const secret of ['测试学生甲', '测试家长', '13800000002', '200901011234'])
+        expect(text, `${p.role} sees ${secret}`).not.toContain(secret);
+    }
+    expect(viewForCaller(principals.office!, full)).toMatchObject({ studentRef: full.studentRef, reason: full.reason });
+    expect(viewForCaller(principals.headS1!, full).whereabouts).toBe(full.whereabouts);
+  });
+
   it('shows everything to the school head', () => {
     const view = viewForCaller(principals.headS1!, record);
     expect(view).toMatchObject({ studentName: '测试学生甲', povertyRegistered: true, masked: false });
