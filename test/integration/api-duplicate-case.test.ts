@@ -1,19 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
-import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { apiCallerWorld } from '../support/api-caller.ts';
+import { openCaseBody, who } from '../support/api-world.ts';
 
 /** Opening a case by hand checks for the pupil's existing cases (matchCases: 学籍号 first, else name + grade). */
 async function setUp(prefix: string) {
-  const { doc, tableName } = await freshTable(prefix);
-  const world = await apiWorld(doc, tableName); // Tuesday 2026-03-10 10:00 CST
-  const handler = createApiHandler(world.deps);
-  const call = async (input: Parameters<typeof apiEvent>[0]) => {
-    const res = await handler(apiEvent(input));
-    return { status: res.statusCode, body: JSON.parse(res.body ?? '{}') };
-  };
-  return { ...world, doc, tableName, call };
+  return apiCallerWorld(prefix); // Tuesday 2026-03-10 10:00 CST
 }
 type World = Awaited<ReturnType<typeof setUp>>;
 

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/index.ts';
-import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { apiCallerWorld } from '../support/api-caller.ts';
+import { openCaseBody, who } from '../support/api-world.ts';
 
 const REF = 'G450331200901011234';
 
 describe('R9 on every read route: outside the school the 学籍号 is masked and free text scrubbed', () => {
   it('township contact and area leader: case detail, both lists and the timeline', async () => {
-    const { doc, tableName } = await freshTable('mask');
-    const { deps } = await apiWorld(doc, tableName);
-    const handler = createApiHandler(deps);
-    const call = async (input: Parameters<typeof apiEvent>[0]) => {
-      const res = await handler(apiEvent(input));
-      return { status: res.statusCode, body: JSON.parse(res.body) };
-    };
+    const { call } = await apiCallerWorld('mask');
     const opened = await call({
       method: 'POST',
       path: '/api/cases',

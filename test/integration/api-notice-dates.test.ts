@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/index.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
-import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { apiCallerWorld } from '../support/api-caller.ts';
+import { openCaseBody, who } from '../support/api-world.ts';
 
 /** A case with two refused visits, ready for a notice, on a world whose clock starts at `startIso`. */
 async function caseReadyForNotice(startIso: string, ref: string) {
-  const { doc, tableName } = await freshTable('ntd');
-  const { deps } = await apiWorld(doc, tableName, startIso);
-  const handler = createApiHandler(deps);
-  const call = async (input: Parameters<typeof apiEvent>[0]) => {
-    const res = await handler(apiEvent(input));
-    return { status: res.statusCode, body: JSON.parse(res.body) };
-  };
+  const { call } = await apiCallerWorld('ntd', startIso);
   const opened = await call({
     method: 'POST',
     path: '/api/cases',

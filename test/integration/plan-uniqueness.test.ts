@@ -1,6 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/index.ts';
 import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DuplicatePlanError } from '../../shared/domain/errors.ts';
@@ -8,18 +7,13 @@ import type { Plan } from '../../shared/domain/followup.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { createFollowUpPlanUseCase } from '../../shared/use-cases/create-followup-plan.ts';
 import { onReabsenceUseCase } from '../../shared/use-cases/followup-reabsence.ts';
-import { apiEvent, apiWorld, who } from '../support/api-world.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { apiCallerWorld } from '../support/api-caller.ts';
+import { who } from '../support/api-world.ts';
 
 /** One active 送教上门 plan and one active follow-up plan per pupil, held by `PUPIL#<key>` / `PLAN#<kind>`. */
 async function setUp(prefix: string) {
-  const { doc, tableName } = await freshTable(prefix);
-  const world = await apiWorld(doc, tableName); // Tuesday 2026-03-10 10:00 CST
-  const handler = createApiHandler(world.deps);
-  const call = async (input: Parameters<typeof apiEvent>[0]) => {
-    const res = await handler(apiEvent(input));
-    return { status: res.statusCode, body: JSON.parse(res.body ?? '{}') };
-  };
+  const world = await apiCallerWorld(prefix); // Tuesday 2026-03-10 10:00 CST
+  const { doc, tableName } = world;
   const repo = new DynamoFollowUpRepository(doc, tableName);
   const planKey = async (pupilKey: string, kind: Plan['kind']) =>
     (
@@ -31,7 +25,7 @@ async function setUp(prefix: string) {
         }),
       )
     ).Item;
-  return { ...world, call, repo, planKey, followUp: followUpDepsOf(world.deps) };
+  return { ...world, repo, planKey, followUp: followUpDepsOf(world.deps) };
 }
 type World = Awaited<ReturnType<typeof setUp>>;
 

@@ -1,28 +1,21 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api/index.ts';
 import { caseKeys, caseToItem, DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { type Case, openCase } from '../../shared/domain/case.ts';
 import { ConcurrentUpdateError, DuplicateCaseError } from '../../shared/domain/errors.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
-import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
-import { freshTable } from '../support/dynamo.ts';
+import { apiCallerWorld } from '../support/api-caller.ts';
+import { openCaseBody, who } from '../support/api-world.ts';
 
 /**
  * One open case per pupil, held by the database: the `PUPIL#<key>` item is written in the transaction that opens,
  * reopens or intakes a case and deleted in the one that ends it. DynamoDB Local, through the API handler.
  */
 async function setUp(prefix: string) {
-  const { doc, tableName } = await freshTable(prefix);
-  const world = await apiWorld(doc, tableName); // Tuesday 2026-03-10 10:00 CST
-  const handler = createApiHandler(world.deps);
-  const call = async (input: Parameters<typeof apiEvent>[0]) => {
-    const res = await handler(apiEvent(input));
-    return { status: res.statusCode, body: JSON.parse(res.body ?? '{}') };
-  };
-  const repo = new DynamoCaseRepository(doc, tableName);
-  return { ...world, doc, tableName, call, repo };
+  const world = await apiCallerWorld(prefix); // Tuesday 2026-03-10 10:00 CST
+  const repo = new DynamoCaseRepository(world.doc, world.tableName);
+  return { ...world, repo };
 }
 type World = Awaited<ReturnType<typeof setUp>>;
 

@@ -6,7 +6,7 @@ import type { SmsTemplate } from '../../shared/domain/templates/render.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 
 const sms = loadConfigFile().sms;
-const name = (n: number) => '测'.repeat(n - 1) + '名';
+const name = (n: number) => `${'测'.repeat(n - 1)}名`;
 
 /** The longest values the API accepts for a case (names of 32) with very long school and township names. */
 function params(studentLen: number, guardianLen: number, schoolLen = 40, townshipLen = 20) {
