@@ -53,6 +53,17 @@ export async function startApiServer(options: {
         const url = new URL(req.url ?? '/', 'http://local');
         if (url.pathname.startsWith('/api/')) {
           const body = await readBody(req);
+          if (body === TOO_LARGE) {
+            // As API Gateway does: 413, and the connection is closed so an unread body cannot garble the next request.
+            res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+            res.end(
+              JSON.stringify({
+                error: { code: 'PAYLOAD_TOO_LARGE', message: `请求内容超过 ${MAX_BODY_BYTES / 1024 / 1024} MB 上限` },
+              }),
+            );
+            req.destroy();
+            return;
+          }
           const result = await handler(toEvent(req, url, body, secret, options.deps.clock.now(), devAuthClock.now()));
           send(res, result);
           return;
@@ -82,13 +93,18 @@ export async function startApiServer(options: {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** API Gateway HTTP APIs refuse payloads over 10 MB with 413 (the console sends a few KB). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TOO_LARGE = Symbol('too large');
+
+/** The request body, or TOO_LARGE as soon as it (or its declared length) passes MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return TOO_LARGE;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    // API Gateway HTTP APIs cap payloads at 10 MB; the console sends a few KB.
-    if (size > 1_000_000) throw new Error('request body too large');
+    if (size > MAX_BODY_BYTES) return TOO_LARGE;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
