@@ -48,8 +48,13 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 export function assertDateInCase(field: string, date: CstDate, bounds: { now: Date; openedAt?: string }): void {
   const today = cstDate(bounds.now);
   if (date > today) throw new ValidationError([{ field, reason: `不能晚于今天（${today}）` }]);
-  if (bounds.openedAt && date < cstDate(new Date(bounds.openedAt)))
-    throw new ValidationError([{ field, reason: `不能早于立案日期（${cstDate(new Date(bounds.openedAt))}）` }]);
+  if (bounds.openedAt) assertNotBeforeOpening(field, date, bounds.openedAt);
+}
+
+/** Refuses a business date before the CST day the case was opened, naming the field. */
+export function assertNotBeforeOpening(field: string, date: CstDate, openedAt: string): void {
+  const opened = cstDate(new Date(openedAt));
+  if (date < opened) throw new ValidationError([{ field, reason: `不能早于立案日期（${opened}）` }]);
 }
 
 /** Refuses an instant in the future (beyond a small clock skew), naming the field. */

@@ -1,6 +1,6 @@
 import { applyAction, type Case, parseInput, type VisitInput, visitInputSchema } from '../domain/case.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { assertNotFuture } from '../domain/input.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { assertNotBeforeOpening, assertNotFuture } from '../domain/input.ts';
 import { cstDate } from '../domain/time.ts';
 import { type CaseDeps, retryOnConflict } from './case-deps.ts';
 
@@ -21,8 +21,7 @@ export async function logVisitUseCase(
     if (!c) throw new NotFoundError('case', caseId);
     const now = deps.clock.now();
     assertNotFuture('at', visit.at, now);
-    if (cstDate(new Date(visit.at)) < cstDate(new Date(c.openedAt)))
-      throw new ValidationError([{ field: 'at', reason: `不能早于立案日期（${cstDate(new Date(c.openedAt))}）` }]);
+    assertNotBeforeOpening('at', cstDate(new Date(visit.at)), c.openedAt);
     const next = applyAction(c, 'log-visit', now, { visitCount: c.visitCount + 1 });
     await deps.repo.commit({
       case: next,
