@@ -68,4 +68,6 @@ const unavailableTimers: Deps['timers'] = {
   createAt: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
   delete: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
   exists: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
+  scheduledAt: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
+  moveTo: () => Promise.reject(new Error('this function has no scheduler access (SCHEDULE_GROUP etc. not set)')),
 };

@@ -101,7 +101,8 @@ export const functionSpecs: FunctionSpec[] = [
   // --- cases and the notice timer (R2–R5) ---
   {
     name: 'case-reactor',
-    description: 'Notice stream reactions: create the one-week timer of a new notice, delete it when resolved',
+    description:
+      'Notice stream reactions: create the one-week timer of a new notice, move it when a receipt moves the deadline, delete it when resolved',
     triggers: [
       {
         kind: 'stream',
@@ -111,7 +112,7 @@ export const functionSpecs: FunctionSpec[] = [
             eventName: ['MODIFY'],
             dynamodb: {
               OldImage: { status: { S: ['pending'] } },
-              NewImage: { entity: { S: ['NOTICE'] }, status: { S: ['complied', 'withdrawn', 'lapsed'] } },
+              NewImage: { entity: { S: ['NOTICE'] }, status: { S: ['pending', 'complied', 'withdrawn', 'lapsed'] } },
             },
           },
         ],

@@ -113,6 +113,29 @@ export class SchedulerEmulator implements TimerScheduler {
     return Boolean(this.state.get().timers[name]);
   }
 
+  async scheduledAt(name: string): Promise<Date | undefined> {
+    const t = this.state.get().timers[name];
+    return t ? new Date(t.at) : undefined;
+  }
+
+  /** UpdateSchedule: same name and payload, new instant; retries start over. Gone: created again. */
+  async moveTo(input: {
+    name: string;
+    at: Date;
+    payload: Record<string, unknown>;
+  }): Promise<'moved' | 'unchanged' | 'created'> {
+    validateName(input.name);
+    const existing = this.state.get().timers[input.name];
+    if (!existing) return (await this.createAt(input)) === 'created' ? 'created' : 'unchanged';
+    if (Date.parse(existing.at) === input.at.getTime()) return 'unchanged';
+    this.state.update((s) => {
+      s.timers[input.name] = { ...existing, at: input.at.toISOString(), payload: input.payload, attempts: 0 };
+      delete s.timers[input.name]!.nextAttemptAt;
+      delete s.timers[input.name]!.lastError;
+    });
+    return 'moved';
+  }
+
   /** Pending one-time timers, earliest first. */
   pendingTimers(): { name: string; at: string; payload: Record<string, unknown>; attempts: number }[] {
     return Object.entries(this.state.get().timers)

@@ -9,6 +9,7 @@ import {
   fromZodIssues,
   InvalidTransitionError,
   NotFoundError,
+  StateConflictError,
   ValidationError,
 } from '../../shared/domain/errors.ts';
 import type { Log } from '../../shared/domain/ports.ts';
@@ -121,7 +122,11 @@ export function errorReply(error: unknown, log: Log, requestId: string): Reply {
       status: 409,
       body: { error: { code: error.code, message: error.message, existingPlanId: error.existingPlanId } },
     };
-  if (error instanceof InvalidTransitionError || error instanceof ConcurrentUpdateError)
+  if (
+    error instanceof InvalidTransitionError ||
+    error instanceof ConcurrentUpdateError ||
+    error instanceof StateConflictError
+  )
     return { status: 409, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof DomainError)
     return { status: 422, body: { error: { code: error.code, message: error.message, ...error.details } } };

@@ -14,6 +14,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
+import { type Notice, receiptMethodLabel } from '../../shared/domain/notice.ts';
 import { maskPhone } from '../../shared/domain/privacy.ts';
 import {
   assertCanRead,
@@ -28,6 +29,7 @@ import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.ts';
+import { receiptInputSchema, recordNoticeReceiptUseCase } from '../../shared/use-cases/record-notice-receipt.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
 import { runLimited } from '../../shared/use-cases/run-limited.ts';
@@ -91,6 +93,37 @@ const patchBody = z.looseObject({
   version: z.number({ error: 'required: the version of the case as read' }).int().min(1),
 });
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
+const noticeParams = z.object({ caseId: z.string().min(1).max(64), noticeId: z.string().min(1).max(64) });
+/** Issue: `receivedInPerson` when the guardian took the notice from the issuer's hand (receipt = issue time). */
+const issueNoticeBody = z
+  .object({
+    confirm: z.literal(true).optional(),
+    receivedInPerson: z
+      .object({ receivedBy: text(32), evidenceRef: note(100).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** What every notice view shows: dates, state, and the receipt (送达) when recorded. */
+const noticeView = (n: Notice) => ({
+  id: n.id,
+  caseId: n.caseId,
+  issuedAt: n.issuedAt,
+  deadline: n.deadline,
+  status: n.status,
+  receipt: n.receipt
+    ? {
+        receivedAt: n.receipt.receivedAt,
+        method: n.receipt.method,
+        methodLabel: receiptMethodLabel[n.receipt.method],
+        receivedBy: n.receipt.receivedBy,
+        ...(n.receipt.evidenceRef ? { evidenceRef: n.receipt.evidenceRef } : {}),
+        recordedAt: n.receipt.recordedAt,
+        recordedBy: n.receipt.recordedBy.name,
+      }
+    : null,
+});
 
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
@@ -227,7 +260,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             asOf: ctx.now.toISOString(),
             cases: visible.map((c) => {
               const n = pendingNotices.get(c.id);
-              return { ...view(ctx, c), notice: n ? { id: n.id, issuedAt: n.issuedAt, deadline: n.deadline } : null };
+              return { ...view(ctx, c), notice: n ? noticeView(n) : null };
             }),
           },
         };
@@ -275,7 +308,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             at: n.issuedAt,
             kind: 'notice' as const,
             type: `notice-${n.status}`,
-            data: { deadline: n.deadline, status: n.status, resolvedAt: n.resolvedAt },
+            data: { deadline: n.deadline, status: n.status, resolvedAt: n.resolvedAt, receipt: noticeView(n).receipt },
           })),
           ...messages.map((m) => ({
             at: m.createdAt,
@@ -289,7 +322,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           status: 200,
           body: {
             case: view(ctx, c),
-            notices: notices.map((n) => ({ id: n.id, issuedAt: n.issuedAt, deadline: n.deadline, status: n.status })),
+            notices: notices.map(noticeView),
             // Visit notes and event data may name the child: outside the school they are dropped.
             timeline: masked ? items.map((i) => (i.kind === 'event' ? { ...i, data: {} } : i)) : items,
           },
@@ -323,18 +356,38 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       path: '/api/cases/:caseId/notices',
       summary:
         'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts; 422 NOTICE_NEEDS_CONFIRMATION with ' +
-        'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true})',
+        'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true}); ' +
+        '`receivedInPerson` records the receipt (送达) at issue',
       handle: withOrg(async (ctx) => {
         const c = await loadCase(ctx, 'issue-notice');
-        const body = parseWith(z.object({ confirm: z.literal(true).optional() }).strict(), ctx.body, 'body');
+        const body = parseWith(issueNoticeBody, ctx.body, 'body');
         const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal), {
           confirmed: body.confirm === true,
+          ...(body.receivedInPerson ? { receivedInPerson: body.receivedInPerson } : {}),
         });
+        return { status: 201, body: { notice: noticeView(n) } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/notices/:noticeId/receipt',
+      summary:
+        'record the receipt (送达) of a notice: receivedAt, method (in-person / signed-receipt / post), receivedBy, ' +
+        'evidenceRef; the deadline becomes receivedAt + 7 days and the timer moves; the same receipt again changes ' +
+        'nothing (200), a different one is 409 RECEIPT_ALREADY_RECORDED',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx, 'record-receipt');
+        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
+        const body = parseWith(receiptInputSchema, ctx.body, 'body');
+        const r = await recordNoticeReceiptUseCase(
+          caseDeps(ctx.org),
+          { caseId: c.id, noticeId },
+          body,
+          actorOf(ctx.principal),
+        );
         return {
-          status: 201,
-          body: {
-            notice: { id: n.id, caseId: n.caseId, issuedAt: n.issuedAt, deadline: n.deadline, status: n.status },
-          },
+          status: r.changed ? 201 : 200,
+          body: { notice: noticeView(r.notice), changed: r.changed, previousDeadline: r.previousDeadline },
         };
       }),
     },

@@ -1,6 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { METRICS } from '../../infra/metrics.ts';
-import { startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
+import { moveNoticeTimer, startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
 import type { Deps } from '../deps.ts';
 import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';
 import { caseDepsOf } from './case-deps.ts';
@@ -12,6 +12,8 @@ import { fromImage } from './stream-image.ts';
  * right after it was issued never keeps its timer):
  *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed, counted
  *    in `NoticesLapsed`);
+ *  - a pending notice's deadline changed (its receipt was recorded: the week runs from receipt) → move its timer
+ *    (UpdateSchedule of the same name; already there is `unchanged`);
  *  - a notice leaves pending (returned in time, withdrawn, lapsed) → delete its timer (already gone is fine).
  * Duplicate deliveries are harmless: the timer name is deterministic and "already there/gone" is success;
  * the guardian SMS were enqueued with the notice itself under deterministic ids.
@@ -27,6 +29,8 @@ export function createCaseReactorHandler(deps: Deps): StreamBatchHandler {
     if (next.status === 'pending' && prev?.status !== 'pending') {
       // A notice already past its deadline is lapsed here, like the timer target does: count it the same way.
       if ((await startNoticeTimer(cases, notice)) === 'escalated') deps.metrics.count(METRICS.noticesLapsed);
+    } else if (next.status === 'pending' && prev?.status === 'pending' && prev.deadline !== next.deadline) {
+      if ((await moveNoticeTimer(cases, notice)) === 'escalated') deps.metrics.count(METRICS.noticesLapsed);
     } else if (prev?.status === 'pending' && next.status !== 'pending') {
       await stopNoticeTimer(cases, notice);
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';
+import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { countLateSlots, type LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';
 import { type ReconcileReport, reconcileNoticesUseCase } from '../../shared/use-cases/reconcile-notices.ts';
@@ -21,7 +22,8 @@ export type ReconcileResult =
 
 /**
  * Two jobs, one per schedule:
- * - daily (07:30 CST): missed deadlines are processed, missing timers re-created, then the open cases are counted on
+ * - daily (07:30 CST): missed deadlines are processed, missing or misplaced timers re-created or moved, heads
+ *   reminded of notices without a recorded receipt (school days), then the open cases are counted on
  *   the owner index for `OpenCases` and `CasesByState`. The gauges go out even when notices failed; the run fails
  *   after them so the error alarm sees it.
  * - hourly in school hours (`task: late-slots`): the report slots open past their deadline are counted on the owner
@@ -31,6 +33,7 @@ export function createReconcileHandler(deps: Deps) {
   const cases = caseDepsOf(deps);
   const caseCounter = new DynamoOpenCaseCounter(deps.doc, deps.tableName);
   const slotCounter = new DynamoLateSlotCounter(deps.doc, deps.tableName);
+  const outbox = new DynamoOutboxRepository(deps.doc, deps.tableName);
   return parsedHandler(reconcileEventSchema, async (event): Promise<ReconcileResult> => {
     if (event?.task === LATE_SLOTS_TASK) {
       const lateSlots = await countLateSlots({
@@ -49,7 +52,7 @@ export function createReconcileHandler(deps: Deps) {
     let report: ReconcileReport | undefined;
     let failure: unknown;
     try {
-      report = await reconcileNoticesUseCase(cases);
+      report = await reconcileNoticesUseCase({ ...cases, outbox });
     } catch (error) {
       failure = error; // e.g. the due-index read failed: still count the cases, then fail the run.
     }

@@ -255,7 +255,12 @@ export class AppFunction extends Construct {
     });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+          'scheduler:UpdateSchedule',
+        ],
         resources: [schedules],
       }),
     );

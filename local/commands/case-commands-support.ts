@@ -15,6 +15,8 @@ export function caseDeps(target: ReturnType<typeof connectToRuntime>): CaseDeps 
     createAt: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
     delete: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
     exists: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
+    scheduledAt: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
+    moveTo: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
   };
   return {
     repo: new DynamoCaseRepository(target.doc, target.tableName),

@@ -214,6 +214,8 @@ export type CaseEventType =
   | 'opened'
   | 'visit'
   | 'notice-issued'
+  /** The guardian's receipt of the notice was recorded; the week now runs from it. */
+  | 'notice-received'
   | 'lapsed'
   | 'escalated'
   | 'returned'

@@ -136,3 +136,9 @@ export class NoticeNeedsConfirmationError extends DomainError {
     );
   }
 }
+
+/**
+ * The request conflicts with the record's state (409), e.g. a receipt for a notice that is no longer running, or a
+ * second, different receipt for one notice. The message says what to do instead.
+ */
+export class StateConflictError extends DomainError {}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
-import { type CstDate, cstDate, isCstDate } from './time.ts';
+import { type CstDate, cstDate, cstInstant, isCstDate } from './time.ts';
 
 /**
  * Input rules shared by every route and command: dates that exist, text that is what it looks like. Reasons are
@@ -12,6 +12,30 @@ export const cstDateSchema = z
   .string({ error: '应为日期 YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine(isCstDate, '不是真实存在的日期');
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant as officials type it: `2023-02-22 10:30` (or `T`) in Beijing time, or a full ISO instant with its
+ * offset. Parsed to ISO UTC; the date must exist and the time of day be real.
+ */
+export const cstDateTimeSchema = z.string({ error: '应为时间，如 2023-02-22 10:30' }).transform((s, ctx) => {
+  const local = LOCAL_DATE_TIME.exec(s.trim());
+  if (local) {
+    if (!isCstDate(local[1]!)) {
+      ctx.addIssue({ code: 'custom', message: '不是真实存在的日期' });
+      return z.NEVER;
+    }
+    return cstInstant(local[1]!, `${local[2]}:${local[3]}`).toISOString();
+  }
+  const parsed = ISO_INSTANT.test(s) ? Date.parse(s) : Number.NaN;
+  if (Number.isNaN(parsed) || !isCstDate(s.slice(0, 10))) {
+    ctx.addIssue({ code: 'custom', message: '时间格式应为 YYYY-MM-DD HH:mm（北京时间）' });
+    return z.NEVER;
+  }
+  return new Date(parsed).toISOString();
+});
 
 /** C0/C1 controls except tab and newline, and the bidi embedding/override/isolate marks (text spoofing). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this pattern

@@ -18,8 +18,13 @@ export interface Notice {
   schoolId: string;
   townshipId: string;
   issuedAt: string;
-  /** issuedAt + 7 calendar days (ISO UTC). */
+  /**
+   * The return deadline (ISO UTC): receipt + 7 calendar days. Until a receipt is recorded it is provisional,
+   * issuedAt + 7 (the guardian's SMS goes out at issue), and the head is reminded each school day to record one.
+   */
   deadline: string;
+  /** How and when the guardian received the notice (送达); absent until the school records it. */
+  receipt?: NoticeReceipt;
   status: NoticeStatus;
   issuedBy: { personId?: string; name: string };
   /** Deterministic EventBridge schedule name (see timerName). */
@@ -28,6 +33,26 @@ export interface Notice {
   reminderMessageIds: string[];
   resolvedAt?: string;
   version: number;
+}
+
+export const receiptMethods = ['in-person', 'signed-receipt', 'post'] as const;
+export type ReceiptMethod = (typeof receiptMethods)[number];
+export const receiptMethodLabel: Record<ReceiptMethod, string> = {
+  'in-person': '当面送达',
+  'signed-receipt': '签收送达回证',
+  post: '邮寄送达',
+};
+
+/** The 送达 of a notice: the week of §四(一) runs from `receivedAt` (法定监护人在接到通知书后一周内…). */
+export interface NoticeReceipt {
+  receivedAt: string;
+  method: ReceiptMethod;
+  /** Who received (signed for) it, e.g. the guardian or a family member. */
+  receivedBy: string;
+  /** 送达回证 number, post tracking number, photo reference. */
+  evidenceRef?: string;
+  recordedAt: string;
+  recordedBy: { personId?: string; name: string };
 }
 
 /** The deadline of a notice issued at an instant: seven calendar days later, same time of day (CST has no DST). */
@@ -48,6 +73,10 @@ export function timerName(noticeId: string): string {
 export const noticeMessageIds = {
   guardianNotice: (noticeId: string) => `notice-${noticeId}-guardian`,
   guardianReminder: (noticeId: string) => `notice-${noticeId}-reminder`,
+  /** The reminder re-timed from the receipt (a receipt is recorded once, so one id is enough). */
+  guardianReminderAfterReceipt: (noticeId: string) => `notice-${noticeId}-reminder-received`,
+  /** The head's reminder to record the receipt, one per notice per CST day. */
+  receiptReminder: (noticeId: string, day: string) => `notice-${noticeId}-receipt-${day}`,
   escalation: (noticeId: string, personId: string) => `notice-${noticeId}-escalation-${personId}`,
 };
 

@@ -26,6 +26,17 @@ export interface TimerScheduler {
   /** Deletes the timer; a timer already gone is success. */
   delete(name: string): Promise<'deleted' | 'absent'>;
   exists(name: string): Promise<boolean>;
+  /** When the timer of this name fires (undefined: no such timer), to check it against the stored deadline. */
+  scheduledAt(name: string): Promise<Date | undefined>;
+  /**
+   * Moves the timer to a new instant, keeping its name and payload (a notice's deadline after its receipt).
+   * Idempotent: already at that instant is `unchanged`; a timer that is gone is created again (`created`).
+   */
+  moveTo(input: {
+    name: string;
+    at: Date;
+    payload: Record<string, unknown>;
+  }): Promise<'moved' | 'unchanged' | 'created'>;
 }
 
 /** Makes new random ids (ULID-like, time-sortable). Deterministic ids are built from their cause instead. */

@@ -50,6 +50,7 @@ export const writeActions = [
   'update-case',
   'log-visit',
   'issue-notice',
+  'record-receipt',
   'record-return',
   'record-transfer',
   'record-exemption',

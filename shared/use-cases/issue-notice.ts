@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import { type Actor, actorSchema, applyAction, assertNoticeAllowed, parseInput } from '../domain/case.ts';
 import { NotFoundError, NoticeNeedsConfirmationError } from '../domain/errors.ts';
+import { note, text } from '../domain/input.ts';
 import type { Message } from '../domain/message.ts';
 import {
   type Notice,
@@ -14,11 +16,14 @@ import { maskName } from '../domain/privacy.ts';
 import { displayPhone, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 
+const inPersonSchema = z.object({ receivedBy: text(32), evidenceRef: note(100).optional() }).strict();
+
 /**
  * Issues a 劝返复学通知书 to the guardian (R3, §四(一)).
  * 1. Check the lifecycle (only a case in persuasion), the visit count (config cases.minVisitsBeforeNotice) and
  *    that the guardian has a mobile.
- * 2. Make the notice: issuedAt = now, deadline = now + 7 calendar days, a deterministic timer name. Unless the
+ * 2. Make the notice: issuedAt = now, deadline = now + 7 calendar days (provisional until the receipt is recorded,
+ *    final when the notice is handed over in person: `receivedInPerson`), a deterministic timer name. Unless the
  *    issuer confirmed, refuse (NoticeNeedsConfirmationError, with the dates) when it is issued outside term or
  *    its deadline or reminder falls on a day without school.
  * 3. In ONE transaction: case → notice-issued, the notice (pending, in the due index), the timeline event,
@@ -29,9 +34,16 @@ export async function issueNoticeUseCase(
   deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
   caseId: string,
   issuedBy: Actor,
-  options: { confirmed?: boolean } = {},
+  options: {
+    confirmed?: boolean;
+    /** The guardian took the notice from the issuer's hand: the receipt (送达) is the issue itself. */
+    receivedInPerson?: { receivedBy: string; evidenceRef?: string };
+  } = {},
 ): Promise<Notice> {
   const by = parseInput(actorSchema, issuedBy, 'issuedBy');
+  const inPerson = options.receivedInPerson
+    ? parseInput(inPersonSchema, options.receivedInPerson, 'receivedInPerson')
+    : undefined;
   const directory = await deps.directory.load();
   return retryOnConflict(async () => {
     const c = await deps.repo.getCase(caseId);
@@ -107,6 +119,18 @@ export async function issueNoticeUseCase(
       issuedBy: by,
       timerName: timerName(noticeId),
       reminderMessageIds: remindAt ? [noticeMessageIds.guardianReminder(noticeId)] : [],
+      ...(inPerson
+        ? {
+            receipt: {
+              receivedAt: now.toISOString(),
+              method: 'in-person' as const,
+              receivedBy: inPerson.receivedBy,
+              ...(inPerson.evidenceRef ? { evidenceRef: inPerson.evidenceRef } : {}),
+              recordedAt: now.toISOString(),
+              recordedBy: by,
+            },
+          }
+        : {}),
       version: 0,
     };
     await deps.repo.commit({
@@ -120,7 +144,7 @@ export async function issueNoticeUseCase(
           at: now.toISOString(),
           type: 'notice-issued',
           by,
-          data: { noticeId, deadline: notice.deadline },
+          data: { noticeId, deadline: notice.deadline, ...(inPerson ? { receipt: 'in-person' } : {}) },
         },
       ],
       enqueue: messages,

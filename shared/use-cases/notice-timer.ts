@@ -21,6 +21,24 @@ export async function startNoticeTimer(
   return result;
 }
 
+/**
+ * Moves a pending notice's timer to its (new) deadline, after a receipt moved it (case-reactor, reconcile).
+ * A deadline already passed is processed now, as in startNoticeTimer; the same deadline again is `unchanged`.
+ */
+export async function moveNoticeTimer(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'timers' | 'clock' | 'newId' | 'log' | 'config'>,
+  notice: Pick<Notice, 'id' | 'caseId' | 'deadline'>,
+): Promise<'moved' | 'unchanged' | 'created' | DeadlineOutcome> {
+  const deadline = new Date(notice.deadline);
+  if (deadline.getTime() <= deps.clock.now().getTime()) {
+    return handleNoticeDeadlineUseCase(deps, { caseId: notice.caseId, noticeId: notice.id });
+  }
+  const payload: NoticeTimerPayload = { caseId: notice.caseId, noticeId: notice.id };
+  const result = await deps.timers.moveTo({ name: timerName(notice.id), at: deadline, payload: { ...payload } });
+  deps.log.info('notice timer moved', { noticeId: notice.id, deadline: notice.deadline, result });
+  return result;
+}
+
 /** Deletes a resolved notice's timer; a timer already gone (fired, or never made) is fine. */
 export async function stopNoticeTimer(
   deps: Pick<CaseDeps, 'timers' | 'log'>,

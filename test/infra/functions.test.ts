@@ -180,6 +180,7 @@ describe('notice timers: Scheduler role, PassRole and scheduler access', () => {
       'scheduler:CreateSchedule',
       'scheduler:DeleteSchedule',
       'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
     ]);
     expect(manage!.Resource).toEqual({
       'Fn::Join': [

@@ -85,7 +85,7 @@ export async function apiWorld(doc: DynamoDBDocumentClient, tableName: string, s
     doc,
     tableName,
     sms: { send: () => Promise.reject(new Error('the API sends no SMS itself')) },
-    timers: { createAt: notUsed, delete: notUsed, exists: notUsed },
+    timers: { createAt: notUsed, delete: notUsed, exists: notUsed, scheduledAt: notUsed, moveTo: notUsed },
     clock,
     newId: () => `id${String(++ids).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`,
     log,

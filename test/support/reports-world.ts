@@ -78,7 +78,7 @@ export async function reportsWorld(startIso: string) {
     doc,
     tableName,
     sms,
-    timers: { createAt: notUsed, delete: notUsed, exists: notUsed },
+    timers: { createAt: notUsed, delete: notUsed, exists: notUsed, scheduledAt: notUsed, moveTo: notUsed },
     clock,
     newId: () => 'unused',
     log,

@@ -16,7 +16,7 @@ async function meOn(date: string) {
     doc: {} as never,
     tableName: 'unit',
     sms: { send: unused },
-    timers: { createAt: unused, delete: unused, exists: unused },
+    timers: { createAt: unused, delete: unused, exists: unused, scheduledAt: unused, moveTo: unused },
     clock: fixedClock(cstInstant(date, '10:00').toISOString()),
     newId: () => 'id-1',
     log: memoryLog(),

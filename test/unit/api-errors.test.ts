@@ -15,7 +15,7 @@ function handlerWith(load: () => Promise<never> | ReturnType<typeof snapshot>) {
     doc: {} as never,
     tableName: 'unit',
     sms: { send: unused },
-    timers: { createAt: unused, delete: unused, exists: unused },
+    timers: { createAt: unused, delete: unused, exists: unused, scheduledAt: unused, moveTo: unused },
     clock: fixedClock('2026-03-10T02:00:00Z'),
     newId: () => 'id-1',
     log,

@@ -76,6 +76,8 @@ describe('case-reactor', () => {
         input.name === 'notice-bad' ? Promise.reject(new Error('ThrottlingException')) : timers.createAt(input),
       delete: (name) => timers.delete(name),
       exists: (name) => timers.exists(name),
+      scheduledAt: (name) => timers.scheduledAt(name),
+      moveTo: (input) => timers.moveTo(input),
     };
     const event = streamEvent(
       { eventName: 'INSERT', next: notice('good', 'pending') },
@@ -116,6 +118,8 @@ describe('case-reactor: records of one notice stay in order', () => {
       },
       delete: (name) => timers.delete(name),
       exists: (name) => timers.exists(name),
+      scheduledAt: (name) => timers.scheduledAt(name),
+      moveTo: (input) => timers.moveTo(input),
     };
   }
 

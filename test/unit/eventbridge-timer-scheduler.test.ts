@@ -5,6 +5,7 @@ import {
   GetScheduleCommand,
   ResourceNotFoundException,
   SchedulerClient,
+  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
@@ -12,6 +13,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   atExpression,
+  atInstant,
   EventBridgeTimerScheduler,
   TimerConflictError,
 } from '../../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
@@ -159,5 +161,72 @@ describe('EventBridgeTimerScheduler.delete and exists', () => {
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
 
     await expect(timers().delete('notice-abc')).rejects.toThrow('denied');
+  });
+});
+
+describe('EventBridgeTimerScheduler.moveTo (a receipt moved the deadline)', () => {
+  const noticeId = '01gsmq9x7f0000000000000000';
+  const payload = { caseId: 'case-1', noticeId };
+  // Issued Monday 2023-02-20 10:00, received Wednesday 15:30: the week runs to Wednesday 2023-03-01 15:30.
+  const moved = noticeDeadline(cstInstant('2023-02-22', '15:30'));
+
+  it('sends one UpdateSchedule with the whole definition and the new expression', async () => {
+    schedulerMock.on(GetScheduleCommand).resolves({ ScheduleExpression: 'at(2023-02-27T10:00:00)' });
+    schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+
+    const result = await timers().moveTo({ name: timerName(noticeId), at: moved, payload });
+
+    expect(result).toBe('moved');
+    expect(schedulerMock).toHaveReceivedCommandTimes(UpdateScheduleCommand, 1);
+    expect(schedulerMock).toHaveReceivedCommandTimes(CreateScheduleCommand, 0);
+    expect(schedulerMock.commandCalls(UpdateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'notice-01gsmq9x7f0000000000000000',
+      GroupName: 'baoxue-timers',
+      Description: 'baoxue notice deadline (劝返复学通知书 one-week timer)',
+      ScheduleExpression: 'at(2023-03-01T15:30:00)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+      Target: {
+        Arn: target.targetArn,
+        RoleArn: target.roleArn,
+        Input: JSON.stringify(payload),
+        RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+        DeadLetterConfig: { Arn: target.deadLetterArn },
+      },
+    });
+  });
+
+  it('sends nothing when the schedule is already at the deadline (a replayed stream record)', async () => {
+    schedulerMock.on(GetScheduleCommand).resolves({ ScheduleExpression: 'at(2023-03-01T15:30:00)' });
+
+    expect(await timers().moveTo({ name: timerName(noticeId), at: moved, payload })).toBe('unchanged');
+    expect(schedulerMock).toHaveReceivedCommandTimes(UpdateScheduleCommand, 0);
+  });
+
+  it('creates the schedule again when it is gone (lost, or deleted between read and update)', async () => {
+    schedulerMock.on(GetScheduleCommand).rejects(notFound());
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    expect(await timers().moveTo({ name: timerName(noticeId), at: moved, payload })).toBe('created');
+
+    schedulerMock.reset();
+    schedulerMock
+      .on(GetScheduleCommand)
+      .resolvesOnce({ ScheduleExpression: 'at(2023-02-27T10:00:00)' })
+      .rejects(notFound());
+    schedulerMock.on(UpdateScheduleCommand).rejects(notFound());
+    schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    expect(await timers().moveTo({ name: timerName(noticeId), at: moved, payload })).toBe('created');
+    expect(schedulerMock.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ScheduleExpression).toBe(
+      'at(2023-03-01T15:30:00)',
+    );
+  });
+
+  it('reads the instant a schedule fires at, for reconcile', async () => {
+    schedulerMock.on(GetScheduleCommand).resolves({ ScheduleExpression: 'at(2023-03-01T15:30:00)' });
+    expect((await timers().scheduledAt(timerName(noticeId)))?.toISOString()).toBe(moved.toISOString());
+    expect(atInstant('rate(5 minutes)')).toBeUndefined();
+    expect(atInstant(atExpression(moved))?.getTime()).toBe(moved.getTime());
   });
 });

@@ -34,7 +34,7 @@ describe('parsedHandler (middy + Powertools parser middleware)', () => {
       doc: {} as never,
       tableName: 'unit',
       sms: { send: unused },
-      timers: { createAt: unused, delete: unused, exists: unused },
+      timers: { createAt: unused, delete: unused, exists: unused, scheduledAt: unused, moveTo: unused },
       clock: fixedClock('2026-03-10T02:00:00Z'),
       newId: () => 'id-1',
       log: memoryLog(),

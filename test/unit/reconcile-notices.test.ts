@@ -41,7 +41,9 @@ describe('reconcileNotices', () => {
     const timers: TimerScheduler = {
       createAt: (i) => fake.createAt(i),
       delete: (n) => fake.delete(n),
-      exists: (n) => (n === 'notice-b' ? Promise.reject(new Error('ThrottlingException')) : fake.exists(n)),
+      exists: (n) => fake.exists(n),
+      scheduledAt: (n) => (n === 'notice-b' ? Promise.reject(new Error('ThrottlingException')) : fake.scheduledAt(n)),
+      moveTo: (i) => fake.moveTo(i),
     };
     const log = memoryLog();
 
@@ -59,6 +61,8 @@ describe('reconcileNotices', () => {
       open: 3,
       processedLate: 0,
       timersRecreated: 2,
+      timersMoved: 0,
+      receiptReminders: 0,
       failed: [{ noticeId: 'b', error: 'ThrottlingException' }],
     });
     expect([...fake.timers.keys()].sort()).toEqual(['notice-a', 'notice-c']);

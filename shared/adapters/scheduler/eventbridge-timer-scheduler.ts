@@ -6,9 +6,10 @@ import {
   GetScheduleCommand,
   type SchedulerClient,
   ScheduleState,
+  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import type { TimerScheduler } from '../../domain/ports.ts';
-import { cstLocalDateTime, TIME_ZONE } from '../../domain/time.ts';
+import { cstInstant, cstLocalDateTime, TIME_ZONE } from '../../domain/time.ts';
 
 export interface TimerTarget {
   groupName: string;
@@ -43,6 +44,12 @@ export function atExpression(at: Date): string {
   return `at(${cstLocalDateTime(ceiled)})`;
 }
 
+/** The instant of an `at(yyyy-mm-ddThh:mm:ss)` expression in CST; undefined for any other expression. */
+export function atInstant(expression: string | undefined): Date | undefined {
+  const m = /^at\((\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\)$/.exec(expression ?? '');
+  return m ? cstInstant(m[1]!, m[2]!) : undefined;
+}
+
 /**
  * One-time `at()` schedules in Asia/Shanghai, deleted after they fire (ActionAfterCompletion DELETE).
  * Idempotency is by NAME: a second CreateSchedule for the same name fails with ConflictException, which we
@@ -60,25 +67,7 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
     assertName(input.name);
     const expression = atExpression(input.at);
     try {
-      await this.scheduler.send(
-        new CreateScheduleCommand({
-          Name: input.name,
-          GroupName: this.target.groupName,
-          Description: 'baoxue notice deadline (劝返复学通知书 one-week timer)',
-          ScheduleExpression: expression,
-          ScheduleExpressionTimezone: TIME_ZONE,
-          FlexibleTimeWindow: { Mode: FlexibleTimeWindowMode.OFF },
-          ActionAfterCompletion: ActionAfterCompletion.DELETE,
-          State: ScheduleState.ENABLED,
-          Target: {
-            Arn: this.target.targetArn,
-            RoleArn: this.target.roleArn,
-            Input: JSON.stringify(input.payload),
-            RetryPolicy: { ...TIMER_RETRY_POLICY },
-            DeadLetterConfig: { Arn: this.target.deadLetterArn },
-          },
-        }),
-      );
+      await this.scheduler.send(new CreateScheduleCommand(this.definition(input)));
       return 'created';
     } catch (error) {
       if ((error as Error).name !== 'ConflictException') throw error;
@@ -105,6 +94,54 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
   async exists(name: string): Promise<boolean> {
     assertName(name);
     return (await this.get(name)) !== undefined;
+  }
+
+  async scheduledAt(name: string): Promise<Date | undefined> {
+    assertName(name);
+    const existing = await this.get(name);
+    return existing ? atInstant(existing.ScheduleExpression) : undefined;
+  }
+
+  /**
+   * UpdateSchedule replaces the whole definition, so the same one as CreateSchedule is sent with the new
+   * expression. Already at that instant: nothing sent. Gone (fired and deleted, or lost): created again.
+   */
+  async moveTo(input: {
+    name: string;
+    at: Date;
+    payload: Record<string, unknown>;
+  }): Promise<'moved' | 'unchanged' | 'created'> {
+    assertName(input.name);
+    const existing = await this.get(input.name);
+    if (existing === undefined) return (await this.createAt(input)) === 'created' ? 'created' : 'unchanged';
+    if (existing.ScheduleExpression === atExpression(input.at)) return 'unchanged';
+    try {
+      await this.scheduler.send(new UpdateScheduleCommand(this.definition(input)));
+      return 'moved';
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      return (await this.createAt(input)) === 'created' ? 'created' : 'unchanged';
+    }
+  }
+
+  private definition(input: { name: string; at: Date; payload: Record<string, unknown> }) {
+    return {
+      Name: input.name,
+      GroupName: this.target.groupName,
+      Description: 'baoxue notice deadline (劝返复学通知书 one-week timer)',
+      ScheduleExpression: atExpression(input.at),
+      ScheduleExpressionTimezone: TIME_ZONE,
+      FlexibleTimeWindow: { Mode: FlexibleTimeWindowMode.OFF },
+      ActionAfterCompletion: ActionAfterCompletion.DELETE,
+      State: ScheduleState.ENABLED,
+      Target: {
+        Arn: this.target.targetArn,
+        RoleArn: this.target.roleArn,
+        Input: JSON.stringify(input.payload),
+        RetryPolicy: { ...TIMER_RETRY_POLICY },
+        DeadLetterConfig: { Arn: this.target.deadLetterArn },
+      },
+    };
   }
 
   private async get(name: string) {

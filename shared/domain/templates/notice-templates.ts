@@ -51,6 +51,12 @@ export const noticeTemplates = {
     body: (p) =>
       `通知书逾期：${p.township}${p.school}学生${p.studentName}，期限${p.returnBy}，未复学。案件${p.caseRef}`,
   }),
+  receiptMissingSchoolHead: defineTemplate<{ studentName: string; school: string; issuedOn: string; caseRef: string }>({
+    id: 'notice.receipt-missing.school-head',
+    audience: 'official',
+    body: (p) =>
+      `${p.school}学生${p.studentName}的劝返复学通知书（${p.issuedOn}签发）尚未登记送达。一周期限自家长接到通知书起算，请登记送达时间和方式。案件${p.caseRef}`,
+  }),
 } as const;
 
 /**
@@ -109,6 +115,14 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}经多次劝返并下达劝返复学通知书，期限（${p.returnBy}）已过仍未复学，请乡镇政府依法采取措施。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.receipt-missing.school-head': [
+    defineTemplate({
+      id: 'notice.receipt-missing.school-head',
+      audience: 'official',
+      body: (p) =>
+        `学生${p.studentName}的劝返复学通知书（${p.issuedOn}签发）尚未登记送达，请登记送达时间和方式。案件${p.caseRef}`,
     }),
   ],
   'notice.lapsed.office': [
