@@ -119,3 +119,80 @@ describe('dates that cannot be true are refused, naming the field, and nothing i
     expect((await visit(cstInstant('2026-03-10', '10:04').toISOString())).status).toBe(201);
   });
 });
+
+describe('POST /api/cases/:caseId/notices/:noticeId/receipt', () => {
+  it('every role: the pupil school head and the office record it; everyone else is refused and nothing changes', async () => {
+    const { issue, call, caseId, clock } = await caseReadyForNoticeWithClock(
+      cstInstant('2026-03-10', '10:00').toISOString(),
+      'TEST-XJ-9101',
+    );
+    const issued = await issue({});
+    expect(issued.status).toBe(201);
+    expect(issued.body.notice.receipt).toBeNull();
+    const noticeId = issued.body.notice.id as string;
+    clock.set(cstInstant('2026-03-11', '18:00').toISOString());
+    const path = `/api/cases/${caseId}/notices/${noticeId}/receipt`;
+    const body = {
+      receivedAt: '2026-03-11 17:00',
+      method: 'signed-receipt',
+      receivedBy: '测试家长',
+      evidenceRef: '回证-01',
+    };
+
+    for (const as of [who.teacherS1, who.headS3, who.contactA, who.contactB, who.leaderA]) {
+      const refused = await call({ method: 'POST', path, as, body });
+      expect([403, 404], `${as.personId}`).toContain(refused.status);
+    }
+    const bad = await call({ method: 'POST', path, as: who.headS1, body: { ...body, receivedAt: '2026-02-30 17:00' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0]).toEqual({ field: 'body.receivedAt', reason: '不是真实存在的日期' });
+
+    const recorded = await call({ method: 'POST', path, as: who.headS1, body });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body.notice).toMatchObject({
+      deadline: cstInstant('2026-03-18', '17:00').toISOString(),
+      receipt: {
+        method: 'signed-receipt',
+        methodLabel: '签收送达回证',
+        receivedBy: '测试家长',
+        evidenceRef: '回证-01',
+      },
+    });
+    expect(recorded.body.previousDeadline).toBe(cstInstant('2026-03-17', '10:00').toISOString());
+    const again = await call({ method: 'POST', path, as: who.office, body });
+    expect(again.status).toBe(200);
+    expect(again.body.changed).toBe(false);
+    const other = await call({ method: 'POST', path, as: who.office, body: { ...body, method: 'post' } });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('RECEIPT_ALREADY_RECORDED');
+
+    const timeline = await call({ method: 'GET', path: `/api/cases/${caseId}/timeline`, as: who.headS1 });
+    expect(timeline.body.notices[0].receipt.receivedBy).toBe('测试家长');
+    expect(timeline.body.timeline.some((i: { type: string }) => i.type === 'notice-received')).toBe(true);
+    const list = await call({ method: 'GET', path: '/api/cases', as: who.headS1 });
+    expect(list.body.cases.find((c: { id: string }) => c.id === caseId).notice.deadline).toBe(
+      cstInstant('2026-03-18', '17:00').toISOString(),
+    );
+  });
+});
+
+async function caseReadyForNoticeWithClock(startIso: string, ref: string) {
+  const world = await apiCallerWorld('ntr', startIso);
+  const { call } = world;
+  const opened = await call({
+    method: 'POST',
+    path: '/api/cases',
+    as: who.headS1,
+    body: { ...openCaseBody('s1'), studentRef: ref },
+  });
+  const caseId = opened.body.case.id as string;
+  for (const _ of [1, 2])
+    await call({
+      method: 'POST',
+      path: `/api/cases/${caseId}/visits`,
+      as: who.headS1,
+      body: { at: new Date(startIso).toISOString(), outcome: 'refused', note: '家长不同意' },
+    });
+  const issue = (body: unknown) => call({ method: 'POST', path: `/api/cases/${caseId}/notices`, as: who.headS1, body });
+  return { issue, call, caseId, clock: world.clock };
+}
