@@ -26,6 +26,7 @@ const EVENT = {
   opened: '立案',
   visit: '家访/劝返',
   'notice-issued': '发出劝返复学通知书',
+  'notice-received': '登记通知书送达（一周期限自送达起算）',
   lapsed: '通知书期满未返校',
   escalated: '上报乡镇政府和教育局',
   returned: '复学',
@@ -248,16 +249,34 @@ async function renderCases() {
   <div class="row"><strong>${esc(c.studentName)}</strong><span class="badge">${esc(c.kindLabel)}</span><span class="badge">${esc(STATE[c.state] ?? c.state)}</span><span class="muted">${esc(c.schoolName)} · ${esc(c.townshipName)}</span>${c.povertyRegistered ? '<span class="badge">脱贫户</span>' : ''}</div>
   <div class="row muted">去向：${esc(c.whereabouts)} · 包保教师：${esc(c.responsibleTeacher?.name)} · 家访 ${c.visitCount} 次</div>
   ${needsGuardian(c) ? `<div class="row from-report">${FROM_REPORT_HINT}</div>` : ''}
-  ${c.notice ? `<div class="row">劝返复学通知书期限 ${fmt(c.notice.deadline)} <span class="countdown" data-deadline="${esc(c.notice.deadline)}"></span></div>` : ''}
+  ${c.notice ? `<div class="row">劝返复学通知书期限 ${fmt(c.notice.deadline)} <span class="countdown" data-deadline="${esc(c.notice.deadline)}"></span> ${receiptText(c.notice)}</div>` : ''}
   <div class="actions">
     <button type="button" class="secondary" data-act="detail">时间线与短信</button>
     ${may.logVisit ? '<button type="button" class="secondary" data-act="visit">登记家访</button>' : ''}
     ${may.issueNotice && c.state === 'persuading' ? '<button type="button" class="secondary" data-act="notice">发出劝返复学通知书</button>' : ''}
+    ${may.issueNotice && c.notice && !c.notice.receipt ? `<button type="button" class="secondary" data-act="receipt" data-notice="${esc(c.notice.id)}">登记送达</button>` : ''}
     ${may.openCase ? '<button type="button" class="secondary" data-act="return">登记复学</button>' : ''}
   </div></article>`,
     )
     .join('');
   tick();
+}
+
+const RECEIPT_METHODS = [
+  ['in-person', '当面送达'],
+  ['signed-receipt', '签收送达回证'],
+  ['post', '邮寄送达'],
+];
+
+/** The receipt (送达) of a notice as one short line: the week runs from it. */
+function receiptText(n) {
+  if (!n.receipt) return '<span class="badge warn">尚未登记送达（期限暂按签发时间计）</span>';
+  return `<span class="badge">已送达：${esc(n.receipt.methodLabel)} ${fmt(n.receipt.receivedAt)}，签收人 ${esc(n.receipt.receivedBy)}</span>`;
+}
+
+/** Beijing-time `YYYY-MM-DD HH:mm` of the server's now, as the receipt form's default. */
+function cstNowText() {
+  return new Date(serverNow() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function tick() {
@@ -301,6 +320,26 @@ async function caseAction(caseId, act) {
       }
       flash(`已发出劝返复学通知书，期限 ${fmt(notice.deadline)}`);
     }
+    if (act === 'receipt') {
+      const noticeId = $(`[data-case="${caseId}"] [data-act="receipt"]`)?.dataset.notice;
+      const receivedAt = prompt('家长接到通知书的时间（北京时间，YYYY-MM-DD HH:mm）', cstNowText());
+      if (!receivedAt) return;
+      const choice = prompt(
+        `送达方式（输入序号）：\n${RECEIPT_METHODS.map(([, label], i) => `${i + 1}. ${label}`).join('\n')}`,
+        '2',
+      );
+      const method = RECEIPT_METHODS[Number(choice) - 1]?.[0];
+      if (!method) return flash('请输入 1、2 或 3 选择送达方式', true);
+      const receivedBy = prompt('签收人姓名', '') ?? '';
+      const evidenceRef = prompt('送达回证编号或邮件单号（可不填）', '') ?? '';
+      const r = await api('POST', `/api/cases/${caseId}/notices/${noticeId}/receipt`, {
+        receivedAt,
+        method,
+        receivedBy,
+        ...(evidenceRef.trim() ? { evidenceRef } : {}),
+      });
+      flash(`已登记送达，返校期限为 ${fmt(r.notice.deadline)}`);
+    }
     if (act === 'return') {
       const today = new Date(serverNow() + 8 * 3_600_000).toISOString().slice(0, 10);
       await api('POST', `/api/cases/${caseId}/return`, { returnedOn: today });
@@ -335,7 +374,7 @@ async function renderCase(caseId) {
       return `<li class="event"><b>${fmt(i.at)}</b> ${label}${extra}${i.by ? ` <span class="muted">（${esc(i.by)}）</span>` : ''}</li>`;
     }
     if (i.kind === 'notice')
-      return `<li class="notice"><b>${fmt(i.at)}</b> 劝返复学通知书（期限 ${fmt(i.data.deadline)}，状态：${esc({ pending: '期限内', complied: '已按期返校', lapsed: '已逾期', withdrawn: '已撤回' }[i.data.status] ?? i.data.status)}）</li>`;
+      return `<li class="notice"><b>${fmt(i.at)}</b> 劝返复学通知书（期限 ${fmt(i.data.deadline)}，状态：${esc({ pending: '期限内', complied: '已按期返校', lapsed: '已逾期', withdrawn: '已撤回' }[i.data.status] ?? i.data.status)}）${receiptText(i.data)}</li>`;
     return `<li class="message"><b>${fmt(i.at)}</b> 短信 → ${esc(i.data.recipient.label)}：${esc(MSG_STATUS[i.data.status] ?? i.data.status)}</li>`;
   };
   $('#case-detail').innerHTML =

@@ -64,7 +64,14 @@ describe('web console', () => {
 
   it('a school head files a report, opens a case, issues a notice and sees its countdown', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? '家长仍不同意返校' : undefined));
+    // Prompts: the visit note, and (the receipt form) time, method, who signed, evidence, answered in turn.
+    // `null`: accept the prompt's default (the receipt time defaults to the server's now).
+    const answers: (string | null)[] = [];
+    page.on('dialog', (d) => {
+      if (d.type() !== 'prompt') return void d.accept();
+      const answer = answers.length > 0 ? answers.shift() : '家长仍不同意返校';
+      return void d.accept(answer === null ? d.defaultValue() : answer);
+    });
     await signIn(page, 'head-s1');
     expect(await page.locator('#who-name').textContent()).toContain('校长');
 
@@ -127,7 +134,14 @@ describe('web console', () => {
     await expect.poll(() => page.locator('#flash').textContent()).toContain('已发出劝返复学通知书');
     const countdown = caseCard.locator('.countdown');
     await expect.poll(() => countdown.textContent()).toMatch(/剩余 (6天23小时|7天0小时)/);
+    expect(await caseCard.textContent()).toContain('尚未登记送达');
     await page.screenshot({ path: `${SHOTS}/3-head-notice-countdown.png`, fullPage: true });
+    // The guardian signed the 送达回证 at once: the head records it; the week runs from the receipt.
+    answers.push(null, '2', '测试家长', '回证-E2E-1');
+    await caseCard.getByRole('button', { name: '登记送达' }).click();
+    await expect.poll(() => page.locator('#flash').textContent()).toContain('已登记送达');
+    await expect.poll(() => caseCard.textContent()).toContain('已送达：签收送达回证');
+    expect(await caseCard.getByRole('button', { name: '登记送达' }).count()).toBe(0);
 
     // The timeline shows the visits, the notice and the queued SMS to the guardian.
     await caseCard.getByRole('button', { name: '时间线与短信' }).click();
