@@ -17,6 +17,30 @@ afterEach(() => {
 });
 
 describe('SchedulerEmulator one-time timers', () => {
+  it('moves a timer (UpdateSchedule): it fires at the new instant only; gone → created; same instant → unchanged', async () => {
+    const clock = fixedClock('2023-02-20T02:00:00Z');
+    const fired: unknown[] = [];
+    const scheduler = new SchedulerEmulator({ clock, log: memoryLog(), timerTarget: async (p) => void fired.push(p) });
+    const payload = { noticeId: 'n1' };
+    await scheduler.createAt({ name: 'notice-n1', at: new Date('2023-02-27T02:00:00Z'), payload });
+
+    expect(await scheduler.moveTo({ name: 'notice-n1', at: new Date('2023-03-01T07:30:00Z'), payload })).toBe('moved');
+    expect(await scheduler.moveTo({ name: 'notice-n1', at: new Date('2023-03-01T07:30:00Z'), payload })).toBe(
+      'unchanged',
+    );
+    expect((await scheduler.scheduledAt('notice-n1'))?.toISOString()).toBe('2023-03-01T07:30:00.000Z');
+    clock.set('2023-02-27T02:00:00Z');
+    await scheduler.runDue();
+    expect(fired).toEqual([]);
+    clock.set('2023-03-01T07:30:00Z');
+    await scheduler.runDue();
+    expect(fired).toEqual([payload]);
+    expect(await scheduler.scheduledAt('notice-n1')).toBeUndefined();
+    expect(await scheduler.moveTo({ name: 'notice-n1', at: new Date('2023-03-02T07:30:00Z'), payload })).toBe(
+      'created',
+    );
+  });
+
   it('fires a timer once at its instant and deletes it afterwards (ActionAfterCompletion DELETE)', async () => {
     const clock = fixedClock('2023-02-20T02:00:00Z');
     const fired: unknown[] = [];
