@@ -137,7 +137,7 @@ export const functionSpecs: FunctionSpec[] = [
   {
     name: 'reconcile',
     description:
-      'Daily: process missed notice deadlines, re-create missing notice timers, count open cases; hourly: count late report slots',
+      'Daily: missed notice deadlines, notice timers, receipt reminders, open-case gauge; hourly: late report slots; every 15 min: lapsed-notice re-escalation',
     triggers: [
       {
         kind: 'schedule',
@@ -151,6 +151,14 @@ export const functionSpecs: FunctionSpec[] = [
         timezone: 'Asia/Shanghai',
         description: 'hourly 08:00-18:00 CST: the OpenLateSlots gauge (one owner-index Query per school)',
         task: 'late-slots',
+      },
+      {
+        kind: 'schedule',
+        cron: '0/15 8-18 * * ? *',
+        timezone: 'Asia/Shanghai',
+        description:
+          'every 15 minutes 08:00-18:59 CST: re-escalate unacknowledged lapsed notices, check township orders',
+        task: 'escalations',
       },
     ],
     access: ['table-read', 'table-write', 'scheduler'],

@@ -5,6 +5,7 @@ import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-co
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { countLateSlots, type LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';
+import { type EscalationSweepResult, sweepEscalationsUseCase } from '../../shared/use-cases/escalations.ts';
 import { type ReconcileReport, reconcileNoticesUseCase } from '../../shared/use-cases/reconcile-notices.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
 import type { Deps } from '../deps.ts';
@@ -12,13 +13,16 @@ import { parsedHandler } from '../parsed-handler.ts';
 
 /** The `task` of reconcile's hourly schedule (functions/manifest.ts); absent = the daily run. */
 export const LATE_SLOTS_TASK = 'late-slots';
+/** The `task` of the 15-minute escalation sweep in office hours. */
+export const ESCALATIONS_TASK = 'escalations';
 
 /** Scheduled event (cloud Input or local emulator); called with nothing in tests and by hand. */
-const reconcileEventSchema = z.looseObject({ task: z.literal(LATE_SLOTS_TASK).optional() }).optional();
+const reconcileEventSchema = z.looseObject({ task: z.enum([LATE_SLOTS_TASK, ESCALATIONS_TASK]).optional() }).optional();
 
 export type ReconcileResult =
   | ({ task: 'reconcile' } & ReconcileReport & { openCases: OpenCaseCounts })
-  | { task: typeof LATE_SLOTS_TASK; lateSlots: LateSlotCounts };
+  | { task: typeof LATE_SLOTS_TASK; lateSlots: LateSlotCounts }
+  | ({ task: typeof ESCALATIONS_TASK } & EscalationSweepResult);
 
 /**
  * Two jobs, one per schedule:
@@ -26,6 +30,8 @@ export type ReconcileResult =
  *   reminded of notices without a recorded receipt (school days), then the open cases are counted on
  *   the owner index for `OpenCases` and `CasesByState`. The gauges go out even when notices failed; the run fails
  *   after them so the error alarm sees it.
+ * - every 15 minutes in office hours (`task: escalations`): lapsed notices nobody acknowledged go up a level
+ *   (包片领导, then 总负责人 + office); township orders past their deadline alert the chief and the office.
  * - hourly in school hours (`task: late-slots`): the report slots open past their deadline are counted on the owner
  *   index for `OpenLateSlots` and `OpenLateSlotsByCadence` (one Query per school; docs/deploy.md "Metrics").
  */
@@ -35,6 +41,12 @@ export function createReconcileHandler(deps: Deps) {
   const slotCounter = new DynamoLateSlotCounter(deps.doc, deps.tableName);
   const outbox = new DynamoOutboxRepository(deps.doc, deps.tableName);
   return parsedHandler(reconcileEventSchema, async (event): Promise<ReconcileResult> => {
+    if (event?.task === ESCALATIONS_TASK) {
+      const sweep = await sweepEscalationsUseCase(cases);
+      if (sweep.failed.length > 0)
+        throw new Error(`escalation sweep: ${sweep.failed.length} of ${sweep.due} notices failed (see the log)`);
+      return { task: ESCALATIONS_TASK, ...sweep };
+    }
     if (event?.task === LATE_SLOTS_TASK) {
       const lateSlots = await countLateSlots({
         directory: cases.directory,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarConfigSchema } from '../domain/calendar.ts';
 import { followUpSectionSchema } from '../domain/followup-config.ts';
 import { reportsConfigSchema } from '../domain/ladder.ts';
+import { delayBases } from '../domain/working-time.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
 
@@ -42,6 +43,20 @@ export const appConfigSchema = z.object({
       minVisitsBeforeNotice: z.number().int().min(1).max(10).default(2),
       /** Days before the deadline the guardian gets a reminder SMS; 0 = no reminder. Default 2. */
       reminderDaysBefore: z.number().int().min(0).max(6).default(2),
+      /**
+       * After a lapse nobody acknowledged: how long until the 包片领导 is alerted, then the 总负责人 and the office,
+       * counted on `basis` (default officials' working time: 10h = one working day of 08:00–18:00). And the days a
+       * township order (责令限期改正 / 限期返校) gives by default.
+       */
+      escalation: z
+        .object({
+          reEscalateAfter: z
+            .tuple([z.string().regex(/^(\d+[dhm])+$/), z.string().regex(/^(\d+[dhm])+$/)])
+            .default(['10h', '10h']),
+          basis: z.enum(delayBases).default('working'),
+          townshipOrderDays: z.number().int().min(1).max(60).default(7),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /**

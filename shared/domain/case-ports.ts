@@ -32,6 +32,8 @@ export interface CaseRepository {
   listBySchool(schoolId: string, filter?: CaseState | 'open' | 'closed'): Promise<Case[]>;
   /** Pending notices from the sparse due index, oldest deadline first; `dueBy` limits to deadlines up to it. */
   listOpenNotices(dueBy?: Date): Promise<Notice[]>;
+  /** Lapsed notices whose escalation has something due by then (a re-escalation, a township order's deadline). */
+  listDueEscalations(dueBy: Date): Promise<Notice[]>;
   /** Which of these outbox messages are still QUEUED (i.e. could still be cancelled). */
   queuedMessageIds(ids: string[]): Promise<string[]>;
   commit(change: CaseChange): Promise<void>;

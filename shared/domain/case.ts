@@ -218,6 +218,14 @@ export type CaseEventType =
   | 'notice-received'
   | 'lapsed'
   | 'escalated'
+  /** Nobody acknowledged the lapse alert in time: the next level (包片领导, then 总负责人 + office) was alerted. */
+  | 're-escalated'
+  /** An official took the lapsed notice on (who, when, a note): the re-escalation stops. */
+  | 'escalation-acknowledged'
+  /** The township government's order (责令限期改正 / 限期返校), with its own deadline. */
+  | 'township-order'
+  /** The township order's deadline passed with the child still not back: the chief and the office were alerted. */
+  | 'township-order-lapsed'
   | 'returned'
   | 'exempted'
   | 'transferred'

@@ -1,4 +1,5 @@
 import type { SchoolCalendar } from './calendar.ts';
+import type { NoticeEscalation } from './escalation.ts';
 import { cstDate, DAY_MS } from './time.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface Notice {
   deadline: string;
   /** How and when the guardian received the notice (送达); absent until the school records it. */
   receipt?: NoticeReceipt;
+  /** After a lapse: the re-escalation chain, its acknowledgement and the township's order (escalation.ts). */
+  escalation?: NoticeEscalation;
   status: NoticeStatus;
   issuedBy: { personId?: string; name: string };
   /** Deterministic EventBridge schedule name (see timerName). */

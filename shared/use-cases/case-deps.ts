@@ -12,7 +12,7 @@ export interface CaseDeps {
   clock: Clock;
   newId: NewId;
   log: Log;
-  config: Pick<AppConfig, 'cases' | 'sms' | 'calendar'>;
+  config: Pick<AppConfig, 'cases' | 'sms' | 'calendar' | 'reports'>;
 }
 
 /**

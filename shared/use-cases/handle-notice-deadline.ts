@@ -1,3 +1,4 @@
+import { SchoolCalendar } from '../domain/calendar.ts';
 import { applyAction, closedStates } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import type { Message } from '../domain/message.ts';
@@ -5,6 +6,8 @@ import { type Notice, noticeMessageIds } from '../domain/notice.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import type { RenderedSms } from '../domain/templates/render.ts';
+import { parseDuration } from '../domain/time.ts';
+import { delayUntil, ladderTimeOf } from '../domain/working-time.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 
 /** EventBridge Scheduler invokes with 60-second precision: a timer firing within this of the deadline is on time. */
@@ -15,7 +18,8 @@ export type DeadlineOutcome = 'escalated' | 'not-found' | 'not-pending' | 'not-d
 /**
  * The one-week deadline of a notice has come (timer target, and reconcile for missed ones).
  * 1. Load case and notice. A notice no longer pending (returned in time, withdrawn, already lapsed) → nothing.
- * 2. Case still open: in ONE transaction the notice lapses (leaves the due index), the case goes
+ * 2. Case still open: in ONE transaction the notice lapses (leaves DUE#NOTICE; enters DUE#ESCALATION for its
+ *    re-escalation unless acknowledged, escalation.ts), the case goes
  *    notice-issued → lapsed → escalated, QUEUED reminders are cancelled, and the escalation SMS are enqueued
  *    (school head — who must file the written report —, the township's 包乡镇人员, the township government
  *    contact, the office), child's name masked.
@@ -73,7 +77,15 @@ export async function handleNoticeDeadlineUseCase(
     await deps.repo.commit({
       case: escalated,
       expectedVersion: c.version,
-      notice: { value: { ...notice, status: 'lapsed', resolvedAt: at }, expectedVersion: notice.version },
+      notice: {
+        value: {
+          ...notice,
+          status: 'lapsed',
+          resolvedAt: at,
+          escalation: { level: 0, nextAt: reEscalationAt(deps, now, 1).toISOString() },
+        },
+        expectedVersion: notice.version,
+      },
       events: [
         {
           id: deps.newId(),
@@ -96,6 +108,20 @@ export async function handleNoticeDeadlineUseCase(
     deps.log.info('notice lapsed and escalated', { ...input, messages: messages.length });
     return 'escalated';
   });
+}
+
+/**
+ * When level `level` (1: 包片领导, 2: 总负责人 + office) is due after the previous step at `from`: the configured
+ * delay in officials' working time (or as configured), so a Friday-evening lapse reaches the area leader on Monday.
+ */
+export function reEscalationAt(deps: Pick<CaseDeps, 'config' | 'log'>, from: Date, level: 1 | 2): Date {
+  const { reEscalateAfter, basis } = deps.config.cases.escalation;
+  const warn = (m: string) => deps.log.warn(m);
+  const time =
+    basis === 'wall'
+      ? undefined
+      : ladderTimeOf(new SchoolCalendar(deps.config.calendar, warn), deps.config.reports.officeHours, warn);
+  return delayUntil(from, parseDuration(reEscalateAfter[level - 1]!), basis, time);
 }
 
 function escalationMessages(

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs, type Trigger } from '../../functions/manifest.ts';
-import { LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
+import { ESCALATIONS_TASK, LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
 import { pascal } from '../../infra/constructs/operations.ts';
 import { scheduleId } from '../../infra/function-specs.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
@@ -94,11 +94,13 @@ describe('the real manifest', () => {
     expect(reconcile.map(([, tr, id]) => [tr.cron, tr.task, id])).toEqual([
       ['30 7 * * ? *', undefined, 'reconcile#1'],
       ['0 8-18 * * ? *', LATE_SLOTS_TASK, 'reconcile#2'],
+      ['0/15 8-18 * * ? *', ESCALATIONS_TASK, 'reconcile#3'],
     ]);
     const inputs = Object.values(t.findResources('AWS::Scheduler::Schedule')).map(
       (r) => JSON.parse(r.Properties.Target.Input) as { schedule: string; task?: string },
     );
     expect(inputs.find((i) => i.schedule === 'reconcile#2')).toMatchObject({ task: 'late-slots' });
+    expect(inputs.find((i) => i.schedule === 'reconcile#3')).toMatchObject({ task: 'escalations' });
     expect(inputs.find((i) => i.schedule === 'reconcile#1')).not.toHaveProperty('task');
   });
 

@@ -14,10 +14,12 @@ describe('local cron schedules from the manifest', () => {
     expect(reconcile.map((s) => [s.expression, s.timezone])).toEqual([
       ['30 7 * * ? *', 'Asia/Shanghai'],
       ['0 8-18 * * ? *', 'Asia/Shanghai'],
+      ['0/15 8-18 * * ? *', 'Asia/Shanghai'],
     ]);
     expect(calls).toEqual([
       ['reconcile', event],
       ['reconcile', { ...event, task: 'late-slots' }],
+      ['reconcile', { ...event, task: 'escalations' }],
     ]);
   });
 });

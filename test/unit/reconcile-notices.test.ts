@@ -30,6 +30,7 @@ const repoWith = (notices: Notice[]): CaseRepository => ({
   listEvents: () => Promise.reject(new Error('unexpected')),
   listBySchool: () => Promise.reject(new Error('unexpected')),
   queuedMessageIds: () => Promise.reject(new Error('unexpected')),
+  listDueEscalations: () => Promise.reject(new Error('unexpected')),
   commit: () => Promise.reject(new Error('unexpected')),
   appendEvent: () => Promise.reject(new Error('unexpected')),
   pupilKeyHolder: () => Promise.reject(new Error('unexpected')),

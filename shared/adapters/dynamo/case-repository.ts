@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommand 
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
 import { ConcurrentUpdateError, DuplicateCaseError } from '../../domain/errors.ts';
+import { escalationDueAt } from '../../domain/escalation.ts';
 import type { Notice } from '../../domain/notice.ts';
 import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
@@ -45,15 +46,20 @@ export function caseToItem(c: Case, version: number): Record<string, unknown> {
   };
 }
 
-/** Stored form of a notice at a version: only a pending notice is in the due index. */
+/**
+ * Stored form of a notice at a version. Due index: a pending notice under DUE#NOTICE by its deadline; a lapsed one
+ * with work left (a re-escalation, a township order to check) under DUE#ESCALATION by when that is due.
+ */
 export function noticeToItem(n: Notice, version: number): Record<string, unknown> {
   const key = caseKeys.notice(n.caseId, n.id);
+  const escalationDue = n.status === 'lapsed' ? escalationDueAt(n.escalation) : undefined;
   return {
     ...key,
     entity: 'NOTICE',
     ...n,
     version,
     ...(n.status === 'pending' ? dueKey('NOTICE', n.deadline, `${key.pk}#${key.sk}`) : {}),
+    ...(escalationDue ? dueKey('ESCALATION', escalationDue, `${key.pk}#${key.sk}`) : {}),
   };
 }
 
@@ -122,6 +128,15 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ':k': 'DUE#NOTICE', ...(dueBy ? { ':due': `${dueBy.toISOString()}~` } : {}) },
     });
     return items.map((i) => strip<Notice>(i)).filter((n) => n.status === 'pending');
+  }
+
+  async listDueEscalations(dueBy: Date): Promise<Notice[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE.dueIndex.name,
+      KeyConditionExpression: 'gsi1pk = :k AND gsi1sk <= :due',
+      ExpressionAttributeValues: { ':k': 'DUE#ESCALATION', ':due': `${dueBy.toISOString()}~` },
+    });
+    return items.map((i) => strip<Notice>(i));
   }
 
   async queuedMessageIds(ids: string[]): Promise<string[]> {

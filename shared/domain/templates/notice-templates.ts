@@ -51,6 +51,26 @@ export const noticeTemplates = {
     body: (p) =>
       `通知书逾期：${p.township}${p.school}学生${p.studentName}，期限${p.returnBy}，未复学。案件${p.caseRef}`,
   }),
+  reEscalatedAreaLeader: defineTemplate<ChildAtSchool & { township: string; caseRef: string }>({
+    id: 'notice.re-escalated.area-leader',
+    audience: 'official',
+    body: (p) =>
+      `请督办：${p.township}${p.school}学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，已报乡镇和包乡镇人员，至今无人确认跟进。案件${p.caseRef}`,
+  }),
+  reEscalatedChief: defineTemplate<ChildAtSchool & { township: string; caseRef: string }>({
+    id: 'notice.re-escalated.chief',
+    audience: 'official',
+    body: (p) =>
+      `请督办：${p.township}${p.school}学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，乡镇、包乡镇人员和包片领导均未确认跟进。案件${p.caseRef}`,
+  }),
+  townshipOrderLapsed: defineTemplate<
+    ChildAtSchool & { township: string; caseRef: string; orderKind: string; orderDeadline: string }
+  >({
+    id: 'notice.township-order-lapsed',
+    audience: 'official',
+    body: (p) =>
+      `${p.township}政府${p.orderKind}期限（${p.orderDeadline}）已过，${p.school}学生${p.studentName}仍未复学，请依法处理。案件${p.caseRef}`,
+  }),
   receiptMissingSchoolHead: defineTemplate<{ studentName: string; school: string; issuedOn: string; caseRef: string }>({
     id: 'notice.receipt-missing.school-head',
     audience: 'official',
@@ -115,6 +135,30 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}经多次劝返并下达劝返复学通知书，期限（${p.returnBy}）已过仍未复学，请乡镇政府依法采取措施。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.re-escalated.area-leader': [
+    defineTemplate({
+      id: 'notice.re-escalated.area-leader',
+      audience: 'official',
+      body: (p) =>
+        `请督办：学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，乡镇和包乡镇人员至今无人确认跟进。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.re-escalated.chief': [
+    defineTemplate({
+      id: 'notice.re-escalated.chief',
+      audience: 'official',
+      body: (p) =>
+        `请督办：学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，乡镇和包片领导均未确认跟进。案件${p.caseRef}`,
+    }),
+  ],
+  'notice.township-order-lapsed': [
+    defineTemplate({
+      id: 'notice.township-order-lapsed',
+      audience: 'official',
+      body: (p) =>
+        `乡镇政府${p.orderKind}期限（${p.orderDeadline}）已过，学生${p.studentName}仍未复学。案件${p.caseRef}`,
     }),
   ],
   'notice.receipt-missing.school-head': [
