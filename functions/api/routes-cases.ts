@@ -12,11 +12,13 @@ import {
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
+import { escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { type Notice, receiptMethodLabel } from '../../shared/domain/notice.ts';
-import { maskPhone } from '../../shared/domain/privacy.ts';
+import { maskPhone, scrubFreeText } from '../../shared/domain/privacy.ts';
 import {
+  assertCanActOnEscalation,
   assertCanRead,
   assertCanWrite,
   canRead,
@@ -25,6 +27,12 @@ import {
   viewForCaller,
   type WriteAction,
 } from '../../shared/domain/scope.ts';
+import {
+  acknowledgeEscalationUseCase,
+  acknowledgeInputSchema,
+  recordTownshipOrderUseCase,
+  townshipOrderInputSchema,
+} from '../../shared/use-cases/escalations.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
@@ -121,6 +129,32 @@ const noticeView = (n: Notice) => ({
         ...(n.receipt.evidenceRef ? { evidenceRef: n.receipt.evidenceRef } : {}),
         recordedAt: n.receipt.recordedAt,
         recordedBy: n.receipt.recordedBy.name,
+      }
+    : null,
+  escalation: n.escalation
+    ? {
+        level: n.escalation.level,
+        levelLabel: escalationLevelLabel[n.escalation.level] ?? String(n.escalation.level),
+        nextAt: n.escalation.nextAt ?? null,
+        acknowledged: n.escalation.acknowledged
+          ? {
+              by: n.escalation.acknowledged.by.name,
+              role: n.escalation.acknowledged.by.role,
+              at: n.escalation.acknowledged.at,
+              // Officials' notes may name the child or a phone: one scrubber for every audience.
+              note: scrubFreeText(n.escalation.acknowledged.note),
+            }
+          : null,
+        townshipOrder: n.escalation.townshipOrder
+          ? {
+              kind: n.escalation.townshipOrder.kind,
+              orderedOn: n.escalation.townshipOrder.orderedOn,
+              ref: n.escalation.townshipOrder.ref,
+              deadline: n.escalation.townshipOrder.deadline,
+              lapsedAt: n.escalation.townshipOrder.lapsedAt ?? null,
+            }
+          : null,
+        closedBy: n.escalation.closedBy ?? null,
       }
     : null,
 });
@@ -389,6 +423,42 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           status: r.changed ? 201 : 200,
           body: { notice: noticeView(r.notice), changed: r.changed, previousDeadline: r.previousDeadline },
         };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/notices/:noticeId/acknowledge',
+      summary:
+        'an official takes a lapsed notice on (包乡镇人员 of the township, 包片领导 of its area, office): note; the ' +
+        're-escalation stops; the first acknowledgement stands (200 changed: false after it)',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        assertCanActOnEscalation(ctx.principal, 'acknowledge', ctx.org.place(c.schoolId, c.townshipId));
+        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
+        const body = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
+        const r = await acknowledgeEscalationUseCase(caseDeps(ctx.org), { caseId: c.id, noticeId }, body, {
+          ...actorOf(ctx.principal),
+          role: ctx.principal.role,
+        });
+        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice), changed: r.changed } };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:caseId/notices/:noticeId/township-order',
+      summary:
+        "record the township government's order after a lapse (包乡镇人员, office): kind 责令限期改正 / 限期返校, " +
+        'orderedOn, ref, deadline (default +7 days); its lapse alerts the chief and the office; a return cancels it',
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        assertCanActOnEscalation(ctx.principal, 'township-order', ctx.org.place(c.schoolId, c.townshipId));
+        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
+        const body = parseWith(townshipOrderInputSchema, ctx.body, 'body');
+        const r = await recordTownshipOrderUseCase(caseDeps(ctx.org), { caseId: c.id, noticeId }, body, {
+          ...actorOf(ctx.principal),
+          role: ctx.principal.role,
+        });
+        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice), changed: r.changed } };
       }),
     },
     {

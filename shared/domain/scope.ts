@@ -123,6 +123,29 @@ export function canWrite(p: Principal, action: WriteAction, place: Place, respon
   }
 }
 
+/**
+ * The officials above the school act on a lapsed notice's escalation: acknowledging it (taking it on) is for the
+ * 包乡镇人员 of the township, the 包片领导 of its area and the office; recording the township government's order is
+ * for the 包乡镇人员 and the office. Schools are the ones escalated about, not the ones who take it on.
+ */
+export function canActOnEscalation(p: Principal, action: 'acknowledge' | 'township-order', place: Place): boolean {
+  if (!anchored(p)) return false;
+  if (p.role === 'office') return true;
+  if (p.role === 'township-contact') return p.townshipId === place.townshipId;
+  if (p.role === 'leader') return action === 'acknowledge' && place.areaId !== undefined && place.areaId === p.areaId;
+  return false;
+}
+
+/** Throws ForbiddenError (403) unless the caller may act on this escalation. */
+export function assertCanActOnEscalation(p: Principal, action: 'acknowledge' | 'township-order', place: Place): void {
+  if (!canActOnEscalation(p, action, place))
+    throw new ForbiddenError(
+      action === 'acknowledge'
+        ? '只有该乡镇的包乡镇人员、包片领导或控辍办可以确认跟进'
+        : '只有该乡镇的包乡镇人员或控辍办可以登记乡镇政府的责令',
+    );
+}
+
 /** R9: 脱贫户 status and the guardian's phone are visible only to the pupil's own school and the office. */
 export function canSeeSensitive(p: Principal, place: Place): boolean {
   if (!anchored(p)) return false;

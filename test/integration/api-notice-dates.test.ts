@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
+import type { Principal } from '../../shared/domain/scope.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { openCaseBody, who } from '../support/api-world.ts';
@@ -194,5 +196,52 @@ async function caseReadyForNoticeWithClock(startIso: string, ref: string) {
       body: { at: new Date(startIso).toISOString(), outcome: 'refused', note: '家长不同意' },
     });
   const issue = (body: unknown) => call({ method: 'POST', path: `/api/cases/${caseId}/notices`, as: who.headS1, body });
-  return { issue, call, caseId, clock: world.clock };
+  return { issue, call, caseId, clock: world.clock, deps: world.deps };
 }
+
+describe('after a lapse: acknowledge and the township order, every role', () => {
+  it('only the township’s 包乡镇人员, the area’s 包片领导 and the office act; the view shows who and when', async () => {
+    const world = await caseReadyForNoticeWithClock(cstInstant('2026-03-10', '10:00').toISOString(), 'TEST-XJ-9201');
+    const { issue, call, caseId, clock } = world;
+    const noticeId = (await issue({})).body.notice.id as string;
+    clock.set(cstInstant('2026-03-17', '10:00').toISOString());
+    const lapsed = await createNoticeDeadlineHandler(world.deps)({ caseId, noticeId });
+    expect(lapsed).toMatchObject({ outcome: 'escalated' });
+    clock.set(cstInstant('2026-03-17', '11:00').toISOString());
+    const ack = (as: Principal, note = '已联系乡镇') =>
+      call({ method: 'POST', path: `/api/cases/${caseId}/notices/${noticeId}/acknowledge`, as, body: { note } });
+    const order = (as: Principal) =>
+      call({
+        method: 'POST',
+        path: `/api/cases/${caseId}/notices/${noticeId}/township-order`,
+        as,
+        body: { kind: '限期返校', orderedOn: '2026-03-17', ref: '测试政发〔2026〕1号' },
+      });
+
+    for (const as of [who.headS1, who.teacherS1, who.headS3, who.contactB]) {
+      expect([403, 404], `ack ${as.personId}`).toContain((await ack(as)).status);
+      expect([403, 404], `order ${as.personId}`).toContain((await order(as)).status);
+    }
+    expect((await order(who.leaderA)).status).toBe(403);
+    const first = await ack(who.leaderA, '片长督办，电话 13800000999');
+    expect(first.status).toBe(201);
+    expect(first.body.notice.escalation).toMatchObject({
+      level: 0,
+      nextAt: null,
+      acknowledged: { by: '测试片长甲', role: 'leader', note: expect.not.stringContaining('13800000999') },
+    });
+    expect((await ack(who.contactA)).body.changed).toBe(false);
+    const ordered = await order(who.contactA);
+    expect(ordered.status).toBe(201);
+    expect(ordered.body.notice.escalation.townshipOrder).toEqual({
+      kind: '限期返校',
+      orderedOn: '2026-03-17',
+      ref: '测试政发〔2026〕1号',
+      deadline: '2026-03-24',
+      lapsedAt: null,
+    });
+    const timeline = await call({ method: 'GET', path: `/api/cases/${caseId}/timeline`, as: who.headS1 });
+    const types = timeline.body.timeline.map((i: { type: string }) => i.type);
+    expect(types).toEqual(expect.arrayContaining(['lapsed', 'escalated', 'escalation-acknowledged', 'township-order']));
+  });
+});
