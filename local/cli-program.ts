@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
+import { registerEscalationCommands } from './commands/escalations.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
 import { registerFollowUpDue } from './commands/followup-due.ts';
@@ -57,6 +58,7 @@ export function cliProgram(): Command {
   registerOpenCase(program);
   registerLogVisit(program);
   registerIssueNotice(program);
+  registerEscalationCommands(program);
   registerRecordReturn(program);
   registerLateReports(program);
   registerOpenCases(program);
