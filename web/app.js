@@ -27,6 +27,10 @@ const EVENT = {
   visit: '家访/劝返',
   'notice-issued': '发出劝返复学通知书',
   'notice-received': '登记通知书送达（一周期限自送达起算）',
+  're-escalated': '无人确认跟进，已向上级催办',
+  'escalation-acknowledged': '确认跟进逾期通知书',
+  'township-order': '登记乡镇政府责令',
+  'township-order-lapsed': '乡镇政府责令期满仍未复学，已报总负责人和控辍办',
   lapsed: '通知书期满未返校',
   escalated: '上报乡镇政府和教育局',
   returned: '复学',
@@ -270,7 +274,10 @@ const RECEIPT_METHODS = [
 
 /** The receipt (送达) of a notice as one short line: the week runs from it. */
 function receiptText(n) {
-  if (!n.receipt) return '<span class="badge warn">尚未登记送达（期限暂按签发时间计）</span>';
+  if (!n.receipt)
+    return n.status && n.status !== 'pending'
+      ? '<span class="badge">未登记送达（期限按签发时间计）</span>'
+      : '<span class="badge warn">尚未登记送达（期限暂按签发时间计）</span>';
   return `<span class="badge">已送达：${esc(n.receipt.methodLabel)} ${fmt(n.receipt.receivedAt)}，签收人 ${esc(n.receipt.receivedBy)}</span>`;
 }
 
@@ -353,7 +360,7 @@ async function caseAction(caseId, act) {
 
 async function renderCase(caseId) {
   show('case');
-  const [{ case: c, timeline }, { messages }] = await Promise.all([
+  const [{ case: c, timeline, notices }, { messages }] = await Promise.all([
     api('GET', `/api/cases/${caseId}/timeline`),
     api('GET', `/api/cases/${caseId}/messages`),
   ]);
@@ -383,6 +390,7 @@ async function renderCase(caseId) {
     ${needsGuardian(c) ? `<p class="from-report" role="status">${FROM_REPORT_HINT}</p>` : ''}
     <p class="muted">监护人：${esc(c.guardian?.name ?? '未填写')} ${esc(c.guardian?.phone ?? '')}${c.masked ? '（依规定已脱敏）' : ''}</p>
     ${state.me.may.updateCase && !c.masked && !CLOSED.has(c.state) ? editForm(c) : ''}
+    ${escalationPanel(c, notices ?? [])}
     <h3>时间线</h3><ul class="timeline">${timeline.map(line).join('')}</ul>
     <h3>短信记录</h3><div class="table-wrap"><table><thead><tr><th>时间</th><th>接收人</th><th>号码</th><th>状态</th><th>内容</th></tr></thead><tbody>${
       messages
@@ -392,6 +400,65 @@ async function renderCase(caseId) {
         )
         .join('') || '<tr><td colspan="5">暂无短信</td></tr>'
     }</tbody></table></div></div>`;
+}
+
+// ---- after a lapse: acknowledgement and the township order ----
+/** The lapsed notice's escalation: who was alerted, who took it on, the township's order; the officials' actions. */
+function escalationPanel(c, notices) {
+  const n = notices.find((x) => x.status === 'lapsed' && x.escalation);
+  if (!n) return '';
+  const e = n.escalation;
+  const may = state.me.may;
+  const open = !e.closedBy && !CLOSED.has(c.state);
+  const lines = [
+    `已通知：${esc(e.levelLabel)}`,
+    e.acknowledged
+      ? `已确认跟进：${esc(e.acknowledged.by)}（${fmt(e.acknowledged.at)}）${e.acknowledged.note ? `：${esc(e.acknowledged.note)}` : ''}`
+      : `尚无人确认跟进${e.nextAt ? `，${fmt(e.nextAt)} 将向上级催办` : ''}`,
+    e.townshipOrder
+      ? `乡镇政府${esc(e.townshipOrder.kind)}（${esc(e.townshipOrder.ref)}，${esc(e.townshipOrder.orderedOn)}），期限 ${esc(e.townshipOrder.deadline)}${e.townshipOrder.lapsedAt ? '，期满仍未复学，已报总负责人和控辍办' : ''}`
+      : '乡镇政府尚未登记责令',
+  ];
+  const buttons = [
+    open && may.acknowledgeEscalation && !e.acknowledged
+      ? `<button type="button" class="secondary" data-esc="ack" data-notice="${esc(n.id)}">确认跟进</button>`
+      : '',
+    open && may.recordTownshipOrder && !e.townshipOrder
+      ? `<button type="button" class="secondary" data-esc="order" data-notice="${esc(n.id)}">登记乡镇政府责令</button>`
+      : '',
+  ].join('');
+  return `<section class="escalation" data-case-id="${esc(c.id)}"><h3>逾期上报跟进</h3><ul>${lines.map((l) => `<li>${l}</li>`).join('')}</ul>${buttons ? `<div class="actions">${buttons}</div>` : ''}</section>`;
+}
+
+async function escalationAction(button) {
+  const caseId = button.closest('[data-case-id]').dataset.caseId;
+  const base = `/api/cases/${caseId}/notices/${button.dataset.notice}`;
+  try {
+    if (button.dataset.esc === 'ack') {
+      const note = prompt('跟进说明（如：已联系乡镇政府，明日上门）', '');
+      if (note === null) return;
+      await api('POST', `${base}/acknowledge`, { note });
+      flash('已确认跟进，不再向上级催办');
+    } else {
+      const choice = prompt('乡镇政府的措施（输入序号）：\n1. 责令限期改正\n2. 限期返校', '2');
+      const kind = { 1: '责令限期改正', 2: '限期返校' }[choice];
+      if (!kind) return flash('请输入 1 或 2', true);
+      const orderedOn = prompt('责令日期（YYYY-MM-DD）', cstNowText().slice(0, 10));
+      if (!orderedOn) return;
+      const ref = prompt('文书编号（文号）', '') ?? '';
+      const deadline = prompt('限期（YYYY-MM-DD，留空则为责令日期后 7 天）', '') ?? '';
+      await api('POST', `${base}/township-order`, {
+        kind,
+        orderedOn,
+        ref,
+        ...(deadline.trim() ? { deadline: deadline.trim() } : {}),
+      });
+      flash('已登记乡镇政府责令');
+    }
+    await renderCase(caseId);
+  } catch (e) {
+    flash(e.message, true);
+  }
 }
 
 // ---- case edit (PATCH /api/cases/:caseId) ----
@@ -1102,6 +1169,10 @@ $('#case-list').addEventListener('click', (ev) => {
   if (button) caseAction(button.closest('[data-case]').dataset.case, button.dataset.act);
 });
 $('#report-form').addEventListener('submit', submitReport);
+$('#case-detail').addEventListener('click', (ev) => {
+  const button = ev.target.closest('button[data-esc]');
+  if (button) escalationAction(button);
+});
 $('#case-detail').addEventListener('submit', (ev) => {
   if (ev.target.id !== 'case-edit') return;
   ev.preventDefault();

@@ -118,6 +118,8 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
           issueNotice: principal.role === 'school-head' || principal.role === 'office',
           logVisit: principal.role !== 'leader' && principal.role !== 'township-contact',
           updateCase: principal.role === 'school-head' || principal.role === 'office',
+          acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(principal.role),
+          recordTownshipOrder: principal.role === 'office' || principal.role === 'township-contact',
           exportLedgers: mayExportLedgers(principal),
         },
         org: visibleOrg(principal, org),

@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/api/index.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
+import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
-import { apiWorld, openDailySlots } from '../support/api-world.ts';
+import { maskName } from '../../shared/domain/privacy.ts';
+import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
 import { launchBrowser } from './support/browser.ts';
 
 const SHOTS = 'test-results/console';
@@ -12,6 +15,7 @@ let dynamo: DynamoDbLocal;
 let server: ApiServer;
 let browser: Browser;
 let clock: Awaited<ReturnType<typeof apiWorld>>['clock'];
+let worldDeps: Awaited<ReturnType<typeof apiWorld>>['deps'];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -21,6 +25,7 @@ beforeAll(async () => {
   const world = await apiWorld(doc, 'console-e2e');
   const { deps } = world;
   clock = world.clock;
+  worldDeps = deps;
   await openDailySlots(deps, '2026-03-09');
   server = await startApiServer({ deps, port: 0 });
   browser = await launchBrowser();
@@ -360,6 +365,47 @@ describe('web console', () => {
       await page.getByRole('button', { name: '在办案件' }).click();
       expect(await banner.isVisible()).toBe(true);
       await page.screenshot({ path: `${SHOTS}/9-calendar-banner.png` });
+      await page.close();
+    } finally {
+      clock.set(before);
+    }
+  });
+
+  it('a township contact takes a lapsed notice on and records the township order from the case page', async () => {
+    const before = clock.now().toISOString();
+    const api = async (path: string, body: unknown) =>
+      JSON.parse((await createApiHandler(worldDeps)(apiEvent({ method: 'POST', path, as: who.headS1, body }))).body);
+    const caseId = (
+      await api('/api/cases', { ...openCaseBody('s1'), studentName: '测试学生丙', studentRef: 'TEST-XJ-E2E9' })
+    ).case.id as string;
+    for (const _ of [1, 2])
+      await api(`/api/cases/${caseId}/visits`, { at: before, outcome: 'refused', note: '不同意' });
+    const noticeId = (await api(`/api/cases/${caseId}/notices`, { confirm: true })).notice.id as string;
+    clock.set(new Date(Date.parse(before) + 7 * 86_400_000 + 60_000).toISOString());
+    try {
+      expect(await createNoticeDeadlineHandler(worldDeps)({ caseId, noticeId })).toMatchObject({
+        outcome: 'escalated',
+      });
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+      const answers = ['已联系乡镇政府，明日上门', '2', '', '测试政发〔2026〕3号', ''];
+      page.on('dialog', (d) => {
+        const answer = answers.shift() ?? '';
+        // An empty answer for the date prompt keeps its default (today).
+        return void d.accept(d.type() === 'prompt' && answer === '' ? d.defaultValue() : answer);
+      });
+      await signIn(page, 'contact-a');
+      await page.getByRole('button', { name: '在办案件' }).click();
+      const card = page.locator('.case', { hasText: maskName('测试学生丙') });
+      await expect.poll(() => card.count()).toBe(1);
+      await card.getByRole('button', { name: '时间线与短信' }).click();
+      const panel = page.locator('section.escalation');
+      await expect.poll(() => panel.textContent()).toContain('尚无人确认跟进');
+      await panel.getByRole('button', { name: '确认跟进' }).click();
+      await expect.poll(() => panel.textContent()).toContain('已确认跟进：测试联络甲');
+      await panel.getByRole('button', { name: '登记乡镇政府责令' }).click();
+      await expect.poll(() => panel.textContent()).toContain('乡镇政府限期返校（测试政发〔2026〕3号');
+      expect(await page.locator('#case-detail').textContent()).toContain('确认跟进逾期通知书');
+      await page.screenshot({ path: `${SHOTS}/10-contact-escalation.png`, fullPage: true });
       await page.close();
     } finally {
       clock.set(before);
