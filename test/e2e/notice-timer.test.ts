@@ -11,6 +11,7 @@ import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { recordNoticeReceiptUseCase } from '../../shared/use-cases/record-notice-receipt.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { demoDirectory, openCaseInput } from '../support/case-fixtures.ts';
 
@@ -61,10 +62,13 @@ async function runtimeWithNotice() {
   return { r, cases, caseId: c.id, notice };
 }
 
+/** What went out about the notice, without the head's daily receipt reminders (`receiptRemindersFor`). */
 const sentFor = (r: LocalRuntime, noticeId: string) =>
   r.sink.sent
-    .filter((s) => s.messageId.startsWith(`notice-${noticeId}`))
+    .filter((s) => s.messageId.startsWith(`notice-${noticeId}`) && !s.messageId.includes('-receipt-'))
     .map((s) => ({ id: s.messageId.replace(`notice-${noticeId}-`, ''), at: s.at }));
+const receiptRemindersFor = (r: LocalRuntime, noticeId: string) =>
+  r.sink.sent.filter((s) => s.messageId.startsWith(`notice-${noticeId}-receipt-`)).map((s) => s.at);
 
 describe('the notice week on the local runtime', () => {
   it('sends the notice, the reminder two days before, and the escalation at the deadline, each once', async () => {
@@ -80,11 +84,19 @@ describe('the notice week on the local runtime', () => {
     expect(sent[1]?.id).toBe('reminder');
     expect(Date.parse(sent[1]!.at) - reminderDue).toBeGreaterThanOrEqual(0);
     expect(Date.parse(sent[1]!.at) - reminderDue).toBeLessThanOrEqual(HOUR_MS);
-    expect(sent.slice(2).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
-      ['p-contact', 'p-gov', 'p-head', 'p-office'].map((p) => ({ id: `escalation-${p}`, at: deadline })),
-    );
+    expect(sent.slice(2).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      ...['p-contact', 'p-gov', 'p-head', 'p-office'].map((p) => ({ id: `escalation-${p}`, at: deadline })),
+      // Nobody acknowledged: one working day (10h of 08:00–18:00) later the 包片领导 is alerted.
+      { id: 'reesc-1-p-leader', at: cstInstant('2023-02-28', '10:00').toISOString() },
+    ]);
     expect((await cases.repo.getCase(caseId))?.state).toBe('escalated');
     expect(r.scheduler.pendingTimers()).toEqual([]);
+    // No receipt was recorded: the head was reminded at 08:00 each school day while the notice ran (not the weekend).
+    expect(receiptRemindersFor(r, notice.id)).toEqual(
+      ['2023-02-21', '2023-02-22', '2023-02-23', '2023-02-24', '2023-02-27'].map((d) =>
+        cstInstant(d, '08:00').toISOString(),
+      ),
+    );
   });
 
   it('sends nothing more after a return before the deadline and drops the timer', async () => {
@@ -98,5 +110,31 @@ describe('the notice week on the local runtime', () => {
     expect(sentFor(r, notice.id)).toEqual([{ id: 'guardian', at: ISSUED.toISOString() }]);
     expect(r.scheduler.pendingTimers()).toEqual([]);
     expect((await cases.repo.getNotice(caseId, notice.id))?.status).toBe('complied');
+  });
+
+  it('a receipt recorded on Wednesday moves the timer: the escalation leaves a week after the receipt, not the issue', async () => {
+    const { r, notice, cases, caseId } = await runtimeWithNotice();
+    await r.advance(2 * DAY_MS + 5 * HOUR_MS + 30 * 60_000, { cronResolutionMs: HOUR_MS }); // Wednesday 15:30
+
+    await recordNoticeReceiptUseCase(
+      cases,
+      { caseId, noticeId: notice.id },
+      { receivedAt: '2023-02-22 15:30', method: 'signed-receipt', receivedBy: '示例家长' },
+      teacher,
+    );
+    await r.settle();
+    const moved = cstInstant('2023-03-01', '15:30');
+    expect(r.scheduler.pendingTimers().map((t) => t.at)).toEqual([moved.toISOString()]);
+    await r.advance(8 * DAY_MS, { cronResolutionMs: HOUR_MS });
+
+    const sent = sentFor(r, notice.id);
+    expect(sent.filter((s) => s.id.startsWith('escalation-')).map((s) => s.at)).toEqual(
+      Array(4).fill(moved.toISOString()),
+    );
+    // The first reminder (timed from the issue) was cancelled; the one timed from the receipt went out.
+    expect(sent.map((s) => s.id)).not.toContain('reminder');
+    expect(sent.map((s) => s.id)).toContain('reminder-received');
+    expect(r.scheduler.pendingTimers()).toEqual([]);
+    expect((await cases.repo.getNotice(caseId, notice.id))?.status).toBe('lapsed');
   });
 });
