@@ -48,7 +48,11 @@ export function createTableInput(tableName: string) {
 }
 
 /** Key of an item in the due index for a kind of work and its due instant. */
-export function dueKey(kind: 'SLOT' | 'NOTICE' | 'MSG' | 'VISIT' | 'CAMPAIGN', dueAt: Date | string, pk: string) {
+export function dueKey(
+  kind: 'SLOT' | 'NOTICE' | 'MSG' | 'VISIT' | 'CAMPAIGN' | 'NOTE',
+  dueAt: Date | string,
+  pk: string,
+) {
   const iso = typeof dueAt === 'string' ? dueAt : dueAt.toISOString();
   return { gsi1pk: `DUE#${kind}`, gsi1sk: `${iso}#${pk}` };
 }
