@@ -44,7 +44,7 @@ try {
   let officialSms = 0;
   for (const s of runtime.sink.sent) {
     const m = messages.get(s.messageId);
-    if (!m || m.audience !== 'official' || !m.recipient.personId) continue;
+    if (m?.audience !== 'official' || !m.recipient.personId) continue;
     officialSms++;
     const local = cstLocalDateTime(new Date(s.at));
     const day = `${m.recipient.personId}|${local.slice(0, 10)}`;
