@@ -72,6 +72,10 @@ try {
     `chief ${nameOf(chief)}: ${perPerson.get(chief) ?? 0} SMS in total, at most ${chiefMorning} in one morning`,
   );
   console.log(`per-number daily cap: ${cap === undefined ? 'none' : cap}`);
+  if (cap !== undefined) {
+    const over = [...perDay.values()].filter((n) => n > cap).length;
+    console.log(over === 0 ? 'cap respected on every official-day: yes' : `cap NOT respected on ${over} official-days`);
+  }
 } finally {
   await runtime.stop();
   rmSync(stateDir, { recursive: true, force: true });

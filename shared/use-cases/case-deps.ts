@@ -3,6 +3,7 @@ import type { CaseRepository } from '../domain/case-ports.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { Audience, Message } from '../domain/message.ts';
 import type { Clock, DirectoryRepository, Log, NewId, TimerScheduler } from '../domain/ports.ts';
+import type { NoteRepository } from './send-official-round.ts';
 
 /** Ports the case and notice use cases take. */
 export interface CaseDeps {
@@ -12,7 +13,12 @@ export interface CaseDeps {
   clock: Clock;
   newId: NewId;
   log: Log;
-  config: Pick<AppConfig, 'cases' | 'sms' | 'calendar'>;
+  config: Pick<AppConfig, 'cases' | 'sms' | 'calendar'> & Partial<Pick<AppConfig, 'reports'>>;
+  /**
+   * Officials' notes and their round: with it, a lapsed notice's officials get their alert merged with anything
+   * else due for them (one SMS per official per round, within the daily cap); without it, one SMS per cause.
+   */
+  notes?: NoteRepository;
 }
 
 /**

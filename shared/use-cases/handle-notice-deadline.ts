@@ -2,10 +2,13 @@ import { applyAction, closedStates } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import type { Message } from '../domain/message.ts';
 import { type Notice, noticeMessageIds } from '../domain/notice.ts';
+import type { Note } from '../domain/official-round.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
+import { maskName } from '../domain/privacy.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import type { RenderedSms } from '../domain/templates/render.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
+import { sendOfficialRound } from './send-official-round.ts';
 
 /** EventBridge Scheduler invokes with 60-second precision: a timer firing within this of the deadline is on time. */
 export const TIMER_PRECISION_MS = 60_000;
@@ -23,7 +26,18 @@ export type DeadlineOutcome = 'escalated' | 'not-found' | 'not-pending' | 'not-d
  *    outcome wins and a second invocation finds the notice no longer pending.
  */
 export async function handleNoticeDeadlineUseCase(
-  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>,
+  input: { caseId: string; noticeId: string },
+): Promise<DeadlineOutcome> {
+  const outcome = await lapseOrSkip(deps, input);
+  // The officials' alerts were written as notes: the round sends each official one SMS (with anything else due
+  // for them), within the daily cap. Also after a no-op: a round a crash interrupted is finished here.
+  if (deps.notes) await sendOfficialRound({ ...deps, notes: deps.notes });
+  return outcome;
+}
+
+async function lapseOrSkip(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>,
   input: { caseId: string; noticeId: string },
 ): Promise<DeadlineOutcome> {
   let directory: DirectorySnapshot | undefined;
@@ -90,13 +104,35 @@ export async function handleNoticeDeadlineUseCase(
           data: { noticeId: notice.id, recipients: messages.map((m) => m.recipient.role) },
         },
       ],
-      enqueue: messages,
+      ...(deps.notes
+        ? { notes: messages.map((m) => lapsedNote(m, c, notice, schoolName(directory!, c.schoolId))) }
+        : { enqueue: messages }),
       cancelMessageIds: reminders,
     });
     deps.log.info('notice lapsed and escalated', { ...input, messages: messages.length });
     return 'escalated';
   });
 }
+
+/** A lapsed notice's alert to an official as a note: alone it is the same SMS; merged it reads as one line (R9: masked). */
+function lapsedNote(m: Message, c: { id: string; studentName: string }, notice: Notice, school: string): Note {
+  const pupil = `${school}${maskName(c.studentName)}`.slice(0, 64);
+  return {
+    id: m.id,
+    recipient: { ...m.recipient, personId: m.recipient.personId ?? '' },
+    single: { template: m.template, text: m.text, parts: m.parts },
+    group: { key: 'notice.lapsed', many: '{n}名学生劝返复学通知书期满仍未复学' },
+    item: pupil,
+    summary: `[通知书期满]${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
+    subject: m.subject,
+    ...(m.schoolId ? { schoolId: m.schoolId } : {}),
+    ...(m.townshipId ? { townshipId: m.townshipId } : {}),
+    createdAt: m.createdAt,
+    notBefore: m.notBefore,
+  };
+}
+
+const schoolName = (directory: DirectorySnapshot, id: string) => directory.schools.find((s) => s.id === id)?.name ?? id;
 
 function escalationMessages(
   deps: Pick<CaseDeps, 'config' | 'log'>,

@@ -29,9 +29,10 @@ export interface OfficialRoundDeps {
   notes: NoteRepository;
   clock: Clock;
   log: Log;
+  /** `reports.officeHours.start`: when notes held by the cap go the next day (default 08:00). */
   config: {
     sms: Pick<AppConfig['sms'], 'signature' | 'maxParts' | 'dailyCapPerNumber'>;
-    reports: Pick<AppConfig['reports'], 'officeHours'>;
+    reports?: Pick<AppConfig['reports'], 'officeHours'>;
   };
 }
 
@@ -71,7 +72,7 @@ export async function sendOfficialRound(
     const notes = all.slice(0, MAX_NOTES_PER_MESSAGE);
     if (all.length > notes.length) result.deferred++;
     const hold = async () => {
-      const until = nextDayStart(day, deps.config.reports.officeHours.start);
+      const until = nextDayStart(day, deps.config.reports?.officeHours.start ?? '08:00');
       await deps.notes.hold(all, until);
       result.held += all.length;
       deps.log.info('daily SMS cap reached: notes held for the next day', {
