@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatMessageLog } from '../../local/commands/message-log.ts';
 import { smsParts } from '../../shared/domain/message.ts';
 import { MERGED_TEMPLATE, mergeNotes, type Note, roundMessageId } from '../../shared/domain/official-round.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
@@ -89,5 +90,14 @@ describe('mergeNotes', () => {
     const m = mergeNotes(notes, options, NOW);
     expect(m.text).toContain('欧**明');
     for (const name of pupils) expect(m.text).not.toContain(name);
+  });
+});
+
+describe('the message log (CLI)', () => {
+  it('lists every cause a merged message covers, one line each', () => {
+    const m = mergeNotes([note(1), note(2), note(3)], options, NOW);
+    const log = formatMessageLog([m]);
+    expect(log).toContain('合并 3 项：');
+    for (const n of [note(1), note(2), note(3)]) expect(log).toContain(`· ${n.summary}`);
   });
 });
