@@ -21,7 +21,17 @@ export function putNote(tableName: string, note: Note): TransactItem {
   return {
     Put: {
       TableName: tableName,
-      Item: { ...key, entity: 'NOTE', ...parsed, version: 0, ...dueKey('NOTE', parsed.notBefore, key.pk) },
+      Item: {
+        ...key,
+        entity: 'NOTE',
+        ...parsed,
+        version: 0,
+        ...dueKey('NOTE', parsed.notBefore, key.pk),
+        // The school's owner index: a case page finds the merged message its notice's note went into.
+        ...(parsed.schoolId
+          ? { gsi2pk: `SCHOOL#${parsed.schoolId}`, gsi2sk: `NOTE#${parsed.createdAt}#${parsed.id}` }
+          : {}),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
