@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { idSchema } from './directory.ts';
+import { idSchema, roleSchema } from './directory.ts';
 import { type Message, messageSchema, smsParts } from './message.ts';
 import { addDays, type CstDate, cstInstant } from './time.ts';
 
@@ -15,7 +15,8 @@ import { addDays, type CstDate, cstInstant } from './time.ts';
 export const noteSchema = z.object({
   /** Deterministic, the id the single SMS would have had (e.g. `slot#<slotId>#L1#<personId>`). */
   id: z.string().min(8).max(200),
-  recipient: messageSchema.shape.recipient.extend({ personId: idSchema }),
+  /** Officials only: a guardian's message is never a note, never merged (its own SMS, one per cause). */
+  recipient: messageSchema.shape.recipient.extend({ personId: idSchema, role: roleSchema }),
   /** The SMS this note is on its own (already rendered and masked for officials). */
   single: z.object({ template: z.string().min(1), text: z.string().min(1), parts: z.number().int().min(1) }),
   /** Notes of the same group are listed under one header in a merged SMS. */
@@ -36,6 +37,29 @@ export const noteSchema = z.object({
   notBefore: z.iso.datetime(),
 });
 export type Note = z.infer<typeof noteSchema>;
+
+/**
+ * An official's rendered message as a note (alone it goes out as this very message, same id). Refuses a guardian's:
+ * guardians' messages are never merged.
+ */
+export function noteFromMessage(m: Message, merge: { group: Note['group']; item: string; summary: string }): Note {
+  const { personId } = m.recipient;
+  if (m.audience !== 'official' || m.recipient.role === 'guardian' || !personId)
+    throw new RangeError(`message ${m.id} is not to an official: it cannot be merged`);
+  return noteSchema.parse({
+    id: m.id,
+    recipient: { ...m.recipient, personId, role: m.recipient.role },
+    single: { template: m.template, text: m.text, parts: m.parts },
+    group: merge.group,
+    item: merge.item.slice(0, 64),
+    summary: merge.summary.slice(0, 200),
+    subject: m.subject,
+    ...(m.schoolId ? { schoolId: m.schoolId } : {}),
+    ...(m.townshipId ? { townshipId: m.townshipId } : {}),
+    createdAt: m.createdAt,
+    notBefore: m.notBefore,
+  });
+}
 
 /** Most notes one merged SMS covers: one transaction holds the message, the counter and each note's mark. */
 export const MAX_NOTES_PER_MESSAGE = 90;

@@ -2,7 +2,7 @@ import { applyAction, closedStates } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import type { Message } from '../domain/message.ts';
 import { type Notice, noticeMessageIds } from '../domain/notice.ts';
-import type { Note } from '../domain/official-round.ts';
+import { type Note, noteFromMessage } from '../domain/official-round.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
 import { maskName } from '../domain/privacy.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
@@ -116,20 +116,12 @@ async function lapseOrSkip(
 
 /** A lapsed notice's alert to an official as a note: alone it is the same SMS; merged it reads as one line (R9: masked). */
 function lapsedNote(m: Message, c: { id: string; studentName: string }, notice: Notice, school: string): Note {
-  const pupil = `${school}${maskName(c.studentName)}`.slice(0, 64);
-  return {
-    id: m.id,
-    recipient: { ...m.recipient, personId: m.recipient.personId ?? '' },
-    single: { template: m.template, text: m.text, parts: m.parts },
+  const pupil = `${school}${maskName(c.studentName)}`;
+  return noteFromMessage(m, {
     group: { key: 'notice.lapsed', many: '{n}名学生劝返复学通知书期满仍未复学' },
     item: pupil,
     summary: `[通知书期满]${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
-    subject: m.subject,
-    ...(m.schoolId ? { schoolId: m.schoolId } : {}),
-    ...(m.townshipId ? { townshipId: m.townshipId } : {}),
-    createdAt: m.createdAt,
-    notBefore: m.notBefore,
-  };
+  });
 }
 
 const schoolName = (directory: DirectorySnapshot, id: string) => directory.schools.find((s) => s.id === id)?.name ?? id;

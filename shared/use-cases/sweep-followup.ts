@@ -2,7 +2,7 @@ import { sweepCampaign } from '../domain/campaign.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import { type Plan, sweepVisit } from '../domain/followup.ts';
 import type { Message } from '../domain/message.ts';
-import type { Note } from '../domain/official-round.ts';
+import { type Note, noteFromMessage } from '../domain/official-round.ts';
 import { maskName } from '../domain/privacy.ts';
 import { type FollowUpDeps, smsOf } from './followup-deps.ts';
 import { sendOfficialRound } from './send-official-round.ts';
@@ -19,19 +19,11 @@ const FOLLOWUP_GROUPS: Record<string, string> = {
 
 /** A follow-up SMS to an official as a note (alone: the same SMS; merged: one list item; pupils masked). */
 function noteOf(m: Message, item: string): Note {
-  return {
-    id: m.id,
-    recipient: { ...m.recipient, personId: m.recipient.personId ?? '' },
-    single: { template: m.template, text: m.text, parts: m.parts },
+  return noteFromMessage(m, {
     group: { key: m.template, many: FOLLOWUP_GROUPS[m.template] ?? `{n}项${m.template}` },
-    item: item.slice(0, 64),
-    summary: m.text.replace(/^【[^】]*】/, '').slice(0, 200),
-    subject: m.subject,
-    ...(m.schoolId ? { schoolId: m.schoolId } : {}),
-    ...(m.townshipId ? { townshipId: m.townshipId } : {}),
-    createdAt: m.createdAt,
-    notBefore: m.notBefore,
-  };
+    item,
+    summary: m.text.replace(/^【[^】]*】/, ''),
+  });
 }
 
 export interface SweepResult {

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatMessageLog } from '../../local/commands/message-log.ts';
 import { smsParts } from '../../shared/domain/message.ts';
-import { MERGED_TEMPLATE, mergeNotes, type Note, roundMessageId } from '../../shared/domain/official-round.ts';
+import {
+  MERGED_TEMPLATE,
+  mergeNotes,
+  type Note,
+  noteFromMessage,
+  roundMessageId,
+} from '../../shared/domain/official-round.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
 
 const longSchool = '荔浦市青山镇特殊教育学校附属九年一贯制实验学校';
@@ -99,5 +105,19 @@ describe('the message log (CLI)', () => {
     const log = formatMessageLog([m]);
     expect(log).toContain('合并 3 项：');
     for (const n of [note(1), note(2), note(3)]) expect(log).toContain(`· ${n.summary}`);
+  });
+});
+
+describe('noteFromMessage', () => {
+  it('refuses a guardian’s message: guardians are never merged', () => {
+    const m = mergeNotes([note(1)], options, NOW);
+    const guardian = {
+      ...m,
+      audience: 'guardian' as const,
+      recipient: { role: 'guardian' as const, phone: '+8613800000401', label: '覃*长' },
+    };
+    const merge = { group: { key: 'k', many: '{n}项' }, item: 'x', summary: 'y' };
+    expect(() => noteFromMessage(guardian, merge)).toThrow(/not to an official/);
+    expect(noteFromMessage(m, merge)).toMatchObject({ id: m.id, single: { text: m.text } });
   });
 });
