@@ -10,6 +10,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aw
 import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryLookup } from '../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoNoteRepository } from '../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository, slotToItem } from '../shared/adapters/dynamo/slot-repository.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
 import { newSlot, type ReportSlot, submitSlot } from '../shared/domain/report-slot.ts';
@@ -222,6 +223,7 @@ async function main() {
     const sweepStart = performance.now();
     const result = await chaseReports({
       slots,
+      notes: new DynamoNoteRepository(doc, tableName),
       directory,
       clock: fixedClock(SWEEP_AT.toISOString()),
       log: quietLog,

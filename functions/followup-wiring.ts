@@ -1,5 +1,6 @@
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoFollowUpRepository } from '../shared/adapters/dynamo/followup-repository.ts';
+import { DynamoNoteRepository } from '../shared/adapters/dynamo/note-repository.ts';
 import { DuplicatePlanError } from '../shared/domain/errors.ts';
 import type { DirectoryRepository } from '../shared/domain/ports.ts';
 import type { FollowUpDeps } from '../shared/use-cases/followup-deps.ts';
@@ -19,6 +20,7 @@ export function followUpDepsOf(
     newId: deps.newId,
     log: deps.log,
     config: deps.config,
+    notes: new DynamoNoteRepository(deps.doc, deps.tableName),
   };
 }
 

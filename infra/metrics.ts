@@ -43,6 +43,6 @@ export const METRICS = {
    * is also the number of notice escalations; they are not in `Escalations`.
    */
   noticesLapsed: 'NoticesLapsed',
-  /** Count, chase-reports only: report-ladder escalation messages enqueued (one per recipient per level). */
+  /** Count, chase-reports only: report-ladder escalation notes (one per recipient per level; merged per official into one SMS a round). */
   escalations: 'Escalations',
 } as const;

@@ -76,6 +76,8 @@ export interface DemoSummary {
   };
   messages: DemoMessage[];
   countsByTemplate: Record<string, number>;
+  /** The most SMS one official got in one CST day (one per official per round, capped per number and day). */
+  officials: { maxPerDay: number; who: string; day: string; dailyCap: number };
   notCovered: string[];
 }
 
@@ -281,6 +283,7 @@ export async function playDemo(rt: LocalRuntime, say: (line: string) => void): P
     },
     messages,
     countsByTemplate,
+    officials: busiestOfficial(messages, rt.config.sms.dailyCapPerNumber),
     notCovered: [],
   };
 }
@@ -303,6 +306,19 @@ export async function demoMessages(rt: LocalRuntime): Promise<DemoMessage[]> {
       ...(m?.schoolId ? { schoolId: m.schoolId } : {}),
     };
   });
+}
+
+/** The official with the most SMS in one CST day, and how many. */
+export function busiestOfficial(messages: DemoMessage[], dailyCap: number): DemoSummary['officials'] {
+  const perDay = new Map<string, { n: number; who: string; day: string }>();
+  for (const m of messages) {
+    if (m.audience !== 'official' || !m.personId) continue;
+    const day = m.atCst.slice(0, 10);
+    const key = `${m.personId}|${day}`;
+    perDay.set(key, { n: (perDay.get(key)?.n ?? 0) + 1, who: m.label, day });
+  }
+  const top = [...perDay.values()].sort((a, b) => b.n - a.n)[0];
+  return { maxPerDay: top?.n ?? 0, who: top?.who ?? '', day: top?.day ?? '', dailyCap };
 }
 
 function clockText(rt: LocalRuntime): string {

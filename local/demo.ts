@@ -34,6 +34,10 @@ async function main(): Promise<void> {
         .map(([t, n]) => `${t} ${n}`)
         .join('，')}`,
     );
+    console.log(
+      `单个干部单日最多收到短信 ${summary.officials.maxPerDay} 条（${summary.officials.who}，${summary.officials.day}）；` +
+        `每轮每人至多 1 条（同一轮的催报合并），每个号码每天至多 ${summary.officials.dailyCap} 条`,
+    );
     for (const m of summary.messages.filter(
       (x) => x.schoolId && Object.keys(summary.reports.lateSchools).includes(x.schoolId),
     )) {

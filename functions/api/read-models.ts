@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/adapters/dynamo/client.ts';
 import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
@@ -65,10 +65,33 @@ export class DynamoCaseExtras {
     return items.map((i) => stripKeys(i) as unknown as Notice);
   }
 
-  /** Messages about the case or any of its notices, oldest first. */
+  /**
+   * Messages about the case or any of its notices, oldest first. An official's alert merged into a round message
+   * (docs/sms.md) is found through its note (same owner index) and shown as that message with the note's own line
+   * as text: the merged text lists other schools' causes, which this case's readers need not see.
+   */
   async messages(schoolId: string, subjectIds: string[]): Promise<Message[]> {
     if (subjectIds.length === 0) return [];
-    const values: Record<string, unknown> = { ':o': `SCHOOL#${schoolId}`, ':p': 'MSG#' };
+    const direct = await this.ownerItems(schoolId, 'MSG#', subjectIds);
+    const seen = new Set(direct.map((i) => String(i.id)));
+    const merged: Message[] = [];
+    for (const note of await this.ownerItems(schoolId, 'NOTE#', subjectIds)) {
+      const into = typeof note.mergedInto === 'string' ? note.mergedInto : undefined;
+      if (!into || seen.has(into)) continue;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `MSG#${into}`, sk: 'MSG' } }),
+      );
+      if (!out.Item) continue;
+      const { covers: _covers, ...message } = stripKeys(out.Item) as unknown as Message;
+      merged.push({ ...message, text: `（合并发送）${String(note.summary)}` });
+    }
+    return [...direct.map((i) => stripKeys(i) as unknown as Message), ...merged].sort((a, b) =>
+      a.createdAt.localeCompare(b.createdAt),
+    );
+  }
+
+  private async ownerItems(schoolId: string, prefix: string, subjectIds: string[]) {
+    const values: Record<string, unknown> = { ':o': `SCHOOL#${schoolId}`, ':p': prefix };
     subjectIds.forEach((id, i) => {
       values[`:s${i}`] = id;
     });
@@ -79,7 +102,7 @@ export class DynamoCaseExtras {
       ExpressionAttributeNames: { '#subject': 'subject', '#id': 'id' },
       ExpressionAttributeValues: values,
     });
-    return items.map((i) => stripKeys(i) as unknown as Message);
+    return items;
   }
 
   private queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {

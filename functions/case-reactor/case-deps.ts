@@ -1,5 +1,6 @@
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
 import type { Deps } from '../deps.ts';
 
@@ -13,5 +14,6 @@ export function caseDepsOf(deps: Deps): CaseDeps {
     newId: deps.newId,
     log: deps.log,
     config: deps.config,
+    notes: new DynamoNoteRepository(deps.doc, deps.tableName),
   };
 }

@@ -1,5 +1,6 @@
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { type ChaseResult, chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import type { Deps } from '../deps.ts';
@@ -11,6 +12,7 @@ import type { Deps } from '../deps.ts';
 export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Promise<ChaseResult> {
   const useCaseDeps = {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
+    notes: new DynamoNoteRepository(deps.doc, deps.tableName),
     directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
     clock: deps.clock,
     log: deps.log,
@@ -20,7 +22,7 @@ export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Prom
     const result = await chaseReports(useCaseDeps);
     // Only what the sweep already read: slots past their deadline whose next ladder level is due (infra/metrics.ts).
     deps.metrics.gauge(METRICS.lateReportSlots, result.due);
-    deps.metrics.count(METRICS.escalations, result.messages);
+    deps.metrics.count(METRICS.escalations, result.notes);
     return result;
   };
 }

@@ -45,7 +45,11 @@ export function formatMessageLog(messages: Message[], options: { text?: boolean 
     const audience = m.audience === 'guardian' ? '家长' : '干部';
     const failure = m.failureReason ? `  原因：${m.failureReason}` : '';
     const text = options.text ? `\n    「${m.text}」` : '';
-    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${failure}${text}`;
+    // A merged round message: the full list it stands for (the SMS itself names only what fits in its parts).
+    const covers = m.covers?.length
+      ? `\n    合并 ${m.covers.length} 项：${m.covers.map((c) => `\n      · ${c.summary}`).join('')}`
+      : '';
+    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${failure}${text}${covers}`;
   });
   const counts = (Object.keys(STATUS) as Message['status'][])
     .map((s) => [STATUS[s], messages.filter((m) => m.status === s).length] as const)

@@ -31,6 +31,11 @@ export const appConfigSchema = z.object({
     quietHours: z.object({ start: hhmm, end: hhmm }),
     /** Keep every template within this many UCS-2 parts. */
     maxParts: z.number().int().min(1).max(4).default(2),
+    /**
+     * Most SMS one official's number gets per CST day from the merged rounds (providers refuse beyond about 10).
+     * Notes over the cap are held and merged into the next day's first message, never dropped (docs/sms.md).
+     */
+    dailyCapPerNumber: z.number().int().min(1).max(100).default(10),
   }),
   /** Report chasing (R1): due times, escalation ladders, dispatcher retry policy. Defaults in docs/report-chasing.md. */
   reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),

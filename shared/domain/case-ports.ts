@@ -1,6 +1,7 @@
 import type { Case, CaseEvent, CaseState } from './case.ts';
 import type { Message } from './message.ts';
 import type { Notice } from './notice.ts';
+import type { Note } from './official-round.ts';
 
 /**
  * One atomic change to a case: the case (guarded by the version it was read at), its notice, its timeline
@@ -13,6 +14,8 @@ export interface CaseChange {
   events: CaseEvent[];
   notice?: { value: Notice; expectedVersion: number };
   enqueue?: Message[];
+  /** Officials' notes, merged into one SMS per official by the round that follows (shared/domain/official-round.ts). */
+  notes?: Note[];
   /** Outbox ids to move QUEUED → CANCELLED (each conditional on still being QUEUED). */
   cancelMessageIds?: string[];
   /**

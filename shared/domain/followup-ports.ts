@@ -2,6 +2,7 @@ import type { SchoolCampaign } from './campaign.ts';
 import type { TownshipMonthlyReport } from './digest.ts';
 import type { Plan, PlanVisit } from './followup.ts';
 import type { Message } from './message.ts';
+import type { Note } from './official-round.ts';
 import type { CaseFact, DateRange, ReportFact, VisitFact } from './statistics.ts';
 
 /**
@@ -16,7 +17,8 @@ export interface FollowUpRepository {
   getPlan(id: string): Promise<{ plan: Plan; visits: PlanVisit[] } | undefined>;
   plansOfCase(caseId: string): Promise<Plan[]>;
   /** Saves a visit (and optionally its plan) with the messages it causes, atomically. */
-  saveVisit(visit: PlanVisit, messages: Message[], plan?: Plan): Promise<void>;
+  /** `notes`: officials' notes for the round (shared/domain/official-round.ts), in the same transaction. */
+  saveVisit(visit: PlanVisit, messages: Message[], plan?: Plan, notes?: Note[]): Promise<void>;
   /** Saves a plan and several of its visits atomically (closing a plan cancels its visits). */
   savePlan(plan: Plan, visits: PlanVisit[]): Promise<void>;
   /** Visits whose next reminder/escalation step is due at or before `now`, oldest first. */
@@ -25,7 +27,7 @@ export interface FollowUpRepository {
   createCampaign(c: SchoolCampaign): Promise<boolean>;
   getCampaign(campaignId: string, schoolId: string): Promise<SchoolCampaign | undefined>;
   campaignSchools(campaignId: string): Promise<SchoolCampaign[]>;
-  saveCampaign(c: SchoolCampaign, messages: Message[]): Promise<void>;
+  saveCampaign(c: SchoolCampaign, messages: Message[], notes?: Note[]): Promise<void>;
   dueCampaigns(now: Date, limit: number): Promise<SchoolCampaign[]>;
 
   /** Visits (follow-up, 送教, campaign households) of the given schools due in the range, as statistics facts. */

@@ -39,6 +39,11 @@ export const messageSchema = z.object({
   schoolId: idSchema.optional(),
   townshipId: idSchema.optional(),
   version: z.number().int().min(0).default(0),
+  /** A merged official message (one per official per round): the causes it covers, for the console's full list. */
+  covers: z
+    .array(z.object({ id: z.string().min(1).max(200), summary: z.string().max(200), schoolId: idSchema.optional() }))
+    .max(100)
+    .optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

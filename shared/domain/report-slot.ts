@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
 import type { Message } from './message.ts';
+import type { Note } from './official-round.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
 
 /**
@@ -181,5 +182,6 @@ export interface SlotRepository {
    * ladder position) and enqueues the level's messages in one transaction. A lost race or a message id already
    * enqueued fails the whole transaction (ConcurrentUpdateError): nothing is half-written.
    */
-  advance(current: ReportSlot, next: ReportSlot, messages: Message[]): Promise<ReportSlot>;
+  /** The slot's next level with its messages and officials' notes (shared/domain/official-round.ts), atomically. */
+  advance(current: ReportSlot, next: ReportSlot, messages: Message[], notes?: Note[]): Promise<ReportSlot>;
 }

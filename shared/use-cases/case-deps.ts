@@ -3,6 +3,7 @@ import type { CaseRepository } from '../domain/case-ports.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { Audience, Message } from '../domain/message.ts';
 import type { Clock, DirectoryRepository, Log, NewId, TimerScheduler } from '../domain/ports.ts';
+import type { NoteRepository } from './send-official-round.ts';
 
 /** Ports the case and notice use cases take. */
 export interface CaseDeps {
@@ -13,6 +14,11 @@ export interface CaseDeps {
   newId: NewId;
   log: Log;
   config: Pick<AppConfig, 'cases' | 'sms' | 'calendar' | 'reports'>;
+  /**
+   * Officials' notes and their round: with it, a lapsed notice's officials get their alert merged with anything
+   * else due for them (one SMS per official per round, within the daily cap); without it, one SMS per cause.
+   */
+  notes?: NoteRepository;
 }
 
 /**

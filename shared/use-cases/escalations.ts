@@ -13,14 +13,17 @@ import {
 import { assertNotFuture, cstDateSchema, note, text } from '../domain/input.ts';
 import type { Message } from '../domain/message.ts';
 import type { Notice } from '../domain/notice.ts';
+import { noteFromMessage } from '../domain/official-round.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
+import { maskName } from '../domain/privacy.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import type { SmsTemplate } from '../domain/templates/render.ts';
 import { addDays, cstDate } from '../domain/time.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 import { reEscalationAt } from './handle-notice-deadline.ts';
+import { sendOfficialRound } from './send-official-round.ts';
 
-type Deps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>;
+type Deps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>;
 
 export const acknowledgeInputSchema = z.object({ note: note(300).default('') }).strict();
 export const townshipOrderInputSchema = z
@@ -189,6 +192,8 @@ export async function sweepEscalationsUseCase(deps: Deps): Promise<EscalationSwe
       deps.log.error('escalation sweep: notice failed', { noticeId: item.id, error: (error as Error).message });
     }
   }
+  // The officials' notes written above go out merged with anything else due for them (one SMS per official).
+  if (deps.notes) await sendOfficialRound({ ...deps, notes: deps.notes });
   if (due.length > 0) deps.log.info('escalation sweep', { ...result, failed: result.failed.length });
   return result;
 }
@@ -209,7 +214,8 @@ async function step(deps: Deps, directory: DirectorySnapshot, item: Notice, now:
       expectedVersion: c.version,
       notice: { value: { ...notice, escalation }, expectedVersion: notice.version },
       events,
-      enqueue,
+      // With the round: officials' notes, merged per official within the daily cap; without it, one SMS each.
+      ...(deps.notes ? { notes: enqueue.map((m) => escalationNote(m, c, notice, directory)) } : { enqueue }),
     });
 
   if (closedStates.has(c.state)) {
@@ -277,6 +283,20 @@ async function step(deps: Deps, directory: DirectorySnapshot, item: Notice, now:
   await commit(next, events, enqueue);
   deps.log.info('escalation step', { caseId: c.id, noticeId: notice.id, level: next.level, reEscalated, orderLapsed });
   return { reEscalated, orderLapsed, closed: false };
+}
+
+/** A re-escalation or township-order alert as an official's note: alone the same SMS, merged one line (R9: masked). */
+function escalationNote(m: Message, c: Case, notice: Notice, directory: DirectorySnapshot) {
+  const school = directory.schools.find((s) => s.id === c.schoolId)?.name ?? c.schoolId;
+  const pupil = `${school}${maskName(c.studentName)}`;
+  const orderLapsed = m.template === noticeTemplates.townshipOrderLapsed.id;
+  return noteFromMessage(m, {
+    group: orderLapsed
+      ? { key: 'notice.township-order-lapsed', many: '{n}名学生乡镇责令期满仍未复学' }
+      : { key: 'notice.re-escalated', many: '{n}名学生通知书逾期无人确认跟进，请督办' },
+    item: pupil,
+    summary: `${orderLapsed ? '[责令期满]' : '[请督办]'}${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
+  });
 }
 
 type Recipient = { person: Person; role: Person['roles'][number] };

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import type { FollowUpRepository, StatisticsSource } from '../domain/followup-ports.ts';
 import type { Clock, DirectoryRepository, Log, NewId } from '../domain/ports.ts';
+import type { NoteRepository } from './send-official-round.ts';
 
 /** Ports of the follow-up use cases (R6–R8). */
 export interface FollowUpDeps {
@@ -11,6 +12,8 @@ export interface FollowUpDeps {
   newId: NewId;
   log: Log;
   config: AppConfig;
+  /** Officials' notes and their round: the sweep's reminders and escalations become one SMS per official. */
+  notes?: NoteRepository;
 }
 
 /** Plus where statistics and digests read reports and cases. */

@@ -3,12 +3,15 @@ import { applyAction, closedStates } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import type { Message } from '../domain/message.ts';
 import { type Notice, noticeMessageIds } from '../domain/notice.ts';
+import { type Note, noteFromMessage } from '../domain/official-round.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
+import { maskName } from '../domain/privacy.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import type { RenderedSms } from '../domain/templates/render.ts';
 import { parseDuration } from '../domain/time.ts';
 import { delayUntil, ladderTimeOf } from '../domain/working-time.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
+import { sendOfficialRound } from './send-official-round.ts';
 
 /** EventBridge Scheduler invokes with 60-second precision: a timer firing within this of the deadline is on time. */
 export const TIMER_PRECISION_MS = 60_000;
@@ -27,7 +30,18 @@ export type DeadlineOutcome = 'escalated' | 'not-found' | 'not-pending' | 'not-d
  *    outcome wins and a second invocation finds the notice no longer pending.
  */
 export async function handleNoticeDeadlineUseCase(
-  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>,
+  input: { caseId: string; noticeId: string },
+): Promise<DeadlineOutcome> {
+  const outcome = await lapseOrSkip(deps, input);
+  // The officials' alerts were written as notes: the round sends each official one SMS (with anything else due
+  // for them), within the daily cap. Also after a no-op: a round a crash interrupted is finished here.
+  if (deps.notes) await sendOfficialRound({ ...deps, notes: deps.notes });
+  return outcome;
+}
+
+async function lapseOrSkip(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>,
   input: { caseId: string; noticeId: string },
 ): Promise<DeadlineOutcome> {
   let directory: DirectorySnapshot | undefined;
@@ -102,7 +116,9 @@ export async function handleNoticeDeadlineUseCase(
           data: { noticeId: notice.id, recipients: messages.map((m) => m.recipient.role) },
         },
       ],
-      enqueue: messages,
+      ...(deps.notes
+        ? { notes: messages.map((m) => lapsedNote(m, c, notice, schoolName(directory!, c.schoolId))) }
+        : { enqueue: messages }),
       cancelMessageIds: reminders,
     });
     deps.log.info('notice lapsed and escalated', { ...input, messages: messages.length });
@@ -123,6 +139,18 @@ export function reEscalationAt(deps: Pick<CaseDeps, 'config' | 'log'>, from: Dat
       : ladderTimeOf(new SchoolCalendar(deps.config.calendar, warn), deps.config.reports.officeHours, warn);
   return delayUntil(from, parseDuration(reEscalateAfter[level - 1]!), basis, time);
 }
+
+/** A lapsed notice's alert to an official as a note: alone it is the same SMS; merged it reads as one line (R9: masked). */
+function lapsedNote(m: Message, c: { id: string; studentName: string }, notice: Notice, school: string): Note {
+  const pupil = `${school}${maskName(c.studentName)}`;
+  return noteFromMessage(m, {
+    group: { key: 'notice.lapsed', many: '{n}名学生劝返复学通知书期满仍未复学' },
+    item: pupil,
+    summary: `[通知书期满]${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
+  });
+}
+
+const schoolName = (directory: DirectorySnapshot, id: string) => directory.schools.find((s) => s.id === id)?.name ?? id;
 
 function escalationMessages(
   deps: Pick<CaseDeps, 'config' | 'log'>,

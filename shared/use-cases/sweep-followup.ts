@@ -1,11 +1,35 @@
 import { sweepCampaign } from '../domain/campaign.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import { type Plan, sweepVisit } from '../domain/followup.ts';
+import type { Message } from '../domain/message.ts';
+import { type Note, noteFromMessage } from '../domain/official-round.ts';
+import { maskName } from '../domain/privacy.ts';
 import { type FollowUpDeps, smsOf } from './followup-deps.ts';
+import { sendOfficialRound } from './send-official-round.ts';
+
+/** How a follow-up step's SMS reads when several are merged for one official (group by template). */
+const FOLLOWUP_GROUPS: Record<string, string> = {
+  'followup-reminder': '{n}名学生保学家访即将到期',
+  'followup-escalation': '{n}名学生保学家访逾期未完成',
+  'send-teaching-reminder': '{n}名学生送教上门即将到期',
+  'send-teaching-escalation': '{n}名学生送教上门逾期未完成',
+  'campaign-reminder': '{n}所学校大家访即将截止',
+  'campaign-escalation': '{n}所学校大家访进度落后',
+};
+
+/** A follow-up SMS to an official as a note (alone: the same SMS; merged: one list item; pupils masked). */
+function noteOf(m: Message, item: string): Note {
+  return noteFromMessage(m, {
+    group: { key: m.template, many: FOLLOWUP_GROUPS[m.template] ?? `{n}项${m.template}` },
+    item,
+    summary: m.text.replace(/^【[^】]*】/, ''),
+  });
+}
 
 export interface SweepResult {
   visits: number;
   campaigns: number;
+  /** SMS enqueued: with notes, one per official per round (the merged round), else one per step and recipient. */
   messages: number;
   /** Items someone else changed first (another sweep, a visit recorded meanwhile): left for the next run. */
   conflicts: number;
@@ -29,8 +53,16 @@ export async function sweepFollowUpUseCase(deps: FollowUpDeps, options: { limit?
     deps.repo.dueVisits(now, limit),
     deps.repo.dueCampaigns(now, limit),
   ]);
-  if (dueVisits.length === 0 && dueCampaigns.length === 0) return result;
+  // The round: each official's due notes (this sweep's, and any left over or held by the cap) become one SMS.
+  const round = async () => {
+    if (deps.notes) result.messages = (await sendOfficialRound({ ...deps, notes: deps.notes })).messages;
+  };
+  if (dueVisits.length === 0 && dueCampaigns.length === 0) {
+    await round();
+    return result;
+  }
   const directory = await deps.directory.load();
+  const schoolOf = (id: string) => directory.schools.find((s) => s.id === id)?.name ?? id;
   const plans = new Map<string, Plan | undefined>();
 
   for (const visit of dueVisits) {
@@ -41,10 +73,18 @@ export async function sweepFollowUpUseCase(deps: FollowUpDeps, options: { limit?
       continue;
     }
     const out = sweepVisit(plan, visit, now, directory, sms);
+    const item = `${schoolOf(plan.schoolId)}${maskName(plan.studentName)}`;
     try {
-      await deps.repo.saveVisit(out.visit, out.messages);
+      if (deps.notes)
+        await deps.repo.saveVisit(
+          out.visit,
+          [],
+          undefined,
+          out.messages.map((m) => noteOf(m, item)),
+        );
+      else await deps.repo.saveVisit(out.visit, out.messages);
       result.visits++;
-      result.messages += out.messages.length;
+      if (!deps.notes) result.messages += out.messages.length;
       result.unresolved.push(...out.unresolved.map((u) => `plan ${plan.id} visit ${visit.no}: ${u}`));
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
@@ -54,10 +94,17 @@ export async function sweepFollowUpUseCase(deps: FollowUpDeps, options: { limit?
 
   for (const c of dueCampaigns) {
     const out = sweepCampaign(c, now, directory, sms);
+    const item = `${schoolOf(c.schoolId)}（${c.name}）`;
     try {
-      await deps.repo.saveCampaign(out.campaign, out.messages);
+      if (deps.notes)
+        await deps.repo.saveCampaign(
+          out.campaign,
+          [],
+          out.messages.map((m) => noteOf(m, item)),
+        );
+      else await deps.repo.saveCampaign(out.campaign, out.messages);
       result.campaigns++;
-      result.messages += out.messages.length;
+      if (!deps.notes) result.messages += out.messages.length;
       result.unresolved.push(...out.unresolved.map((u) => `campaign ${c.campaignId} school ${c.schoolId}: ${u}`));
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
@@ -65,6 +112,7 @@ export async function sweepFollowUpUseCase(deps: FollowUpDeps, options: { limit?
     }
   }
 
+  await round();
   if (result.unresolved.length) deps.log.warn('follow-up steps without recipients', { unresolved: result.unresolved });
   deps.log.info('follow-up sweep done', { ...result, unresolved: result.unresolved.length });
   return result;

@@ -16,7 +16,7 @@ const benches = Object.entries(scripts)
   .filter(([name]) => name.startsWith('bench:'))
   .map(([name, command]) => [name, /^tsx (bench\/[\w-]+\.ts)$/.exec(command)?.[1] ?? command] as const);
 
-const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2' };
+const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '2' };
 
 /** The lines each bench must print (its figures), and words that mean its own check failed. */
 const figures: Record<string, { lines: RegExp[]; failed: RegExp }> = {
@@ -35,6 +35,10 @@ const figures: Record<string, { lines: RegExp[]; failed: RegExp }> = {
   'bench:local': {
     lines: [/write ceiling: \d+ PutItem\/s \(20 items/, /SMS: \d+ 条\/s \(20 messages/, /p50 \d+ ms, .*\(2 notices/],
     failed: /Error/,
+  },
+  'bench:sms': {
+    lines: [/^max SMS per official per day: \d+/m, /^chief .*: \d+ SMS in total/m, /^per-number daily cap: \d+$/m],
+    failed: /NOT respected|Error/,
   },
 };
 

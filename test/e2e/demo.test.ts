@@ -123,8 +123,10 @@ describe('demo scenario on the local runtime', () => {
     expect(new Set(summary.messages.map((m) => m.messageId)).size).toBe(summary.messages.length);
     expect(summary.virtualEnd).toBe(cstInstant('2023-02-28', '12:00').toISOString());
     expect(
-      summary.messages.filter((m) => !/^(slot#|notice-|digest-weekly-|digest-monthly-)/.test(m.messageId)),
+      summary.messages.filter((m) => !/^(slot#|round#|notice-|digest-weekly-|digest-monthly-)/.test(m.messageId)),
     ).toEqual([]);
+    expect(summary.officials.maxPerDay).toBeGreaterThan(0);
+    expect(summary.officials.maxPerDay).toBeLessThanOrEqual(summary.officials.dailyCap);
     // Twelve virtual days in minutes of real time (a generous bound: this is no speed test, the machine is shared).
     expect(summary.realSeconds).toBeLessThan(600);
     expect(Object.keys(summary.reports.filedLate).sort()).toEqual(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import { apiEvent, apiWorld, openDailySlots, who } from '../support/api-world.ts';
@@ -14,6 +15,7 @@ describe('late-report board and the escalation ladder', () => {
     const chase = () =>
       chaseReports({
         slots: new DynamoSlotRepository(doc, tableName),
+        notes: new DynamoNoteRepository(doc, tableName),
         directory: new DynamoDirectoryLookup(doc, tableName),
         clock,
         log: deps.log,

@@ -6,6 +6,7 @@ import {
   dynamoReportFacts,
   statisticsSource,
 } from '../../shared/adapters/dynamo/followup-repository.ts';
+import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { DirectoryEntity, Log } from '../../shared/domain/ports.ts';
@@ -59,7 +60,7 @@ async function setup(startIso: string) {
       text: String(i.text),
     }));
   };
-  return { deps, clock, repo, queued };
+  return { deps, clock, repo, queued, doc, tableName };
 }
 
 const returnInput = {
@@ -73,6 +74,35 @@ const returnInput = {
 };
 
 describe('follow-up on DynamoDB Local', () => {
+  it('with the round: one SMS per official per sweep, two pupils of one teacher merged, nothing twice', async () => {
+    const { deps: plain, clock, queued, doc, tableName } = await setup(cstInstant('2023-04-24', '10:00').toISOString());
+    const deps = { ...plain, notes: new DynamoNoteRepository(doc, tableName) };
+    await createFollowUpPlanUseCase(deps, returnInput);
+    await createFollowUpPlanUseCase(deps, { ...returnInput, caseId: 'case-2', studentName: '测小红' });
+
+    clock.set(cstInstant('2023-04-28', '08:05').toISOString());
+    const r1 = await sweepFollowUpUseCase(deps);
+    const r2 = await sweepFollowUpUseCase(deps);
+    clock.set(cstInstant('2023-05-08', '09:05').toISOString());
+    const [a, b] = await Promise.all([sweepFollowUpUseCase(deps), sweepFollowUpUseCase(deps)]);
+    const again = await sweepFollowUpUseCase(deps);
+
+    expect([r1.messages, r2.messages]).toEqual([1, 0]); // teacher-1: both pupils' reminders in one SMS
+    // 05-08 09:05: per pupil, visit 1's escalations (head, 2 contacts) and visit 2's reminder (teacher): 4 officials.
+    expect([a.messages + b.messages, again.messages]).toEqual([4, 0]);
+    const messages = await queued();
+    expect(messages.map((m) => m.to).sort()).toEqual([
+      'contact-ml-1',
+      'contact-ml-2',
+      'head-ml',
+      'teacher-1',
+      'teacher-1',
+    ]);
+    expect(messages.every((m) => m.id.startsWith('round#'))).toBe(true);
+    expect(messages.find((m) => m.to === 'teacher-1')?.text).toContain('2名学生保学家访即将到期');
+    for (const name of ['测小明', '测小红']) expect(messages.every((m) => !m.text.includes(name))).toBe(true);
+  });
+
   it('creates a plan once per return, even when record-return retries', async () => {
     const { deps, repo } = await setup(cstInstant('2023-04-24', '10:00').toISOString());
 

@@ -1,4 +1,6 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoCaseExtras } from '../../functions/api/read-models.ts';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
@@ -10,6 +12,7 @@ import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
+import { sendOfficialRound } from '../../shared/use-cases/send-official-round.ts';
 import { caseTestbed, openCaseInput } from '../support/case-fixtures.ts';
 import { streamEvent } from '../support/stream-events.ts';
 
@@ -295,5 +298,53 @@ describe('reconcile: open-case gauges', () => {
 
     await expect(run).rejects.toThrow('due index unavailable');
     expect(metrics.gauges.get('OpenCases')).toBe(1);
+  });
+});
+
+describe('lapsed notices and the daily cap', () => {
+  it('holds the office’s alerts over the cap, merges them the next day, and the case page still shows its own line', async () => {
+    const bed = await caseTestbed(ISSUED.toISOString());
+    bed.deps.config = { ...bed.deps.config, sms: { ...bed.deps.config.sms, dailyCapPerNumber: 1 } };
+    const cases = caseDepsOf(bed.deps);
+    const issued = [];
+    for (const [i, studentName] of ['测试小明', '测试小红', '测试小刚'].entries()) {
+      const c = await openCaseUseCase(cases, openCaseInput({ studentName, studentRef: `CAP-${i}` }));
+      for (const outcome of ['not-home', 'refused'] as const)
+        await logVisitUseCase(cases, c.id, { by: teacher, at: ISSUED.toISOString(), outcome });
+      issued.push({
+        caseId: c.id,
+        notice: await issueNoticeUseCase(cases, c.id, { name: '示例校长', personId: 'p-head' }),
+      });
+    }
+    bed.clock.set(DEADLINE.toISOString());
+    const deadline = createNoticeDeadlineHandler(bed.deps);
+    for (const n of issued)
+      expect((await deadline({ caseId: n.caseId, noticeId: n.notice.id })).outcome).toBe('escalated');
+    const toOffice = async () => {
+      const items = await bed.doc.send(
+        new ScanCommand({
+          TableName: bed.tableName,
+          FilterExpression: 'entity = :m',
+          ExpressionAttributeValues: { ':m': 'MSG' },
+          ConsistentRead: true,
+        }),
+      );
+      return (items.Items ?? []).filter((m) => m.recipient.personId === 'p-office');
+    };
+    expect(await toOffice()).toHaveLength(1); // the cap: one a day; the other two lapses are held
+
+    bed.clock.set(cstInstant('2023-02-28', '08:00').toISOString());
+    const round = await sendOfficialRound({ ...cases, notes: cases.notes! });
+    const office = await toOffice();
+    expect(office).toHaveLength(2);
+    const merged = office.find((m) => String(m.id).startsWith('round#'))!;
+    expect(merged.text).toContain('2名学生劝返复学通知书期满仍未复学');
+    expect(merged.text).not.toMatch(/测试小[红刚]/);
+    expect(round.messages).toBeGreaterThanOrEqual(1);
+
+    const shown = await new DynamoCaseExtras(bed.doc, bed.tableName).messages('school-demo', [issued[2]!.notice.id]);
+    const line = shown.find((m) => m.id === merged.id);
+    expect(line?.text).toMatch(/^（合并发送）\[通知书期满\].*测\*\*刚/);
+    expect(line?.covers).toBeUndefined();
   });
 });

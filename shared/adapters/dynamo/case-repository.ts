@@ -6,6 +6,7 @@ import { escalationDueAt } from '../../domain/escalation.ts';
 import type { Notice } from '../../domain/notice.ts';
 import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
+import { putNote } from './note-repository.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
 /**
@@ -269,6 +270,10 @@ export class DynamoCaseRepository implements CaseRepository {
     for (const m of change.enqueue ?? []) {
       items.push(enqueueMessage(this.tableName, m));
       labels.push(`message ${m.id} (already enqueued)`);
+    }
+    for (const n of change.notes ?? []) {
+      items.push(putNote(this.tableName, n));
+      labels.push(`note ${n.id} (already written)`);
     }
     for (const id of change.cancelMessageIds ?? []) {
       items.push({

@@ -5,11 +5,13 @@ import { ConcurrentUpdateError, DuplicatePlanError } from '../../domain/errors.t
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
 import type { Message } from '../../domain/message.ts';
+import type { Note } from '../../domain/official-round.ts';
 import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
 import { cstDate, cstInstant } from '../../domain/time.ts';
 import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
+import { putNote } from './note-repository.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
 /**
@@ -216,11 +218,12 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     return plans;
   }
 
-  async saveVisit(visit: PlanVisit, messages: Message[], plan?: Plan): Promise<void> {
+  async saveVisit(visit: PlanVisit, messages: Message[], plan?: Plan, notes: Note[] = []): Promise<void> {
     const items: TransactItem[] = [
       guardedPut(this.tableName, visitItem(visit), visit.version),
       ...(plan ? [guardedPut(this.tableName, planItem(plan), plan.version)] : []),
       ...messages.map((m) => enqueueMessage(this.tableName, m)),
+      ...notes.map((n) => putNote(this.tableName, n)),
       // The last visit done completes the plan: the pupil's key goes back in the same transaction.
       ...(await this.releaseOf(plan)),
     ];
@@ -268,12 +271,13 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     return items.map((i) => strip<SchoolCampaign>(i));
   }
 
-  async saveCampaign(c: SchoolCampaign, messages: Message[]): Promise<void> {
+  async saveCampaign(c: SchoolCampaign, messages: Message[], notes: Note[] = []): Promise<void> {
     await transactWrite(
       this.doc,
       [
         guardedPut(this.tableName, campaignItem(c), c.version),
         ...messages.map((m) => enqueueMessage(this.tableName, m)),
+        ...notes.map((n) => putNote(this.tableName, n)),
       ],
       (i) => (i === 0 ? `campaign ${c.campaignId}/${c.schoolId}` : `message item ${i}`),
     );

@@ -1,10 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
+import type { Note } from '../../domain/official-round.ts';
 import type { ReportSlot, SlotRepository } from '../../domain/report-slot.ts';
 import { transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
+import { putNote } from './note-repository.ts';
 import { dueKey } from './table-definition.ts';
 
 export const slotKey = (id: string) => ({ pk: `SLOT#${id}`, sk: 'SLOT' });
@@ -90,7 +92,7 @@ export class DynamoSlotRepository implements SlotRepository {
     return { slots: items.map(itemToSlot), itemsRead };
   }
 
-  async advance(current: ReportSlot, update: ReportSlot, messages: Message[]): Promise<ReportSlot> {
+  async advance(current: ReportSlot, update: ReportSlot, messages: Message[], notes: Note[] = []): Promise<ReportSlot> {
     const slot = current;
     const next = { ...update, version: current.version + 1 };
     await transactWrite(
@@ -107,8 +109,14 @@ export class DynamoSlotRepository implements SlotRepository {
           },
         },
         ...messages.map((m) => enqueueMessage(this.tableName, m)),
+        ...notes.map((n) => putNote(this.tableName, n)),
       ],
-      (i) => (i === 0 ? `report slot ${slot.id}` : `message ${messages[i - 1]?.id}`),
+      (i) =>
+        i === 0
+          ? `report slot ${slot.id}`
+          : i <= messages.length
+            ? `message ${messages[i - 1]?.id}`
+            : `note ${notes[i - 1 - messages.length]?.id}`,
     );
     return next;
   }

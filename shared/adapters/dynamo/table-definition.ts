@@ -49,7 +49,7 @@ export function createTableInput(tableName: string) {
 
 /** Key of an item in the due index for a kind of work and its due instant. */
 export function dueKey(
-  kind: 'SLOT' | 'NOTICE' | 'ESCALATION' | 'MSG' | 'VISIT' | 'CAMPAIGN',
+  kind: 'SLOT' | 'NOTICE' | 'ESCALATION' | 'MSG' | 'VISIT' | 'CAMPAIGN' | 'NOTE',
   dueAt: Date | string,
   pk: string,
 ) {
