@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
 import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
