@@ -410,8 +410,10 @@ async function main() {
   const paths = [...new Set(rows.map((r) => r.path))];
   const smallest = Math.min(...SIZES);
   const largest = Math.max(...SIZES);
-  console.log(`\nrequests per call, ${largest} vs ${smallest} schools (target: flat, ratio <= 1.5):`);
-  for (const p of paths) {
+  if (largest > smallest)
+    console.log(`\nrequests per call, ${largest} vs ${smallest} schools (target: flat, ratio <= 1.5):`);
+  else console.log('\none size only: no growth ratio (run with --schools 150,2000 or more)');
+  for (const p of largest > smallest ? paths : []) {
     const at = (n: number) => rows.find((r) => r.path === p && r.schools === n)!.requests;
     const ratio = at(largest) / at(smallest);
     console.log(`  ${p}: ${at(smallest)} -> ${at(largest)} = ${ratio.toFixed(2)}x ${ratio <= 1.5 ? 'flat' : 'GROWS'}`);
