@@ -1,22 +1,28 @@
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
 import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
-import { EventBridgeTimerScheduler } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
-import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
+import type { TimerTarget } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
+import type { AppConfig } from '../shared/config/app-config.ts';
 import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday-files.ts';
 import { parseConfig, withHolidayYears } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 import { newId } from '../shared/domain/ids.ts';
+import type { SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { systemClock } from '../shared/domain/time.ts';
 import type { Deps } from './deps.ts';
 
-/** One attempt per Publish: the dispatcher owns retries (see below). */
-export const SNS_MAX_ATTEMPTS = 1;
+/**
+ * The AWS clients beyond DynamoDB that a function's manifest access names, passed by its `handler.ts`
+ * (`cloud-sms.ts` for 'sms', `cloud-timers.ts` for 'scheduler'), so a function's bundle carries only the SDK
+ * clients it may use (test/unit/composition.test.ts ties the two together).
+ */
+export interface CloudClients {
+  sms?: (config: AppConfig) => SmsSender;
+  timers?: (target: TimerTarget) => TimerScheduler;
+}
 
 /** Env every function gets from the stack; no silent defaults for resource names. */
 const envSchema = z.object({
@@ -31,7 +37,7 @@ const envSchema = z.object({
 });
 
 /** Builds the cloud dependencies once per container; throws naming the missing env var. */
-export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Deps {
+export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger, clients: CloudClients = {}): Deps {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'env');
   const e = parsed.data;
@@ -41,20 +47,24 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger)
     : loadHolidayYears(DEFAULT_HOLIDAYS_DIR);
   const config = parseConfig(withHolidayYears(JSON.parse(e.APP_CONFIG), holidays));
   const timersConfigured = e.SCHEDULE_GROUP && e.TIMER_TARGET_ARN && e.TIMER_ROLE_ARN && e.TIMER_DLQ_ARN;
+  if (clients.timers && !timersConfigured) {
+    throw new Error(
+      'this function uses notice timers but SCHEDULE_GROUP, TIMER_TARGET_ARN, TIMER_ROLE_ARN or TIMER_DLQ_ARN is not set',
+    );
+  }
   return {
     doc: createDocumentClient(),
     tableName: e.TABLE_NAME,
-    // No SDK-level retries for Publish: a retry after a socket timeout could deliver the SMS twice. The
-    // dispatcher retries instead, with the message's claim guarding against a double send.
-    sms: new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId),
-    timers: timersConfigured
-      ? new EventBridgeTimerScheduler(new SchedulerClient({}), {
-          groupName: e.SCHEDULE_GROUP!,
-          targetArn: e.TIMER_TARGET_ARN!,
-          roleArn: e.TIMER_ROLE_ARN!,
-          deadLetterArn: e.TIMER_DLQ_ARN!,
-        })
-      : unavailableTimers,
+    sms: clients.sms ? clients.sms(config) : unavailableSms,
+    timers:
+      clients.timers && timersConfigured
+        ? clients.timers({
+            groupName: e.SCHEDULE_GROUP!,
+            targetArn: e.TIMER_TARGET_ARN!,
+            roleArn: e.TIMER_ROLE_ARN!,
+            deadLetterArn: e.TIMER_DLQ_ARN!,
+          })
+        : unavailableTimers,
     clock: systemClock,
     newId,
     log: powertoolsLog(logger ?? new Logger({ serviceName: e.POWERTOOLS_SERVICE_NAME })),
@@ -62,6 +72,11 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger)
     config,
   };
 }
+
+/** A function without sms access fails loudly if it ever tries to send. */
+const unavailableSms: Deps['sms'] = {
+  send: () => Promise.reject(new Error('this function has no sms access (its handler passes no SMS client)')),
+};
 
 /** A function without scheduler access fails loudly if it ever tries to use timers. */
 const unavailableTimers: Deps['timers'] = {

@@ -2,7 +2,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 
 /** What a Lambda-shaped handler looks like to the local host and to tests: the context is optional. */

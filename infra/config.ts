@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Log retention values CloudWatch Logs accepts (days). */
 const RETENTION_DAYS = [

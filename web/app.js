@@ -239,17 +239,19 @@ async function renderLate() {
 }
 
 // ---- cases ----
-async function renderCases() {
-  const data = await api('GET', '/api/cases');
+async function renderCases(cursor) {
+  // One page (≤ 100 cases) at a time; the next page starts from the cursor the previous one returned.
+  const data = await api('GET', cursor ? `/api/cases?cursor=${encodeURIComponent(cursor)}` : '/api/cases');
   const list = $('#case-list');
   if (data.cases.length === 0) {
     list.innerHTML = '<p class="panel">没有在办案件。</p>';
     return;
   }
   const may = state.me.may;
-  list.innerHTML = data.cases
-    .map(
-      (c) => `<article class="case" data-case="${esc(c.id)}">
+  list.innerHTML =
+    data.cases
+      .map(
+        (c) => `<article class="case" data-case="${esc(c.id)}">
   <div class="row"><strong>${esc(c.studentName)}</strong><span class="badge">${esc(c.kindLabel)}</span><span class="badge">${esc(STATE[c.state] ?? c.state)}</span><span class="muted">${esc(c.schoolName)} · ${esc(c.townshipName)}</span>${c.povertyRegistered ? '<span class="badge">脱贫户</span>' : ''}</div>
   <div class="row muted">去向：${esc(c.whereabouts)} · 包保教师：${esc(c.responsibleTeacher?.name)} · 家访 ${c.visitCount} 次</div>
   ${needsGuardian(c) ? `<div class="row from-report">${FROM_REPORT_HINT}</div>` : ''}
@@ -261,8 +263,10 @@ async function renderCases() {
     ${may.issueNotice && c.notice && !c.notice.receipt ? `<button type="button" class="secondary" data-act="receipt" data-notice="${esc(c.notice.id)}">登记送达</button>` : ''}
     ${may.openCase ? '<button type="button" class="secondary" data-act="return">登记复学</button>' : ''}
   </div></article>`,
-    )
-    .join('');
+      )
+      .join('') +
+    (data.nextCursor ? '<p><button type="button" class="secondary" id="cases-next">下一页</button></p>' : '');
+  document.querySelector('#cases-next')?.addEventListener('click', () => void renderCases(data.nextCursor));
   tick();
 }
 

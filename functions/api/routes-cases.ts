@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
 import {
@@ -11,7 +11,7 @@ import {
   visitInputSchema,
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
@@ -40,7 +40,6 @@ import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.
 import { receiptInputSchema, recordNoticeReceiptUseCase } from '../../shared/use-cases/record-notice-receipt.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
-import { runLimited } from '../../shared/use-cases/run-limited.ts';
 import { updateCaseUseCase } from '../../shared/use-cases/update-case.ts';
 import { followUpDepsOf, returnHook } from '../followup-wiring.ts';
 import { parseWith, type Reply } from './http.ts';
@@ -89,11 +88,32 @@ const transferBody = z
   })
   .strict();
 const exemptionBody = exemptionInputSchema.omit({ by: true }).strict();
+/** Most cases in one page of `GET /api/cases`. */
+const MAX_PAGE = 100;
+
+/** Where the next page starts: the index of the school (in id order) and the owner-index key inside it. */
+interface CaseCursor {
+  i: number;
+  k?: Record<string, unknown>;
+}
+const cursorSchema = z.object({ i: z.number().int().min(0), k: z.record(z.string(), z.unknown()).optional() }).strict();
+const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(cursor: string | undefined): CaseCursor {
+  if (!cursor) return { i: 0 };
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new ValidationError([{ field: 'query.cursor', reason: '翻页游标无效：请使用上一页返回的 nextCursor' }]);
+  }
+}
+
 const listQuery = z
   .object({
     schoolId: z.string().min(1).optional(),
     townshipId: z.string().min(1).optional(),
     state: z.enum(['open', 'closed', 'all']).default('open'),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(MAX_PAGE),
+    cursor: z.string().min(1).max(2000).optional(),
   })
   .strict();
 /** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema. */
@@ -270,7 +290,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/cases',
-      summary: 'cases in scope (default: open), each with its running notice deadline (countdown)',
+      summary:
+        'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) from ?cursor',
       handle: withOrg(async (ctx) => {
         const q = parseWith(listQuery, ctx.query, 'query');
         const schools = ctx.org.snapshot.schools.filter(
@@ -281,17 +302,35 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             (canRead(ctx.principal, ctx.org.place(s.id, s.townshipId)) ||
               (ctx.principal.role === 'teacher' && s.id === ctx.principal.schoolId)),
         );
-        const cases = (await runLimited(schools, 16, (s) => ports.cases.listBySchool(s.id))).flat();
+        // One page: the schools in id order, one owner-index Query each until the page is full, resumed from the
+        // cursor; a school's page is one Query (plus one BatchGet of pending notices and one audit transaction).
+        schools.sort((a, b) => a.id.localeCompare(b.id));
+        let { i, k } = decodeCursor(q.cursor);
+        const filter = q.state === 'all' ? undefined : q.state;
+        const cases: Case[] = [];
+        while (i < schools.length && cases.length < q.limit) {
+          const page = await ports.cases.pageBySchool(schools[i]!.id, filter, q.limit - cases.length, k);
+          cases.push(...page.cases);
+          // A school with more (a full page, or DynamoDB's 1 MB page limit) goes on from its key; else the next school.
+          k = page.nextKey;
+          if (!k) i++;
+        }
+        const nextCursor = i < schools.length ? encodeCursor({ i, ...(k ? { k } : {}) }) : null;
         const visible = cases
           .filter((c) => canRead(ctx.principal, ctx.org.place(c.schoolId, c.townshipId), c.responsibleTeacher.personId))
-          .filter((c) => q.state === 'all' || (q.state === 'open') === !closedStates.has(c.state))
           .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
-        const pendingNotices = new Map((await ports.cases.listOpenNotices()).map((n) => [n.caseId, n]));
+        const withNotice = visible.flatMap((c) =>
+          c.currentNoticeId && !closedStates.has(c.state) ? [{ caseId: c.id, noticeId: c.currentNoticeId }] : [],
+        );
+        const pendingNotices = new Map(
+          (withNotice.length > 0 ? await ports.cases.pendingNotices(withNotice) : []).map((n) => [n.caseId, n]),
+        );
         await audit(ctx, 'list-cases', visible);
         return {
           status: 200,
           body: {
             asOf: ctx.now.toISOString(),
+            nextCursor,
             cases: visible.map((c) => {
               const n = pendingNotices.get(c.id);
               return { ...view(ctx, c), notice: n ? noticeView(n) : null };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoFollowUpDueSource } from '../../shared/adapters/dynamo/followup-due-source.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';

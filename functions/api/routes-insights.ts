@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import {
   DynamoFollowUpRepository,
@@ -6,6 +6,7 @@ import {
   dynamoReportFacts,
   statisticsSource,
 } from '../../shared/adapters/dynamo/followup-repository.ts';
+import { ledgersToXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
@@ -189,8 +190,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
             asciiFallback: ascii,
             body: ledgerToCsv(ledgers[0]!),
           });
-        // exceljs is large: loaded on the first XLSX export only, not at every cold start of the API.
-        const { ledgersToXlsx } = await import('../../shared/adapters/xlsx/ledger-xlsx.ts');
+        // exceljs is loaded on the first XLSX export only (ledger-xlsx.ts), not at every cold start of the API.
         return fileReply({
           contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           fileName: `${base}-${day}.xlsx`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRICS } from '../../infra/metrics.ts';
 import { type DeadlineOutcome, handleNoticeDeadlineUseCase } from '../../shared/use-cases/handle-notice-deadline.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';

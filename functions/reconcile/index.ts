@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRICS } from '../../infra/metrics.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';

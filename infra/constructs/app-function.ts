@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import type { FunctionSpec, Trigger } from '../../functions/manifest.ts';
 import { AUDIT_KEY_PREFIX } from '../../shared/adapters/dynamo/audit.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamo/table-definition.ts';
+import { BUNDLE, lazyChunkCommands, lazyChunksOf, lazyPackagesOf, NODE_OPTIONS } from '../bundling.ts';
 import type { Stage } from '../config.ts';
 import { METRIC_NAMESPACE, serviceName } from '../metrics.ts';
 import { suppress } from '../nag.ts';
@@ -64,7 +65,7 @@ export interface TimerBinding {
 
 /**
  * One Lambda function with the defaults every baoxue function shares: Node.js 22 on arm64, an ESM bundle with
- * source maps, X-Ray tracing, its own log group with retention, a role with no managed policies, and env from
+ * lazy chunks and a source map (infra/bundling.ts), X-Ray tracing, its own log group with retention, a role with no managed policies, and env from
  * the validated config. The `bind*` helpers grant access and set the matching env var in one call, so a
  * permission and the variable that uses it cannot drift apart.
  */
@@ -85,6 +86,7 @@ export class AppFunction extends Construct {
       );
     }
     const production = props.stage === 'prod';
+    const lazy = lazyChunksOf(props.spec.name);
 
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -118,19 +120,20 @@ export class AppFunction extends Construct {
         APP_CONFIG: props.appConfigJson,
         POWERTOOLS_SERVICE_NAME: serviceName(props.stage),
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
       },
+      // infra/bundling.ts: the same options bench/scale.ts measures.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
+        target: BUNDLE.target,
+        mainFields: [...BUNDLE.mainFields],
+        minify: BUNDLE.minify,
+        sourceMap: BUNDLE.sourceMap,
         sourcesContent: false,
-        // Bundle everything, including the pinned AWS SDK, rather than trusting the runtime's copy.
-        externalModules: [],
-        // CommonJS dependencies inside an ESM bundle still call require(); give them one.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Bundle everything, including the pinned AWS SDK, rather than trusting the runtime's copy; the lazy chunks
+        // stay dynamic imports and are bundled on their own below.
+        externalModules: lazyPackagesOf(props.spec.name),
+        banner: BUNDLE.banner,
         // The national-calendar year files ride in the asset (too big for env); cloud-deps reads them at init.
         commandHooks: {
           beforeBundling: () => [],
@@ -138,6 +141,7 @@ export class AppFunction extends Construct {
           afterBundling: (inputDir, outputDir) => [
             `mkdir -p "${outputDir}/holidays"`,
             `cp "${inputDir}/config/holidays/"*.json "${outputDir}/holidays/"`,
+            ...lazy.flatMap((c) => lazyChunkCommands(c, inputDir, outputDir)),
           ],
         },
       },

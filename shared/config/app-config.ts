@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarConfigSchema } from '../domain/calendar.ts';
 import { followUpSectionSchema } from '../domain/followup-config.ts';
 import { reportsConfigSchema } from '../domain/ladder.ts';

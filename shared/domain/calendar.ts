@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalendarNotCoveredError, TermNotConfiguredError } from './errors.ts';
 import { holidayYearSchema, NationalCalendar, type NationalDay, type StatutoryHoliday } from './national-calendar.ts';
 import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';

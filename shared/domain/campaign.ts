@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema } from './directory.ts';
 import { InvalidTransitionError, ValidationError } from './errors.ts';
 import { parsePlanInput } from './followup.ts';

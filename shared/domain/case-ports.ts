@@ -33,6 +33,18 @@ export interface CaseRepository {
   listEvents(caseId: string): Promise<CaseEvent[]>;
   /** A school's cases (owner index): all, the open or closed ones, or those in one state; oldest first per state. */
   listBySchool(schoolId: string, filter?: CaseState | 'open' | 'closed'): Promise<Case[]>;
+  /**
+   * One page of a school's cases (owner index, one Query): at most `limit`, from `startKey` (the previous page's
+   * `nextKey`); all, the open or the closed ones, in key order (state, then opening time).
+   */
+  pageBySchool(
+    schoolId: string,
+    filter: 'open' | 'closed' | undefined,
+    limit: number,
+    startKey?: Record<string, unknown>,
+  ): Promise<{ cases: Case[]; nextKey?: Record<string, unknown> }>;
+  /** Which of these notices are pending, read by key (one BatchGetItem per 100). */
+  pendingNotices(refs: readonly { caseId: string; noticeId: string }[]): Promise<Notice[]>;
   /** Pending notices from the sparse due index, oldest deadline first; `dueBy` limits to deadlines up to it. */
   listOpenNotices(dueBy?: Date): Promise<Notice[]>;
   /** Lapsed notices whose escalation has something due by then (a re-escalation, a township order's deadline). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, mobileSchema } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { cstDateSchema, note, text } from './input.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The directory's source files (data/directory/): the organisation of 荔教〔2023〕1号 as written there

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A mainland China mobile in E.164: +86 then 11 digits starting 13–19. */
 export const MAINLAND_MOBILE = /^\+861[3-9]\d{9}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SchoolCalendar } from './calendar.ts';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from './directory.ts';
 import { type Cadence, cadences } from './periods.ts';
 import type { DirectorySnapshot } from './ports.ts';

@@ -1,5 +1,5 @@
 import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import { z } from 'zod';
+import * as z from 'zod';
 import { CalendarNotCoveredError } from './errors.ts';
 import { type CstDate, isCstDate, weekdayOf } from './time.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, roleSchema } from './directory.ts';
 import { type Message, messageSchema, smsParts } from './message.ts';
 import { addDays, type CstDate, cstInstant } from './time.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SchoolCalendar } from './calendar.ts';
 import { addDays, type CstDate, cstDate, cstInstant, weekdayOf } from './time.ts';
 

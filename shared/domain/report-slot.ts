@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
 import type { Message } from './message.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
 import { maskName, maskPhone, maskStudentRef, scrubFreeText } from './privacy.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, actorSchema, type Case, closedStates, parseInput } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '../domain/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import { type Actor, actorSchema, applyAction, assertNoticeAllowed, parseInput } from '../domain/case.ts';
 import { NotFoundError, NoticeNeedsConfirmationError } from '../domain/errors.ts';

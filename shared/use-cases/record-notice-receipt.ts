@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Actor, actorSchema, parseInput } from '../domain/case.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '../domain/errors.ts';
 import { assertNotFuture, cstDateTimeSchema, note, text } from '../domain/input.ts';

@@ -10,6 +10,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryOf, functionSpecs } from '../../functions/manifest.ts';
+import { bundleCeilingOf, lazyPackagesOf } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 
@@ -96,10 +97,15 @@ beforeAll(() => {
   }
   app.synth();
   assetOf = assetsIn(outdir, Template.fromStack(stack));
-}, 120_000);
+}, 300_000);
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
+
+/** The asset folder of function `name`. */
+const assetDirOf = (name: string) =>
+  // Logical ids start with the function's name without dashes (`openreports…` here, `OpenReportsFunction…` in the stack).
+  [...assetOf.entries()].find(([id]) => id.toLowerCase().startsWith(name.replaceAll('-', '')))?.[1];
 
 describe('handler bundles', () => {
   it.runIf(written.length === 0)('there is no handler to bundle yet (the manifest is empty)', () => {
@@ -107,8 +113,7 @@ describe('handler bundles', () => {
   });
 
   it.each(written.map((s) => s.name))('%s loads as an ES module and exports handler', (name) => {
-    // Logical ids start with the function's name without dashes (`openreports…` here, `OpenReportsFunction…` in the stack).
-    const dir = [...assetOf.entries()].find(([id]) => id.toLowerCase().startsWith(name.replaceAll('-', '')))?.[1];
+    const dir = assetDirOf(name);
     expect(dir && existsSync(join(dir, 'index.mjs'))).toBe(true);
     const env = {
       PATH: process.env.PATH,
@@ -128,7 +133,7 @@ describe('handler bundles', () => {
 
     const run = spawnSync(
       process.execPath,
-      ['--enable-source-maps', '-e', "import('./index.mjs').then((m) => console.log(typeof m.handler))"],
+      ['-e', "import('./index.mjs').then((m) => console.log(typeof m.handler))"],
       { cwd: dir, env, encoding: 'utf8', timeout: 30_000 },
     );
 
@@ -136,4 +141,33 @@ describe('handler bundles', () => {
     expect(run.stdout.trim()).toBe('function');
     expect(readdirSync(join(dir!, 'holidays'))).toEqual(readdirSync(join(projectRoot, 'config', 'holidays')));
   });
+
+  it.each(written.map((s) => [s.name, bundleCeilingOf(s.name)] as const))(
+    '%s: the main chunk (index.mjs, minified) stays within %i bytes',
+    (name, target) => {
+      // Module init grows with the code Node must parse at a cold start (bench:scale prints sizes and init times).
+      const bytes = statSync(join(assetDirOf(name)!, 'index.mjs')).size;
+      expect(bytes, `${name}/index.mjs is ${bytes} bytes`).toBeLessThanOrEqual(target);
+    },
+  );
+
+  it.each(written.map((s) => [s.name] as const))(
+    '%s: its lazy chunks load on their own and export something',
+    (name) => {
+      const dir = assetDirOf(name)!;
+      const chunks = lazyPackagesOf(name);
+      // The main chunk imports each one dynamically by package name, resolved from the asset's node_modules.
+      const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      for (const pkg of chunks) expect(main).toContain(`import("${pkg}")`);
+      const script = `Promise.all(${JSON.stringify(chunks)}.map((p) => import(p))).then((ms) => console.log(JSON.stringify(ms.map((m) => Object.keys(m).length > 0))))`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual(chunks.map(() => true));
+    },
+  );
 });

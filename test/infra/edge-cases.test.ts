@@ -107,8 +107,9 @@ describe('the shared function construct', () => {
 
       const assetDir = readdirSync(outdir).find((d) => d.startsWith('asset.'))!;
       const files = readdirSync(join(outdir, assetDir)).sort();
-      // The bundle, its source map, and the national-calendar year files every function reads at init.
-      expect(files).toEqual(['holidays', 'index.mjs', 'index.mjs.map']);
+      // The bundle, its source map, the national-calendar year files every function reads at init, and the lazily
+      // loaded chunks (infra/bundling.ts: `lazy/` plus the `node_modules/<pkg>/index.mjs` stubs that resolve them).
+      expect(files).toEqual(['holidays', 'index.mjs', 'index.mjs.map', 'lazy', 'node_modules']);
       const code = readFileSync(join(outdir, assetDir, 'index.mjs'), 'utf8');
       expect(code).toMatch(/^import\{createRequire as \w+\}from"node:module"|^import \{ createRequire \}/);
       expect(code).toMatch(/export\s*\{/);

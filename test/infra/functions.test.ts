@@ -43,8 +43,9 @@ describe('every function: the shared defaults', () => {
       APP_CONFIG: configForEnv(loadConfigFile()),
       POWERTOOLS_SERVICE_NAME: 'baoxue-dev',
       POWERTOOLS_METRICS_NAMESPACE: 'Baoxue',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // No --enable-source-maps: parsing the map at every cold start costs init (infra/bundling.ts).
+    expect(props.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     expect(props.FunctionName).toBeUndefined();
   });
 

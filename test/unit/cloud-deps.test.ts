@@ -30,9 +30,49 @@ describe('cloudDeps', () => {
     );
   });
 
-  it('refuses timer use in a function without scheduler access, loudly', async () => {
+  it('refuses timer use and SMS in a function whose handler passes no such client, loudly', async () => {
     const deps = cloudDeps(env());
     expect(deps.tableName).toBe('baoxue-test');
     await expect(deps.timers.exists('x')).rejects.toThrow(/no scheduler access/);
+    await expect(deps.sms.send({ phone: '+8613800000001', text: 'x', messageId: 'm' })).rejects.toThrow(
+      /no sms access/,
+    );
+  });
+
+  it('builds the clients the handler passes, timers from the four env vars, and refuses timers without them', () => {
+    const timerEnv = {
+      SCHEDULE_GROUP: 'group',
+      TIMER_TARGET_ARN: 'arn:aws:lambda:ap-southeast-1:123456789012:function:target',
+      TIMER_ROLE_ARN: 'arn:aws:iam::123456789012:role/timer',
+      TIMER_DLQ_ARN: 'arn:aws:sqs:ap-southeast-1:123456789012:timers',
+    };
+    const targets: unknown[] = [];
+    const timers = {
+      createAt: async () => 'created' as const,
+      delete: async () => 'absent' as const,
+      exists: async () => false,
+      scheduledAt: async () => undefined,
+      moveTo: async () => 'created' as const,
+    };
+    const sms = { send: async () => ({ providerMessageId: 'p' }) };
+    const deps = cloudDeps(env(timerEnv), undefined, {
+      sms: () => sms,
+      timers: (target) => {
+        targets.push(target);
+        return timers;
+      },
+    });
+
+    expect(deps.sms).toBe(sms);
+    expect(deps.timers).toBe(timers);
+    expect(targets).toEqual([
+      {
+        groupName: 'group',
+        targetArn: timerEnv.TIMER_TARGET_ARN,
+        roleArn: timerEnv.TIMER_ROLE_ARN,
+        deadLetterArn: timerEnv.TIMER_DLQ_ARN,
+      },
+    ]);
+    expect(() => cloudDeps(env(), undefined, { timers: () => timers })).toThrow(/TIMER_TARGET_ARN/);
   });
 });

@@ -12,18 +12,27 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * port or option added in `handler.ts` only would run in the cloud and be missing locally (or the reverse).
  */
 describe('functions: the cloud entry and the local host call the same factory', () => {
-  it.each(functionSpecs.map((s) => [s.name] as const))(
-    '%s/handler.ts is `cloudHandler(create…Handler)` and nothing else',
-    (name) => {
+  it.each(functionSpecs.map((s) => [s.name, s.access] as const))(
+    '%s/handler.ts is `cloudHandler(create…Handler, clients)` with the clients its access names, nothing else',
+    (name, access) => {
       const source = readFileSync(`${root}${entryOf(name)}`, 'utf8')
         .replace(/\s+/g, ' ')
         .trim();
       const factory = factoryName(name);
+      // Only a function whose manifest access names SNS or Scheduler imports (and so bundles) that SDK client.
+      const clients = [
+        ...(access.includes('sms') ? [["import { snsSms } from '../cloud-sms.ts';", 'sms: snsSms']] : []),
+        ...(access.includes('scheduler')
+          ? [["import { eventBridgeTimers } from '../cloud-timers.ts';", 'timers: eventBridgeTimers']]
+          : []),
+      ];
+      const imports = clients.map(([i]) => `${i} `).join('');
+      const argument = clients.length > 0 ? `, { ${clients.map(([, a]) => a).join(', ')} }` : '';
 
       // cloudHandler builds the cloud's deps once and wraps the factory's handler in middy (logger context).
       expect(source).toBe(
-        `import { cloudHandler } from '../cloud-handler.ts'; import { ${factory} } from './index.ts'; ` +
-          `export const handler = cloudHandler(${factory});`,
+        `import { cloudHandler } from '../cloud-handler.ts'; ${imports}import { ${factory} } from './index.ts'; ` +
+          `export const handler = cloudHandler(${factory}${argument});`,
       );
     },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createOpenReportsHandler } from '../../functions/open-reports/index.ts';
 import { parsedHandler } from '../../functions/parsed-handler.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';

@@ -29,6 +29,8 @@ const repoWith = (notices: Notice[]): CaseRepository => ({
   getNotice: () => Promise.reject(new Error('unexpected')),
   listEvents: () => Promise.reject(new Error('unexpected')),
   listBySchool: () => Promise.reject(new Error('unexpected')),
+  pageBySchool: () => Promise.reject(new Error('unexpected')),
+  pendingNotices: () => Promise.reject(new Error('unexpected')),
   queuedMessageIds: () => Promise.reject(new Error('unexpected')),
   listDueEscalations: () => Promise.reject(new Error('unexpected')),
   commit: () => Promise.reject(new Error('unexpected')),

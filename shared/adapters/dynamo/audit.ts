@@ -1,18 +1,23 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../../domain/access.ts';
 
 /** Partition key prefix of every audit item; IAM denies changing or deleting items under it (infra/constructs). */
 export const AUDIT_KEY_PREFIX = 'AUDIT#';
 
-/** Audit writes in flight at once (each is one conditional PutItem). */
+/** Audit writes in flight at once when entries are written one by one (each is one conditional PutItem). */
 const PARALLEL_PUTS = 16;
+/** DynamoDB's limit of items in one TransactWriteItems. */
+const TRANSACTION_ITEMS = 100;
 
 /**
  * Audit trail of personal-data reads (R9): pk=AUDIT#<caseId>, sk=<iso>#<id>; the by-owner index lists a
  * person's reads (gsi2pk=READER#<personId>). Append-only; kept as long as the table (no TTL).
  * 1. Each entry is one PutItem with `attribute_not_exists(pk)`: an entry, once written, is never overwritten (a
  *    repeated write of the same id leaves the first one as it was).
- * 2. Never BatchWriteItem (which would need a grant that also allows deletes) and never Update/Delete: the
+ * 2. A list read audits up to 100 entries in one TransactWriteItems of those conditional Puts (one request per
+ *    page instead of one per case; IAM authorises each as PutItem). If the transaction is cancelled because an
+ *    entry exists already (a retried request), the page falls back to one Put per entry, each keeping the first.
+ * 3. Never BatchWriteItem (which would need a grant that also allows deletes) and never Update/Delete: the
  *    functions' roles deny UpdateItem, DeleteItem, BatchWriteItem and PartiQL writes on AUDIT# keys.
  */
 export class DynamoAuditLog implements AuditLog {
@@ -22,8 +27,26 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async record(entries: AuditEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += PARALLEL_PUTS) {
-      await Promise.all(entries.slice(i, i + PARALLEL_PUTS).map((e) => this.append(e)));
+    for (let i = 0; i < entries.length; i += TRANSACTION_ITEMS) {
+      const page = entries.slice(i, i + TRANSACTION_ITEMS);
+      if (page.length === 1) {
+        await this.append(page[0]!);
+        continue;
+      }
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: page.map((e) => ({
+              Put: { TableName: this.tableName, Item: auditItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error;
+        for (let j = 0; j < page.length; j += PARALLEL_PUTS) {
+          await Promise.all(page.slice(j, j + PARALLEL_PUTS).map((e) => this.append(e)));
+        }
+      }
     }
   }
 
@@ -32,15 +55,7 @@ export class DynamoAuditLog implements AuditLog {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: `${AUDIT_KEY_PREFIX}${e.caseId}`,
-            sk: `${e.at}#${e.id}`,
-            entity: 'AUDIT',
-            version: 1,
-            gsi2pk: `READER#${e.personId}`,
-            gsi2sk: `AUDIT#${e.at}#${e.id}`,
-            ...e,
-          },
+          Item: auditItem(e),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -71,4 +86,16 @@ export class DynamoAuditLog implements AuditLog {
     } while (startKey);
     return out;
   }
+}
+
+function auditItem(e: AuditEntry): Record<string, unknown> {
+  return {
+    pk: `${AUDIT_KEY_PREFIX}${e.caseId}`,
+    sk: `${e.at}#${e.id}`,
+    entity: 'AUDIT',
+    version: 1,
+    gsi2pk: `READER#${e.personId}`,
+    gsi2sk: `AUDIT#${e.at}#${e.id}`,
+    ...e,
+  };
 }

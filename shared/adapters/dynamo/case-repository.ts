@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
 import { ConcurrentUpdateError, DuplicateCaseError } from '../../domain/errors.ts';
@@ -119,6 +125,42 @@ export class DynamoCaseRepository implements CaseRepository {
         ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': prefix },
       })
     ).map((i) => strip<Case>(i));
+  }
+
+  async pageBySchool(
+    schoolId: string,
+    filter: 'open' | 'closed' | undefined,
+    limit: number,
+    startKey?: Record<string, unknown>,
+  ): Promise<{ cases: Case[]; nextKey?: Record<string, unknown> }> {
+    const prefix = filter === 'open' ? 'CASE#OPEN#' : filter === 'closed' ? 'CASE#CLOSED#' : 'CASE#';
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE.ownerIndex.name,
+        KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
+        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': prefix },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return {
+      cases: (page.Items ?? []).map((i) => strip<Case>(i)),
+      ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}),
+    };
+  }
+
+  async pendingNotices(refs: readonly { caseId: string; noticeId: string }[]): Promise<Notice[]> {
+    const found: Notice[] = [];
+    for (let i = 0; i < refs.length; i += 100) {
+      let keys: Record<string, unknown>[] = refs.slice(i, i + 100).map((r) => caseKeys.notice(r.caseId, r.noticeId));
+      while (keys.length > 0) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        found.push(...(out.Responses?.[this.tableName] ?? []).map((item) => strip<Notice>(item)));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found.filter((n) => n.status === 'pending');
   }
 
   async listOpenNotices(dueBy?: Date): Promise<Notice[]> {

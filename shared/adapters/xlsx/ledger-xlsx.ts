@@ -1,8 +1,14 @@
-import ExcelJS from 'exceljs';
 import type { Ledger } from '../../domain/export-ledgers.ts';
+
+/**
+ * exceljs (about 1 MB minified) is imported on first use, never at module load: the api's bundle keeps this as a
+ * dynamic import and ships exceljs as its own chunk (infra/bundling.ts, LAZY_CHUNKS), read only by an XLSX export.
+ */
+const excelJs = async () => (await import('exceljs')).default;
 
 /** One worksheet per ledger, header row bold and frozen, columns sized to their content. Returns the .xlsx bytes. */
 export async function ledgersToXlsx(ledgers: readonly Ledger[]): Promise<Buffer> {
+  const ExcelJS = await excelJs();
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'baoxue';
   // A fixed date: the same ledgers give the same workbook metadata (the domain has no clock here).
@@ -23,6 +29,7 @@ export async function ledgersToXlsx(ledgers: readonly Ledger[]): Promise<Buffer>
 
 /** Reads back the cell text of every sheet (tests, and checking an export before sending it). */
 export async function readXlsx(bytes: Buffer): Promise<{ title: string; rows: string[][] }[]> {
+  const ExcelJS = await excelJs();
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   return workbook.worksheets.map((sheet) => {
