@@ -14,7 +14,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import { maskPhone } from '../../shared/domain/privacy.ts';
+import { maskPhone, scrubFreeText, scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanRead,
   assertCanWrite,
@@ -92,6 +92,9 @@ const patchBody = z.looseObject({
 });
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
 
+/** The names a case's record knows (pupil, guardian): masked wherever free text repeats them outside the school. */
+const knownNames = (c: Case) => [c.studentName, c.guardian.name];
+
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
 /** Case routes (R2–R5): open, visits, notices, endings; lists, detail, timeline and message log (R9-scoped). */
@@ -159,8 +162,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       audience: m.audience,
       recipient: { role: m.recipient.role, label: m.recipient.label, phone: maskPhone(m.recipient.phone) },
       template: m.template,
-      // Guardian texts carry the child's full name: only the school and the office read them.
-      ...(sensitive || m.audience === 'official' ? { text: m.text } : {}),
+      // Guardian texts carry the child's full name: only the school and the office read them. Officials' texts are
+      // masked when written; outside the school they still pass the scrubber, like any free text.
+      ...(sensitive
+        ? { text: m.text }
+        : m.audience === 'official'
+          ? { text: scrubFreeText(m.text, knownNames(c)) }
+          : {}),
       parts: m.parts,
       status: m.status,
       notBefore: m.notBefore,
@@ -196,6 +204,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           { cases: cd, followUp: followUpDepsOf(deps, cd.directory) },
           { ...body, openedBy: actorOf(ctx.principal) },
         );
+        await audit(ctx, 'open-case', [r.case]);
         if (r.reopened) return { status: 200, body: { reopened: true, case: view(ctx, r.case) } };
         return { status: 201, body: { case: view(ctx, r.case) } };
       }),
@@ -257,6 +266,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           expectedVersion: version,
           changes: fields,
         });
+        await audit(ctx, 'update-case', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), changed: r.changed } };
       }),
     },
@@ -290,8 +300,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           body: {
             case: view(ctx, c),
             notices: notices.map((n) => ({ id: n.id, issuedAt: n.issuedAt, deadline: n.deadline, status: n.status })),
-            // Visit notes and event data may name the child: outside the school they are dropped.
-            timeline: masked ? items.map((i) => (i.kind === 'event' ? { ...i, data: {} } : i)) : items,
+            // Visit notes and event data may name the child or hold numbers: outside the school every string of
+            // the event passes the one scrubber (known names, 学籍号, ID and mobile numbers).
+            timeline: masked
+              ? items.map((i) =>
+                  i.kind === 'event' ? { ...i, data: scrubFreeTextDeep(i.data, knownNames(c)) as typeof i.data } : i,
+                )
+              : items,
           },
         };
       }),
@@ -315,6 +330,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const c = await loadCase(ctx, 'log-visit');
         const body = parseWith(visitBody, ctx.body, 'body');
         const next = await logVisitUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        await audit(ctx, 'log-visit', [next]);
         return { status: 201, body: { case: view(ctx, next) } };
       }),
     },
@@ -351,6 +367,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...body,
           by: actorOf(ctx.principal),
         });
+        await audit(ctx, 'record-return', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
@@ -367,6 +384,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...body,
           by: actorOf(ctx.principal),
         });
+        await audit(ctx, 'record-transfer', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
@@ -378,6 +396,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const c = await loadCase(ctx, 'record-exemption');
         const body = parseWith(exemptionBody, ctx.body, 'body');
         const r = await recordExemptionUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        await audit(ctx, 'record-exemption', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case) } };
       }),
     },

@@ -9,7 +9,7 @@ import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError 
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema } from '../../shared/domain/input.ts';
-import { maskName } from '../../shared/domain/privacy.ts';
+import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
@@ -174,6 +174,19 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     );
   }
 
+  /** The audit subject of a plan: its case, else the plan itself; `sensitive` as its names are shown. */
+  const planSubject = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => ({
+    id: plan.caseId ?? plan.id,
+    schoolId: plan.schoolId,
+    townshipId: plan.townshipId,
+    sensitive: seesNames(ctx.principal, place, plan),
+  });
+  const campaignSubject = (c: SchoolCampaign) => ({
+    id: `campaign-${c.campaignId}-${c.schoolId}`,
+    schoolId: c.schoolId,
+    townshipId: c.townshipId,
+  });
+
   async function loadPlan(ctx: RouteContext<ApiPorts>) {
     const { planId } = parseWith(planIdParam, ctx.params, 'path');
     const found = await ports.plans.getPlan(planId);
@@ -200,7 +213,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       ...(plan.mentorId ? { mentor: { id: plan.mentorId, name: personName(ctx.org, plan.mentorId) } } : {}),
       startsOn: plan.startsOn,
       endsOn: plan.endsOn,
-      ...(plan.content ? { content: plan.content } : {}),
+      // 送教 content may name the pupil or hold numbers: outside the school it passes the one scrubber.
+      ...(plan.content ? { content: names ? plan.content : scrubFreeText(plan.content, [plan.studentName]) } : {}),
       visitCount: plan.visitCount,
       status: plan.status,
       createdAt: plan.createdAt,
@@ -209,7 +223,10 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     };
   };
 
-  /** The 一人一案 record: every visit with what happened. Notes and content may name the family: school only. */
+  /**
+   * The 一人一案 record: every visit with what happened. Notes and content may name the family or hold numbers:
+   * as typed for the school, the office and the plan's teachers; scrubbed (known name, 学籍号, ID, mobile) for others.
+   */
   const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
     const names = seesNames(ctx.principal, place, plan);
     const byNo = new Map(visits.map((v) => [v.no, v]));
@@ -225,7 +242,12 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         ...(line.doneOn
           ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
           : {}),
-        ...(names ? { content: line.content, note: line.note } : {}),
+        ...(names
+          ? { content: line.content, note: line.note }
+          : {
+              ...(line.content !== undefined ? { content: scrubFreeText(line.content, [plan.studentName]) } : {}),
+              ...(line.note !== undefined ? { note: scrubFreeText(line.note, [plan.studentName]) } : {}),
+            }),
       };
     });
   };
@@ -248,11 +270,12 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       ...(c.completedAt ? { completedAt: c.completedAt } : {}),
       byTeacher: [...byTeacher.entries()].map(([id, t]) => ({ teacherId: id, name: personName(ctx.org, id), ...t })),
       households: c.households.map((h) => ({
-        ref: h.ref,
+        // A household reference may be a 学籍号.
+        ref: names ? h.ref : scrubFreeText(h.ref),
         studentName: names ? h.studentName : maskName(h.studentName),
         teacherId: h.teacherId,
         ...(h.visitedOn ? { visitedOn: h.visitedOn } : {}),
-        ...(names && h.note ? { note: h.note } : {}),
+        ...(h.note ? { note: names ? h.note : scrubFreeText(h.note, [h.studentName]) } : {}),
       })),
       masked: !names,
       version: c.version,
@@ -316,6 +339,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             })),
             households: list.households.map((h) => ({
               ...h,
+              ref: names ? h.ref : scrubFreeText(h.ref),
               studentName: names ? h.studentName : maskName(h.studentName),
               teacherName: personName(ctx.org, h.teacherId),
             })),
@@ -332,15 +356,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const { plan, visits, place } = await loadPlan(ctx);
         if (!readsPlan(ctx.principal, place, plan))
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
-        await audit(ctx, 'read-plan', [
-          {
-            id: plan.caseId ?? plan.id,
-            schoolId: plan.schoolId,
-            townshipId: plan.townshipId,
-            // A 送教 teacher of another school (特校) reads the full name too.
-            sensitive: seesNames(ctx.principal, place, plan),
-          },
-        ]);
+        // A 送教 teacher of another school (特校) reads the full name too (`sensitive`).
+        await audit(ctx, 'read-plan', [planSubject(ctx, plan, place)]);
         return {
           status: 200,
           body: {
@@ -376,6 +393,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           note: body.note,
         });
         const after = await ports.plans.getPlan(plan.id);
+        await audit(ctx, 'record-plan-visit', [planSubject(ctx, plan, place)]);
         return {
           status: 201,
           body: {
@@ -423,6 +441,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           visitsPerMonth: body.visitsPerMonth,
           ...(pupilKey ? { pupilKey } : {}),
         });
+        await audit(ctx, 'create-plan', [planSubject(ctx, plan, place)]);
         return {
           status: 201,
           body: { plan: planView(ctx, plan, place), visits: visitLines(ctx, plan, visits, place) },
@@ -457,6 +476,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             'ALREADY_EXISTS',
             '该学校在此大家访时段已有走访名单（与本次提交不同）；请按户登记走访，不要重复创建',
           );
+        await audit(ctx, 'create-campaign', [campaignSubject(campaign)]);
         return { status: created ? 201 : 200, body: { created, campaign: campaignView(ctx, campaign) } };
       },
     },
@@ -487,6 +507,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           byId,
           note: body.note,
         });
+        await audit(ctx, 'record-campaign-visit', [campaignSubject(next)]);
         const view = campaignView(ctx, next);
         // A teacher sees the school's counts but only their own households.
         const households =
