@@ -72,7 +72,7 @@ const transferBody = z
   .object({
     kind: z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']).default('transfer-out'),
     effectiveOn: isoDate,
-    evidence: z.array(text(200)).min(1, 'at least one evidence reference (证明材料) is required').max(20),
+    evidence: z.array(text(200)).min(1, '至少需要一项证明材料').max(20),
     destination: text(100).optional(),
     approvalRef: text(100).optional(),
     note: note(300).default(''),
@@ -88,7 +88,7 @@ const listQuery = z
   .strict();
 /** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema. */
 const patchBody = z.looseObject({
-  version: z.number({ error: 'required: the version of the case as read' }).int().min(1),
+  version: z.number({ error: '必填：读取时案件的版本号' }).int().min(1),
 });
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
 

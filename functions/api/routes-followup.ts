@@ -47,7 +47,7 @@ const personId = z.string().min(1).max(64);
 
 const dueQuery = z
   .object({
-    schoolId: z.string().min(1, 'required').max(64),
+    schoolId: z.string().min(1, '必填').max(64),
     from: calendarDate.optional(),
     to: calendarDate.optional(),
   })
@@ -73,14 +73,14 @@ const sendTeachingBody = z
     caseId: z.string().min(1).max(64).optional(),
     studentName: z.string().min(1).max(32).optional(),
     schoolId: z.string().min(1).max(64),
-    teacherIds: z.array(personId).min(1, 'at least one 送教 teacher').max(10),
+    teacherIds: z.array(personId).min(1, '至少一名送教教师').max(10),
     content: z.string().min(1).max(500),
     from: calendarDate,
     to: calendarDate,
     visitsPerMonth: z.number().int().min(1).max(8).optional(),
   })
   .strict()
-  .refine((b) => b.caseId || b.studentName, { message: 'required unless caseId is given', path: ['studentName'] });
+  .refine((b) => b.caseId || b.studentName, { message: '未提供 caseId 时必填', path: ['studentName'] });
 const campaignBody = z
   .object({
     windowId: z.string().min(1).max(64),
@@ -95,7 +95,7 @@ const campaignBody = z
           })
           .strict(),
       )
-      .min(1, 'a campaign needs at least one household')
+      .min(1, '大家访名单至少需要一户')
       .max(2000),
   })
   .strict();
@@ -285,8 +285,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   /** A person who may be named as having done a visit: in the directory, active. */
   function assertPerson(org: OrgIndex, id: string, field: string) {
     const person = org.person(id);
-    if (!person || person.active === false)
-      throw new ValidationError([{ field, reason: 'not an active person of the directory' }]);
+    if (!person || person.active === false) throw new ValidationError([{ field, reason: '不是名录中的在职人员' }]);
     return person;
   }
 
@@ -416,7 +415,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         body.teacherIds.forEach((id, i) => {
           const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
           if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
-            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: 'not a teacher' }]);
+            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: '不是教师' }]);
         });
         let studentName = body.studentName;
         let pupilKey: string | undefined;
@@ -424,7 +423,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           const c = await ports.cases.getCase(body.caseId);
           if (!c) throw new NotFoundError('case', body.caseId);
           if (c.schoolId !== body.schoolId)
-            throw new ValidationError([{ field: 'body.caseId', reason: 'the case belongs to another school' }]);
+            throw new ValidationError([{ field: 'body.caseId', reason: '该案件属于其他学校' }]);
           studentName ??= c.studentName;
           // A case with a 学籍号 identifies the pupil by it; otherwise the plan's default (school + name) applies.
           if (c.studentRef) pupilKey = pupilKeyOf(c);
@@ -461,9 +460,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         body.households.forEach((h, i) => {
           const person = assertPerson(ctx.org, h.teacherId, `body.households.${i}.teacherId`);
           if (person.schoolId !== body.schoolId)
-            throw new ValidationError([
-              { field: `body.households.${i}.teacherId`, reason: 'not a teacher of this school' },
-            ]);
+            throw new ValidationError([{ field: `body.households.${i}.teacherId`, reason: '不是本校教师' }]);
         });
         const { campaign, created } = await createSchoolCampaignUseCase(fuDeps(ctx.org), {
           windowId: body.windowId,
@@ -494,7 +491,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         if (!manages(p, place) && !teacherHere) throw forbidden();
         const body = parseWith(campaignVisitBody, ctx.body, 'body');
         const household = c.households.find((h) => h.ref === body.ref);
-        if (!household) throw new ValidationError([{ field: 'body.ref', reason: 'not a household of this campaign' }]);
+        if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);
         if (p.role === 'teacher' && household.teacherId !== p.personId)
           throw new ForbiddenError('该户由其他教师负责，只能由其本人、校长或办公室登记');
         // Heads and the office record on behalf of the household's teacher (the domain checks byId against it).

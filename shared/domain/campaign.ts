@@ -45,7 +45,7 @@ export const householdsInputSchema = z
       teacherId: idSchema,
     }),
   )
-  .min(1, 'a campaign needs at least one household');
+  .min(1, '大家访名单至少需要一户');
 
 /** Assigns a school's households for a campaign window; reminders and the late ladder run on calendar days. */
 export function createSchoolCampaign(
@@ -58,7 +58,7 @@ export function createSchoolCampaign(
   const list = parsePlanInput(householdsInputSchema, households);
   const refs = new Set<string>();
   for (const [i, h] of list.entries()) {
-    if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: 'duplicate household' }]);
+    if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: '重复的户' }]);
     refs.add(h.ref);
   }
   const steps = dutySteps(window.end, schedule, calendarDays);
@@ -108,12 +108,11 @@ export function recordHouseholdVisit(
   now: Date,
 ): SchoolCampaign {
   const idx = c.households.findIndex((h) => h.ref === input.ref);
-  if (idx < 0) throw new ValidationError([{ field: 'ref', reason: 'not a household of this campaign' }]);
+  if (idx < 0) throw new ValidationError([{ field: 'ref', reason: '不是本次大家访名单中的户' }]);
   const h = c.households[idx]!;
   if (h.visitedOn) throw new InvalidTransitionError('household', 'visited', 'record a visit');
-  if (input.byId !== h.teacherId)
-    throw new ValidationError([{ field: 'byId', reason: 'the household belongs to another teacher' }]);
-  if (input.visitedOn < c.start) throw new ValidationError([{ field: 'visitedOn', reason: 'before the window opens' }]);
+  if (input.byId !== h.teacherId) throw new ValidationError([{ field: 'byId', reason: '该户由其他教师负责' }]);
+  if (input.visitedOn < c.start) throw new ValidationError([{ field: 'visitedOn', reason: '早于大家访时段开始日期' }]);
   const households = c.households.map((x, i) =>
     i === idx ? { ...x, visitedOn: input.visitedOn, note: input.note } : x,
   );

@@ -86,7 +86,7 @@ export const createFollowUpInputSchema = z.object({
   schoolId: idSchema,
   townshipId: idSchema,
   returnedOn: isoDate,
-  responsibleIds: z.array(idSchema).min(1, 'at least one responsible teacher'),
+  responsibleIds: z.array(idSchema).min(1, '至少一名责任教师'),
   mentorId: idSchema,
   /** The case's pupil key (`pupilKeyToHold`): one active follow-up plan per pupil. */
   pupilKey: z.string().min(1).max(64).optional(),
@@ -195,9 +195,9 @@ export function recordVisit(plan: Plan, visit: PlanVisit, input: RecordVisitInpu
   const data = parsePlanInput(recordVisitInputSchema, input);
   if (plan.status !== 'active') throw new InvalidTransitionError('plan', plan.status, 'record a visit');
   if (visit.status !== 'planned') throw new InvalidTransitionError('visit', visit.status, 'record');
-  if (data.doneOn > cstDate(now)) throw new ValidationError([{ field: 'doneOn', reason: 'is in the future' }]);
-  if (data.doneOn < plan.startsOn)
-    throw new ValidationError([{ field: 'doneOn', reason: 'is before the plan starts' }]);
+  if (data.doneOn > cstDate(now))
+    throw new ValidationError([{ field: 'doneOn', reason: `不能晚于今天（${cstDate(now)}）` }]);
+  if (data.doneOn < plan.startsOn) throw new ValidationError([{ field: 'doneOn', reason: '不能早于计划开始日期' }]);
   return {
     ...visit,
     status: 'done',

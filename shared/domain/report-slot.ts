@@ -24,7 +24,7 @@ export const countsSchema = z
     droppedOut: z.number().int().min(0),
   })
   .refine((c) => c.returned + c.notReturned <= c.enrolled, {
-    message: 'returned + notReturned cannot exceed enrolled',
+    message: '已返校与未返校人数之和不能超过在册人数',
     path: ['returned'],
   });
 export type ReportCounts = z.infer<typeof countsSchema>;
@@ -55,13 +55,13 @@ export const submissionSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['notBack'],
-        message: `lists ${notReturned} not-returned pupils but counts.notReturned is ${s.counts.notReturned}`,
+        message: `名单列出 ${notReturned} 名未返校学生，但 counts.notReturned 为 ${s.counts.notReturned}`,
       });
     if (droppedOut !== s.counts.droppedOut)
       ctx.addIssue({
         code: 'custom',
         path: ['notBack'],
-        message: `lists ${droppedOut} dropped-out pupils but counts.droppedOut is ${s.counts.droppedOut}`,
+        message: `名单列出 ${droppedOut} 名辍学学生，但 counts.droppedOut 为 ${s.counts.droppedOut}`,
       });
   });
 export type SubmissionInput = z.input<typeof submissionSchema>;
@@ -107,7 +107,7 @@ export function parseSlotId(id: string): { schoolId: string; cadence: Cadence; p
   const [schoolId, cadence, periodKey, ...rest] = id.split(':');
   const parsedCadence = cadenceSchema.safeParse(cadence);
   if (!schoolId || !periodKey || rest.length > 0 || !parsedCadence.success)
-    throw new ValidationError([{ field: 'slotId', reason: 'expected <schoolId>:<cadence>:<periodKey>' }]);
+    throw new ValidationError([{ field: 'slotId', reason: '格式应为 <学校ID>:<周期>:<期号>' }]);
   return { schoolId, cadence: parsedCadence.data, periodKey };
 }
 

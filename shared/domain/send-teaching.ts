@@ -27,7 +27,7 @@ export const createSendTeachingInputSchema = z
     /** The pupil's uniqueness key; default: school + name (`pupilKeyOf`). One active 送教上门 plan per pupil. */
     pupilKey: z.string().min(1).max(64).optional(),
   })
-  .refine((p) => p.from <= p.to, { message: 'must not be before from', path: ['to'] });
+  .refine((p) => p.from <= p.to, { message: '不能早于开始日期（from）', path: ['to'] });
 export type CreateSendTeachingInput = z.input<typeof createSendTeachingInputSchema>;
 
 /**
@@ -68,7 +68,7 @@ export function createSendTeachingPlan(
   const min = ctx.config.sendTeaching.minVisitsPerMonth;
   const perMonth = data.visitsPerMonth ?? min;
   if (perMonth < min)
-    throw new ValidationError([{ field: 'visitsPerMonth', reason: `must be at least ${min} (bureau minimum)` }]);
+    throw new ValidationError([{ field: 'visitsPerMonth', reason: `每月至少 ${min} 次（教育局规定的最低频次）` }]);
   const today = cstDate(ctx.now);
   const from = [data.from, today].sort().at(-1)!;
   const base = {
