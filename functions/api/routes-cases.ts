@@ -7,6 +7,7 @@ import {
   closedStates,
   exemptionInputSchema,
   openCaseInputSchema,
+  updateCaseFields,
   updateCaseInputSchema,
   visitInputSchema,
 } from '../../shared/domain/case.ts';
@@ -86,10 +87,10 @@ const listQuery = z
     state: z.enum(['open', 'closed', 'all']).default('open'),
   })
   .strict();
-/** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema. */
-const patchBody = z.looseObject({
-  version: z.number({ error: '必填：读取时案件的版本号' }).int().min(1),
-});
+/** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema; nothing else. */
+const patchBody = z
+  .object({ version: z.number({ error: '必填：读取时案件的版本号' }).int().min(1), ...updateCaseFields })
+  .strict();
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
 
 /** The names a case's record knows (pupil, guardian): masked wherever free text repeats them outside the school. */

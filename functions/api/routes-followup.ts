@@ -8,7 +8,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
-import { cstDateSchema } from '../../shared/domain/input.ts';
+import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
@@ -64,17 +64,17 @@ const recordVisitBody = z
     no: z.number().int().min(1).optional(),
     doneOn: calendarDate,
     byId: personId.optional(),
-    content: z.string().max(500).optional(),
-    note: z.string().max(500).optional(),
+    content: note(500).optional(),
+    note: note(500).optional(),
   })
   .strict();
 const sendTeachingBody = z
   .object({
     caseId: z.string().min(1).max(64).optional(),
-    studentName: z.string().min(1).max(32).optional(),
+    studentName: text(32).optional(),
     schoolId: z.string().min(1).max(64),
     teacherIds: z.array(personId).min(1, '至少一名送教教师').max(10),
-    content: z.string().min(1).max(500),
+    content: text(500),
     from: calendarDate,
     to: calendarDate,
     visitsPerMonth: z.number().int().min(1).max(8).optional(),
@@ -89,8 +89,8 @@ const campaignBody = z
       .array(
         z
           .object({
-            ref: z.string().min(1).max(64),
-            studentName: z.string().min(1).max(32),
+            ref: text(64),
+            studentName: text(32),
             teacherId: personId,
           })
           .strict(),
@@ -101,10 +101,10 @@ const campaignBody = z
   .strict();
 const campaignVisitBody = z
   .object({
-    ref: z.string().min(1).max(64),
+    ref: text(64),
     visitedOn: calendarDate,
     byId: personId.optional(),
-    note: z.string().max(500).optional(),
+    note: note(500).optional(),
   })
   .strict();
 

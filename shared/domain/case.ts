@@ -80,7 +80,7 @@ export function nextState(current: CaseState, action: CaseAction): CaseState {
 }
 
 /** Who did something on a case: a directory person, or a free-text name (e.g. a village cadre). */
-export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) });
+export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) }).strict();
 export type Actor = z.infer<typeof actorSchema>;
 
 const isoDate = cstDateSchema;
@@ -98,7 +98,7 @@ export const openCaseInputSchema = z.object({
   whereabouts: text(200),
   /** 科任教师包人: the teacher answerable for this child. */
   responsibleTeacher: actorSchema,
-  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }),
+  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }).strict(),
   /** 建档立卡脱贫户: shown only within limited scope (R9). */
   povertyRegistered: z.boolean().default(false),
   openedBy: actorSchema,
@@ -357,14 +357,16 @@ export function pupilKeyToHold(c: Case): string | undefined {
  * What may be corrected on an open case (PATCH): the guardian's name and mobile, the reason, 去向 and the
  * responsible teacher. The kind, the pupil and the state change only through their own actions.
  */
+/** The fields a correction may change (PATCH adds the version it read). */
+export const updateCaseFields = {
+  guardianName: text(32).optional(),
+  guardianPhone: mobileSchema.optional(),
+  reason: text(500).optional(),
+  whereabouts: text(200).optional(),
+  responsibleTeacher: actorSchema.optional(),
+};
 export const updateCaseInputSchema = z
-  .object({
-    guardianName: text(32).optional(),
-    guardianPhone: mobileSchema.optional(),
-    reason: text(500).optional(),
-    whereabouts: text(200).optional(),
-    responsibleTeacher: actorSchema.optional(),
-  })
+  .object(updateCaseFields)
   .strict()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
     message: '没有要修改的内容：请至少填写 guardianName、guardianPhone、reason、whereabouts、responsibleTeacher 之一',

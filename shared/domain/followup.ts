@@ -5,7 +5,7 @@ import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors
 import { type DutySchedule, type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { type DutyStep, dutyDeadline, dutySteps, recipientsFor, schoolDays, stepsToRun } from './followup-duty.ts';
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
-import { cstDateSchema } from './input.ts';
+import { cstDateSchema, note } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { maskName } from './privacy.ts';
@@ -185,8 +185,8 @@ function firstFutureStep(steps: DutyStep[], now: Date, visit: Pick<PlanVisit, 'd
 export const recordVisitInputSchema = z.object({
   doneOn: isoDate,
   byId: idSchema,
-  content: z.string().max(500).optional(),
-  note: z.string().max(500).optional(),
+  content: note(500).optional(),
+  note: note(500).optional(),
 });
 export type RecordVisitInput = z.input<typeof recordVisitInputSchema>;
 

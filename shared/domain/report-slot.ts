@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
+import { note, text } from './input.ts';
 import type { Message } from './message.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
 
@@ -23,6 +24,7 @@ export const countsSchema = z
     /** 辍学 (incl. never enrolled) */
     droppedOut: z.number().int().min(0),
   })
+  .strict()
   .refine((c) => c.returned + c.notReturned <= c.enrolled, {
     message: '已返校与未返校人数之和不能超过在册人数',
     path: ['returned'],
@@ -30,14 +32,16 @@ export const countsSchema = z
 export type ReportCounts = z.infer<typeof countsSchema>;
 
 /** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
-export const notBackSchema = z.object({
-  studentName: z.string().min(1).max(32),
-  studentId: z.string().max(64).optional(),
-  grade: z.string().max(16).optional(),
-  className: z.string().max(16).optional(),
-  status: z.enum(['not-returned', 'dropped-out']),
-  reason: z.string().max(200).optional(),
-});
+export const notBackSchema = z
+  .object({
+    studentName: text(32),
+    studentId: text(64).optional(),
+    grade: text(16).optional(),
+    className: text(16).optional(),
+    status: z.enum(['not-returned', 'dropped-out']),
+    reason: note(200).optional(),
+  })
+  .strict();
 export type NotBackStudent = z.infer<typeof notBackSchema>;
 
 export const submissionSchema = z
@@ -46,8 +50,9 @@ export const submissionSchema = z
     notBack: z.array(notBackSchema).max(500).default([]),
     /** Person who filed it (school head or a delegate). */
     submittedBy: idSchema,
-    note: z.string().max(500).optional(),
+    note: note(500).optional(),
   })
+  .strict()
   .superRefine((s, ctx) => {
     const notReturned = s.notBack.filter((n) => n.status === 'not-returned').length;
     const droppedOut = s.notBack.filter((n) => n.status === 'dropped-out').length;

@@ -4,7 +4,7 @@ import { idSchema } from './directory.ts';
 import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
-import { cstDateSchema } from './input.ts';
+import { cstDateSchema, text } from './input.ts';
 import { pupilKeyOf } from './pupil-key.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
@@ -14,12 +14,12 @@ export const createSendTeachingInputSchema = z
   .object({
     /** The pupil's case, when there is one (dropout of a severely disabled child); the plan is then listed with it. */
     caseId: z.string().min(1).max(64).optional(),
-    studentName: z.string().min(1).max(32),
+    studentName: text(32),
     schoolId: idSchema,
     townshipId: idSchema,
-    teacherIds: z.array(idSchema).min(1, 'at least one 送教 teacher'),
+    teacherIds: z.array(idSchema).min(1, '至少一名送教教师'),
     /** 个别化教育方案: what is taught (subjects, life skills, rehabilitation), in short. */
-    content: z.string().min(1).max(500),
+    content: text(500),
     from: isoDate,
     to: isoDate,
     /** Visits a month; at least the bureau's minimum. */
