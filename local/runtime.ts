@@ -25,7 +25,7 @@ import {
 import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-host.ts';
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
-import { NameRegistry, SmsSink } from './sms-sink.ts';
+import { SmsSink, StoredNames } from './sms-sink.ts';
 import { appendJsonLine, JsonState } from './state-file.ts';
 import { type Checkpoints, StreamPoller } from './stream-poller.ts';
 import { VirtualClock } from './virtual-clock.ts';
@@ -204,7 +204,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     });
 
     const handlerLog = fileLog(join(runDir, 'runtime.log'), clock, options.echoWarnings ? print : undefined);
-    const names = new NameRegistry();
+    // The console masks names read from the table at each send: the same after a restart on this state dir.
+    const names = new StoredNames(doc, tableName);
     const sink = new SmsSink({ clock, outboxPath: join(runDir, 'sms-outbox.jsonl'), names, print });
 
     const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
@@ -274,7 +275,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
                 checkpoints,
                 onFailurePath: join(runDir, 'on-failure', `${spec.name}.jsonl`),
                 log: handlerLog(`${spec.name}/stream`),
-                observe: (r) => names.observe(r),
               }),
             ]
           : [],

@@ -1,6 +1,9 @@
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoCaseRepository } from '../shared/adapters/dynamo/case-repository.ts';
+import { DynamoFollowUpRepository } from '../shared/adapters/dynamo/followup-repository.ts';
+import { DynamoOutboxRepository } from '../shared/adapters/dynamo/outbox-repository.ts';
 import { type Clock, SmsSendError, type SmsSender } from '../shared/domain/ports.ts';
-import { maskName, maskPhone, scrubText } from '../shared/domain/privacy.ts';
+import { maskPhone, scrubFreeText } from '../shared/domain/privacy.ts';
 import { cstLocalDateTime } from '../shared/domain/time.ts';
 import { appendJsonLine } from './state-file.ts';
 
@@ -14,50 +17,57 @@ export interface SinkedSms {
   providerMessageId: string;
 }
 
+/** The names a message may carry (children, guardians), for masking the console line. */
+export interface NameSource {
+  namesFor(messageId: string): Promise<readonly (string | undefined)[]>;
+}
+
 /**
- * Names of children and guardians seen in the table's stream (attributes like `studentName`,
- * `guardianName`, or `name` under a `student`/`guardian` object), so the console can mask them in
- * SMS text it shows. Message text itself carries no structure to find a name by.
+ * Names read from the stored data at each send, never from a list kept in memory (which a restart on an existing
+ * --state-dir would start empty, printing full names): the message's outbox item, then every case of its school
+ * (pupil, guardian) and, for a plan's message, the plan's pupil. Local console only: one Get and one Query per SMS.
  */
-export class NameRegistry {
-  private readonly names = new Set<string>();
+export class StoredNames implements NameSource {
+  private readonly outbox: DynamoOutboxRepository;
+  private readonly cases: DynamoCaseRepository;
+  private readonly plans: DynamoFollowUpRepository;
 
-  observe(record: DynamoDBRecord): void {
-    collect(record.dynamodb?.NewImage, undefined, this.names);
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.outbox = new DynamoOutboxRepository(doc, tableName);
+    this.cases = new DynamoCaseRepository(doc, tableName);
+    this.plans = new DynamoFollowUpRepository(doc, tableName);
   }
 
-  add(name: string): void {
-    if (name.trim().length >= 2) this.names.add(name.trim());
-  }
-
-  /** Text with every known name masked (张小明 → 张*明) and phone/ID numbers scrubbed. */
-  mask(text: string): string {
-    let out = text;
-    for (const name of [...this.names].sort((a, b) => b.length - a.length)) out = out.split(name).join(maskName(name));
-    return scrubText(out);
+  async namesFor(messageId: string): Promise<string[]> {
+    const message = await this.outbox.get(messageId);
+    if (!message) return [];
+    const names: string[] = [];
+    if (message.schoolId)
+      for (const c of await this.cases.listBySchool(message.schoolId))
+        names.push(c.studentName, ...(c.guardian.name ? [c.guardian.name] : []));
+    if (message.subject.kind === 'plan') {
+      const found = await this.plans.getPlan(message.subject.id);
+      if (found) names.push(found.plan.studentName);
+    }
+    return names;
   }
 }
 
-const NAME_KEY = /^(student|child|pupil|guardian)Name$/i;
-const HOLDER_KEY = /^(student|child|pupil|guardian)s?$/i;
-
-function collect(map: unknown, holder: string | undefined, into: Set<string>): void {
-  if (!map || typeof map !== 'object') return;
-  for (const [key, attr] of Object.entries(map as Record<string, Record<string, unknown>>)) {
-    if (!attr || typeof attr !== 'object') continue;
-    if (typeof attr.S === 'string' && (NAME_KEY.test(key) || (key === 'name' && holder && HOLDER_KEY.test(holder)))) {
-      if (attr.S.trim().length >= 2) into.add(attr.S.trim());
-    }
-    if (attr.M) collect(attr.M, key, into);
-    if (Array.isArray(attr.L)) for (const item of attr.L) collect({ [key]: item }, holder, into);
-  }
+/** Text with every given name masked (longest first: 张小明 before 张小) and 学籍号, ID and mobile numbers scrubbed. */
+export function maskWithNames(text: string, names: readonly (string | undefined)[]): string {
+  const known = [...new Set(names.map((n) => n?.trim()).filter((n): n is string => !!n))];
+  return scrubFreeText(
+    text,
+    known.sort((a, b) => b.length - a.length),
+  );
 }
 
 export interface SmsSinkOptions {
   clock: Clock;
   /** `.local/sms-outbox.jsonl`: the full messages, as a provider would receive them. */
   outboxPath?: string;
-  names: NameRegistry;
+  /** Where the console finds the names to mask (the stored data). */
+  names: NameSource;
   /** Console line per SMS (masked); default prints nothing. */
   print?: (line: string) => void;
 }
@@ -85,7 +95,10 @@ export class SmsSink implements SmsSender {
     this.sent.push(sms);
     if (this.options.outboxPath) appendJsonLine(this.options.outboxPath, sms);
     const when = cstLocalDateTime(new Date(at)).slice(5, 16).replace('T', ' ');
-    this.options.print?.(`📱 ${when} ${maskPhone(input.phone)} ← ${this.options.names.mask(input.text)}`);
+    if (this.options.print) {
+      const names = await this.options.names.namesFor(input.messageId);
+      this.options.print(`📱 ${when} ${maskPhone(input.phone)} ← ${maskWithNames(input.text, names)}`);
+    }
     return { providerMessageId };
   }
 

@@ -30,8 +30,6 @@ export interface StreamPollerOptions {
   /** The on-failure destination: one JSON line per record given up on. */
   onFailurePath?: string;
   log: Log;
-  /** Sees every record read from the stream, matching or not (the runtime's name registry). */
-  observe?: (record: DynamoDBRecord) => void;
   /** Real-time pause before retrying a failed record: base × 2^(attempt-1), capped at 2 s. */
   retryBaseMs?: number;
 }
@@ -195,7 +193,6 @@ export class StreamPoller {
       state.iterator = out.NextShardIterator;
       for (const r of out.Records ?? []) {
         const record = toLambdaRecord(r, this.options.streamArn, this.options.region);
-        this.options.observe?.(record);
         state.buffer.push(record);
       }
       if (!state.iterator && state.buffer.length === 0) this.finish(state);

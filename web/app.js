@@ -467,7 +467,7 @@ async function escalationAction(button) {
 
 // ---- case edit (PATCH /api/cases/:caseId) ----
 const EDIT_FIELDS = ['guardianName', 'guardianPhone', 'whereabouts', 'reason', 'responsibleTeacher'];
-/** The API's reasons are in English for developers: the fields a head can get wrong get a Chinese hint. */
+/** The API's reasons are Chinese but terse (`最多 500 个字符`): the fields a head can get wrong get a fuller hint. */
 const FIELD_HINT = {
   guardianName: '请填写监护人姓名（不超过 32 字）',
   guardianPhone: '手机号格式不正确：请填写 11 位中国大陆手机号（如 13800000001）',

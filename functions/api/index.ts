@@ -124,7 +124,7 @@ function parseBody(method: string, raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new ValidationError([{ field: '(body)', reason: 'the body is not valid JSON' }]);
+    throw new ValidationError([{ field: '(body)', reason: '请求体不是有效的 JSON' }]);
   }
 }
 
@@ -144,9 +144,7 @@ class UnstoredReply extends Error {
 
 function scopedKey(personId: string, key: string): string {
   if (!IDEMPOTENCY_KEY.test(key))
-    throw new ValidationError([
-      { field: 'Idempotency-Key', reason: 'expected 8–128 characters of letters, digits, _ . : -' },
-    ]);
+    throw new ValidationError([{ field: 'Idempotency-Key', reason: '应为 8–128 个字母、数字或 _ . : -' }]);
   return `${personId}#${key}`;
 }
 

@@ -7,6 +7,7 @@ import {
   closedStates,
   exemptionInputSchema,
   openCaseInputSchema,
+  updateCaseFields,
   updateCaseInputSchema,
   visitInputSchema,
 } from '../../shared/domain/case.ts';
@@ -16,7 +17,7 @@ import { escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { type Notice, receiptMethodLabel } from '../../shared/domain/notice.ts';
-import { maskPhone, scrubFreeText } from '../../shared/domain/privacy.ts';
+import { maskName, maskPhone, scrubFreeText, scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
@@ -81,7 +82,7 @@ const transferBody = z
   .object({
     kind: z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']).default('transfer-out'),
     effectiveOn: isoDate,
-    evidence: z.array(text(200)).min(1, 'at least one evidence reference (证明材料) is required').max(20),
+    evidence: z.array(text(200)).min(1, '至少需要一项证明材料').max(20),
     destination: text(100).optional(),
     approvalRef: text(100).optional(),
     note: note(300).default(''),
@@ -116,10 +117,10 @@ const listQuery = z
     cursor: z.string().min(1).max(2000).optional(),
   })
   .strict();
-/** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema. */
-const patchBody = z.looseObject({
-  version: z.number({ error: 'required: the version of the case as read' }).int().min(1),
-});
+/** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema; nothing else. */
+const patchBody = z
+  .object({ version: z.number({ error: '必填：读取时案件的版本号' }).int().min(1), ...updateCaseFields })
+  .strict();
 const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
 const noticeParams = z.object({ caseId: z.string().min(1).max(64), noticeId: z.string().min(1).max(64) });
 /** Issue: `receivedInPerson` when the guardian took the notice from the issuer's hand (receipt = issue time). */
@@ -133,8 +134,11 @@ const issueNoticeBody = z
   })
   .strict();
 
-/** What every notice view shows: dates, state, and the receipt (送达) when recorded. */
-const noticeView = (n: Notice) => ({
+/**
+ * What every notice view shows: dates, state, the receipt (送达) and the escalation. `masked` (outside the pupil's
+ * school and the office, R9): who signed for it is masked like the guardian, free text passes the scrubber.
+ */
+const noticeView = (n: Notice, masked = false) => ({
   id: n.id,
   caseId: n.caseId,
   issuedAt: n.issuedAt,
@@ -145,8 +149,10 @@ const noticeView = (n: Notice) => ({
         receivedAt: n.receipt.receivedAt,
         method: n.receipt.method,
         methodLabel: receiptMethodLabel[n.receipt.method],
-        receivedBy: n.receipt.receivedBy,
-        ...(n.receipt.evidenceRef ? { evidenceRef: n.receipt.evidenceRef } : {}),
+        receivedBy: masked ? maskName(n.receipt.receivedBy) : n.receipt.receivedBy,
+        ...(n.receipt.evidenceRef
+          ? { evidenceRef: masked ? scrubFreeText(n.receipt.evidenceRef) : n.receipt.evidenceRef }
+          : {}),
         recordedAt: n.receipt.recordedAt,
         recordedBy: n.receipt.recordedBy.name,
       }
@@ -178,6 +184,9 @@ const noticeView = (n: Notice) => ({
       }
     : null,
 });
+
+/** The names a case's record knows (pupil, guardian): masked wherever free text repeats them outside the school. */
+const knownNames = (c: Case) => [c.studentName, c.guardian.name];
 
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
@@ -246,8 +255,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       audience: m.audience,
       recipient: { role: m.recipient.role, label: m.recipient.label, phone: maskPhone(m.recipient.phone) },
       template: m.template,
-      // Guardian texts carry the child's full name: only the school and the office read them.
-      ...(sensitive || m.audience === 'official' ? { text: m.text } : {}),
+      // Guardian texts carry the child's full name: only the school and the office read them. Officials' texts are
+      // masked when written; outside the school they still pass the scrubber, like any free text.
+      ...(sensitive
+        ? { text: m.text }
+        : m.audience === 'official'
+          ? { text: scrubFreeText(m.text, knownNames(c)) }
+          : {}),
       parts: m.parts,
       status: m.status,
       notBefore: m.notBefore,
@@ -283,6 +297,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           { cases: cd, followUp: followUpDepsOf(deps, cd.directory) },
           { ...body, openedBy: actorOf(ctx.principal) },
         );
+        await audit(ctx, 'open-case', [r.case]);
         if (r.reopened) return { status: 200, body: { reopened: true, case: view(ctx, r.case) } };
         return { status: 201, body: { case: view(ctx, r.case) } };
       }),
@@ -333,7 +348,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             nextCursor,
             cases: visible.map((c) => {
               const n = pendingNotices.get(c.id);
-              return { ...view(ctx, c), notice: n ? noticeView(n) : null };
+              const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+              return { ...view(ctx, c), notice: n ? noticeView(n, masked) : null };
             }),
           },
         };
@@ -363,6 +379,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           expectedVersion: version,
           changes: fields,
         });
+        await audit(ctx, 'update-case', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), changed: r.changed } };
       }),
     },
@@ -375,13 +392,19 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const events = await ports.cases.listEvents(c.id);
         const { notices, messages } = await messagesOf(c);
         await audit(ctx, 'read-timeline', [c]);
+        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
         const items = [
           ...events.map((e) => ({ at: e.at, kind: 'event' as const, type: e.type, by: e.by?.name, data: e.data })),
           ...notices.map((n) => ({
             at: n.issuedAt,
             kind: 'notice' as const,
             type: `notice-${n.status}`,
-            data: { deadline: n.deadline, status: n.status, resolvedAt: n.resolvedAt, receipt: noticeView(n).receipt },
+            data: {
+              deadline: n.deadline,
+              status: n.status,
+              resolvedAt: n.resolvedAt,
+              receipt: noticeView(n, masked).receipt,
+            },
           })),
           ...messages.map((m) => ({
             at: m.createdAt,
@@ -390,14 +413,18 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             data: messageView(ctx, c, m),
           })),
         ].sort((a, b) => a.at.localeCompare(b.at));
-        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
         return {
           status: 200,
           body: {
             case: view(ctx, c),
-            notices: notices.map(noticeView),
-            // Visit notes and event data may name the child: outside the school they are dropped.
-            timeline: masked ? items.map((i) => (i.kind === 'event' ? { ...i, data: {} } : i)) : items,
+            notices: notices.map((n) => noticeView(n, masked)),
+            // Visit notes and event data may name the child or hold numbers: outside the school every string of
+            // the event passes the one scrubber (known names, 学籍号, ID and mobile numbers).
+            timeline: masked
+              ? items.map((i) =>
+                  i.kind === 'event' ? { ...i, data: scrubFreeTextDeep(i.data, knownNames(c)) as typeof i.data } : i,
+                )
+              : items,
           },
         };
       }),
@@ -421,6 +448,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const c = await loadCase(ctx, 'log-visit');
         const body = parseWith(visitBody, ctx.body, 'body');
         const next = await logVisitUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        await audit(ctx, 'log-visit', [next]);
         return { status: 201, body: { case: view(ctx, next) } };
       }),
     },
@@ -479,7 +507,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...actorOf(ctx.principal),
           role: ctx.principal.role,
         });
-        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice), changed: r.changed } };
+        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
       }),
     },
     {
@@ -497,7 +526,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...actorOf(ctx.principal),
           role: ctx.principal.role,
         });
-        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice), changed: r.changed } };
+        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
+        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
       }),
     },
     {
@@ -513,6 +543,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...body,
           by: actorOf(ctx.principal),
         });
+        await audit(ctx, 'record-return', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
@@ -529,6 +560,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...body,
           by: actorOf(ctx.principal),
         });
+        await audit(ctx, 'record-transfer', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
       }),
     },
@@ -540,6 +572,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const c = await loadCase(ctx, 'record-exemption');
         const body = parseWith(exemptionBody, ctx.body, 'body');
         const r = await recordExemptionUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
+        await audit(ctx, 'record-exemption', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case) } };
       }),
     },

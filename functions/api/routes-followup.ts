@@ -8,8 +8,8 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
-import { cstDateSchema } from '../../shared/domain/input.ts';
-import { maskName } from '../../shared/domain/privacy.ts';
+import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
+import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
@@ -47,7 +47,7 @@ const personId = z.string().min(1).max(64);
 
 const dueQuery = z
   .object({
-    schoolId: z.string().min(1, 'required').max(64),
+    schoolId: z.string().min(1, '必填').max(64),
     from: calendarDate.optional(),
     to: calendarDate.optional(),
   })
@@ -64,23 +64,23 @@ const recordVisitBody = z
     no: z.number().int().min(1).optional(),
     doneOn: calendarDate,
     byId: personId.optional(),
-    content: z.string().max(500).optional(),
-    note: z.string().max(500).optional(),
+    content: note(500).optional(),
+    note: note(500).optional(),
   })
   .strict();
 const sendTeachingBody = z
   .object({
     caseId: z.string().min(1).max(64).optional(),
-    studentName: z.string().min(1).max(32).optional(),
+    studentName: text(32).optional(),
     schoolId: z.string().min(1).max(64),
-    teacherIds: z.array(personId).min(1, 'at least one 送教 teacher').max(10),
-    content: z.string().min(1).max(500),
+    teacherIds: z.array(personId).min(1, '至少一名送教教师').max(10),
+    content: text(500),
     from: calendarDate,
     to: calendarDate,
     visitsPerMonth: z.number().int().min(1).max(8).optional(),
   })
   .strict()
-  .refine((b) => b.caseId || b.studentName, { message: 'required unless caseId is given', path: ['studentName'] });
+  .refine((b) => b.caseId || b.studentName, { message: '未提供 caseId 时必填', path: ['studentName'] });
 const campaignBody = z
   .object({
     windowId: z.string().min(1).max(64),
@@ -89,22 +89,22 @@ const campaignBody = z
       .array(
         z
           .object({
-            ref: z.string().min(1).max(64),
-            studentName: z.string().min(1).max(32),
+            ref: text(64),
+            studentName: text(32),
             teacherId: personId,
           })
           .strict(),
       )
-      .min(1, 'a campaign needs at least one household')
+      .min(1, '大家访名单至少需要一户')
       .max(2000),
   })
   .strict();
 const campaignVisitBody = z
   .object({
-    ref: z.string().min(1).max(64),
+    ref: text(64),
     visitedOn: calendarDate,
     byId: personId.optional(),
-    note: z.string().max(500).optional(),
+    note: note(500).optional(),
   })
   .strict();
 
@@ -174,6 +174,19 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     );
   }
 
+  /** The audit subject of a plan: its case, else the plan itself; `sensitive` as its names are shown. */
+  const planSubject = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => ({
+    id: plan.caseId ?? plan.id,
+    schoolId: plan.schoolId,
+    townshipId: plan.townshipId,
+    sensitive: seesNames(ctx.principal, place, plan),
+  });
+  const campaignSubject = (c: SchoolCampaign) => ({
+    id: `campaign-${c.campaignId}-${c.schoolId}`,
+    schoolId: c.schoolId,
+    townshipId: c.townshipId,
+  });
+
   async function loadPlan(ctx: RouteContext<ApiPorts>) {
     const { planId } = parseWith(planIdParam, ctx.params, 'path');
     const found = await ports.plans.getPlan(planId);
@@ -200,7 +213,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       ...(plan.mentorId ? { mentor: { id: plan.mentorId, name: personName(ctx.org, plan.mentorId) } } : {}),
       startsOn: plan.startsOn,
       endsOn: plan.endsOn,
-      ...(plan.content ? { content: plan.content } : {}),
+      // 送教 content may name the pupil or hold numbers: outside the school it passes the one scrubber.
+      ...(plan.content ? { content: names ? plan.content : scrubFreeText(plan.content, [plan.studentName]) } : {}),
       visitCount: plan.visitCount,
       status: plan.status,
       createdAt: plan.createdAt,
@@ -209,7 +223,10 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     };
   };
 
-  /** The 一人一案 record: every visit with what happened. Notes and content may name the family: school only. */
+  /**
+   * The 一人一案 record: every visit with what happened. Notes and content may name the family or hold numbers:
+   * as typed for the school, the office and the plan's teachers; scrubbed (known name, 学籍号, ID, mobile) for others.
+   */
   const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
     const names = seesNames(ctx.principal, place, plan);
     const byNo = new Map(visits.map((v) => [v.no, v]));
@@ -225,7 +242,12 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         ...(line.doneOn
           ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
           : {}),
-        ...(names ? { content: line.content, note: line.note } : {}),
+        ...(names
+          ? { content: line.content, note: line.note }
+          : {
+              ...(line.content !== undefined ? { content: scrubFreeText(line.content, [plan.studentName]) } : {}),
+              ...(line.note !== undefined ? { note: scrubFreeText(line.note, [plan.studentName]) } : {}),
+            }),
       };
     });
   };
@@ -248,11 +270,12 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       ...(c.completedAt ? { completedAt: c.completedAt } : {}),
       byTeacher: [...byTeacher.entries()].map(([id, t]) => ({ teacherId: id, name: personName(ctx.org, id), ...t })),
       households: c.households.map((h) => ({
-        ref: h.ref,
+        // A household reference may be a 学籍号.
+        ref: names ? h.ref : scrubFreeText(h.ref),
         studentName: names ? h.studentName : maskName(h.studentName),
         teacherId: h.teacherId,
         ...(h.visitedOn ? { visitedOn: h.visitedOn } : {}),
-        ...(names && h.note ? { note: h.note } : {}),
+        ...(h.note ? { note: names ? h.note : scrubFreeText(h.note, [h.studentName]) } : {}),
       })),
       masked: !names,
       version: c.version,
@@ -262,8 +285,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   /** A person who may be named as having done a visit: in the directory, active. */
   function assertPerson(org: OrgIndex, id: string, field: string) {
     const person = org.person(id);
-    if (!person || person.active === false)
-      throw new ValidationError([{ field, reason: 'not an active person of the directory' }]);
+    if (!person || person.active === false) throw new ValidationError([{ field, reason: '不是名录中的在职人员' }]);
     return person;
   }
 
@@ -316,6 +338,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             })),
             households: list.households.map((h) => ({
               ...h,
+              ref: names ? h.ref : scrubFreeText(h.ref),
               studentName: names ? h.studentName : maskName(h.studentName),
               teacherName: personName(ctx.org, h.teacherId),
             })),
@@ -332,15 +355,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const { plan, visits, place } = await loadPlan(ctx);
         if (!readsPlan(ctx.principal, place, plan))
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
-        await audit(ctx, 'read-plan', [
-          {
-            id: plan.caseId ?? plan.id,
-            schoolId: plan.schoolId,
-            townshipId: plan.townshipId,
-            // A 送教 teacher of another school (特校) reads the full name too.
-            sensitive: seesNames(ctx.principal, place, plan),
-          },
-        ]);
+        // A 送教 teacher of another school (特校) reads the full name too (`sensitive`).
+        await audit(ctx, 'read-plan', [planSubject(ctx, plan, place)]);
         return {
           status: 200,
           body: {
@@ -376,6 +392,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           note: body.note,
         });
         const after = await ports.plans.getPlan(plan.id);
+        await audit(ctx, 'record-plan-visit', [planSubject(ctx, plan, place)]);
         return {
           status: 201,
           body: {
@@ -398,7 +415,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         body.teacherIds.forEach((id, i) => {
           const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
           if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
-            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: 'not a teacher' }]);
+            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: '不是教师' }]);
         });
         let studentName = body.studentName;
         let pupilKey: string | undefined;
@@ -406,7 +423,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           const c = await ports.cases.getCase(body.caseId);
           if (!c) throw new NotFoundError('case', body.caseId);
           if (c.schoolId !== body.schoolId)
-            throw new ValidationError([{ field: 'body.caseId', reason: 'the case belongs to another school' }]);
+            throw new ValidationError([{ field: 'body.caseId', reason: '该案件属于其他学校' }]);
           studentName ??= c.studentName;
           // A case with a 学籍号 identifies the pupil by it; otherwise the plan's default (school + name) applies.
           if (c.studentRef) pupilKey = pupilKeyOf(c);
@@ -423,6 +440,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           visitsPerMonth: body.visitsPerMonth,
           ...(pupilKey ? { pupilKey } : {}),
         });
+        await audit(ctx, 'create-plan', [planSubject(ctx, plan, place)]);
         return {
           status: 201,
           body: { plan: planView(ctx, plan, place), visits: visitLines(ctx, plan, visits, place) },
@@ -442,9 +460,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         body.households.forEach((h, i) => {
           const person = assertPerson(ctx.org, h.teacherId, `body.households.${i}.teacherId`);
           if (person.schoolId !== body.schoolId)
-            throw new ValidationError([
-              { field: `body.households.${i}.teacherId`, reason: 'not a teacher of this school' },
-            ]);
+            throw new ValidationError([{ field: `body.households.${i}.teacherId`, reason: '不是本校教师' }]);
         });
         const { campaign, created } = await createSchoolCampaignUseCase(fuDeps(ctx.org), {
           windowId: body.windowId,
@@ -457,6 +473,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             'ALREADY_EXISTS',
             '该学校在此大家访时段已有走访名单（与本次提交不同）；请按户登记走访，不要重复创建',
           );
+        await audit(ctx, 'create-campaign', [campaignSubject(campaign)]);
         return { status: created ? 201 : 200, body: { created, campaign: campaignView(ctx, campaign) } };
       },
     },
@@ -474,7 +491,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         if (!manages(p, place) && !teacherHere) throw forbidden();
         const body = parseWith(campaignVisitBody, ctx.body, 'body');
         const household = c.households.find((h) => h.ref === body.ref);
-        if (!household) throw new ValidationError([{ field: 'body.ref', reason: 'not a household of this campaign' }]);
+        if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);
         if (p.role === 'teacher' && household.teacherId !== p.personId)
           throw new ForbiddenError('该户由其他教师负责，只能由其本人、校长或办公室登记');
         // Heads and the office record on behalf of the household's teacher (the domain checks byId against it).
@@ -487,6 +504,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           byId,
           note: body.note,
         });
+        await audit(ctx, 'record-campaign-visit', [campaignSubject(next)]);
         const view = campaignView(ctx, next);
         // A teacher sees the school's counts but only their own households.
         const households =

@@ -60,12 +60,12 @@ const statisticsQuery = z
   .strict()
   .superRefine((q, ctx) => {
     const days = dayNumber(q.to) - dayNumber(q.from) + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: '不能早于开始日期（from）' });
     else if (days > MAX_STATISTICS_DAYS)
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `the period may cover at most ${MAX_STATISTICS_DAYS} days`,
+        message: `统计期间最多 ${MAX_STATISTICS_DAYS} 天`,
       });
   });
 
@@ -78,7 +78,7 @@ const exportQuery = z
   .strict()
   .superRefine((q, ctx) => {
     if (q.ledger === 'all' && q.format === 'csv')
-      ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'a CSV holds one ledger: roster or cases' });
+      ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'CSV 只能包含一个台账：roster 或 cases' });
   });
 
 /** Statistics of a school are aggregates without personal data: its head and teachers read them too. */

@@ -32,9 +32,9 @@ export function reportPorts(deps: ApiDeps): ReportPorts {
 
 const fileReportSchema = z
   .object({
-    schoolId: z.string().min(1, 'required'),
+    schoolId: z.string().min(1, '必填'),
     cadence: cadenceSchema,
-    periodKey: z.string().min(4, 'required').max(12),
+    periodKey: z.string().min(4, '必填').max(12),
     /** `submittedBy` is set from the caller's token, never taken from the body. */
     submission: z.object({}).passthrough(),
   })

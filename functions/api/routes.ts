@@ -19,7 +19,7 @@ import { reportPorts, reportRoutes } from './routes-reports.ts';
 
 type R = Route<ApiPorts>;
 
-const signInSchema = z.object({ personId: z.string().min(1, 'required').max(64) }).strict();
+const signInSchema = z.object({ personId: z.string().min(1, '必填').max(64) }).strict();
 
 /** What the caller may see of the organisation: the console builds its filters and boards from this. */
 function visibleOrg(p: Principal, org: OrgIndex) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DynamoFollowUpDueSource } from '../../shared/adapters/dynamo/followup-due-source.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { isCstDate } from '../../shared/domain/time.ts';
 import { listFollowUpDueUseCase } from '../../shared/use-cases/list-followup-due.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
@@ -27,8 +28,7 @@ export function registerFollowUpDue(program: Command): void {
         ['--from', options.from],
         ['--to', options.to],
       ] as const)
-        if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value))
-          throw new CommandError(`${flag} 应为 YYYY-MM-DD 格式的日期`);
+        if (value !== undefined && !isCstDate(value)) throw new CommandError(`${flag} 应为 YYYY-MM-DD 格式的真实日期`);
       const target = connectToRuntime(options);
       try {
         const list = await listFollowUpDueUseCase(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { completion } from '../../shared/domain/campaign.ts';
+import { isCstDate } from '../../shared/domain/time.ts';
 import { recordCampaignVisitUseCase } from '../../shared/use-cases/record-followup-visit.ts';
 import { followUpDeps } from './followup-commands-support.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
@@ -27,7 +28,7 @@ export function registerRecordCampaignVisit(program: Command): void {
       .option('--note <说明>', '说明'),
   ).action((options: Options) =>
     runCommand(async () => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new CommandError('--date 应为 YYYY-MM-DD 格式的日期');
+      if (!isCstDate(options.date)) throw new CommandError('--date 应为 YYYY-MM-DD 格式的真实日期');
       const target = connectToRuntime(options);
       try {
         const deps = followUpDeps(target);

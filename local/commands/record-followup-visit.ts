@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { isCstDate } from '../../shared/domain/time.ts';
 import { recordFollowUpVisitUseCase } from '../../shared/use-cases/record-followup-visit.ts';
 import { followUpDeps } from './followup-commands-support.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
@@ -25,7 +26,7 @@ export function registerRecordFollowUpVisit(program: Command): void {
       .option('--note <说明>', '说明'),
   ).action((planId: string, options: Options) =>
     runCommand(async () => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date)) throw new CommandError('--date 应为 YYYY-MM-DD 格式的日期');
+      if (!isCstDate(options.date)) throw new CommandError('--date 应为 YYYY-MM-DD 格式的真实日期');
       if (options.no !== undefined && !/^[1-9]\d*$/.test(options.no)) throw new CommandError('--no 应为正整数');
       const target = connectToRuntime(options);
       try {

@@ -3,7 +3,10 @@
  * Idempotency-Keys (Powertools idempotency, shared/adapters/dynamo/idempotency.ts).
  */
 
-/** Which personal data was read. */
+/**
+ * Which personal data was read. A write whose reply shows the case or plan (the R9 view) is audited like a read,
+ * under the write's name: the reply is a read of the record as it now stands.
+ */
 export type AuditAction =
   | 'read-case'
   | 'read-timeline'
@@ -13,9 +16,22 @@ export type AuditAction =
   /** A follow-up/送教上门 plan record (caseId holds the plan's case, or the plan id when it has none). */
   | 'read-plan'
   /** The follow-up due list of a school (one entry per plan or campaign listed). */
-  | 'list-followup-due';
+  | 'list-followup-due'
+  | 'open-case'
+  | 'update-case'
+  | 'log-visit'
+  | 'record-return'
+  | 'record-transfer'
+  | 'record-exemption'
+  /** A follow-up/送教上门 visit recorded (the reply shows the plan). */
+  | 'record-plan-visit'
+  /** A 送教上门 plan created. */
+  | 'create-plan'
+  /** A 大家访 list created, or a household's visit recorded (caseId `campaign-<windowId>-<schoolId>`). */
+  | 'create-campaign'
+  | 'record-campaign-visit';
 
-/** One read of a case's personal data: who, when, which case. */
+/** One read of a case's personal data (or a write's reply showing it): who, when, which case. */
 export interface AuditEntry {
   id: string;
   at: string;

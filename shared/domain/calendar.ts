@@ -10,8 +10,8 @@ function daysBetween(from: CstDate, to: CstDate): number {
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine(isCstDate, 'not a real calendar date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine(isCstDate, '不是真实存在的日期');
 
 /** Bureau term dates and overrides, on top of the national workday calendar. */
 export const calendarConfigSchema = z.object({
@@ -20,7 +20,7 @@ export const calendarConfigSchema = z.object({
     .array(
       z
         .object({ name: z.string().min(1), start: isoDate, end: isoDate })
-        .refine((t) => t.start <= t.end, { message: 'a term must not end before it starts', path: ['end'] }),
+        .refine((t) => t.start <= t.end, { message: '学期结束日期不能早于开始日期', path: ['end'] }),
     )
     .min(1),
   /** Bureau decisions that win over everything else (e.g. a typhoon closure, a make-up Saturday). */

@@ -5,9 +5,10 @@ import { parsePlanInput } from './followup.ts';
 import type { CampaignWindow, DutySchedule } from './followup-config.ts';
 import { calendarDays, type DutyStep, dutyDeadline, dutySteps, recipientsFor, stepsToRun } from './followup-duty.ts';
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
+import { cstDateSchema, note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
-import { addDays, type CstDate } from './time.ts';
+import { addDays, type CstDate, cstDate } from './time.ts';
 
 /** One household a teacher must visit in a 大家访 campaign. */
 export interface Household {
@@ -40,12 +41,12 @@ export interface SchoolCampaign {
 export const householdsInputSchema = z
   .array(
     z.object({
-      ref: z.string().min(1).max(64),
-      studentName: z.string().min(1).max(32),
+      ref: text(64),
+      studentName: text(32),
       teacherId: idSchema,
     }),
   )
-  .min(1, 'a campaign needs at least one household');
+  .min(1, '大家访名单至少需要一户');
 
 /** Assigns a school's households for a campaign window; reminders and the late ladder run on calendar days. */
 export function createSchoolCampaign(
@@ -58,7 +59,7 @@ export function createSchoolCampaign(
   const list = parsePlanInput(householdsInputSchema, households);
   const refs = new Set<string>();
   for (const [i, h] of list.entries()) {
-    if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: 'duplicate household' }]);
+    if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: '重复的户' }]);
     refs.add(h.ref);
   }
   const steps = dutySteps(window.end, schedule, calendarDays);
@@ -101,21 +102,34 @@ export function completion(c: Pick<SchoolCampaign, 'households'>): {
   return { done, total, rate: total === 0 ? 1 : done / total, byTeacher };
 }
 
-/** Records one household visit. When the last one is done the campaign leaves the sweep. */
+/** A household visit as recorded (API, CLI): a real date, text that is what it looks like. */
+export const householdVisitInputSchema = z.object({
+  ref: text(64),
+  visitedOn: cstDateSchema,
+  byId: idSchema,
+  note: note(500).optional(),
+});
+
+/**
+ * Records one household visit: not before the window opens, not after today. When the last one is done the
+ * campaign leaves the sweep.
+ */
 export function recordHouseholdVisit(
   c: SchoolCampaign,
   input: { ref: string; visitedOn: CstDate; byId: string; note?: string },
   now: Date,
 ): SchoolCampaign {
-  const idx = c.households.findIndex((h) => h.ref === input.ref);
-  if (idx < 0) throw new ValidationError([{ field: 'ref', reason: 'not a household of this campaign' }]);
+  const visit = parsePlanInput(householdVisitInputSchema, input);
+  const idx = c.households.findIndex((h) => h.ref === visit.ref);
+  if (idx < 0) throw new ValidationError([{ field: 'ref', reason: '不是本次大家访名单中的户' }]);
   const h = c.households[idx]!;
   if (h.visitedOn) throw new InvalidTransitionError('household', 'visited', 'record a visit');
-  if (input.byId !== h.teacherId)
-    throw new ValidationError([{ field: 'byId', reason: 'the household belongs to another teacher' }]);
-  if (input.visitedOn < c.start) throw new ValidationError([{ field: 'visitedOn', reason: 'before the window opens' }]);
+  if (visit.byId !== h.teacherId) throw new ValidationError([{ field: 'byId', reason: '该户由其他教师负责' }]);
+  if (visit.visitedOn < c.start) throw new ValidationError([{ field: 'visitedOn', reason: '早于大家访时段开始日期' }]);
+  if (visit.visitedOn > cstDate(now))
+    throw new ValidationError([{ field: 'visitedOn', reason: `不能晚于今天（${cstDate(now)}）` }]);
   const households = c.households.map((x, i) =>
-    i === idx ? { ...x, visitedOn: input.visitedOn, note: input.note } : x,
+    i === idx ? { ...x, visitedOn: visit.visitedOn, ...(visit.note ? { note: visit.note } : {}) } : x,
   );
   const complete = households.every((x) => x.visitedOn);
   return {

@@ -80,11 +80,11 @@ export function nextState(current: CaseState, action: CaseAction): CaseState {
 }
 
 /** Who did something on a case: a directory person, or a free-text name (e.g. a village cadre). */
-export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) });
+export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) }).strict();
 export type Actor = z.infer<typeof actorSchema>;
 
 const isoDate = cstDateSchema;
-const evidenceSchema = z.array(text(200)).min(1, 'at least one evidence reference (证明材料) is required').max(20);
+const evidenceSchema = z.array(text(200)).min(1, '至少需要一项证明材料').max(20);
 
 export const openCaseInputSchema = z.object({
   schoolId: idSchema,
@@ -98,7 +98,7 @@ export const openCaseInputSchema = z.object({
   whereabouts: text(200),
   /** 科任教师包人: the teacher answerable for this child. */
   responsibleTeacher: actorSchema,
-  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }),
+  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }).strict(),
   /** 建档立卡脱贫户: shown only within limited scope (R9). */
   povertyRegistered: z.boolean().default(false),
   openedBy: actorSchema,
@@ -150,9 +150,9 @@ export const statusChangeInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.kind === 'transfer-out' && !v.destination)
-      ctx.addIssue({ code: 'custom', path: ['destination'], message: '转出 needs the destination' });
+      ctx.addIssue({ code: 'custom', path: ['destination'], message: '转出须填写去向学校或地点' });
     if (v.kind === 'suspension' && !v.approvalRef)
-      ctx.addIssue({ code: 'custom', path: ['approvalRef'], message: '休学 needs the approval reference' });
+      ctx.addIssue({ code: 'custom', path: ['approvalRef'], message: '休学须填写批准文号' });
   });
 export type StatusChangeInput = z.input<typeof statusChangeInputSchema>;
 export type StatusChange = z.infer<typeof statusChangeInputSchema>;
@@ -367,18 +367,19 @@ export function pupilKeyToHold(c: Case): string | undefined {
  * What may be corrected on an open case (PATCH): the guardian's name and mobile, the reason, 去向 and the
  * responsible teacher. The kind, the pupil and the state change only through their own actions.
  */
+/** The fields a correction may change (PATCH adds the version it read). */
+export const updateCaseFields = {
+  guardianName: text(32).optional(),
+  guardianPhone: mobileSchema.optional(),
+  reason: text(500).optional(),
+  whereabouts: text(200).optional(),
+  responsibleTeacher: actorSchema.optional(),
+};
 export const updateCaseInputSchema = z
-  .object({
-    guardianName: text(32).optional(),
-    guardianPhone: mobileSchema.optional(),
-    reason: text(500).optional(),
-    whereabouts: text(200).optional(),
-    responsibleTeacher: actorSchema.optional(),
-  })
+  .object(updateCaseFields)
   .strict()
   .refine((v) => Object.values(v).some((x) => x !== undefined), {
-    message:
-      'nothing to change: give at least one of guardianName, guardianPhone, reason, whereabouts, responsibleTeacher',
+    message: '没有要修改的内容：请至少填写 guardianName、guardianPhone、reason、whereabouts、responsibleTeacher 之一',
   });
 export type UpdateCaseInput = z.infer<typeof updateCaseInputSchema>;
 
@@ -417,12 +418,11 @@ export function assertNoticeAllowed(c: Case, minVisits: number): void {
   if (c.visitCount < minVisits)
     issues.push({
       field: 'visits',
-      reason: `a notice needs at least ${minVisits} logged persuasion visits (劝返), this case has ${c.visitCount}`,
+      reason: `发出通知书前须至少登记 ${minVisits} 次劝返家访，本案件目前 ${c.visitCount} 次`,
     });
-  if (!c.guardian.name)
-    issues.push({ field: 'guardian.name', reason: 'a notice is addressed to the guardian by name: fill it in first' });
+  if (!c.guardian.name) issues.push({ field: 'guardian.name', reason: '通知书须写明监护人姓名，请先填写' });
   if (!c.guardian.phone)
-    issues.push({ field: 'guardian.phone', reason: 'a notice needs the guardian mobile to send it by SMS' });
+    issues.push({ field: 'guardian.phone', reason: '通知书须通过短信发给监护人，请先填写监护人手机号' });
   if (issues.length) throw new ValidationError(issues);
 }
 

@@ -4,13 +4,13 @@ import * as z from 'zod';
 export const MAINLAND_MOBILE = /^\+861[3-9]\d{9}$/;
 export const mobileSchema = z
   .string()
-  .regex(MAINLAND_MOBILE, 'not a valid mainland mobile in E.164 (expected +861XXXXXXXXXX, 11 digits after +86)');
+  .regex(MAINLAND_MOBILE, '不是有效的大陆手机号（应为 +861XXXXXXXXXX，+86 后 11 位）');
 
 export const idSchema = z
   .string()
   .min(2)
   .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
+  .regex(/^[a-z0-9][a-z0-9-]*$/, '编号只能由小写字母、数字和连字符组成');
 
 export const roles = [
   'chief', // 总负责人
@@ -66,7 +66,7 @@ export const schoolSchema = z.object({
   townshipId: idSchema,
   headId: idSchema,
   /** The school office phone printed on the guardian's notice (may be a landline). */
-  phone: z.string().regex(/^\+86\d{9,11}$/, 'expected +86 followed by 9–11 digits'),
+  phone: z.string().regex(/^\+86\d{9,11}$/, '应为 +86 加 9–11 位数字'),
   active: z.boolean().default(true),
 });
 export type School = z.infer<typeof schoolSchema>;

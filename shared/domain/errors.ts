@@ -1,3 +1,6 @@
+// Zod's messages in Chinese for every schema of the process: installed wherever errors are mapped.
+import './zod-messages.ts';
+
 /** Named domain errors. The HTTP mapper exposes their messages as 4xx; anything else is a generic 500. */
 export class DomainError extends Error {
   constructor(
@@ -21,9 +24,66 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Entities, states and actions of an InvalidTransitionError as officials read them (the codes follow). */
+const LABEL: Record<string, string> = {
+  case: '案件',
+  plan: '计划',
+  visit: '该次走访',
+  household: '该户',
+  opened: '已登记',
+  persuading: '劝返中',
+  'notice-issued': '已发通知书',
+  lapsed: '通知书逾期',
+  escalated: '已上报乡镇',
+  returned: '已复学',
+  exempted: '已批准缓学/免学',
+  transferred: '已转出',
+  suspended: '休学',
+  active: '进行中',
+  completed: '已完成',
+  reopened: '已重新跟踪',
+  closed: '已关闭',
+  done: '已完成',
+  visited: '已走访',
+  cancelled: '已取消',
+  'log-visit': '登记家访',
+  'issue-notice': '发出通知书',
+  lapse: '记为逾期',
+  escalate: '上报',
+  'record-return': '登记复学',
+  'record-exemption': '登记缓学/免学',
+  'record-transfer': '登记转出',
+  'record-suspension': '登记休学',
+  'record-transfer-out': '登记转出',
+  'record-transfer-in': '登记转入',
+  'record-suspension-change': '登记休学',
+  'record-resumption': '登记复学',
+  'record-dropout': '登记辍学',
+  reopen: '重新开案',
+  update: '修改',
+  close: '关闭',
+  record: '登记',
+  'record a visit': '登记走访',
+  'record a visit (none pending)': '登记走访（没有待完成的走访）',
+};
+
+/** What a NotFoundError names, as officials read it. */
+const WHAT: Record<string, string> = {
+  case: '案件',
+  school: '学校',
+  township: '乡镇',
+  person: '人员',
+  plan: '计划',
+  campaign: '大家访名单',
+  'campaign window': '大家访时段',
+  notice: '通知书',
+  slot: '报表',
+  message: '短信',
+};
+
 export class NotFoundError extends DomainError {
   constructor(what: string, id: string) {
-    super(`${what} ${id} not found`, 'NOT_FOUND');
+    super(`未找到${WHAT[what] ?? what}：${id}`, 'NOT_FOUND');
   }
 }
 
@@ -34,14 +94,18 @@ export class InvalidTransitionError extends DomainError {
     readonly from: string,
     readonly attempted: string,
   ) {
-    super(`${entity}: cannot ${attempted} from state ${from}`, 'INVALID_TRANSITION');
+    super(
+      `${LABEL[entity] ?? entity}当前为「${LABEL[from] ?? from}」，不能${LABEL[attempted] ?? attempted}` +
+        `（${entity}: ${attempted} from ${from}）`,
+      'INVALID_TRANSITION',
+    );
   }
 }
 
 /** Someone else changed the item first (optimistic concurrency): reload and decide again. */
 export class ConcurrentUpdateError extends DomainError {
   constructor(what: string) {
-    super(`${what} was changed concurrently`, 'CONFLICT');
+    super(`${what} 已被他人修改，请刷新后重试`, 'CONFLICT');
   }
 }
 
@@ -109,14 +173,17 @@ export class ForbiddenError extends DomainError {
 
 /** Turns zod issues into a ValidationError naming each field. */
 export function fromZodIssues(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[],
   prefix = '',
 ): ValidationError {
+  const field = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(root)';
   return new ValidationError(
-    issues.map((i) => ({
-      field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)',
-      reason: i.message,
-    })),
+    issues.flatMap((i) =>
+      // An unknown key is named as the field itself (`body.__proto__`), one issue per key.
+      i.code === 'unrecognized_keys' && i.keys?.length
+        ? i.keys.map((k) => ({ field: field([...i.path, k]), reason: '不允许的字段' }))
+        : [{ field: field(i.path), reason: i.message }],
+    ),
   );
 }
 

@@ -1,6 +1,6 @@
 import { type Case, type CaseState, caseKindLabel, closedStates } from './case.ts';
 import type { Role } from './directory.ts';
-import { maskName } from './privacy.ts';
+import { maskName, scrubFreeText } from './privacy.ts';
 import { cstDate } from './time.ts';
 
 /**
@@ -47,6 +47,8 @@ function base(c: Case, reader: LedgerReader, names: Names) {
     school: names.schools.get(c.schoolId) ?? c.schoolId,
     name: full ? c.studentName : maskName(c.studentName),
     poverty: full ? (c.povertyRegistered ? '是' : '否') : '—',
+    /** Free text (原因, 去向) through the one scrubber outside the school: known names, 学籍号, ID, mobile. */
+    free: (text: string) => (full ? text : scrubFreeText(text, [c.studentName, c.guardian.name])),
   };
 }
 
@@ -85,8 +87,8 @@ export function rosterLedger(cases: readonly Case[], reader: LedgerReader, names
         b.name,
         c.grade ?? '',
         caseKindLabel[c.kind],
-        c.reason,
-        c.whereabouts,
+        b.free(c.reason),
+        b.free(c.whereabouts),
         c.responsibleTeacher.name,
         b.poverty,
         cstDate(new Date(c.openedAt)),

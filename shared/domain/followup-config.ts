@@ -25,7 +25,7 @@ export const dutyScheduleSchema = z
       .min(1),
   })
   .refine((s) => s.escalation.every((step, i, all) => i === 0 || step.afterDays > all[i - 1]!.afterDays), {
-    message: 'escalation levels must come strictly later one after another',
+    message: '各级上报时间须依次严格递增',
     path: ['escalation'],
   });
 export type DutySchedule = z.infer<typeof dutyScheduleSchema>;
@@ -99,14 +99,14 @@ export const sendTeachingConfigSchema = z.object({
 /** R7 大家访 windows before/after 寒假 and 暑假 (§四(四)2): dates are the bureau's, per year. */
 export const campaignWindowSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, '编号只能由小写字母、数字和连字符组成'),
     name: z.string().min(1).max(24),
     holiday: z.enum(['winter', 'summer']),
     phase: z.enum(['before', 'after']),
     start: isoDate,
     end: isoDate,
   })
-  .refine((w) => w.start <= w.end, { message: 'start must not be after end', path: ['end'] });
+  .refine((w) => w.start <= w.end, { message: '开始日期不能晚于结束日期', path: ['end'] });
 export type CampaignWindow = z.infer<typeof campaignWindowSchema>;
 
 export const campaignConfigSchema = z.object({

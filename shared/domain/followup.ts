@@ -5,7 +5,7 @@ import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors
 import { type DutySchedule, type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { type DutyStep, dutyDeadline, dutySteps, recipientsFor, schoolDays, stepsToRun } from './followup-duty.ts';
 import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
-import { cstDateSchema } from './input.ts';
+import { cstDateSchema, note } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { maskName } from './privacy.ts';
@@ -86,7 +86,7 @@ export const createFollowUpInputSchema = z.object({
   schoolId: idSchema,
   townshipId: idSchema,
   returnedOn: isoDate,
-  responsibleIds: z.array(idSchema).min(1, 'at least one responsible teacher'),
+  responsibleIds: z.array(idSchema).min(1, '至少一名责任教师'),
   mentorId: idSchema,
   /** The case's pupil key (`pupilKeyToHold`): one active follow-up plan per pupil. */
   pupilKey: z.string().min(1).max(64).optional(),
@@ -185,8 +185,8 @@ function firstFutureStep(steps: DutyStep[], now: Date, visit: Pick<PlanVisit, 'd
 export const recordVisitInputSchema = z.object({
   doneOn: isoDate,
   byId: idSchema,
-  content: z.string().max(500).optional(),
-  note: z.string().max(500).optional(),
+  content: note(500).optional(),
+  note: note(500).optional(),
 });
 export type RecordVisitInput = z.input<typeof recordVisitInputSchema>;
 
@@ -195,9 +195,9 @@ export function recordVisit(plan: Plan, visit: PlanVisit, input: RecordVisitInpu
   const data = parsePlanInput(recordVisitInputSchema, input);
   if (plan.status !== 'active') throw new InvalidTransitionError('plan', plan.status, 'record a visit');
   if (visit.status !== 'planned') throw new InvalidTransitionError('visit', visit.status, 'record');
-  if (data.doneOn > cstDate(now)) throw new ValidationError([{ field: 'doneOn', reason: 'is in the future' }]);
-  if (data.doneOn < plan.startsOn)
-    throw new ValidationError([{ field: 'doneOn', reason: 'is before the plan starts' }]);
+  if (data.doneOn > cstDate(now))
+    throw new ValidationError([{ field: 'doneOn', reason: `不能晚于今天（${cstDate(now)}）` }]);
+  if (data.doneOn < plan.startsOn) throw new ValidationError([{ field: 'doneOn', reason: '不能早于计划开始日期' }]);
   return {
     ...visit,
     status: 'done',

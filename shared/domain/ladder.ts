@@ -25,7 +25,7 @@ const duration = z.string().refine(
       return false;
     }
   },
-  { message: 'expected a duration like 30m, 2h, 1d16h' },
+  { message: '应为时长，如 30m、2h、1d16h' },
 );
 
 export const ladderLevelSchema = z.object({
@@ -45,7 +45,7 @@ export const ladderSchema = z
   .min(1)
   .max(10)
   .refine((levels) => levels.every((l, i) => i === 0 || parseDuration(l.after) > parseDuration(levels[i - 1]!.after)), {
-    message: 'ladder delays must be strictly increasing',
+    message: '催报各级延时须严格递增',
   });
 export type Ladder = z.infer<typeof ladderSchema>;
 
@@ -92,7 +92,7 @@ export const reportsConfigSchema = z.object({
   /** Officials' office hours: `working`/`school` ladder delays count only this time of a working day. */
   officeHours: z
     .object({ start: hhmm, end: hhmm })
-    .refine((h) => h.start < h.end, { message: 'office hours must end after they start', path: ['end'] })
+    .refine((h) => h.start < h.end, { message: '办公时间的结束须晚于开始', path: ['end'] })
     .default({ start: '08:00', end: '18:00' }),
   /** Which cadences the bureau collects; a cadence left out opens no slots. */
   cadences: z

@@ -77,6 +77,21 @@ export function scrubFreeText(text: string, knownNames: readonly (string | undef
   return scrubText(out.replace(STUDENT_REF_RE, (m) => maskStudentRef(m)));
 }
 
+/**
+ * `scrubFreeText` over every string of a value (timeline event data, plan records): the one scrubber for free text
+ * shown outside the pupil's school and the office. A `studentRef` field is masked as a 学籍号 whatever its shape.
+ */
+export function scrubFreeTextDeep(
+  value: unknown,
+  knownNames: readonly (string | undefined)[] = [],
+  key?: string,
+): unknown {
+  if (typeof value === 'string') return key === 'studentRef' ? maskStudentRef(value) : scrubFreeText(value, knownNames);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubFreeTextDeep(v, knownNames, key));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubFreeTextDeep(v, knownNames, k)]));
+}
+
 type Masker = (value: string) => string;
 
 /** Which masker a field name calls for (case-insensitive, so SNS's `PhoneNumber` is caught too). */

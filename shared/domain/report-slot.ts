@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { idSchema } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
+import { note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { Note } from './official-round.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
@@ -24,21 +25,24 @@ export const countsSchema = z
     /** 辍学 (incl. never enrolled) */
     droppedOut: z.number().int().min(0),
   })
+  .strict()
   .refine((c) => c.returned + c.notReturned <= c.enrolled, {
-    message: 'returned + notReturned cannot exceed enrolled',
+    message: '已返校与未返校人数之和不能超过在册人数',
     path: ['returned'],
   });
 export type ReportCounts = z.infer<typeof countsSchema>;
 
 /** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
-export const notBackSchema = z.object({
-  studentName: z.string().min(1).max(32),
-  studentId: z.string().max(64).optional(),
-  grade: z.string().max(16).optional(),
-  className: z.string().max(16).optional(),
-  status: z.enum(['not-returned', 'dropped-out']),
-  reason: z.string().max(200).optional(),
-});
+export const notBackSchema = z
+  .object({
+    studentName: text(32),
+    studentId: text(64).optional(),
+    grade: text(16).optional(),
+    className: text(16).optional(),
+    status: z.enum(['not-returned', 'dropped-out']),
+    reason: note(200).optional(),
+  })
+  .strict();
 export type NotBackStudent = z.infer<typeof notBackSchema>;
 
 export const submissionSchema = z
@@ -47,8 +51,9 @@ export const submissionSchema = z
     notBack: z.array(notBackSchema).max(500).default([]),
     /** Person who filed it (school head or a delegate). */
     submittedBy: idSchema,
-    note: z.string().max(500).optional(),
+    note: note(500).optional(),
   })
+  .strict()
   .superRefine((s, ctx) => {
     const notReturned = s.notBack.filter((n) => n.status === 'not-returned').length;
     const droppedOut = s.notBack.filter((n) => n.status === 'dropped-out').length;
@@ -56,13 +61,13 @@ export const submissionSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['notBack'],
-        message: `lists ${notReturned} not-returned pupils but counts.notReturned is ${s.counts.notReturned}`,
+        message: `名单列出 ${notReturned} 名未返校学生，但 counts.notReturned 为 ${s.counts.notReturned}`,
       });
     if (droppedOut !== s.counts.droppedOut)
       ctx.addIssue({
         code: 'custom',
         path: ['notBack'],
-        message: `lists ${droppedOut} dropped-out pupils but counts.droppedOut is ${s.counts.droppedOut}`,
+        message: `名单列出 ${droppedOut} 名辍学学生，但 counts.droppedOut 为 ${s.counts.droppedOut}`,
       });
   });
 export type SubmissionInput = z.input<typeof submissionSchema>;
@@ -108,7 +113,7 @@ export function parseSlotId(id: string): { schoolId: string; cadence: Cadence; p
   const [schoolId, cadence, periodKey, ...rest] = id.split(':');
   const parsedCadence = cadenceSchema.safeParse(cadence);
   if (!schoolId || !periodKey || rest.length > 0 || !parsedCadence.success)
-    throw new ValidationError([{ field: 'slotId', reason: 'expected <schoolId>:<cadence>:<periodKey>' }]);
+    throw new ValidationError([{ field: 'slotId', reason: '格式应为 <学校ID>:<周期>:<期号>' }]);
   return { schoolId, cadence: parsedCadence.data, periodKey };
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
-import { maskName, maskPhone, maskStudentRef, scrubFreeText } from './privacy.ts';
+import { maskName, maskPhone, maskStudentRef, scrubFreeTextDeep } from './privacy.ts';
 
 /**
  * Who may see and change what (R9). Pure: the API resolves the caller's claims into a Principal and
@@ -174,11 +174,18 @@ export interface SensitiveFields {
   /** Free text that may name the pupil or hold numbers: scrubbed outside the school. */
   reason?: string;
   whereabouts?: string;
+  grade?: string;
+  /** Endings typed by the school (exemption references and reason, 转出 destination): scrubbed like the rest. */
+  exemption?: object;
+  transfer?: object;
 }
+
+/** The fields of a case that hold typed free text: each passes the one scrubber outside the school. */
+const FREE_TEXT_FIELDS = ['reason', 'whereabouts', 'grade', 'exemption', 'transfer'] as const;
 
 /**
  * The view of a case for this caller. Officials outside the school see a masked child and guardian name, a masked
- * 学籍号, reason and 去向 scrubbed (known names, 学籍号, ID and mobile numbers), a masked guardian phone and no 脱贫户
+ * 学籍号, reason, 去向, grade and the endings' text scrubbed (known names, 学籍号, ID and mobile numbers), a masked guardian phone and no 脱贫户
  * flag (`povertyRegistered` is absent, not false, so nobody infers it).
  */
 export function viewForCaller<T extends SensitiveFields & Place>(
@@ -188,12 +195,14 @@ export function viewForCaller<T extends SensitiveFields & Place>(
   if (canSeeSensitive(p, record)) return { ...record, masked: false };
   const { povertyRegistered: _hidden, ...rest } = record;
   const names = [record.studentName, record.guardian.name];
+  const scrubbed = Object.fromEntries(
+    FREE_TEXT_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, scrubFreeTextDeep(record[f], names)]),
+  );
   return {
     ...rest,
+    ...scrubbed,
     studentName: maskName(record.studentName),
     ...(record.studentRef ? { studentRef: maskStudentRef(record.studentRef) } : {}),
-    ...(record.reason !== undefined ? { reason: scrubFreeText(record.reason, names) } : {}),
-    ...(record.whereabouts !== undefined ? { whereabouts: scrubFreeText(record.whereabouts, names) } : {}),
     guardian: {
       ...(record.guardian.name ? { name: maskName(record.guardian.name) } : {}),
       ...(record.guardian.phone ? { phone: maskPhone(record.guardian.phone) } : {}),

@@ -4,7 +4,7 @@ import { idSchema } from './directory.ts';
 import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
-import { cstDateSchema } from './input.ts';
+import { cstDateSchema, text } from './input.ts';
 import { pupilKeyOf } from './pupil-key.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 
@@ -14,12 +14,12 @@ export const createSendTeachingInputSchema = z
   .object({
     /** The pupil's case, when there is one (dropout of a severely disabled child); the plan is then listed with it. */
     caseId: z.string().min(1).max(64).optional(),
-    studentName: z.string().min(1).max(32),
+    studentName: text(32),
     schoolId: idSchema,
     townshipId: idSchema,
-    teacherIds: z.array(idSchema).min(1, 'at least one 送教 teacher'),
+    teacherIds: z.array(idSchema).min(1, '至少一名送教教师'),
     /** 个别化教育方案: what is taught (subjects, life skills, rehabilitation), in short. */
-    content: z.string().min(1).max(500),
+    content: text(500),
     from: isoDate,
     to: isoDate,
     /** Visits a month; at least the bureau's minimum. */
@@ -27,7 +27,7 @@ export const createSendTeachingInputSchema = z
     /** The pupil's uniqueness key; default: school + name (`pupilKeyOf`). One active 送教上门 plan per pupil. */
     pupilKey: z.string().min(1).max(64).optional(),
   })
-  .refine((p) => p.from <= p.to, { message: 'must not be before from', path: ['to'] });
+  .refine((p) => p.from <= p.to, { message: '不能早于开始日期（from）', path: ['to'] });
 export type CreateSendTeachingInput = z.input<typeof createSendTeachingInputSchema>;
 
 /**
@@ -68,7 +68,7 @@ export function createSendTeachingPlan(
   const min = ctx.config.sendTeaching.minVisitsPerMonth;
   const perMonth = data.visitsPerMonth ?? min;
   if (perMonth < min)
-    throw new ValidationError([{ field: 'visitsPerMonth', reason: `must be at least ${min} (bureau minimum)` }]);
+    throw new ValidationError([{ field: 'visitsPerMonth', reason: `每月至少 ${min} 次（教育局规定的最低频次）` }]);
   const today = cstDate(ctx.now);
   const from = [data.from, today].sort().at(-1)!;
   const base = {

@@ -25,9 +25,10 @@ export async function computeStatisticsUseCase(
   input: { range: DateRange; asOf: Date; townshipId?: string; schoolIds?: readonly string[] },
 ): Promise<{ schools: Map<string, Statistics>; townships: Map<string, Statistics> }> {
   const { from, to } = input.range;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new ValidationError([{ field: 'from', reason: 'expected YYYY-MM-DD' }]);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(to)) throw new ValidationError([{ field: 'to', reason: 'expected YYYY-MM-DD' }]);
-  if (from > to) throw new ValidationError([{ field: 'to', reason: 'must not be before from' }]);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from))
+    throw new ValidationError([{ field: 'from', reason: '日期格式应为 YYYY-MM-DD' }]);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(to)) throw new ValidationError([{ field: 'to', reason: '日期格式应为 YYYY-MM-DD' }]);
+  if (from > to) throw new ValidationError([{ field: 'to', reason: '不能早于开始日期（from）' }]);
   const directory = await deps.directory.load();
   const schoolIds = directory.schools
     .filter((s) => !input.townshipId || s.townshipId === input.townshipId)

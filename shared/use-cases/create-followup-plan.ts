@@ -54,7 +54,7 @@ export async function createSchoolCampaignUseCase(
   const window = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).find(
     (w) => w.id === input.windowId,
   );
-  if (!window) throw new ValidationError([{ field: 'windowId', reason: 'no such campaign window in config' }]);
+  if (!window) throw new ValidationError([{ field: 'windowId', reason: '配置中没有这个大家访时段' }]);
   const directory = await deps.directory.load();
   const school = directory.schools.find((s) => s.id === input.schoolId);
   if (!school) throw new NotFoundError('school', input.schoolId);

@@ -57,7 +57,8 @@ export async function acknowledgeEscalationUseCase(
   input: z.input<typeof acknowledgeInputSchema>,
   by: Actor & { role: string },
 ): Promise<{ notice: Notice; changed: boolean }> {
-  const actor = { ...parseInput(actorSchema, by, 'by'), role: by.role };
+  const { role, ...who } = by;
+  const actor = { ...parseInput(actorSchema, who, 'by'), role };
   const body = parseInput(acknowledgeInputSchema, input);
   return retryOnConflict(async () => {
     const { c, notice, escalation } = await lapsedNotice(deps, ref);
@@ -97,7 +98,8 @@ export async function recordTownshipOrderUseCase(
   input: z.input<typeof townshipOrderInputSchema>,
   by: Actor & { role: string },
 ): Promise<{ notice: Notice; changed: boolean }> {
-  const actor = { ...parseInput(actorSchema, by, 'by'), role: by.role };
+  const { role, ...who } = by;
+  const actor = { ...parseInput(actorSchema, who, 'by'), role };
   const body = parseInput(townshipOrderInputSchema, input);
   return retryOnConflict(async () => {
     const { c, notice, escalation } = await lapsedNotice(deps, ref);

@@ -67,9 +67,9 @@ export interface DueList {
 export function dueRange(now: Date, from?: CstDate, to?: CstDate): { from: CstDate; to: CstDate } {
   const today = cstDate(now);
   const range = { from: from ?? addDays(today, -DUE_LOOKBACK_DAYS), to: to ?? addDays(today, DUE_LOOKAHEAD_DAYS) };
-  if (range.to < range.from) throw new ValidationError([{ field: 'to', reason: 'must not be before from' }]);
+  if (range.to < range.from) throw new ValidationError([{ field: 'to', reason: '不能早于开始日期（from）' }]);
   if (addDays(range.from, DUE_MAX_DAYS - 1) < range.to)
-    throw new ValidationError([{ field: 'to', reason: `the range may cover at most ${DUE_MAX_DAYS} days` }]);
+    throw new ValidationError([{ field: 'to', reason: `查询范围最多 ${DUE_MAX_DAYS} 天` }]);
   return range;
 }
 

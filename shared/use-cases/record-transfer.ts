@@ -16,9 +16,8 @@ export async function recordTransferUseCase(
   const issues: { field: string; reason: string }[] = [];
   if (!input.destination?.trim()) issues.push({ field: 'destination', reason: '转出 needs the destination' });
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.effectiveOn))
-    issues.push({ field: 'effectiveOn', reason: 'expected YYYY-MM-DD' });
-  if (!input.evidence?.length)
-    issues.push({ field: 'evidence', reason: 'at least one evidence reference is required' });
+    issues.push({ field: 'effectiveOn', reason: '日期格式应为 YYYY-MM-DD' });
+  if (!input.evidence?.length) issues.push({ field: 'evidence', reason: '至少需要一项证明材料' });
   if (issues.length) throw new ValidationError(issues);
   return endCase(deps, {
     caseId,

@@ -89,7 +89,7 @@ export function firstDayOfPeriod(cadence: Cadence, key: string): CstDate {
     const weekday = new Date(`${jan4}T00:00:00Z`).getUTCDay() || 7;
     return addDays(addDays(jan4, 1 - weekday), (Number(m[2]) - 1) * 7);
   }
-  throw new ValidationError([{ field: 'periodKey', reason: `not a ${cadence} period key: ${key}` }]);
+  throw new ValidationError([{ field: 'periodKey', reason: `不是有效的${cadence}期号：${key}` }]);
 }
 
 /**
@@ -158,7 +158,7 @@ async function openOnDemand(
   const calendar = new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
   const period = periodOf(cadence, firstDayOfPeriod(cadence, periodKey), calendar);
   if (period.key !== periodKey || !period.dueDate)
-    throw new ValidationError([{ field: 'periodKey', reason: `no ${cadence} report is owed for ${periodKey}` }]);
+    throw new ValidationError([{ field: 'periodKey', reason: `${periodKey} 没有应交的${cadence}报表` }]);
   const deadline = deadlineOf(period, deps.config.reports.dueTime[cadence])!;
   const slot = newSlot({
     schoolId,

@@ -27,7 +27,7 @@ export async function updateCaseUseCase(
   const by = parseInput(actorSchema, input.by, 'by');
   const changes = parseInput(updateCaseInputSchema, input.changes);
   if (!Number.isInteger(input.expectedVersion) || input.expectedVersion < 1)
-    throw new ValidationError([{ field: 'version', reason: 'expected the version of the case as read (>= 1)' }]);
+    throw new ValidationError([{ field: 'version', reason: '应为读取时案件的版本号（≥ 1）' }]);
   const c = await deps.repo.getCase(caseId);
   if (!c) throw new NotFoundError('case', caseId);
   if (c.version !== input.expectedVersion) throw new ConcurrentUpdateError(`case ${caseId} (version ${c.version})`);
@@ -37,9 +37,7 @@ export async function updateCaseUseCase(
     const directory = await deps.directory.load();
     const person = directory.people.find((p) => p.id === teacher!.personId && p.active !== false);
     if (!person || person.schoolId !== c.schoolId)
-      throw new ValidationError([
-        { field: 'responsibleTeacher.personId', reason: "not an active member of staff of the case's school" },
-      ]);
+      throw new ValidationError([{ field: 'responsibleTeacher.personId', reason: '不是该案件所在学校的在职教职工' }]);
     teacher = { personId: person.id, name: person.name };
   }
 

@@ -224,7 +224,7 @@ describe('after a lapse: acknowledge and the township order, every role', () => 
     }
     expect((await order(who.leaderA)).status).toBe(403);
     const first = await ack(who.leaderA, '片长督办，电话 13800000999');
-    expect(first.status).toBe(201);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body.notice.escalation).toMatchObject({
       level: 0,
       nextAt: null,

@@ -406,6 +406,6 @@ describe('PATCH /api/cases/:caseId', () => {
     expect(missing.status).toBe(400);
     expect(missing.body.error.issues[0].field).toBe('body.version');
     expect(closed.status).toBe(409);
-    expect(closed.body.error.message).toContain('cannot update from state returned');
+    expect(closed.body.error.message).toContain('case: update from returned');
   });
 });

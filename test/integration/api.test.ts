@@ -159,6 +159,8 @@ describe('scope: cases', () => {
     expect(head.body.case).toMatchObject({ studentName: '测试学生小明', povertyRegistered: true, masked: false });
     const audit = await new DynamoAuditLog(deps.doc, deps.tableName).listForCase(caseId);
     expect(audit.map((a) => [a.personId, a.action, a.sensitive])).toEqual([
+      // The reply to the opening shows the case: audited like a read.
+      ['head-s1', 'open-case', true],
       ['contact-a', 'read-case', false],
       ['head-s1', 'read-case', true],
     ]);

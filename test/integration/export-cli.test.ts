@@ -35,6 +35,7 @@ describe('operator CLI: export-ledgers', () => {
     expect(sheets[0]!.rows.flat()).toContain('测试学生小明');
     const audit = await new DynamoAuditLog(doc, tableName).listForCase(caseId);
     expect(audit.map((a) => [a.personId, a.action])).toEqual([
+      ['head-s1', 'open-case'],
       ['contact-a', 'export-ledger'],
       ['office-1', 'export-ledger'],
     ]);

@@ -119,7 +119,7 @@ describe('recording the receipt (送达) of a notice', () => {
       [{ ...signed, receivedAt: '2023-02-22 24:00' }, 'receivedAt', '格式'],
       [{ ...signed, method: 'pigeon' }, 'method', 'in-person'],
       [{ ...signed, receivedBy: ' \u200b ' }, 'receivedBy', '不能为空'],
-      [{ ...signed, extra: 1 }, '(root)', ''],
+      [{ ...signed, extra: 1 }, 'extra', '不允许的字段'],
     ] as const;
     for (const [input, field, reason] of cases_) {
       const error = await recordNoticeReceiptUseCase(cases, ref, input as never, head).then(

@@ -87,9 +87,9 @@ describe('SchoolCalendar: bureau overrides', () => {
   });
 
   it('refuses an impossible date or a term that ends before it starts', () => {
-    expect(() => winterCalendar({ overrides: { '2023-02-30': 'school' } })).toThrow(/not a real calendar date/);
+    expect(() => winterCalendar({ overrides: { '2023-02-30': 'school' } })).toThrow(/不是真实存在的日期/);
     expect(() => new SchoolCalendar({ terms: [{ name: '倒置学期', start: '2023-07-01', end: '2023-02-01' }] })).toThrow(
-      /must not end before it starts/,
+      /学期结束日期不能早于开始日期/,
     );
   });
 });

@@ -93,6 +93,21 @@ describe('大家访 campaign', () => {
     ).toThrow(/visitedOn/);
   });
 
+  it('refuses a visit dated after today, on a date that does not exist, or with hostile text', () => {
+    const c = campaign();
+    const visit = (visitedOn: string, note?: string) => () =>
+      recordHouseholdVisit(
+        c,
+        { ref: 'h1', visitedOn, byId: 'teacher-1', ...(note === undefined ? {} : { note }) },
+        at('2023-06-28'),
+      );
+
+    expect(visit('2023-06-29')).toThrow('visitedOn: 不能晚于今天（2023-06-28）');
+    expect(visit('2023-06-31')).toThrow('visitedOn: 不是真实存在的日期');
+    expect(visit('2023-06-28', '\u202E已访')).toThrow(/note: 含有不允许的控制字符或双向文本控制符/);
+    expect(visit('2023-06-28', ' 已访 ')().households[0]).toMatchObject({ visitedOn: '2023-06-28', note: '已访' });
+  });
+
   it('reports completion per school, worst first, with the late flag', () => {
     const a = recordHouseholdVisit(
       campaign('ml-school'),

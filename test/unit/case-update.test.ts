@@ -38,7 +38,7 @@ describe('case corrections (PATCH)', () => {
 
   it('refuses a closed case, naming the state', () => {
     expect(() => applyUpdate(aCase({ state: 'transferred' }), { reason: '新原因' }, at)).toThrow(
-      'case: cannot update from state transferred',
+      'case: update from transferred',
     );
   });
 

@@ -210,6 +210,6 @@ describe('reopenDecision (hook for the cases code)', () => {
     expect(closed.status).toBe('reopened');
     expect(cancelled.map((v) => v.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect(sweepVisit(closed, cancelled[1]!, at('2023-05-20'), directory(), smsOptions).messages).toEqual([]);
-    expect(() => closePlan(closed, cancelled, 'closed', 'again', at('2023-05-11'))).toThrow(/cannot/);
+    expect(() => closePlan(closed, cancelled, 'closed', 'again', at('2023-05-11'))).toThrow(/不能关闭/);
   });
 });

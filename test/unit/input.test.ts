@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { openCaseInputSchema, parseInput, visitInputSchema } from '../../shared/domain/case.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
+import { fromZodIssues, ValidationError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 
 const reasonOf = (
@@ -55,5 +56,30 @@ describe('text that is what it looks like', () => {
       visitInputSchema.safeParse({ by: { name: 'x' }, at: '2023-02-20T01:00:00Z', outcome: 'refused', note: '\u202E' })
         .success,
     ).toBe(false);
+  });
+});
+
+describe("zod's own messages in Chinese (one error map for the process)", () => {
+  const schema = z.object({ name: z.string().max(3), age: z.number().int().min(0), kind: z.enum(['a', 'b']) }).strict();
+  const issues = (v: unknown) => {
+    const r = schema.safeParse(v);
+    return r.success ? [] : fromZodIssues(r.error.issues, 'body').issues;
+  };
+
+  it('names each field with a Chinese reason; an unknown key (even __proto__) is its own field', () => {
+    expect(issues(JSON.parse('{"name":"abcd","age":"1","kind":"c","__proto__":{"x":1}}'))).toEqual([
+      { field: 'body.name', reason: '最多 3 个字符' },
+      { field: 'body.age', reason: '应为数字，收到的是文本' },
+      { field: 'body.kind', reason: '应为以下之一："a"、"b"' },
+      { field: 'body.__proto__', reason: '不允许的字段' },
+    ]);
+    expect(issues({ age: -1, kind: 'a' })).toEqual([
+      { field: 'body.name', reason: '必填' },
+      { field: 'body.age', reason: '不能小于 0' },
+    ]);
+  });
+
+  it("keeps a schema's own message", () => {
+    expect(reasonOf(z.string().min(1, '请填写'), '')).toBe('请填写');
   });
 });
