@@ -5,6 +5,7 @@ import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
 import { registerFollowUpDue } from './commands/followup-due.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
+import { registerImportRoll } from './commands/import-roll.ts';
 import { registerIssueNotice } from './commands/issue-notice.ts';
 import { registerLateReports } from './commands/late-reports.ts';
 import { registerLogVisit } from './commands/log-visit.ts';
@@ -14,6 +15,7 @@ import { registerOpenCases } from './commands/open-cases.ts';
 import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
 import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
+import { registerTemplate } from './commands/template.ts';
 
 /**
  * The operator CLI's program: `npm run cli -- <command>` (local/cli.ts) and the CLI tests, in-process, both run
@@ -51,6 +53,7 @@ export function cliProgram(): Command {
     .showHelpAfterError('（加 --help 查看用法）');
 
   registerImportDirectory(program);
+  registerTemplate(program);
   registerCalendar(program);
   // Against the running local runtime (.local/runtime.json): local/commands/<name>.ts
   registerFileReport(program);
@@ -66,6 +69,7 @@ export function cliProgram(): Command {
   registerFollowUpDue(program);
   registerCreateCampaign(program);
   registerRecordCampaignVisit(program);
+  registerImportRoll(program);
   return program;
 }
 
