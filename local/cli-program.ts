@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCalendar } from './commands/calendar.ts';
+import { registerCompareRolls } from './commands/compare-rolls.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
@@ -70,6 +71,7 @@ export function cliProgram(): Command {
   registerCreateCampaign(program);
   registerRecordCampaignVisit(program);
   registerImportRoll(program);
+  registerCompareRolls(program);
   return program;
 }
 

@@ -285,7 +285,7 @@ export interface ActiveRoll {
  */
 export interface RollRepository {
   active(schoolId: string, term: string): Promise<ActiveRoll | undefined>;
-  /** The pupils of the active roll (empty when there is none). */
+  /** The pupils of the active roll (empty when there is none), in the file's row order. */
   load(schoolId: string, term: string): Promise<RollPupil[]>;
   stage(schoolId: string, term: string, importId: string, pupils: readonly RollPupil[]): Promise<void>;
   /** Flips every pointer, or none (ConcurrentUpdateError when one moved since it was read). */

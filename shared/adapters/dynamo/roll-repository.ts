@@ -40,7 +40,9 @@ export class DynamoRollRepository implements RollRepository {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': rollPk(schoolId, term, active.importId) },
     });
-    return items.map(({ pk: _pk, sk: _sk, entity: _e, version: _v, ...rest }) => rollPupilSchema.parse(rest));
+    return items
+      .map(({ pk: _pk, sk: _sk, entity: _e, version: _v, ...rest }) => rollPupilSchema.parse(rest))
+      .sort((a, b) => a.row - b.row);
   }
 
   async stage(schoolId: string, term: string, importId: string, pupils: readonly RollPupil[]): Promise<void> {
