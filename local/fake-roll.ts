@@ -5,7 +5,7 @@ import { fakeIdNumber, gradeNumber, priorityFlags, rollColumns } from '../shared
 
 /**
  * Fake pupil rolls for demos, tests and the bench. Everything is obviously invented: ID numbers use the test pattern
- * of `fakeIdNumber` (region code 000000, which no region has), 学籍号 start with T (test) and never embed the ID
+ * of `fakeIdNumber` (region codes starting 0000, which no region has), 学籍号 start with T (test) and never embed the ID
  * number, guardian phones are 1380000xxxx (the repo's fake range), names are drawn from a short list.
  */
 const SURNAMES = [...'李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'];

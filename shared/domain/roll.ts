@@ -255,18 +255,21 @@ export function rollFingerprint(p: RollPupil): string {
 }
 
 /**
- * Obviously fake ID numbers for demo and test data: region code 000000 (no such region exists), a real birth date,
- * a sequence number and a valid check character, so the importer accepts them and nobody can mistake them for a
- * person's. Every generated roll, fixture and bench uses this pattern.
+ * Obviously fake ID numbers for demo and test data: the region code starts with 0000 (real region codes start with
+ * 1–8, so no person has one), then a real birth date, a sequence number and a valid check character, so the
+ * importer accepts them and nobody can mistake them for a person's. Unique for `seq` below 100,000 per birth date.
+ * Every generated roll, fixture and bench uses this pattern.
  */
 export function fakeIdNumber(birthDate: string, seq: number): string {
-  const first17 = `000000${birthDate.replace(/-/g, '')}${String(seq % 1000).padStart(3, '0')}`;
+  const region = `0000${String(Math.floor(seq / 1000) % 100).padStart(2, '0')}`;
+  const first17 = `${region}${birthDate.replace(/-/g, '')}${String(seq % 1000).padStart(3, '0')}`;
   return `${first17}${idCheckCharacter(first17)}`;
 }
 
 /** The pattern of `fakeIdNumber` (tests use it to assert that only fake numbers are ever used). */
-export const FAKE_ID_PATTERN = /^000000\d{11}[\dX]$/;
-
+export const FAKE_ID_PATTERN = /^0000\d{13}[\dX]$/;
+/** Finds a fake ID number anywhere in a text (the privacy scans of tests and the bench). */
+export const FAKE_ID_ANYWHERE = /0000\d{13}[\dX]/;
 /** The active roll of one school in one term: which import's items are the roll. */
 export interface ActiveRoll {
   schoolId: string;

@@ -7,10 +7,16 @@ import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { readArrivals } from '../../local/commands/compare-rolls.ts';
 import { type FakePupil, fakePupils, fakeRollHeader, fakeRollRow, writeFakeRollCsv } from '../../local/fake-roll.ts';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
+import { ledgersToXlsx, readXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
+import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
+import { FAKE_ID_ANYWHERE } from '../../shared/domain/roll.ts';
+import type { Principal } from '../../shared/domain/scope.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import {
   compareRolls,
@@ -18,6 +24,7 @@ import {
   intakeMissing,
   type RollComparison,
 } from '../../shared/use-cases/compare-rolls.ts';
+import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
 import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
@@ -169,5 +176,34 @@ describe('对比上学期 on seeded rolls', () => {
       .filter((r) => comparison.missing.some((m) => m.pupil.studentRef === r));
     expect(new Set(refs).size).toBe(5);
     expect(refs).toHaveLength(5);
+  });
+
+  it('no clear ID number anywhere: table items (cases, SMS outbox, audit), logs, CLI text and ledger exports', async () => {
+    const office: Principal = { personId: 'p-office', role: 'office' };
+    const exported = await exportLedgersUseCase(
+      {
+        cases: caseDepsOf(b.deps).repo,
+        audit: new DynamoAuditLog(b.doc, b.tableName),
+        clock: b.clock,
+        newId: b.deps.newId,
+      },
+      { principal: office, directory: await new DynamoDirectoryRepository(b.doc, b.tableName).load(), ledger: 'all' },
+    );
+    const xlsx = await readXlsx(await ledgersToXlsx(exported.ledgers));
+    const items = (await b.doc.send(new ScanCommand({ TableName: b.tableName }))).Items ?? [];
+    const texts = {
+      items: JSON.stringify(items),
+      logs: JSON.stringify(b.log.lines),
+      cli: describeComparison(comparison, 'full').join('\n'),
+      csv: exported.ledgers.map(ledgerToCsv).join('\n'),
+      xlsx: JSON.stringify(xlsx),
+    };
+
+    expect(exported.rows).toBeGreaterThanOrEqual(5);
+    expect(items.some((i) => i.entity === 'ROLL_PUPIL' && i.idHash && i.idLast4)).toBe(true);
+    for (const [where, text] of Object.entries(texts)) {
+      expect({ where, clear: FAKE_ID_ANYWHERE.exec(text)?.[0] }).toEqual({ where, clear: undefined });
+      for (const x of spring) expect(text.includes(x.idNumber), where).toBe(false);
+    }
   });
 });

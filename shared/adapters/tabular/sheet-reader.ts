@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import type { SheetRow } from '../../domain/tabular.ts';
@@ -44,8 +45,44 @@ export class UnsupportedFileError extends Error {
   }
 }
 
+/** Worksheet XML as text, decoded across chunk boundaries (a character split between two chunks stays whole). */
+async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const tail = decoder.end();
+  if (tail) yield tail;
+}
+
+/**
+ * exceljs 4.4.0's streaming reader decodes every zip chunk on its own (`lib/utils/parse-sax.js`), so a Chinese
+ * character split across two chunks becomes two U+FFFD (exceljs issue #2063, open): about one cell in a few
+ * thousand of a Chinese roll. Its parser passes text chunks through untouched, so the entries are handed to it
+ * already decoded. The two methods are exceljs internals (not in its typings), checked by
+ * test/unit/sheet-reader.test.ts on a file large enough to split characters.
+ */
+class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  constructor(stream: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>) {
+    super(stream, options);
+    const self = this as unknown as {
+      _parseSharedStrings: (entry: Readable) => AsyncGenerator<unknown>;
+      _parseWorksheet: (iterator: AsyncIterable<Buffer | string>, sheetNo: string) => Generator<unknown>;
+    };
+    const sharedStrings = self._parseSharedStrings.bind(this);
+    const worksheet = self._parseWorksheet.bind(this);
+    self._parseSharedStrings = (entry) => {
+      const text = entry.pipe(new PassThrough());
+      text.setEncoding('utf8');
+      return sharedStrings(text);
+    };
+    self._parseWorksheet = (iterator, sheetNo) => worksheet(utf8Chunks(iterator), sheetNo);
+  }
+}
+
 async function* xlsxRows(stream: Readable): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  const reader = new Utf8WorkbookReader(stream, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
