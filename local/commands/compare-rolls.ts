@@ -12,13 +12,14 @@ import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { normaliseName, normaliseRef } from '../../shared/domain/pupil-key.ts';
 import { slotIdOf } from '../../shared/domain/report-slot.ts';
-import { parseGrade } from '../../shared/domain/roll.ts';
+import { parseGrade, priorityFlags } from '../../shared/domain/roll.ts';
 import { type ColumnSpec, mapHeader, rowReader } from '../../shared/domain/tabular.ts';
 import {
   type Arrivals,
   compareRolls,
   describeComparison,
   intakeMissing,
+  onlyGroup,
   type RollComparison,
 } from '../../shared/use-cases/compare-rolls.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
@@ -35,6 +36,8 @@ export interface CompareRollsOptions extends TargetOptions {
   openCases?: boolean;
   /** Who looks: school (names), township (counts only). */
   view?: 'school' | 'township';
+  /** List only one priority group (脱贫户, 残疾, 留守, 孤儿, 事实无人抚养, 随迁). */
+  group?: string;
 }
 
 const arrivalColumns: readonly ColumnSpec<'ref' | 'name' | 'grade'>[] = [
@@ -103,7 +106,18 @@ export async function runCompareRolls(
       { rolls: new DynamoRollRepository(doc, tableName), cases, terms: config.calendar.terms },
       { schoolId, from: options.from, to: options.to, ...(arrivals ? { arrivals } : {}) },
     );
-    const lines = describeComparison(comparison, options.view === 'township' ? 'counts' : 'full');
+    let shown = comparison;
+    if (options.group) {
+      const group = priorityFlags.find((f) => f === options.group);
+      if (!group) throw new CommandError(`--group 只能是 ${priorityFlags.join('、')} 之一`);
+      if (group === '脱贫户' && options.view === 'township') {
+        throw new CommandError('脱贫户信息只向本校和领导小组办公室显示，乡镇视图不能按脱贫户筛选');
+      }
+      shown = onlyGroup(comparison, group);
+    }
+    const lines = describeComparison(shown, options.view === 'township' ? 'counts' : 'full');
+    if (options.group)
+      lines.splice(1, 0, `  （只列出重点群体“${options.group}”：${shown.missing.length} 人未按时返校）`);
     if (options.openCases && comparison.missing.length > 0) {
       const outcome = await intakeMissing(
         (report) =>
@@ -146,7 +160,8 @@ export function registerCompareRolls(program: Command): void {
       .option('--arrivals <文件>', '到校名单（XLSX/CSV，含“学籍号”列，或“姓名”“年级”列）')
       .option('--report-date <日期>', '以该日日报的未返校名单为到校记录（YYYY-MM-DD）')
       .option('--open-cases', '为未按时返校学生建档或记入在办案件（每名学生一个案件）')
-      .option('--view <school|township>', 'township = 只显示人数（乡镇视图）', 'school'),
+      .option('--view <school|township>', 'township = 只显示人数（乡镇视图）', 'school')
+      .option('--group <重点群体>', '只列出某一重点群体：脱贫户、残疾、留守、孤儿、事实无人抚养、随迁'),
   ).action((schoolId: string, options: CompareRollsOptions) =>
     runCommand(async () => {
       const { lines } = await runCompareRolls(schoolId, options);

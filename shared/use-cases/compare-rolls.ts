@@ -6,7 +6,7 @@ import { maskName } from '../domain/privacy.ts';
 import { normaliseName, normaliseRef } from '../domain/pupil-key.ts';
 import type { NotBackStudent } from '../domain/report-slot.ts';
 import { slotIdOf } from '../domain/report-slot.ts';
-import { gradeNumber, type RollPupil, type RollRepository } from '../domain/roll.ts';
+import { gradeNumber, type PriorityFlag, type RollPupil, type RollRepository } from '../domain/roll.ts';
 import type { NotBackOutcome, NotBackReport } from './submit-report.ts';
 
 export interface CompareRollsDeps {
@@ -192,6 +192,15 @@ export async function intakeMissing(
   });
 }
 
+/** Only the missing and excluded pupils of one priority group (the roll's flag), for a filtered list. */
+export function onlyGroup(r: RollComparison, flag: PriorityFlag): RollComparison {
+  return {
+    ...r,
+    missing: r.missing.filter((m) => m.pupil.flags.includes(flag)),
+    excluded: r.excluded.filter((e) => e.pupil.flags.includes(flag)),
+  };
+}
+
 const whyLabel: Record<MissingWhy | ExcludedWhy, string> = {
   'not-on-roll': '不在本学期名册',
   'not-arrived': '在册未到校',
@@ -212,6 +221,9 @@ export function describeComparison(r: RollComparison, names: 'full' | 'masked' |
     `  已返校 ${r.back} 人，新转入/新生 ${r.newcomers} 人，未按时返校 ${r.missing.length} 人，不计入 ${r.excluded.length} 人` +
       `（${countBy(r.excluded.map((e) => whyLabel[e.why])) || '无'}）`,
   ];
+  // Priority groups split the missing count; 脱贫户 only for the pupil's school and the office (R9).
+  const groups = r.missing.flatMap((m) => m.pupil.flags.filter((f) => names === 'full' || f !== '脱贫户'));
+  if (groups.length > 0) lines.push(`  其中重点群体：${countBy(groups)}`);
   if (names === 'counts') {
     lines.push(`  未按时返校：${countBy(r.missing.map((m) => whyLabel[m.why])) || '无'}`);
     return lines;

@@ -22,6 +22,7 @@ import {
   compareRolls,
   describeComparison,
   intakeMissing,
+  onlyGroup,
   type RollComparison,
 } from '../../shared/use-cases/compare-rolls.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
@@ -61,6 +62,10 @@ describe('对比上学期 on seeded rolls', () => {
       ...fakePupils({ schoolIds: school, count: 2, seed: 12, year: 2022, grades: ['九年级'], offset: 25 }),
       ...fakePupils({ schoolIds: school, count: 3, seed: 13, year: 2022, grades: ['四年级'], offset: 27 }),
     ];
+    for (const x of spring) x.flags = [];
+    p(22).flags = ['脱贫户'];
+    p(23).flags = ['留守'];
+    p(5).flags = ['留守', '残疾'];
     const newcomers = fakePupils({
       schoolIds: school,
       count: 2,
@@ -148,6 +153,19 @@ describe('对比上学期 on seeded rolls', () => {
     expect(township).toContain('未按时返校 5 人');
     expect(township).toContain('不在本学期名册 3，在册未到校 2');
     for (const x of spring) expect(township).not.toContain(x.name);
+  });
+
+  it('splits the missing by priority group and filters by one; 脱贫户 only in the school view (R9)', () => {
+    const school = describeComparison(comparison, 'full').join('\n');
+    const township = describeComparison(comparison, 'counts').join('\n');
+
+    expect(school).toContain('其中重点群体：脱贫户 1，留守 2，残疾 1');
+    expect(township).toContain('其中重点群体：留守 2，残疾 1');
+    expect(township).not.toContain('脱贫户');
+    expect(onlyGroup(comparison, '留守').missing.map((m) => m.pupil.studentRef)).toEqual([
+      p(23).studentRef,
+      p(5).studentRef,
+    ]);
   });
 
   it('opens one case per missing pupil through the report intake, and a second run opens none', async () => {

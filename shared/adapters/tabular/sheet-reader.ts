@@ -58,8 +58,8 @@ async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerat
 
 /**
  * exceljs 4.4.0's streaming reader decodes every zip chunk on its own (`lib/utils/parse-sax.js`), so a Chinese
- * character split across two chunks becomes two U+FFFD (exceljs issue #2063, open): about one cell in a few
- * thousand of a Chinese roll. Its parser passes text chunks through untouched, so the entries are handed to it
+ * character split across two chunks becomes two U+FFFD: about one cell in a few
+ * thousand of a Chinese roll (a known exceljs bug, still open upstream). Its parser passes text chunks through untouched, so the entries are handed to it
  * already decoded. The two methods are exceljs internals (not in its typings), checked by
  * test/unit/sheet-reader.test.ts on a file large enough to split characters.
  */
