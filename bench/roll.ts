@@ -131,7 +131,13 @@ async function main() {
       const page = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
       for (const item of page.Items ?? []) {
         scanned++;
-        if (FAKE_ID_ANYWHERE.test(JSON.stringify(item))) clear++;
+        const text = JSON.stringify(item);
+        const hit = FAKE_ID_ANYWHERE.exec(text);
+        if (hit) {
+          clear++;
+          // Where it is (the item's keys), never the number itself.
+          console.log(`  clear ID-number pattern in ${String(item.entity)} ${String(item.pk)} ${String(item.sk)} at ${hit.index}`);
+        }
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
