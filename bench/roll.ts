@@ -136,7 +136,9 @@ async function main() {
         if (hit) {
           clear++;
           // Where it is (the item's keys), never the number itself.
-          console.log(`  clear ID-number pattern in ${String(item.entity)} ${String(item.pk)} ${String(item.sk)} at ${hit.index}`);
+          console.log(
+            `  clear ID-number pattern in ${String(item.entity)} ${String(item.pk)} ${String(item.sk)} at ${hit.index}`,
+          );
         }
       }
       startKey = page.LastEvaluatedKey;
