@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { registerCalendar } from './commands/calendar.ts';
+import { registerCompareRolls } from './commands/compare-rolls.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
 import { registerEscalationCommands } from './commands/escalations.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
 import { registerFollowUpDue } from './commands/followup-due.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
+import { registerImportRoll } from './commands/import-roll.ts';
 import { registerIssueNotice } from './commands/issue-notice.ts';
 import { registerLateReports } from './commands/late-reports.ts';
 import { registerLogVisit } from './commands/log-visit.ts';
@@ -15,6 +17,7 @@ import { registerOpenCases } from './commands/open-cases.ts';
 import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
 import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
+import { registerTemplate } from './commands/template.ts';
 
 /**
  * The operator CLI's program: `npm run cli -- <command>` (local/cli.ts) and the CLI tests, in-process, both run
@@ -52,6 +55,7 @@ export function cliProgram(): Command {
     .showHelpAfterError('（加 --help 查看用法）');
 
   registerImportDirectory(program);
+  registerTemplate(program);
   registerCalendar(program);
   // Against the running local runtime (.local/runtime.json): local/commands/<name>.ts
   registerFileReport(program);
@@ -68,6 +72,8 @@ export function cliProgram(): Command {
   registerFollowUpDue(program);
   registerCreateCampaign(program);
   registerRecordCampaignVisit(program);
+  registerImportRoll(program);
+  registerCompareRolls(program);
   return program;
 }
 

@@ -474,15 +474,24 @@ async function importDirectoryIfEmpty(
     describeImportResult?: (result: unknown) => string | string[];
   };
   const { loadDirectorySource, defaultDataDir } = (await import(pathToFileURL(command.pathname).href)) as {
-    loadDirectorySource: (dir: string) => unknown;
+    loadDirectorySource: (dir: string) => Promise<{ source: unknown; locate: (field: string) => string | undefined }>;
     defaultDataDir: string;
   };
-  const result = await importDirectory(
+  const { source, locate } = await loadDirectorySource(defaultDataDir);
+  const result = (await importDirectory(
     { repo: new DynamoDirectoryRepository(doc, tableName), clock },
-    { source: loadDirectorySource(defaultDataDir), acceptMismatches: true, sourceLabel: 'data/directory (npm start)' },
-  );
-  // The first line of the importer's description is its summary; the details stay with the import command.
+    { source, locate, acceptMismatches: true, sourceLabel: 'data/directory (npm start)' },
+  )) as { mismatches?: unknown[] };
+  // The summary line, then every name difference the start accepted on the operator's behalf (never silently).
   const described = describeImportResult ? describeImportResult(result) : undefined;
-  const summary = (Array.isArray(described) ? described : String(described ?? '').split('\n'))[0] ?? '';
-  print(`已导入演示组织目录 / demo directory imported: ${summary}（详情：npm run cli -- import-directory --dry-run）`);
+  const lines = Array.isArray(described) ? described : String(described ?? '').split('\n');
+  print(
+    `已导入演示组织目录 / demo directory imported: ${lines[0] ?? ''}（详情：npm run cli -- import-directory --dry-run）`,
+  );
+  const at = lines.indexOf('已接受的姓名差异：');
+  const count = result.mismatches?.length ?? 0;
+  if (at >= 0 && count > 0) {
+    print(`启动时已自动接受以下 ${count} 处姓名差异（附件与 §三 成员名单），请核对：`);
+    for (const line of lines.slice(at + 1, at + 1 + count)) print(line);
+  }
 }

@@ -671,8 +671,19 @@ function renderStatsSchools(townshipId) {
 
 /** Ledger export buttons (CSV / XLSX) for the roles that may export; the file comes with the bearer token. */
 function renderExports(container) {
+  // Blank import templates: the office fills the directory, schools their 学籍花名册 (no personal data inside).
+  const role = state.me?.principal?.role;
+  const templates =
+    role === 'office' || role === 'school-head'
+      ? `<div class="panel exports"><h3>导入模板</h3><p class="muted">填写后用 npm run cli -- import-directory / import-roll 导入（先 --dry-run 查看差异）。</p>
+  <div class="actions">
+    ${role === 'office' ? '<button type="button" class="secondary" data-template="directory">组织名录模板 XLSX</button>' : ''}
+    <button type="button" class="secondary" data-template="roll">学籍花名册模板 XLSX</button>
+  </div></div>`
+      : '';
   if (!state.me?.may?.exportLedgers) {
-    container.innerHTML = '';
+    container.innerHTML = templates;
+    bindTemplateButtons(container);
     return;
   }
   container.innerHTML = `<div class="panel exports"><h3>台账导出</h3><p class="muted">按您的管辖范围导出；本校及办公室以外的学生姓名已脱敏。每次导出均记录在查阅日志中。</p>
@@ -681,16 +692,28 @@ function renderExports(container) {
     <button type="button" class="secondary" data-export="roster" data-format="xlsx">辍学学生花名册 XLSX</button>
     <button type="button" class="secondary" data-export="cases" data-format="csv">案件台账 CSV</button>
     <button type="button" class="secondary" data-export="all" data-format="xlsx">全部台账 XLSX</button>
-  </div></div>`;
+  </div></div>${templates}`;
+  bindTemplateButtons(container);
   container.addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-export]');
     if (b) downloadLedger(b.dataset.export, b.dataset.format);
   });
 }
 
-async function downloadLedger(ledger, format) {
+function bindTemplateButtons(container) {
+  container.addEventListener('click', (ev) => {
+    const b = ev.target.closest('button[data-template]');
+    if (b) downloadFile(`/api/templates/${b.dataset.template}`, `template.xlsx`);
+  });
+}
+
+function downloadLedger(ledger, format) {
+  return downloadFile(`/api/exports/ledgers?${new URLSearchParams({ ledger, format })}`, `ledger.${format}`);
+}
+
+async function downloadFile(path, fallbackName) {
   try {
-    const res = await fetch(`/api/exports/ledgers?${new URLSearchParams({ ledger, format })}`, {
+    const res = await fetch(path, {
       headers: state.token ? { authorization: `Bearer ${state.token}` } : {},
     });
     if (!res.ok) {
@@ -699,7 +722,7 @@ async function downloadLedger(ledger, format) {
     }
     const cd = res.headers.get('content-disposition') ?? '';
     const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
-    const name = star ? decodeURIComponent(star[1]) : `ledger.${format}`;
+    const name = star ? decodeURIComponent(star[1]) : fallbackName;
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
     a.href = url;

@@ -21,6 +21,8 @@ import { fileReply, parseWith } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export interface InsightPorts {
   facts: StatisticsSource;
   cases: CaseRepository;
@@ -192,11 +194,39 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
           });
         // exceljs is loaded on the first XLSX export only (ledger-xlsx.ts), not at every cold start of the API.
         return fileReply({
-          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          contentType: XLSX_TYPE,
           fileName: `${base}-${day}.xlsx`,
           asciiFallback: ascii,
           body: await ledgersToXlsx(ledgers),
         });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/templates/:kind',
+      summary: 'blank import template as XLSX: directory (组织名录) or roll (学籍花名册); no personal data',
+      handle: async (ctx) => {
+        const kind = ctx.params.kind;
+        const xlsx = XLSX_TYPE;
+        if (kind === 'directory') {
+          const { directoryTemplateXlsx } = await import('../../shared/adapters/tabular/directory-template-file.ts');
+          return fileReply({
+            contentType: xlsx,
+            fileName: '目录导入模板.xlsx',
+            asciiFallback: 'baoxue-directory-template.xlsx',
+            body: await directoryTemplateXlsx(),
+          });
+        }
+        if (kind === 'roll') {
+          const { rollTemplateXlsx } = await import('../../shared/adapters/tabular/roll-file.ts');
+          return fileReply({
+            contentType: xlsx,
+            fileName: '学籍花名册模板.xlsx',
+            asciiFallback: 'baoxue-roll-template.xlsx',
+            body: await rollTemplateXlsx(),
+          });
+        }
+        throw new NotFoundError('template', kind ?? '');
       },
     },
   ];

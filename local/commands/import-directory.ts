@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { type DirectorySource, directoryFiles } from '../../shared/domain/directory-source.ts';
+import { isDirectoryTemplate, readDirectoryTemplate } from '../../shared/adapters/tabular/directory-template-file.ts';
+import { UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
+import { directoryTemplateSheets, TemplateIssues, type TemplateRead } from '../../shared/domain/directory-template.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { type Clock, systemClock } from '../../shared/domain/time.ts';
 import {
@@ -17,7 +19,7 @@ import { processAlive } from '../dynamodb-local.ts';
 import { clockOf, type RuntimeInfo, readRuntimeInfo, runtimeFilePath } from '../runtime-file.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The shipped organisation of 荔教〔2023〕1号 with invented phones. */
+/** The shipped organisation of 荔教〔2023〕1号 with invented phones: Lipu's filled-in template (CSV). */
 export const defaultDataDir = join(repoRoot, 'data', 'directory');
 /** Written by the local runtime (`npm start`) when DynamoDB Local is up. */
 export const runtimeFile = join(repoRoot, '.local', 'runtime.json');
@@ -38,28 +40,31 @@ export interface ImportDirectoryOptions {
   stateDir?: string;
 }
 
-/** Reads the data files of a directory folder; other-staff.json is optional. */
-export function loadDirectorySource(dir: string): DirectorySource {
-  if (!existsSync(dir)) throw new CliError(`找不到目录数据文件夹：${dir}`);
-  const read = (file: string, optional = false): unknown => {
-    const path = join(dir, file);
-    if (!existsSync(path)) {
-      if (optional) return undefined;
-      throw new CliError(`找不到数据文件：${path}`);
+/**
+ * Reads a filled-in directory template: an .xlsx file, or a folder of its CSV files (the shipped
+ * `data/directory/` is Lipu's). Sheet-level problems (a missing sheet or column) are a CliError naming them.
+ */
+export async function loadDirectorySource(path: string): Promise<TemplateRead> {
+  if (!existsSync(path)) throw new CliError(`找不到目录数据：${path}`);
+  if (!isDirectoryTemplate(path)) {
+    throw new CliError(
+      `${path} 不是目录导入模板：应为 .xlsx 文件，或含 ${directoryTemplateSheets.map((s) => `${s.csv}.csv`).join('、')} 的文件夹（npm run cli -- template directory 生成空白模板）`,
+    );
+  }
+  try {
+    return await readDirectoryTemplate(path);
+  } catch (error) {
+    if (error instanceof TemplateIssues) {
+      throw new CliError(
+        [
+          `目录模板有 ${error.issues.length} 处错误，未导入任何内容：`,
+          ...error.issues.map((i) => `  - ${i.field}：${i.reason}`),
+        ].join('\n'),
+      );
     }
-    try {
-      return JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new CliError(`数据文件 ${path} 不是有效的 JSON：${(error as Error).message}`);
-    }
-  };
-  return {
-    members: read(directoryFiles.members),
-    assignments: read(directoryFiles.assignments),
-    otherStaff: read(directoryFiles.otherStaff, true),
-    schools: read(directoryFiles.schools),
-    governments: read(directoryFiles.governments),
-  } as DirectorySource;
+    if (error instanceof UnsupportedFileError) throw new CliError(error.message);
+    throw new CliError(`无法读取 ${path}：${(error as Error).message}`);
+  }
 }
 
 /** The DynamoDB Local endpoint and table: from the options, else from .local/runtime.json. */
@@ -98,7 +103,7 @@ export async function runImportDirectory(
   clock: Clock = systemClock,
 ): Promise<{ result: ImportDirectoryResult; lines: string[] }> {
   const dataDir = resolve(options.data ?? defaultDataDir);
-  const source = loadDirectorySource(dataDir);
+  const { source, locate } = await loadDirectorySource(dataDir);
   const file = options.stateDir ? runtimeFilePath(resolve(options.stateDir)) : runtimeFile;
   const { endpoint, tableName } = resolveTarget(options, file);
   const doc = createDocumentClient(localClientConfig(endpoint));
@@ -110,6 +115,7 @@ export async function runImportDirectory(
         dryRun: options.dryRun ?? false,
         acceptMismatches: acceptList(options.acceptMismatch),
         sourceLabel: relative(repoRoot, dataDir) || dataDir,
+        locate,
       },
     );
     return {
@@ -157,11 +163,11 @@ export function registerImportDirectory(program: Command): void {
   program
     .command('import-directory')
     .description(
-      '从 data/directory 导入组织名录（附件责任表与 §三 成员名单）；可重复运行，不会产生重复，也不删除任何人',
+      '从目录导入模板（XLSX 或 CSV 文件夹，默认 data/directory 荔浦示例）导入组织名录；可重复运行，不会产生重复，也不删除任何人',
     )
     .option('--dry-run', '试运行：只显示将会新增、更新、停用的内容，不写入')
     .option('--accept-mismatch [names]', '接受附件与成员名单之间的姓名差异（不带姓名则全部接受；可用逗号分隔多个姓名）')
-    .option('--data <dir>', '数据文件夹（默认 data/directory）')
+    .option('--data <文件或文件夹>', '填好的模板：.xlsx 文件或 CSV 文件夹（默认 data/directory）')
     .option('--state-dir <目录>', '本地环境的数据目录（与 npm start -- --state-dir 相同；默认 .local/）')
     .option('--endpoint <url>', 'DynamoDB Local 地址（默认读取 runtime.json）')
     .option('--table <name>', '表名（默认读取 runtime.json）')

@@ -61,11 +61,18 @@ export const assignmentTableSchema = z.object({
 /** People the 附件 names who are not in §三: contact data only, the name cross-check still applies. */
 export const otherStaffSchema = z.object({ people: z.array(z.object({ id, name: rawName, title, phone })) });
 
+/** 中心校 (a township's central school), 初中, 完小, 村小 and 教学点 (under a 中心校), 特殊教育学校, 其他. */
+export const schoolKinds = ['中心校', '初中', '完小', '村小', '教学点', '特殊教育学校', '九年一贯制', '其他'] as const;
+/** Kinds that belong to a 中心校 and must name it (上级学校ID). */
+export const subordinateSchoolKinds: readonly string[] = ['村小', '教学点'];
+
 export const schoolListSchema = z.object({
   schools: z.array(
     z.object({
       id,
       name: z.string().trim().min(1, '学校名称不能为空'),
+      kind: z.enum(schoolKinds, { error: `学校类型应为 ${schoolKinds.join('、')} 之一` }).optional(),
+      parentId: id.optional(),
       townshipId: id,
       phone,
       head: z.object({ id, name: rawName, title, phone }),

@@ -65,6 +65,10 @@ export const schoolSchema = z.object({
   name: z.string().min(1),
   townshipId: idSchema,
   headId: idSchema,
+  /** 中心校, 初中, 村小, 教学点… (the template's 类型); absent for data imported before kinds existed. */
+  kind: z.string().max(16).optional(),
+  /** The 中心校 a 村小 or 教学点 belongs to. */
+  parentId: idSchema.optional(),
   /** The school office phone printed on the guardian's notice (may be a landline). */
   phone: z.string().regex(/^\+86\d{9,11}$/, '应为 +86 加 9–11 位数字'),
   active: z.boolean().default(true),

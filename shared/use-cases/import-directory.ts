@@ -21,6 +21,7 @@ import {
   normaliseName,
   type ParsedDirectorySource,
   SLIGHT_DIFFERENCE,
+  subordinateSchoolKinds,
 } from '../domain/directory-source.ts';
 import { DomainError, ValidationError } from '../domain/errors.ts';
 import type { Clock, DirectoryEntity, DirectoryRepository, DirectorySnapshot, Log } from '../domain/ports.ts';
@@ -44,6 +45,11 @@ export interface ImportDirectoryInput {
   acceptMismatches?: boolean | readonly string[];
   /** Where the files came from, kept in the directory's meta item. */
   sourceLabel?: string;
+  /**
+   * The spreadsheet cell a field came from (`describeField('schools.json schools[3].phone')` → 工作表「学校名单」第 5
+   * 行 F 列（学校电话）), so errors name row and column; fields it does not know keep their file notation.
+   */
+  locate?: (field: string) => string | undefined;
 }
 
 /** A person the 附件 names who is not (exactly) in the §三 member list. */
@@ -116,8 +122,26 @@ export async function importDirectory(
   deps: ImportDirectoryDeps,
   input: ImportDirectoryInput,
 ): Promise<ImportDirectoryResult> {
-  const source = parseSource(input.source);
-  const { directory, mismatches, warnings } = buildDirectory(source, input.acceptMismatches ?? false);
+  const locate = input.locate;
+  const located = (error: unknown) =>
+    error instanceof ValidationError && locate
+      ? validationError(
+          error.issues.map((i) => ({
+            field: locate(i.field) ?? i.field,
+            // A reason may point at another field too ("第一次出现在 schools.json schools[2]").
+            reason: i.reason.replace(/[\w-]+\.json [\w.[\]]+/g, (f) => locate(f) ?? f),
+          })),
+        )
+      : error;
+  let source: ParsedDirectorySource;
+  let built: ReturnType<typeof buildDirectory>;
+  try {
+    source = parseSource(input.source);
+    built = buildDirectory(source, input.acceptMismatches ?? false);
+  } catch (error) {
+    throw located(error);
+  }
+  const { directory, mismatches, warnings } = built;
 
   const stored = await deps.repo.load();
   const diff = diffDirectory(stored, directory);
@@ -350,9 +374,9 @@ function indexNames(people: PeopleInFiles, issues: Issue[]): NameIndex {
   const staffByName = new Map<string, Candidate>();
   for (const s of people.otherStaff) {
     if (memberByName.has(s.name)) {
-      issues.push({ field: s.field, reason: `“${s.name}”已在成员名单中，不要在 other-staff.json 重复登记` });
+      issues.push({ field: s.field, reason: `“${s.name}”已在成员名单中，不要在“其他人员”中重复登记` });
     } else if (staffByName.has(s.name)) {
-      issues.push({ field: s.field, reason: `other-staff.json 中有两人同名“${s.name}”` });
+      issues.push({ field: s.field, reason: `“其他人员”中有两人同名“${s.name}”` });
     } else staffByName.set(s.name, s);
   }
   return { memberByName, staffByName };
@@ -375,6 +399,20 @@ function checkReferences(
       });
     }
   });
+  const schoolById = new Map(source.schools.schools.map((s) => [s.id, s]));
+  source.schools.schools.forEach((s, i) => {
+    const field = `schools.json schools[${i}].parentId`;
+    if (s.parentId) {
+      const parent = schoolById.get(s.parentId);
+      if (!parent) issues.push({ field, reason: `学校 ${s.name} 的上级学校“${s.parentId}”不在学校名单中` });
+      else if (parent.id === s.id) issues.push({ field, reason: `学校 ${s.name} 不能是自己的上级学校` });
+      else if (parent.townshipId !== s.townshipId) {
+        issues.push({ field, reason: `学校 ${s.name} 与上级学校 ${parent.name} 不在同一乡镇` });
+      }
+    } else if (s.kind && subordinateSchoolKinds.includes(s.kind)) {
+      issues.push({ field, reason: `${s.kind} ${s.name} 须填写所属中心校（上级学校ID）` });
+    }
+  });
   const governmentByTownship = new Map<string, Candidate>();
   for (const g of people.governmentContacts) {
     const townshipId = g.townshipId ?? '';
@@ -394,12 +432,12 @@ function checkReferences(
       if (!school) {
         issues.push({
           field: `${t.field}.includes`,
-          reason: `附件写明${t.name}含“${name}”，但 schools.json 中没有这所学校`,
+          reason: `附件写明${t.name}含“${name}”，但学校名单中没有这所学校`,
         });
       } else if (school.townshipId !== t.id) {
         issues.push({
           field: `${t.field}.includes`,
-          reason: `附件写明“${name}”属于${t.name}，但 schools.json 把它放在“${school.townshipId}”`,
+          reason: `附件写明“${name}”属于${t.name}，但学校名单把它放在“${school.townshipId}”`,
         });
       }
     }
@@ -477,12 +515,12 @@ function crossCheckNames(
       // Two members equally close: taking either would be a guess.
       issues.push({
         field: 'assignments.json',
-        reason: `已接受附件中的“${name}”（${where.join('、')}），但成员名单中有多个同样相近的名字（${nearMembers.map((m) => m.name).join('、')}），无法确定是谁（请在 other-staff.json 登记此人，或更正附件数据）`,
+        reason: `已接受附件中的“${name}”（${where.join('、')}），但成员名单中有多个同样相近的名字（${nearMembers.map((m) => m.name).join('、')}），无法确定是谁（请在“其他人员”表登记此人，或更正附件数据）`,
       });
     } else {
       issues.push({
         field: 'assignments.json',
-        reason: `已接受附件中的“${name}”（${where.join('、')}），但无法确定是谁：成员名单中没有足够接近的名字，other-staff.json 中也没有此人（请在 other-staff.json 补充其 id 与手机号）`,
+        reason: `已接受附件中的“${name}”（${where.join('、')}），但无法确定是谁：成员名单中没有足够接近的名字，“其他人员”表中也没有此人（请在“其他人员”表补充其人员ID与手机号）`,
       });
     }
   }
@@ -541,7 +579,7 @@ function assemble(
   for (const m of parts.people.members) if (!rolesOf.has(m.id)) grant(m, 'member');
   for (const s of parts.people.otherStaff) {
     if (!rolesOf.has(s.id)) {
-      warnings.push(`other-staff.json 中的 ${s.name}（${s.id}）未出现在附件中，仅作为普通成员导入`);
+      warnings.push(`“其他人员”中的 ${s.name}（${s.id}）未出现在附件中，仅作为普通成员导入`);
       grant(s, 'member');
     }
   }
@@ -561,6 +599,8 @@ function assemble(
     name: normaliseName(s.name),
     townshipId: s.townshipId,
     headId: s.head.id,
+    ...(s.kind ? { kind: s.kind } : {}),
+    ...(s.parentId ? { parentId: s.parentId } : {}),
     phone: s.phone,
     active: true,
   }));
@@ -664,6 +704,8 @@ const fieldLabel: Record<string, string> = {
   contactIds: '包乡镇人员',
   governmentContactId: '乡镇政府联系人',
   headId: '校长',
+  kind: '类型',
+  parentId: '上级学校',
 };
 export const roleLabel: Record<Role, string> = {
   chief: '总负责人',
@@ -698,7 +740,7 @@ export function describeMismatch(m: NameMismatch): string {
   const resolution = m.resolvedTo
     ? m.resolvedTo.via === 'member-list'
       ? `；已接受，按成员名单中的 ${m.resolvedTo.name}（${m.resolvedTo.id}）处理`
-      : `；已接受，按 other-staff.json 中的 ${m.resolvedTo.name}（${m.resolvedTo.id}）导入`
+      : `；已接受，按“其他人员”中的 ${m.resolvedTo.name}（${m.resolvedTo.id}）导入`
     : '';
   return `附件中的“${m.name}”（${m.where.join('、')}）不在 §三 成员名单中${closest}${resolution}`;
 }

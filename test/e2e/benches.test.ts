@@ -16,7 +16,7 @@ const benches = Object.entries(scripts)
   .filter(([name]) => name.startsWith('bench:'))
   .map(([name, command]) => [name, /^tsx (bench\/[\w-]+\.ts)$/.exec(command)?.[1] ?? command] as const);
 
-const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '2' };
+const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '2', BENCH_ROWS: '400' };
 
 /** The lines each bench must print (its figures), and words that mean its own check failed. */
 const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: number }> = {
@@ -45,6 +45,15 @@ const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: num
     failed: /Error/,
     // It seeds, reads through the API and HTTP, then bundles every function: the slowest bench.
     timeoutMs: 300_000,
+  },
+  'bench:roll': {
+    lines: [
+      /^import spring: 400 rows in .* rows\/s/m,
+      /^compare-rolls: 17 schools .*未按时返校 8 \(seeded truth 8\), newcomers 4 \(seeded 4\) OK$/m,
+      /^clear ID numbers in \d+ items: 0 OK$/m,
+      /^peak memory: rss \d+ MB/m,
+    ],
+    failed: /MISMATCH|Error/,
   },
   'bench:local': {
     lines: [/write ceiling: \d+ PutItem\/s \(20 items/, /SMS: \d+ 条\/s \(20 messages/, /p50 \d+ ms, .*\(2 notices/],

@@ -409,3 +409,42 @@ describe('PATCH /api/cases/:caseId', () => {
     expect(closed.body.error.message).toContain('case: update from returned');
   });
 });
+
+describe('GET /api/templates/:kind', () => {
+  it('hands out the blank directory and roll templates as XLSX, and 404s an unknown kind', async () => {
+    const w = await setUp('wire-template');
+
+    const directory = await w.call({ method: 'GET', path: '/api/templates/directory', as: who.office });
+    const roll = await w.call({ method: 'GET', path: '/api/templates/roll', as: who.headS1 });
+    const unknown = await w.call({ method: 'GET', path: '/api/templates/other', as: who.office });
+
+    expect(directory.status).toBe(200);
+    expect(directory.headers['content-disposition']).toContain('baoxue-directory-template.xlsx');
+    const sheets = await readXlsx(Buffer.from(directory.raw.body, 'base64'));
+    expect(sheets.map((s) => s.title)).toEqual([
+      '说明',
+      '领导小组',
+      '责任学校一览表',
+      '学校名单',
+      '乡镇政府联系人',
+      '其他人员',
+    ]);
+    expect(sheets.find((s) => s.title === '学校名单')?.rows).toEqual([
+      [
+        '学校ID',
+        '学校名称',
+        '类型',
+        '乡镇ID',
+        '上级学校ID',
+        '学校电话',
+        '校长ID',
+        '校长姓名',
+        '校长职务',
+        '校长手机号',
+      ],
+    ]);
+    const rollSheets = await readXlsx(Buffer.from(roll.raw.body, 'base64'));
+    expect(rollSheets[0]?.rows[0]).toContain('身份证号');
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -12,7 +12,7 @@ type Source = {
 };
 
 /** A fresh copy of the shipped data files, for tests that change them. */
-const shipped = () => loadDirectorySource(defaultDataDir) as DirectorySource & Source;
+const shipped = async () => (await loadDirectorySource(defaultDataDir)).source as DirectorySource & Source;
 
 async function setup() {
   const { doc, tableName, endpoint } = await freshTable('dir');
@@ -36,8 +36,8 @@ describe('directory import on DynamoDB Local', () => {
   it('imports the shipped organisation once and writes nothing when imported again', async () => {
     const { repo, deps, countItems } = await setup();
 
-    const first = await importDirectory(deps, { source: shipped(), acceptMismatches: true });
-    const second = await importDirectory(deps, { source: shipped(), acceptMismatches: true });
+    const first = await importDirectory(deps, { source: await shipped(), acceptMismatches: true });
+    const second = await importDirectory(deps, { source: await shipped(), acceptMismatches: true });
     const stored = await repo.load();
 
     expect(first).toMatchObject({ written: true });
@@ -57,8 +57,8 @@ describe('directory import on DynamoDB Local', () => {
 
   it('updates a changed field in place', async () => {
     const { doc, tableName, repo, deps } = await setup();
-    await importDirectory(deps, { source: shipped(), acceptMismatches: true });
-    const changed = shipped();
+    await importDirectory(deps, { source: await shipped(), acceptMismatches: true });
+    const changed = await shipped();
     changed.members.people.find((p) => p.id === 'zhang-hui')!.phone = '+8613800009999';
 
     const result = await importDirectory(deps, { source: changed, acceptMismatches: true });
@@ -79,8 +79,8 @@ describe('directory import on DynamoDB Local', () => {
 
   it('deactivates a person no longer in the files and keeps the item', async () => {
     const { doc, tableName, deps, countItems } = await setup();
-    await importDirectory(deps, { source: shipped(), acceptMismatches: true });
-    const without = shipped();
+    await importDirectory(deps, { source: await shipped(), acceptMismatches: true });
+    const without = await shipped();
     without.members.people = without.members.people.filter((p) => p.id !== 'shen-yanying');
     without.members.office.members = without.members.office.members.filter((n) => n !== '沈彦英');
 
@@ -97,8 +97,8 @@ describe('directory import on DynamoDB Local', () => {
   it('writes nothing on a dry run, and nothing when the names are not accepted', async () => {
     const { deps, countItems } = await setup();
 
-    const dry = await importDirectory(deps, { source: shipped(), acceptMismatches: true, dryRun: true });
-    const stopped = importDirectory(deps, { source: shipped() });
+    const dry = await importDirectory(deps, { source: await shipped(), acceptMismatches: true, dryRun: true });
+    const stopped = importDirectory(deps, { source: await shipped() });
 
     expect(dry.added).toHaveLength(92);
     await expect(stopped).rejects.toThrow(/导入已停止/);
@@ -109,7 +109,7 @@ describe('directory import on DynamoDB Local', () => {
     const { endpoint, tableName } = await setup();
 
     const { lines } = await runImportDirectory(
-      { endpoint, table: tableName, acceptMismatch: '潘德健,王熙龙，胡洪媛' },
+      { endpoint, table: tableName, acceptMismatch: '潘德健，王熙龙' },
       fixedClock('2023-02-20T02:00:00Z'),
     );
     const refused = runImportDirectory({ endpoint, table: tableName, acceptMismatch: '潘德健' });

@@ -36,11 +36,25 @@ describe('import-directory command: where to write', () => {
 });
 
 describe('import-directory command: data files', () => {
-  it('names a missing data file and a file that is not JSON', () => {
+  it('names a missing path, and a folder that is not a template', async () => {
     const dir = tempDir();
-    expect(() => loadDirectorySource(dir)).toThrow(/找不到数据文件：.*members\.json/);
+    await expect(loadDirectorySource(join(dir, 'nope'))).rejects.toThrow(/找不到目录数据/);
 
-    writeFileSync(join(dir, 'members.json'), '{ not json');
-    expect(() => loadDirectorySource(dir)).toThrow(/members\.json 不是有效的 JSON/);
+    writeFileSync(join(dir, 'members.json'), '{}');
+    await expect(loadDirectorySource(dir)).rejects.toThrow(/不是目录导入模板.*leadership\.csv/);
+  });
+
+  it('names a missing sheet and a missing required column of a CSV folder', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'leadership.csv'), '人员ID,姓名,职务\r\nwu-yi,吴一,局长\r\n');
+
+    const error = await loadDirectorySource(dir).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(CliError);
+    const text = (error as Error).message;
+    expect(text).toContain('工作表「领导小组」第 1 行：缺少必填列“职位”');
+    expect(text).toContain('工作表「领导小组」第 1 行：缺少必填列“手机号”');
+    expect(text).toContain('工作表「责任学校一览表」：缺少此工作表');
+    expect(text).toContain('工作表「学校名单」：缺少此工作表');
   });
 });
