@@ -34,12 +34,13 @@ export const NODE_OPTIONS: string | undefined = undefined;
 export const BUNDLE_TARGET_BYTES = 450_000;
 export const API_BUNDLE_TARGET_BYTES = 500_000;
 const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
-  'outbox-dispatcher': 460_000,
-  // Raised by ~25 KB when the receipt, the re-escalation and the per-official round (the national calendar and
-  // working time in the lapse path) came in: the growth is real code, recorded here rather than hidden.
-  'case-reactor': 490_000,
-  reconcile: 495_000,
-  api: 600_000,
+  'outbox-dispatcher': 470_000,
+  // Raised when the receipt, the re-escalation and the per-official round (~25 KB: the national calendar and
+  // working time in the lapse path), the Chinese zod messages and, for the api, the roll/directory templates
+  // (~55 KB) came in: the growth is real code, recorded here rather than hidden.
+  'case-reactor': 500_000,
+  reconcile: 505_000,
+  api: 665_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */

@@ -71,11 +71,19 @@ describe('demo scenario on the local runtime', () => {
       })),
     ];
 
-    const sent = summary.messages
-      .filter((m) => m.messageId.startsWith('notice-'))
+    const notices = summary.messages.filter((m) => m.messageId.startsWith('notice-'));
+    // The head's daily receipt reminders (no 送达 recorded in the demo) and the re-escalation to the 包片领导 are
+    // checked on their own below; the rest is the notice week itself.
+    const sent = notices
+      .filter((m) => !m.messageId.includes('-receipt-') && !m.messageId.includes('-reesc-'))
       .map((m) => ({ at: m.at, messageId: m.messageId }));
 
     expect([...sent].sort(order)).toEqual([...expected].sort(order));
+    const receipts = notices.filter((m) => m.messageId.startsWith(`notice-${lapses.noticeId}-receipt-`));
+    // From the first school day after the issue, in the morning (08:00 CST = 00:xx UTC), never before.
+    expect(receipts.length).toBeGreaterThan(0);
+    expect(receipts[0]!.at >= at('2023-02-22 08:00')).toBe(true);
+    expect(receipts.every((m) => m.at.slice(11, 13) === '00')).toBe(true);
     expect(summary.messages.filter((m) => m.audience === 'guardian').map((m) => m.phone)).toEqual([
       '138****0401',
       '138****0402',

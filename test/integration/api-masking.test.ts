@@ -152,6 +152,8 @@ describe('R9 masking: every role × every read route', () => {
         { path: `/api/followup/plans/${fuPlanId}`, personal: true },
       ],
       '/api/followup/campaigns': [{ path: '/api/followup/campaigns' }],
+      // Blank import templates: no personal data in them for anyone.
+      '/api/templates/:kind': [{ path: '/api/templates/directory' }, { path: '/api/templates/roll' }],
       '/api/followup/campaigns/:windowId': [{ path: '/api/followup/campaigns/2026-summer-before' }],
     }) as Record<string, { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean }[]>;
 

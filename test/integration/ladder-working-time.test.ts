@@ -1,17 +1,34 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createChaseReportsHandler } from '../../functions/chase-reports/index.ts';
 import { createOpenReportsHandler } from '../../functions/open-reports/index.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
-import { messageItems, reportsWorld } from '../support/reports-world.ts';
+import { reportsWorld } from '../support/reports-world.ts';
 
-/** Runs the 15-minute chase sweep from `fromIso` to `toIso` and returns each ladder message with its CST send time. */
+async function noteItems(doc: Awaited<ReturnType<typeof reportsWorld>>['doc'], tableName: string) {
+  const out = await doc.send(
+    new ScanCommand({
+      TableName: tableName,
+      FilterExpression: 'entity = :note',
+      ExpressionAttributeValues: { ':note': 'NOTE' },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/**
+ * Runs the 15-minute chase sweep from `fromIso` to `toIso` and returns each ladder step with its CST time. A step is
+ * an official's note (one per level and recipient, id `slot#…`); the round then merges an official's notes of one
+ * sweep into one SMS (docs/sms.md), so the notes, not the messages, show every level.
+ */
 async function sweep(world: Awaited<ReturnType<typeof reportsWorld>>, from: Date, to: Date) {
   const chase = createChaseReportsHandler(world.deps);
   for (let t = from.getTime(); t <= to.getTime(); t += 15 * 60_000) {
     world.clock.set(new Date(t).toISOString());
     await chase();
   }
-  const items = await messageItems(world.doc, world.tableName);
+  const items = await noteItems(world.doc, world.tableName);
   return items
     .filter((m) => String(m.id).startsWith('slot#'))
     .map((m) => ({
