@@ -280,6 +280,41 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
 
   const withOrg = (fn: (ctx: RouteContext<ApiPorts>) => Promise<Reply>) => fn;
 
+  /**
+   * The officials' actions on a lapsed notice (`POST …/notices/:noticeId/<action>`): access per action, the body, one
+   * use case, and the notice as the caller may see it (201 when it changed, 200 when it was already so).
+   */
+  function escalationRoute<S extends z.ZodType>(
+    action: 'acknowledge' | 'township-order',
+    summary: string,
+    schema: S,
+    useCase: (
+      deps: ReturnType<typeof caseDeps>,
+      ref: { caseId: string; noticeId: string },
+      input: z.output<S>,
+      by: ReturnType<typeof actorOf> & { role: string },
+    ) => Promise<{ notice: Notice; changed: boolean }>,
+  ): Route<ApiPorts> {
+    return {
+      method: 'POST',
+      path: `/api/cases/:caseId/notices/:noticeId/${action}`,
+      summary,
+      handle: withOrg(async (ctx) => {
+        const c = await loadCase(ctx);
+        const place = ctx.org.place(c.schoolId, c.townshipId);
+        assertCanActOnEscalation(ctx.principal, action, place);
+        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
+        const body = parseWith(schema, ctx.body ?? {}, 'body');
+        const r = await useCase(caseDeps(ctx.org), { caseId: c.id, noticeId }, body, {
+          ...actorOf(ctx.principal),
+          role: ctx.principal.role,
+        });
+        const masked = !canSeeSensitive(ctx.principal, place);
+        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
+      }),
+    };
+  }
+
   return [
     {
       method: 'POST',
@@ -492,44 +527,20 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         };
       }),
     },
-    {
-      method: 'POST',
-      path: '/api/cases/:caseId/notices/:noticeId/acknowledge',
-      summary:
-        'an official takes a lapsed notice on (包乡镇人员 of the township, 包片领导 of its area, office): note; the ' +
+    escalationRoute(
+      'acknowledge',
+      'an official takes a lapsed notice on (包乡镇人员 of the township, 包片领导 of its area, office): note; the ' +
         're-escalation stops; the first acknowledgement stands (200 changed: false after it)',
-      handle: withOrg(async (ctx) => {
-        const c = await loadCase(ctx);
-        assertCanActOnEscalation(ctx.principal, 'acknowledge', ctx.org.place(c.schoolId, c.townshipId));
-        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
-        const body = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
-        const r = await acknowledgeEscalationUseCase(caseDeps(ctx.org), { caseId: c.id, noticeId }, body, {
-          ...actorOf(ctx.principal),
-          role: ctx.principal.role,
-        });
-        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/api/cases/:caseId/notices/:noticeId/township-order',
-      summary:
-        "record the township government's order after a lapse (包乡镇人员, office): kind 责令限期改正 / 限期返校, " +
+      acknowledgeInputSchema,
+      acknowledgeEscalationUseCase,
+    ),
+    escalationRoute(
+      'township-order',
+      "record the township government's order after a lapse (包乡镇人员, office): kind 责令限期改正 / 限期返校, " +
         'orderedOn, ref, deadline (default +7 days); its lapse alerts the chief and the office; a return cancels it',
-      handle: withOrg(async (ctx) => {
-        const c = await loadCase(ctx);
-        assertCanActOnEscalation(ctx.principal, 'township-order', ctx.org.place(c.schoolId, c.townshipId));
-        const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
-        const body = parseWith(townshipOrderInputSchema, ctx.body, 'body');
-        const r = await recordTownshipOrderUseCase(caseDeps(ctx.org), { caseId: c.id, noticeId }, body, {
-          ...actorOf(ctx.principal),
-          role: ctx.principal.role,
-        });
-        const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-        return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
-      }),
-    },
+      townshipOrderInputSchema,
+      recordTownshipOrderUseCase,
+    ),
     {
       method: 'POST',
       path: '/api/cases/:caseId/return',

@@ -13,14 +13,12 @@ import {
 import { assertNotFuture, cstDateSchema, note, text } from '../domain/input.ts';
 import type { Message } from '../domain/message.ts';
 import type { Notice } from '../domain/notice.ts';
-import { noteFromMessage } from '../domain/official-round.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
-import { maskName } from '../domain/privacy.ts';
 import { caseRef, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import type { SmsTemplate } from '../domain/templates/render.ts';
 import { addDays, cstDate } from '../domain/time.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
-import { reEscalationAt } from './handle-notice-deadline.ts';
+import { noticeNote, reEscalationAt, schoolName } from './handle-notice-deadline.ts';
 import { sendOfficialRound } from './send-official-round.ts';
 
 type Deps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>;
@@ -36,6 +34,12 @@ export const townshipOrderInputSchema = z
     deadline: cstDateSchema.optional(),
   })
   .strict();
+
+/** The acting official: name and id validated like every actor, the role (from the token) kept beside them. */
+function officialOf(by: Actor & { role: string }): Actor & { role: string } {
+  const { role, ...who } = by;
+  return { ...parseInput(actorSchema, who, 'by'), role };
+}
 
 /** Loads a lapsed notice of an open chain, or says why there is nothing to act on. */
 async function lapsedNotice(deps: Deps, ref: { caseId: string; noticeId: string }) {
@@ -57,8 +61,7 @@ export async function acknowledgeEscalationUseCase(
   input: z.input<typeof acknowledgeInputSchema>,
   by: Actor & { role: string },
 ): Promise<{ notice: Notice; changed: boolean }> {
-  const { role, ...who } = by;
-  const actor = { ...parseInput(actorSchema, who, 'by'), role };
+  const actor = officialOf(by);
   const body = parseInput(acknowledgeInputSchema, input);
   return retryOnConflict(async () => {
     const { c, notice, escalation } = await lapsedNotice(deps, ref);
@@ -98,8 +101,7 @@ export async function recordTownshipOrderUseCase(
   input: z.input<typeof townshipOrderInputSchema>,
   by: Actor & { role: string },
 ): Promise<{ notice: Notice; changed: boolean }> {
-  const { role, ...who } = by;
-  const actor = { ...parseInput(actorSchema, who, 'by'), role };
+  const actor = officialOf(by);
   const body = parseInput(townshipOrderInputSchema, input);
   return retryOnConflict(async () => {
     const { c, notice, escalation } = await lapsedNotice(deps, ref);
@@ -217,7 +219,19 @@ async function step(deps: Deps, directory: DirectorySnapshot, item: Notice, now:
       notice: { value: { ...notice, escalation }, expectedVersion: notice.version },
       events,
       // With the round: officials' notes, merged per official within the daily cap; without it, one SMS each.
-      ...(deps.notes ? { notes: enqueue.map((m) => escalationNote(m, c, notice, directory)) } : { enqueue }),
+      ...(deps.notes
+        ? {
+            notes: enqueue.map((m) =>
+              noticeNote(
+                m,
+                c,
+                notice,
+                schoolName(directory, c.schoolId),
+                m.template === noticeTemplates.townshipOrderLapsed.id ? 'order-lapsed' : 're-escalated',
+              ),
+            ),
+          }
+        : { enqueue }),
     });
 
   if (closedStates.has(c.state)) {
@@ -285,20 +299,6 @@ async function step(deps: Deps, directory: DirectorySnapshot, item: Notice, now:
   await commit(next, events, enqueue);
   deps.log.info('escalation step', { caseId: c.id, noticeId: notice.id, level: next.level, reEscalated, orderLapsed });
   return { reEscalated, orderLapsed, closed: false };
-}
-
-/** A re-escalation or township-order alert as an official's note: alone the same SMS, merged one line (R9: masked). */
-function escalationNote(m: Message, c: Case, notice: Notice, directory: DirectorySnapshot) {
-  const school = directory.schools.find((s) => s.id === c.schoolId)?.name ?? c.schoolId;
-  const pupil = `${school}${maskName(c.studentName)}`;
-  const orderLapsed = m.template === noticeTemplates.townshipOrderLapsed.id;
-  return noteFromMessage(m, {
-    group: orderLapsed
-      ? { key: 'notice.township-order-lapsed', many: '{n}名学生乡镇责令期满仍未复学' }
-      : { key: 'notice.re-escalated', many: '{n}名学生通知书逾期无人确认跟进，请督办' },
-    item: pupil,
-    summary: `${orderLapsed ? '[责令期满]' : '[请督办]'}${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
-  });
 }
 
 type Recipient = { person: Person; role: Person['roles'][number] };

@@ -117,7 +117,7 @@ async function lapseOrSkip(
         },
       ],
       ...(deps.notes
-        ? { notes: messages.map((m) => lapsedNote(m, c, notice, schoolName(directory!, c.schoolId))) }
+        ? { notes: messages.map((m) => noticeNote(m, c, notice, schoolName(directory!, c.schoolId), 'lapsed')) }
         : { enqueue: messages }),
       cancelMessageIds: reminders,
     });
@@ -140,17 +140,41 @@ export function reEscalationAt(deps: Pick<CaseDeps, 'config' | 'log'>, from: Dat
   return delayUntil(from, parseDuration(reEscalateAfter[level - 1]!), basis, time);
 }
 
-/** A lapsed notice's alert to an official as a note: alone it is the same SMS; merged it reads as one line (R9: masked). */
-function lapsedNote(m: Message, c: { id: string; studentName: string }, notice: Notice, school: string): Note {
+/** How a notice's alerts to officials read when the round merges several (group line, and the tag of each item). */
+const noticeNoteKinds = {
+  lapsed: { group: { key: 'notice.lapsed', many: '{n}名学生劝返复学通知书期满仍未复学' }, tag: '[通知书期满]' },
+  're-escalated': {
+    group: { key: 'notice.re-escalated', many: '{n}名学生通知书逾期无人确认跟进，请督办' },
+    tag: '[请督办]',
+  },
+  'order-lapsed': {
+    group: { key: 'notice.township-order-lapsed', many: '{n}名学生乡镇责令期满仍未复学' },
+    tag: '[责令期满]',
+  },
+} as const;
+
+/**
+ * A notice's alert to an official as a note (the lapse, a re-escalation, a township order's lapse): alone it is the
+ * same SMS; merged it reads as one line (R9: masked).
+ */
+export function noticeNote(
+  m: Message,
+  c: { id: string; studentName: string },
+  notice: Notice,
+  school: string,
+  kind: keyof typeof noticeNoteKinds,
+): Note {
   const pupil = `${school}${maskName(c.studentName)}`;
+  const { group, tag } = noticeNoteKinds[kind];
   return noteFromMessage(m, {
-    group: { key: 'notice.lapsed', many: '{n}名学生劝返复学通知书期满仍未复学' },
+    group,
     item: pupil,
-    summary: `[通知书期满]${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
+    summary: `${tag}${pupil}（案件${caseRef(c.id)}）期限${returnBy(new Date(notice.deadline))}，未复学`,
   });
 }
 
-const schoolName = (directory: DirectorySnapshot, id: string) => directory.schools.find((s) => s.id === id)?.name ?? id;
+export const schoolName = (directory: DirectorySnapshot, id: string) =>
+  directory.schools.find((s) => s.id === id)?.name ?? id;
 
 function escalationMessages(
   deps: Pick<CaseDeps, 'config' | 'log'>,

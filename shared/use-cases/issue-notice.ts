@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SchoolCalendar } from '../domain/calendar.ts';
-import { type Actor, actorSchema, applyAction, assertNoticeAllowed, parseInput } from '../domain/case.ts';
+import { type Actor, actorSchema, applyAction, assertNoticeAllowed, type Case, parseInput } from '../domain/case.ts';
+import type { School } from '../domain/directory.ts';
 import { NotFoundError, NoticeNeedsConfirmationError } from '../domain/errors.ts';
 import { note, text } from '../domain/input.ts';
 import type { Message } from '../domain/message.ts';
@@ -100,11 +101,14 @@ export async function issueNoticeUseCase(
     ];
     if (remindAt)
       messages.push(
-        queuedMessage({
-          ...common,
+        guardianReminderMessage(deps.config.sms, {
           id: noticeMessageIds.guardianReminder(noticeId),
-          rendered: renderNoticeSms(noticeTemplates.guardianReminder, params, deps.config.sms),
-          notBefore: remindAt,
+          noticeId,
+          case: c,
+          school,
+          deadline,
+          remindAt,
+          now,
         }),
       );
 
@@ -151,5 +155,48 @@ export async function issueNoticeUseCase(
     });
     deps.log.info('notice issued', { caseId, noticeId, deadline: notice.deadline });
     return { ...notice, version: 1 };
+  });
+}
+
+/**
+ * The guardian's reminder SMS of a notice, due at `remindAt`, naming the return-by of `deadline`: at issue, and again
+ * when a receipt moved the deadline (record-notice-receipt).
+ */
+export function guardianReminderMessage(
+  sms: CaseDeps['config']['sms'],
+  input: {
+    id: string;
+    noticeId: string;
+    case: Pick<Case, 'schoolId' | 'townshipId' | 'studentName' | 'guardian'>;
+    school: Pick<School, 'name' | 'phone'>;
+    deadline: Date;
+    remindAt: Date;
+    now: Date;
+  },
+): Message {
+  const c = input.case;
+  return queuedMessage({
+    id: input.id,
+    audience: 'guardian',
+    recipient: {
+      role: 'guardian',
+      phone: c.guardian.phone!,
+      label: `${maskName(c.guardian.name ?? '监护人')}(监护人)`,
+    },
+    rendered: renderNoticeSms(
+      noticeTemplates.guardianReminder,
+      {
+        studentName: c.studentName,
+        school: input.school.name,
+        returnBy: returnBy(input.deadline),
+        schoolPhone: displayPhone(input.school.phone),
+      },
+      sms,
+    ),
+    notBefore: input.remindAt,
+    now: input.now,
+    subject: { kind: 'notice', id: input.noticeId },
+    schoolId: c.schoolId,
+    townshipId: c.townshipId,
   });
 }

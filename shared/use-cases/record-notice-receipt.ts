@@ -12,9 +12,8 @@ import {
   receiptMethods,
   reminderAt,
 } from '../domain/notice.ts';
-import { maskName } from '../domain/privacy.ts';
-import { displayPhone, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
-import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
+import { type CaseDeps, retryOnConflict } from './case-deps.ts';
+import { guardianReminderMessage } from './issue-notice.ts';
 
 /** What the school records about the 送达 (API body, CLI options, console form). */
 export const receiptInputSchema = z
@@ -100,29 +99,14 @@ export async function recordNoticeReceiptUseCase(
       const school = directory.schools.find((s) => s.id === c.schoolId);
       if (!school) throw new NotFoundError('school', c.schoolId);
       enqueue.push(
-        queuedMessage({
+        guardianReminderMessage(deps.config.sms, {
           id: noticeMessageIds.guardianReminderAfterReceipt(notice.id),
-          audience: 'guardian',
-          recipient: {
-            role: 'guardian',
-            phone: c.guardian.phone,
-            label: `${maskName(c.guardian.name ?? '监护人')}(监护人)`,
-          },
-          rendered: renderNoticeSms(
-            noticeTemplates.guardianReminder,
-            {
-              studentName: c.studentName,
-              school: school.name,
-              returnBy: returnBy(deadline),
-              schoolPhone: displayPhone(school.phone),
-            },
-            deps.config.sms,
-          ),
-          notBefore: remindAt,
+          noticeId: notice.id,
+          case: c,
+          school,
+          deadline,
+          remindAt,
           now,
-          subject: { kind: 'notice', id: notice.id },
-          schoolId: c.schoolId,
-          townshipId: c.townshipId,
         }),
       );
     }
