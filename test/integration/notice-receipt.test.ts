@@ -155,6 +155,64 @@ describe('recording the receipt (送达) of a notice', () => {
   });
 });
 
+describe('receipts under concurrency', () => {
+  it('10 identical receipts at once: one is recorded, nine change nothing; one event, one re-timed reminder', async () => {
+    const { cases, clock, ref, notice, noticeItem, messagesOf, deps } = await issuedNotice();
+    clock.set(cstInstant('2023-02-22', '16:00').toISOString());
+    const before = (await noticeItem(ref.caseId, ref.noticeId)).version;
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => recordNoticeReceiptUseCase(cases, ref, signed, head)),
+    );
+
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    expect((await noticeItem(ref.caseId, ref.noticeId)).version).toBe(before + 1);
+    const events = (await caseDepsOf(deps).repo.listEvents(ref.caseId)).filter((e) => e.type === 'notice-received');
+    expect(events).toHaveLength(1);
+    const reminders = (await messagesOf(notice.id)).filter((m) => String(m.id).endsWith('-reminder-received'));
+    expect(reminders).toHaveLength(1);
+  });
+
+  it('5 different receipts at once: exactly one wins, the others are 409 RECEIPT_ALREADY_RECORDED', async () => {
+    const { cases, clock, ref, noticeItem } = await issuedNotice();
+    clock.set(cstInstant('2023-02-22', '16:00').toISOString());
+    const times = ['09:00', '10:00', '11:00', '12:00', '13:00'];
+
+    const settled = await Promise.allSettled(
+      times.map((t) => recordNoticeReceiptUseCase(cases, ref, { ...signed, receivedAt: `2023-02-22 ${t}` }, head)),
+    );
+
+    const won = settled.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of settled.filter((x) => x.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'RECEIPT_ALREADY_RECORDED' });
+    const stored = await noticeItem(ref.caseId, ref.noticeId);
+    expect(stored.deadline).toBe(
+      (won[0] as PromiseFulfilledResult<{ notice: { deadline: string } }>).value.notice.deadline,
+    );
+  });
+
+  it('a receipt racing the provisional deadline: either it lapses and the receipt is refused, or the timer is early', async () => {
+    const { deps, cases, clock, ref, noticeItem } = await issuedNotice();
+    clock.set(PROVISIONAL.toISOString());
+
+    const [receipt, deadline] = await Promise.allSettled([
+      recordNoticeReceiptUseCase(cases, ref, signed, head),
+      createNoticeDeadlineHandler(deps)(ref),
+    ]);
+
+    const stored = await noticeItem(ref.caseId, ref.noticeId);
+    if (stored.status === 'lapsed') {
+      expect(receipt).toMatchObject({ status: 'rejected', reason: { code: 'NOTICE_NOT_PENDING' } });
+      expect(stored.receipt).toBeUndefined();
+    } else {
+      expect(stored.status).toBe('pending');
+      expect(stored.deadline).toBe(DEADLINE.toISOString());
+      expect(deadline).toMatchObject({ status: 'fulfilled', value: { outcome: 'not-due' } });
+    }
+  });
+});
+
 describe('reconcile and the receipt', () => {
   it('moves a timer that does not match its deadline (the move was lost)', async () => {
     const { deps, cases, clock, timers, ref, notice } = await issuedNotice();
