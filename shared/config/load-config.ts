@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromZodIssues } from '../domain/errors.ts';
+import { fromZodIssues, ValidationError } from '../domain/errors.ts';
 import type { HolidayYear } from '../domain/national-calendar.ts';
+import { smsTemplateCatalog } from '../domain/templates/catalog.ts';
+import { templateProblems } from '../domain/templates/provider-rules.ts';
 import { type AppConfig, appConfigSchema } from './app-config.ts';
 import { loadHolidayYears } from './holiday-files.ts';
 
@@ -12,6 +14,9 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/lipu.json
 export function parseConfig(raw: unknown): AppConfig {
   const result = appConfigSchema.safeParse(raw);
   if (!result.success) throw fromZodIssues(result.error.issues, 'config');
+  // Every template against the chosen provider's rules (at synth, at start and in each function's init).
+  const problems = templateProblems(smsTemplateCatalog(), result.data.sms.provider);
+  if (problems.length > 0) throw new ValidationError(problems);
   return result.data;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './directory.ts';
+import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
 import type { Message } from './message.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
@@ -31,7 +31,7 @@ export type ReportCounts = z.infer<typeof countsSchema>;
 
 /** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
 export const notBackSchema = z.object({
-  studentName: z.string().min(1).max(32),
+  studentName: z.string().min(1).max(PERSON_NAME_MAX),
   studentId: z.string().max(64).optional(),
   grade: z.string().max(16).optional(),
   className: z.string().max(16).optional(),

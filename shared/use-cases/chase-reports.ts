@@ -5,7 +5,7 @@ import { type DirectoryReader, levelDueAt, nextEscalation, resolveRecipients } f
 import type { Message } from '../domain/message.ts';
 import type { Clock, DirectorySnapshot, Log } from '../domain/ports.ts';
 import type { ReportSlot, SlotRepository } from '../domain/report-slot.ts';
-import { renderSms } from '../domain/templates/render.ts';
+import { renderedFields, renderSms } from '../domain/templates/render.ts';
 import {
   reportEscalationTemplate,
   reportParams,
@@ -119,9 +119,7 @@ async function chaseOne(
     id: ladderMessageId(slot.id, step.level, r.personId),
     audience: 'official',
     recipient: { personId: r.personId, role: r.role, phone: r.phone, label: r.name },
-    template: rendered.template,
-    text: rendered.text,
-    parts: rendered.parts,
+    ...renderedFields(rendered),
     notBefore: at,
     status: 'QUEUED',
     createdAt: at,
