@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
 import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
 import { EventBridgeTimerScheduler } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
-import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
+import { LazyProviderSender, ssmSecretSource } from '../shared/adapters/sms/provider-sender.ts';
+import { SnsSmsSender } from '../shared/adapters/sms/sns-sms-sender.ts';
 import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday-files.ts';
 import { parseConfig, withHolidayYears } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
@@ -46,7 +48,11 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger)
     tableName: e.TABLE_NAME,
     // No SDK-level retries for Publish: a retry after a socket timeout could deliver the SMS twice. The
     // dispatcher retries instead, with the message's claim guarding against a double send.
-    sms: new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId),
+    sms:
+      config.sms.provider.kind === 'sns'
+        ? new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId)
+        : // Tencent / Alibaba: credentials from the SSM SecureString the stack lets this function read, on first send.
+          new LazyProviderSender(config.sms.provider, ssmSecretSource(new SSMClient({ maxAttempts: 3 })), systemClock),
     timers: timersConfigured
       ? new EventBridgeTimerScheduler(new SchedulerClient({}), {
           groupName: e.SCHEDULE_GROUP!,

@@ -25,6 +25,8 @@ import {
 import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-host.ts';
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
+import type { ProviderFake } from './sms-provider-fake.ts';
+import { type LocalSmsMode, startLocalProvider } from './sms-provider-local.ts';
 import { NameRegistry, SmsSink } from './sms-sink.ts';
 import { appendJsonLine, JsonState } from './state-file.ts';
 import { type Checkpoints, StreamPoller } from './stream-poller.ts';
@@ -53,6 +55,8 @@ export interface RuntimeOptions {
   /** How a function's handler is built (default: `create<Name>Handler(deps)` from functions/<name>/index.ts). */
   handlerFactory?: (spec: FunctionSpec, deps: Deps) => Promise<LambdaHandler>;
   config?: AppConfig;
+  /** `sink` (default): the SMS sink is the provider; `tencent`/`aliyun`: the real adapter against a local fake. */
+  sms?: LocalSmsMode;
   /** Console lines (SMS sink, runtime notices); default console.log. */
   print?: (line: string) => void;
   /** Handler log lines go to `<stateDir>/runtime.log`; with this, warnings and errors also to the console. */
@@ -72,6 +76,8 @@ export interface LocalRuntime {
   tableName: string;
   doc: DynamoDBDocumentClient;
   sink: SmsSink;
+  /** The local fake of the provider's API when started with `sms: 'tencent' | 'aliyun'`. */
+  providerFake?: ProviderFake;
   scheduler: SchedulerEmulator;
   pollers: StreamPoller[];
   specs: FunctionSpec[];
@@ -137,7 +143,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   const print = options.print ?? ((line: string) => console.log(line));
   const tableName = options.tableName ?? DEFAULT_TABLE;
   const specs = options.specs ?? functionSpecs;
-  const config = options.config ?? loadConfigFile();
+  const baseConfig = options.config ?? loadConfigFile();
   mkdirSync(stateDir, { recursive: true });
   // Files of a throwaway run go to their own folder, emptied at start, so they never mix with a kept run's.
   const runDir = memory ? join(stateDir, 'memory-run') : stateDir;
@@ -205,7 +211,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
 
     const handlerLog = fileLog(join(runDir, 'runtime.log'), clock, options.echoWarnings ? print : undefined);
     const names = new NameRegistry();
-    const sink = new SmsSink({ clock, outboxPath: join(runDir, 'sms-outbox.jsonl'), names, print });
+    const provider =
+      options.sms && options.sms !== 'sink' ? await startLocalProvider(options.sms, baseConfig, clock) : undefined;
+    if (provider) {
+      cleanups.push(() => provider.fake.close());
+      print(
+        `短信：${options.sms} 适配器 → 本地模拟接口 http://${provider.fake.endpoint} / SMS via the real ${options.sms} adapter against a local fake`,
+      );
+    }
+    const config = provider?.config ?? baseConfig;
+    const sink = new SmsSink({
+      clock,
+      outboxPath: join(runDir, 'sms-outbox.jsonl'),
+      names,
+      print,
+      ...(provider ? { forwardTo: provider.sender } : {}),
+    });
 
     const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
     const invoke = async (functionName: string, event: unknown) => {
@@ -350,6 +371,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       tableName,
       doc,
       sink,
+      ...(provider ? { providerFake: provider.fake } : {}),
       scheduler,
       pollers,
       specs,

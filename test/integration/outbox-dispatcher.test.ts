@@ -7,7 +7,7 @@ import { createReleaseMessagesHandler } from '../../functions/release-messages/i
 import { transactWrite } from '../../shared/adapters/dynamo/client.ts';
 import { enqueueMessage } from '../../shared/adapters/dynamo/message-items.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
-import { SnsSmsSender } from '../../shared/adapters/sns/sns-sms-sender.ts';
+import { SnsSmsSender } from '../../shared/adapters/sms/sns-sms-sender.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import type { SmsSender } from '../../shared/domain/ports.ts';
 import { messageItems, optedOut, queuedEvent, reportsWorld, streamEvent, throttled } from '../support/reports-world.ts';

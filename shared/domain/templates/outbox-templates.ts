@@ -88,5 +88,15 @@ const reasonLabel: Record<string, string> = {
   uncertain: '发送中断',
 };
 
-/** Short Chinese reason for a provider error code (unknown codes: 发送失败). */
-export const failureReasonLabel = (code: string) => reasonLabel[code] ?? '发送失败';
+/** Provider codes (Tencent, Alibaba) by what they mean to the office. */
+const reasonPatterns: [RegExp, string][] = [
+  [/PhoneNumberInBlacklist|BLACK/i, '号码在免打扰名单'],
+  [/IncorrectPhoneNumber|PhoneNumberParseFail|MOBILE_NUMBER_ILLEGAL/i, '号码无效'],
+  [/Template|TEMPLATE/, '模板未审核通过'],
+  [/Signature|SIGN/, '签名未审核通过'],
+  [/LimitExceeded|LIMIT_CONTROL/, '超出发送限额'],
+];
+
+/** Short Chinese reason (at most 6 characters, an SMS parameter) for a provider error code; unknown: 发送失败. */
+export const failureReasonLabel = (code: string) =>
+  reasonLabel[code] ?? reasonPatterns.find(([re]) => re.test(code))?.[1] ?? '发送失败';
