@@ -45,3 +45,27 @@ export function configForEnv(config: AppConfig): string {
   const { holidayYears: _files, ...calendar } = config.calendar;
   return JSON.stringify({ ...config, calendar });
 }
+
+/**
+ * A template provider's code mapping (one entry per template key, ~1.4 KB) does not fit beside the config in
+ * Lambda's 4 KB of environment: it rides in the function asset as `sms-templates.json` instead (like the
+ * holiday files), and `withSmsTemplates` puts it back before parseConfig checks it.
+ */
+export function splitSmsTemplates(appConfigJson: string): { env: string; templates?: string } {
+  const config = JSON.parse(appConfigJson) as { sms?: { provider?: { kind?: string; templates?: unknown } } };
+  const provider = config.sms?.provider;
+  if (!provider || provider.kind === 'sns' || provider.templates === undefined) return { env: appConfigJson };
+  const { templates, ...rest } = provider;
+  return {
+    env: JSON.stringify({ ...config, sms: { ...config.sms, provider: rest } }),
+    templates: JSON.stringify(templates),
+  };
+}
+
+/** The raw config with the provider's template mapping from the asset file attached (a no-op for SNS). */
+export function withSmsTemplates(raw: unknown, templatesJson: string | undefined): unknown {
+  const config = raw as { sms?: { provider?: { kind?: string; templates?: unknown } } };
+  const provider = config?.sms?.provider;
+  if (!provider || provider.kind === 'sns' || templatesJson === undefined) return raw;
+  return { ...config, sms: { ...config.sms, provider: { ...provider, templates: JSON.parse(templatesJson) } } };
+}
