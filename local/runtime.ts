@@ -8,13 +8,16 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Deps } from '../functions/deps.ts';
 import { type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
+import { DynamoDeliveryReceipts } from '../shared/adapters/dynamo/delivery-receipts.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
+import { aliyunReceipts, tencentReceipts } from '../shared/domain/delivery.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { Log, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { redact } from '../shared/domain/privacy.ts';
+import { recordReceipts } from '../shared/use-cases/record-receipts.ts';
 import {
   CorruptDataError,
   type DynamoDbLocal,
@@ -78,6 +81,8 @@ export interface LocalRuntime {
   sink: SmsSink;
   /** The local fake of the provider's API when started with `sms: 'tencent' | 'aliyun'`. */
   providerFake?: ProviderFake;
+  /** Applies the fake's pending delivery receipts to the outbox (settle does it too). */
+  pullReceipts(): Promise<{ recorded: number; duplicate: number; unknown: number }>;
   scheduler: SchedulerEmulator;
   pollers: StreamPoller[];
   specs: FunctionSpec[];
@@ -331,11 +336,23 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (options.publish ?? true) removeRuntimeInfo(stateDir);
     });
 
+    // With a provider fake: its receipts (Tencent's PullSmsSendStatus answer, Alibaba's SmsReport body) are
+    // applied to the outbox's delivery records the way the cloud's receipt path does.
+    const receiptStore = new DynamoDeliveryReceipts(doc, tableName);
+    const pullReceipts = async () => {
+      if (!provider) return { recorded: 0, duplicate: 0, unknown: 0 };
+      const raw = provider.fake.takeReceipts();
+      if (raw.length === 0) return { recorded: 0, duplicate: 0, unknown: 0 };
+      const parsed = options.sms === 'tencent' ? tencentReceipts(raw, clock.now()) : aliyunReceipts(raw);
+      return recordReceipts({ receipts: receiptStore, clock, log: handlerLog('sms-receipts') }, parsed);
+    };
+
     const settle = async () => {
       for (let round = 0; round < 10_000; round++) {
         let work = 0;
         for (const p of pollers) work += await p.drain();
         work += await scheduler.runDue();
+        work += (await pullReceipts()).recorded;
         if (work === 0) return;
       }
       throw new Error('the runtime did not settle (a reaction keeps producing work)');
@@ -372,6 +389,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       doc,
       sink,
       ...(provider ? { providerFake: provider.fake } : {}),
+      pullReceipts,
       scheduler,
       pollers,
       specs,

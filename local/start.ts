@@ -96,10 +96,20 @@ async function main(): Promise<void> {
   printBanner(runtime, values.memory);
   console.log(`网页控制台 / web console: ${api.url}/  （本地登录：选择目录中的人员 / dev sign-in: pick a person）`);
 
+  // With a provider fake, its delivery receipts reach the outbox every 2 s (the provider's callback or pull).
+  const receiptPump = runtime.providerFake
+    ? setInterval(() => {
+        void runtime
+          .pullReceipts()
+          .catch((error) => console.error(`回执处理失败 / receipts failed: ${(error as Error).message}`));
+      }, 2000)
+    : undefined;
+
   let stopping = false;
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
+    if (receiptPump) clearInterval(receiptPump);
     console.log('\n正在停止… / stopping…');
     await api.close();
     await runtime.stop();
