@@ -44,8 +44,13 @@ export function formatMessageLog(messages: Message[], options: { text?: boolean 
     const who = `${m.recipient.label}（${maskPhone(m.recipient.phone)}）`;
     const audience = m.audience === 'guardian' ? '家长' : '干部';
     const failure = m.failureReason ? `  原因：${m.failureReason}` : '';
+    const receipt = m.delivery
+      ? m.delivery.status === 'DELIVERED'
+        ? `  已送达 ${cstLocalDateTime(new Date(m.delivery.at)).slice(5, 16).replace('T', ' ')}`
+        : `  未送达（${m.delivery.code}）`
+      : '';
     const text = options.text ? `\n    「${m.text}」` : '';
-    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${failure}${text}`;
+    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${receipt}${failure}${text}`;
   });
   const counts = (Object.keys(STATUS) as Message['status'][])
     .map((s) => [STATUS[s], messages.filter((m) => m.status === s).length] as const)

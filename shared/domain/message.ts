@@ -41,6 +41,17 @@ export const messageSchema = z.object({
   sentAt: z.iso.datetime().optional(),
   providerMessageId: z.string().optional(),
   failureReason: z.string().optional(),
+  /** The provider's delivery receipt, once one came (first one wins; docs/sms.md "Delivery receipts"). */
+  delivery: z
+    .object({
+      status: z.enum(['DELIVERED', 'UNDELIVERED']),
+      at: z.iso.datetime(),
+      code: z.string(),
+      provider: z.string(),
+      receivedAt: z.iso.datetime(),
+      providerMessageId: z.string().optional(),
+    })
+    .optional(),
   /** What caused it: a report slot, a case, a notice. */
   subject: z.object({ kind: z.enum(['slot', 'case', 'notice', 'system', 'plan']), id: z.string() }),
   /** For the office's views and statistics. */

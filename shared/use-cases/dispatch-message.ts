@@ -23,15 +23,6 @@ export interface DeliveryRecord {
   releaseCount?: number;
   /** Set when the outcome of a send is unknown (crash between Publish and the SENT write). */
   uncertain?: boolean;
-  /** The provider's delivery receipt, once one came (first one wins; docs/sms.md "Delivery receipts"). */
-  delivery?: {
-    status: 'DELIVERED' | 'UNDELIVERED';
-    at: string;
-    code: string;
-    provider: string;
-    receivedAt: string;
-    providerMessageId?: string;
-  };
 }
 export type StoredMessage = Message & DeliveryRecord;
 
