@@ -14,6 +14,7 @@ import { registerOpenCases } from './commands/open-cases.ts';
 import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
 import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
+import { registerSmsTemplates } from './commands/sms-templates.ts';
 
 /**
  * The operator CLI's program: `npm run cli -- <command>` (local/cli.ts) and the CLI tests, in-process, both run
@@ -61,6 +62,7 @@ export function cliProgram(): Command {
   registerLateReports(program);
   registerOpenCases(program);
   registerMessageLog(program);
+  registerSmsTemplates(program);
   registerExportLedgers(program);
   registerRecordFollowUpVisit(program);
   registerFollowUpDue(program);
