@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
@@ -7,7 +8,7 @@ import { powertoolsLog } from '../shared/adapters/logger.ts';
 import type { TimerTarget } from '../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday-files.ts';
-import { parseConfig, withHolidayYears } from '../shared/config/load-config.ts';
+import { parseConfig, withHolidayYears, withSmsTemplates } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
@@ -45,7 +46,9 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger,
   const holidays = env.LAMBDA_TASK_ROOT
     ? loadHolidayYears(join(env.LAMBDA_TASK_ROOT, 'holidays'), { required: true })
     : loadHolidayYears(DEFAULT_HOLIDAYS_DIR);
-  const config = parseConfig(withHolidayYears(JSON.parse(e.APP_CONFIG), holidays));
+  const templatesFile = env.LAMBDA_TASK_ROOT ? join(env.LAMBDA_TASK_ROOT, 'sms-templates.json') : undefined;
+  const smsTemplates = templatesFile && existsSync(templatesFile) ? readFileSync(templatesFile, 'utf8') : undefined;
+  const config = parseConfig(withSmsTemplates(withHolidayYears(JSON.parse(e.APP_CONFIG), holidays), smsTemplates));
   const timersConfigured = e.SCHEDULE_GROUP && e.TIMER_TARGET_ARN && e.TIMER_ROLE_ARN && e.TIMER_DLQ_ARN;
   if (clients.timers && !timersConfigured) {
     throw new Error(

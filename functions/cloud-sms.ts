@@ -1,14 +1,47 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SnsSmsSender } from '../shared/adapters/sns/sns-sms-sender.ts';
+import { SnsSmsSender } from '../shared/adapters/sms/sns-sms-sender.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
+import type { SmsRequest, SmsSender } from '../shared/domain/ports.ts';
+import { systemClock } from '../shared/domain/time.ts';
 
 /** One attempt per Publish: the dispatcher owns retries (see below). */
 export const SNS_MAX_ATTEMPTS = 1;
 
+type ProviderModule = typeof import('../shared/adapters/sms/provider-sender.ts');
+
 /**
- * The SMS client of a function with 'sms' access (its handler.ts passes it to cloudHandler). No SDK-level retries
- * for Publish: a retry after a socket timeout could deliver the SMS twice. The dispatcher retries instead, with the
- * message's claim guarding against a double send.
+ * Where the provider adapters and their SDKs are: in the function asset, the lazy chunk `lazy/sms-providers.mjs`
+ * next to index.mjs (infra/bundling.ts SMS_PROVIDERS); run from source (tsx, tests), the module itself. The
+ * specifiers are computed so esbuild does not pull the SDKs into the main chunk.
  */
-export const snsSms = (config: AppConfig) =>
-  new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId);
+async function loadProviders(): Promise<ProviderModule> {
+  const chunk = './lazy/sms-providers.mjs';
+  const source = '../shared/adapters/sms/provider-sender.ts';
+  const bundled = import.meta.url.endsWith('/index.mjs');
+  return (await import(bundled ? chunk : source)) as ProviderModule;
+}
+
+/**
+ * The SMS client of a function with 'sms' access (its handler.ts passes it to cloudHandler), chosen by the
+ * stage's `sms.provider`. No SDK-level retries: a retry after a socket timeout could deliver the SMS twice. The
+ * dispatcher retries instead, with the message's claim guarding against a double send.
+ * - `sns`: Publish with our rendered text.
+ * - `tencent` / `aliyun`: the provider's SDK, loaded on the first send, with credentials from the SSM
+ *   SecureString the stack lets this function read (read on the first send too).
+ */
+export const cloudSms = (config: AppConfig): SmsSender => {
+  const provider = config.sms.provider;
+  if (provider.kind === 'sns')
+    return new SnsSmsSender(new SNSClient({ maxAttempts: SNS_MAX_ATTEMPTS }), config.sms.senderId);
+  let inner: Promise<SmsSender> | undefined;
+  const load = () => {
+    inner ??= loadProviders().then(
+      ({ LazyProviderSender, cloudSecretSource }) => new LazyProviderSender(provider, cloudSecretSource(), systemClock),
+    );
+    inner.catch(() => {
+      inner = undefined;
+    });
+    return inner;
+  };
+  return { send: async (request: SmsRequest) => (await load()).send(request) };
+};

@@ -5,6 +5,7 @@ import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../functions/manifest.ts';
+import type { SmsProviderConfig } from '../shared/domain/templates/provider-rules.ts';
 import type { InfraConfig } from './config.ts';
 import { AppFunction } from './constructs/app-function.ts';
 import { ConsoleAuth } from './constructs/console-auth.ts';
@@ -59,6 +60,8 @@ export class StatelessStack extends Stack {
     const selfTargeting = timerTargetSpec?.access.includes('scheduler') === true;
     const timerFunctionName = selfTargeting ? `${this.stackName}-${timerTargetSpec!.name}`.slice(0, 64) : undefined;
 
+    // The provider was validated with the whole config (and every template checked against it) at synth.
+    const smsProvider = (JSON.parse(props.appConfigJson) as { sms: { provider: SmsProviderConfig } }).sms.provider;
     for (const spec of props.specs) {
       const invokedAsync = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'timer-target');
       const f = new AppFunction(this, pascal(spec.name), {
@@ -79,7 +82,7 @@ export class StatelessStack extends Stack {
         else if (access === 'table-write')
           f.bindTableWrite(table, stateful.key, { auditAppend: spec.access.includes('audit-append') });
         else if (access === 'table-stream') f.bindTableStream(table);
-        else if (access === 'sms') f.bindSms();
+        else if (access === 'sms') f.bindSms(smsProvider);
       }
     }
 

@@ -17,6 +17,7 @@ import { registerOpenCases } from './commands/open-cases.ts';
 import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
 import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
+import { registerSmsTemplates } from './commands/sms-templates.ts';
 import { registerTemplate } from './commands/template.ts';
 
 /**
@@ -67,6 +68,7 @@ export function cliProgram(): Command {
   registerLateReports(program);
   registerOpenCases(program);
   registerMessageLog(program);
+  registerSmsTemplates(program);
   registerExportLedgers(program);
   registerRecordFollowUpVisit(program);
   registerFollowUpDue(program);

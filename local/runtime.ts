@@ -8,13 +8,16 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Deps } from '../functions/deps.ts';
 import { type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
+import { DynamoDeliveryReceipts } from '../shared/adapters/dynamo/delivery-receipts.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
+import { aliyunReceipts, tencentReceipts } from '../shared/domain/delivery.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { Log, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { redact } from '../shared/domain/privacy.ts';
+import { recordReceipts } from '../shared/use-cases/record-receipts.ts';
 import {
   CorruptDataError,
   type DynamoDbLocal,
@@ -25,6 +28,8 @@ import {
 import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-host.ts';
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
+import type { ProviderFake } from './sms-provider-fake.ts';
+import { type LocalSmsMode, startLocalProvider } from './sms-provider-local.ts';
 import { SmsSink, StoredNames } from './sms-sink.ts';
 import { appendJsonLine, JsonState } from './state-file.ts';
 import { type Checkpoints, StreamPoller } from './stream-poller.ts';
@@ -53,6 +58,8 @@ export interface RuntimeOptions {
   /** How a function's handler is built (default: `create<Name>Handler(deps)` from functions/<name>/index.ts). */
   handlerFactory?: (spec: FunctionSpec, deps: Deps) => Promise<LambdaHandler>;
   config?: AppConfig;
+  /** `sink` (default): the SMS sink is the provider; `tencent`/`aliyun`: the real adapter against a local fake. */
+  sms?: LocalSmsMode;
   /** Console lines (SMS sink, runtime notices); default console.log. */
   print?: (line: string) => void;
   /** Handler log lines go to `<stateDir>/runtime.log`; with this, warnings and errors also to the console. */
@@ -72,6 +79,10 @@ export interface LocalRuntime {
   tableName: string;
   doc: DynamoDBDocumentClient;
   sink: SmsSink;
+  /** The local fake of the provider's API when started with `sms: 'tencent' | 'aliyun'`. */
+  providerFake?: ProviderFake;
+  /** Applies the fake's pending delivery receipts to the outbox (settle does it too). */
+  pullReceipts(): Promise<{ recorded: number; duplicate: number; unknown: number }>;
   scheduler: SchedulerEmulator;
   pollers: StreamPoller[];
   specs: FunctionSpec[];
@@ -137,7 +148,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   const print = options.print ?? ((line: string) => console.log(line));
   const tableName = options.tableName ?? DEFAULT_TABLE;
   const specs = options.specs ?? functionSpecs;
-  const config = options.config ?? loadConfigFile();
+  const baseConfig = options.config ?? loadConfigFile();
   mkdirSync(stateDir, { recursive: true });
   // Files of a throwaway run go to their own folder, emptied at start, so they never mix with a kept run's.
   const runDir = memory ? join(stateDir, 'memory-run') : stateDir;
@@ -206,7 +217,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const handlerLog = fileLog(join(runDir, 'runtime.log'), clock, options.echoWarnings ? print : undefined);
     // The console masks names read from the table at each send: the same after a restart on this state dir.
     const names = new StoredNames(doc, tableName);
-    const sink = new SmsSink({ clock, outboxPath: join(runDir, 'sms-outbox.jsonl'), names, print });
+    const provider =
+      options.sms && options.sms !== 'sink' ? await startLocalProvider(options.sms, baseConfig, clock) : undefined;
+    if (provider) {
+      cleanups.push(() => provider.fake.close());
+      print(`短信：${options.sms} 适配器 → 本地模拟接口 http://${provider.fake.endpoint}`);
+    }
+    const config = provider?.config ?? baseConfig;
+    const sink = new SmsSink({
+      clock,
+      outboxPath: join(runDir, 'sms-outbox.jsonl'),
+      names,
+      print,
+      ...(provider ? { forwardTo: provider.sender } : {}),
+    });
 
     const handlers = new Map<string, { spec: FunctionSpec; handler: LambdaHandler }>();
     const invoke = async (functionName: string, event: unknown) => {
@@ -310,11 +334,23 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (options.publish ?? true) removeRuntimeInfo(stateDir);
     });
 
+    // With a provider fake: its receipts (Tencent's PullSmsSendStatus answer, Alibaba's SmsReport body) are
+    // applied to the outbox's delivery records the way the cloud's receipt path does.
+    const receiptStore = new DynamoDeliveryReceipts(doc, tableName);
+    const pullReceipts = async () => {
+      if (!provider) return { recorded: 0, duplicate: 0, unknown: 0 };
+      const raw = provider.fake.takeReceipts();
+      if (raw.length === 0) return { recorded: 0, duplicate: 0, unknown: 0 };
+      const parsed = options.sms === 'tencent' ? tencentReceipts(raw, clock.now()) : aliyunReceipts(raw);
+      return recordReceipts({ receipts: receiptStore, clock, log: handlerLog('sms-receipts') }, parsed);
+    };
+
     const settle = async () => {
       for (let round = 0; round < 10_000; round++) {
         let work = 0;
         for (const p of pollers) work += await p.drain();
         work += await scheduler.runDue();
+        work += (await pullReceipts()).recorded;
         if (work === 0) return;
       }
       throw new Error('the runtime did not settle (a reaction keeps producing work)');
@@ -350,6 +386,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       tableName,
       doc,
       sink,
+      ...(provider ? { providerFake: provider.fake } : {}),
+      pullReceipts,
       scheduler,
       pollers,
       specs,

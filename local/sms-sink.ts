@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseRepository } from '../shared/adapters/dynamo/case-repository.ts';
 import { DynamoFollowUpRepository } from '../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoOutboxRepository } from '../shared/adapters/dynamo/outbox-repository.ts';
-import { type Clock, SmsSendError, type SmsSender } from '../shared/domain/ports.ts';
+import { type Clock, type SmsRequest, SmsSendError, type SmsSender } from '../shared/domain/ports.ts';
 import { maskPhone, scrubFreeText } from '../shared/domain/privacy.ts';
 import { cstLocalDateTime } from '../shared/domain/time.ts';
 import { appendJsonLine } from './state-file.ts';
@@ -70,6 +70,11 @@ export interface SmsSinkOptions {
   names: NameSource;
   /** Console line per SMS (masked); default prints nothing. */
   print?: (line: string) => void;
+  /**
+   * Send through this sender first (`--sms tencent|aliyun`: the real adapter against the local fake); the sink
+   * then records what the provider accepted, with the provider's id. Without it the sink is the provider.
+   */
+  forwardTo?: SmsSender;
 }
 
 /**
@@ -83,14 +88,16 @@ export class SmsSink implements SmsSender {
 
   constructor(private readonly options: SmsSinkOptions) {}
 
-  async send(input: { phone: string; text: string; messageId: string }): Promise<{ providerMessageId: string }> {
+  async send(input: SmsRequest): Promise<{ providerMessageId: string }> {
     const fault = this.injected.find((f) => f.remaining > 0 && (!f.phone || f.phone === input.phone));
     if (fault) {
       fault.remaining--;
       throw new SmsSendError(`injected ${fault.kind} failure`, fault.kind, 'LocalInjected');
     }
     const at = this.options.clock.now().toISOString();
-    const providerMessageId = `local-${String(++this.counter).padStart(6, '0')}`;
+    const providerMessageId = this.options.forwardTo
+      ? (await this.options.forwardTo.send(input)).providerMessageId
+      : `local-${String(++this.counter).padStart(6, '0')}`;
     const sms: SinkedSms = { messageId: input.messageId, phone: input.phone, text: input.text, at, providerMessageId };
     this.sent.push(sms);
     if (this.options.outboxPath) appendJsonLine(this.options.outboxPath, sms);

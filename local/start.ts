@@ -6,6 +6,7 @@ import { gapBanner } from '../shared/domain/calendar-alerts.ts';
 import { cstDate, cstInstant, cstLocalDateTime, parseDuration } from '../shared/domain/time.ts';
 import { CALENDAR_WARNING_DAYS } from '../shared/use-cases/open-reports.ts';
 import { type LocalRuntime, StartupError, startRuntime } from './runtime.ts';
+import { type LocalSmsMode, localSmsModes } from './sms-provider-local.ts';
 import { CorruptStateError } from './state-file.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -18,6 +19,7 @@ const HELP = `用法 / usage: npm start -- [选项]
   --table <表名>       表名（默认 baoxue-local）/ table name
   --state-dir <目录>   数据目录（默认 .local/）/ data folder
   --api-port <端口>    HTTP API 与网页控制台端口（默认 3000，0 = 自动）/ HTTP API and web console port (default 3000)
+  --sms <方式>         sink（默认，本地短信接收器）| tencent | aliyun（真实适配器 + 本地模拟接口）/ SMS path
 运行中可输入 / while running, type:
   advance 7d | 快进 2h    虚拟时间前进（沿途触发到期的定时器）/ jump ahead, firing what falls due
   speed 60              改变时钟速度 / change the clock speed
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       table: { type: 'string' },
       'state-dir': { type: 'string' },
       'api-port': { type: 'string' },
+      sms: { type: 'string', default: 'sink' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -62,6 +65,10 @@ async function main(): Promise<void> {
   const speed = values.speed === undefined ? undefined : Number(values.speed);
   if (speed !== undefined && !(speed >= 0)) throw new StartupError(`速度无效 / invalid speed: ${values.speed}`);
 
+  const sms = values.sms as LocalSmsMode;
+  if (!localSmsModes.includes(sms))
+    throw new StartupError(`--sms 只能是 ${localSmsModes.join(' | ')} / --sms must be one of them: ${values.sms}`);
+
   console.log('正在启动本地环境… / starting the local runtime…');
   const runtime = await startRuntime({
     memory: values.memory,
@@ -71,6 +78,7 @@ async function main(): Promise<void> {
     ...(values.table ? { tableName: values.table } : {}),
     ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
     echoWarnings: true,
+    sms,
   });
   let api: ApiServer;
   try {
@@ -88,10 +96,20 @@ async function main(): Promise<void> {
   printBanner(runtime, values.memory);
   console.log(`网页控制台 / web console: ${api.url}/  （本地登录：选择目录中的人员 / dev sign-in: pick a person）`);
 
+  // With a provider fake, its delivery receipts reach the outbox every 2 s (the provider's callback or pull).
+  const receiptPump = runtime.providerFake
+    ? setInterval(() => {
+        void runtime
+          .pullReceipts()
+          .catch((error) => console.error(`回执处理失败 / receipts failed: ${(error as Error).message}`));
+      }, 2000)
+    : undefined;
+
   let stopping = false;
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
+    if (receiptPump) clearInterval(receiptPump);
     console.log('\n正在停止… / stopping…');
     await api.close();
     await runtime.stop();

@@ -5,6 +5,7 @@ import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-
 import type { AuditAction } from '../../shared/domain/access.ts';
 import { campaignWindows, completion, completionBySchool, type SchoolCampaign } from '../../shared/domain/campaign.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
+import { PERSON_NAME_MAX } from '../../shared/domain/directory.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
@@ -71,7 +72,7 @@ const recordVisitBody = z
 const sendTeachingBody = z
   .object({
     caseId: z.string().min(1).max(64).optional(),
-    studentName: text(32).optional(),
+    studentName: text(PERSON_NAME_MAX).optional(),
     schoolId: z.string().min(1).max(64),
     teacherIds: z.array(personId).min(1, '至少一名送教教师').max(10),
     content: text(500),
@@ -90,7 +91,7 @@ const campaignBody = z
         z
           .object({
             ref: text(64),
-            studentName: text(32),
+            studentName: text(PERSON_NAME_MAX),
             teacherId: personId,
           })
           .strict(),

@@ -1,5 +1,5 @@
 import { cloudHandler } from '../cloud-handler.ts';
-import { snsSms } from '../cloud-sms.ts';
+import { cloudSms } from '../cloud-sms.ts';
 import { createOutboxDispatcherHandler } from './index.ts';
 
-export const handler = cloudHandler(createOutboxDispatcherHandler, { sms: snsSms });
+export const handler = cloudHandler(createOutboxDispatcherHandler, { sms: cloudSms });

@@ -12,6 +12,8 @@ import { Construct } from 'constructs';
 import type { FunctionSpec, Trigger } from '../../functions/manifest.ts';
 import { AUDIT_KEY_PREFIX } from '../../shared/adapters/dynamo/audit.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamo/table-definition.ts';
+import { splitSmsTemplates } from '../../shared/config/load-config.ts';
+import type { SmsProviderConfig } from '../../shared/domain/templates/provider-rules.ts';
 import { BUNDLE, lazyChunkCommands, lazyChunksOf, lazyPackagesOf, NODE_OPTIONS } from '../bundling.ts';
 import type { Stage } from '../config.ts';
 import { METRIC_NAMESPACE, serviceName } from '../metrics.ts';
@@ -78,7 +80,8 @@ export class AppFunction extends Construct {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.spec = props.spec;
-    const configBytes = Buffer.byteLength(props.appConfigJson);
+    const { env: appConfigEnv, templates: smsTemplates } = splitSmsTemplates(props.appConfigJson);
+    const configBytes = Buffer.byteLength(appConfigEnv);
     if (configBytes + ENV_TOKEN_ALLOWANCE > ENV_LIMIT_BYTES) {
       throw new Error(
         `APP_CONFIG is ${configBytes} bytes: with resource names it would pass Lambda's ${ENV_LIMIT_BYTES}-byte env ` +
@@ -117,7 +120,7 @@ export class AppFunction extends Construct {
       awsSdkConnectionReuse: false,
       environment: {
         TABLE_NAME: props.table.tableName,
-        APP_CONFIG: props.appConfigJson,
+        APP_CONFIG: appConfigEnv,
         POWERTOOLS_SERVICE_NAME: serviceName(props.stage),
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
@@ -142,6 +145,10 @@ export class AppFunction extends Construct {
             `mkdir -p "${outputDir}/holidays"`,
             `cp "${inputDir}/config/holidays/"*.json "${outputDir}/holidays/"`,
             ...lazy.flatMap((c) => lazyChunkCommands(c, inputDir, outputDir)),
+            // The provider's template codes (ASCII keys and codes; base64 keeps the shell out of the JSON).
+            ...(smsTemplates
+              ? [`echo ${Buffer.from(smsTemplates).toString('base64')} | base64 -d > "${outputDir}/sms-templates.json"`]
+              : []),
           ],
         },
       },
@@ -232,7 +239,11 @@ export class AppFunction extends Construct {
    * Send SMS with SNS Publish to a phone number. A PhoneNumber publish has no resource ARN, so the Allow must
    * be `*`; the Deny on every SNS ARN keeps this role from publishing to topics or push endpoints.
    */
-  bindSms(): void {
+  bindSms(provider: SmsProviderConfig = { kind: 'sns' }): void {
+    if (provider.kind !== 'sns') {
+      this.bindSmsProviderSecret(provider.secretParameter);
+      return;
+    }
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -246,6 +257,23 @@ export class AppFunction extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'sns:Publish to a phone number (SMS) has no resource ARN; an explicit Deny on arn:<partition>:sns:*:*:* ' +
         'blocks publishing to any topic or endpoint, so this role can only send SMS.',
+    );
+  }
+
+  /**
+   * A template provider (Tencent, Alibaba) is called over HTTPS with credentials read from one SSM SecureString
+   * (the AWS managed key aws/ssm decrypts it for principals of this account through SSM): GetParameter on that
+   * parameter only; no sns:Publish. The value never appears in the template, the environment or a log.
+   */
+  private bindSmsProviderSecret(parameterName: string): void {
+    const stack = Stack.of(this);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') }),
+        ],
+      }),
     );
   }
 

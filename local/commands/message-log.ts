@@ -44,12 +44,17 @@ export function formatMessageLog(messages: Message[], options: { text?: boolean 
     const who = `${m.recipient.label}（${maskPhone(m.recipient.phone)}）`;
     const audience = m.audience === 'guardian' ? '家长' : '干部';
     const failure = m.failureReason ? `  原因：${m.failureReason}` : '';
+    const receipt = m.delivery
+      ? m.delivery.status === 'DELIVERED'
+        ? `  已送达 ${cstLocalDateTime(new Date(m.delivery.at)).slice(5, 16).replace('T', ' ')}`
+        : `  未送达（${m.delivery.code}）`
+      : '';
     const text = options.text ? `\n    「${m.text}」` : '';
     // A merged round message: the full list it stands for (the SMS itself names only what fits in its parts).
     const covers = m.covers?.length
       ? `\n    合并 ${m.covers.length} 项：${m.covers.map((c) => `\n      · ${c.summary}`).join('')}`
       : '';
-    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${failure}${text}${covers}`;
+    return `${when}  ${STATUS[m.status]}  ${audience}  ${who}  ${m.template}  ${m.parts}条${receipt}${failure}${text}${covers}`;
   });
   const counts = (Object.keys(STATUS) as Message['status'][])
     .map((s) => [STATUS[s], messages.filter((m) => m.status === s).length] as const)

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { calendarConfigSchema } from '../domain/calendar.ts';
 import { followUpSectionSchema } from '../domain/followup-config.ts';
 import { reportsConfigSchema } from '../domain/ladder.ts';
+import { smsProviderSchema } from '../domain/templates/provider-rules.ts';
 import { delayBases } from '../domain/working-time.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
@@ -36,6 +37,8 @@ export const appConfigSchema = z.object({
      * Notes over the cap are held and merged into the next day's first message, never dropped (docs/sms.md).
      */
     dailyCapPerNumber: z.number().int().min(1).max(100).default(10),
+    /** Who sends: SNS (our rendered text) or a template provider (Tencent, Alibaba); docs/sms.md. */
+    provider: smsProviderSchema.default({ kind: 'sns' }),
   }),
   /** Report chasing (R1): due times, escalation ladders, dispatcher retry policy. Defaults in docs/report-chasing.md. */
   reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),

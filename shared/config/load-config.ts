@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromZodIssues } from '../domain/errors.ts';
+import { fromZodIssues, ValidationError } from '../domain/errors.ts';
 import type { HolidayYear } from '../domain/national-calendar.ts';
+import { smsTemplateCatalog } from '../domain/templates/catalog.ts';
+import { templateProblems } from '../domain/templates/provider-rules.ts';
 import { type AppConfig, appConfigSchema } from './app-config.ts';
 import { loadHolidayYears } from './holiday-files.ts';
 
@@ -12,6 +14,9 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../config/lipu.json
 export function parseConfig(raw: unknown): AppConfig {
   const result = appConfigSchema.safeParse(raw);
   if (!result.success) throw fromZodIssues(result.error.issues, 'config');
+  // Every template against the chosen provider's rules (at synth, at start and in each function's init).
+  const problems = templateProblems(smsTemplateCatalog(), result.data.sms.provider);
+  if (problems.length > 0) throw new ValidationError(problems);
   return result.data;
 }
 
@@ -39,4 +44,28 @@ export function loadConfigFile(path = DEFAULT_CONFIG_PATH): AppConfig {
 export function configForEnv(config: AppConfig): string {
   const { holidayYears: _files, ...calendar } = config.calendar;
   return JSON.stringify({ ...config, calendar });
+}
+
+/**
+ * A template provider's code mapping (one entry per template key, ~1.4 KB) does not fit beside the config in
+ * Lambda's 4 KB of environment: it rides in the function asset as `sms-templates.json` instead (like the
+ * holiday files), and `withSmsTemplates` puts it back before parseConfig checks it.
+ */
+export function splitSmsTemplates(appConfigJson: string): { env: string; templates?: string } {
+  const config = JSON.parse(appConfigJson) as { sms?: { provider?: { kind?: string; templates?: unknown } } };
+  const provider = config.sms?.provider;
+  if (!provider || provider.kind === 'sns' || provider.templates === undefined) return { env: appConfigJson };
+  const { templates, ...rest } = provider;
+  return {
+    env: JSON.stringify({ ...config, sms: { ...config.sms, provider: rest } }),
+    templates: JSON.stringify(templates),
+  };
+}
+
+/** The raw config with the provider's template mapping from the asset file attached (a no-op for SNS). */
+export function withSmsTemplates(raw: unknown, templatesJson: string | undefined): unknown {
+  const config = raw as { sms?: { provider?: { kind?: string; templates?: unknown } } };
+  const provider = config?.sms?.provider;
+  if (!provider || provider.kind === 'sns' || templatesJson === undefined) return raw;
+  return { ...config, sms: { ...config.sms, provider: { ...provider, templates: JSON.parse(templatesJson) } } };
 }

@@ -2,8 +2,8 @@ import type { CalendarGap } from './calendar.ts';
 import { resolveRecipients } from './ladder.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
-import { calendarGapTemplate } from './templates/calendar-templates.ts';
-import { renderSms } from './templates/render.ts';
+import { calendarGapTemplates } from './templates/calendar-templates.ts';
+import { renderedFields, renderSms } from './templates/render.ts';
 import { type CstDate, cstInstant, cstMonthDay } from './time.ts';
 
 /** Days before an undecidable date on which the office is told, once each (the most urgent one crossed). */
@@ -65,20 +65,17 @@ export function calendarGapMessages(
   for (const gap of gaps) {
     const threshold = crossedThreshold(gap.daysLeft, thresholds);
     if (threshold === undefined) continue;
-    const { missing, fix } = gapFix(gap);
-    const rendered = renderSms(
-      calendarGapTemplate,
-      { missing, from: cstMonthDay(cstInstant(gap.firstDay)), daysLeft: gap.daysLeft, fix },
-      sms,
-    );
+    const dates = { from: cstMonthDay(cstInstant(gap.firstDay)), daysLeft: gap.daysLeft };
+    const rendered =
+      gap.kind === 'year'
+        ? renderSms(calendarGapTemplates.year, { ...dates, year: gap.year ?? 0 }, sms)
+        : renderSms(calendarGapTemplates.term, dates, sms);
     for (const r of recipients)
       messages.push({
         id: `calendar#${gap.key}#${threshold}#${r.personId}`,
         audience: 'official',
         recipient: { personId: r.personId, role: r.role, phone: r.phone, label: r.name },
-        template: rendered.template,
-        text: rendered.text,
-        parts: rendered.parts,
+        ...renderedFields(rendered),
         notBefore,
         status: 'QUEUED',
         createdAt: at,

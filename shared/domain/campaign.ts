@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { idSchema } from './directory.ts';
+import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { InvalidTransitionError, ValidationError } from './errors.ts';
 import { parsePlanInput } from './followup.ts';
 import type { CampaignWindow, DutySchedule } from './followup-config.ts';
 import { calendarDays, type DutyStep, dutyDeadline, dutySteps, recipientsFor, stepsToRun } from './followup-duty.ts';
-import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
+import { followUpTemplates, officialMessage, renderChecked } from './followup-templates.ts';
 import { cstDateSchema, note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
-import { addDays, type CstDate, cstDate } from './time.ts';
+import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
 
 /** One household a teacher must visit in a 大家访 campaign. */
 export interface Household {
@@ -42,7 +42,7 @@ export const householdsInputSchema = z
   .array(
     z.object({
       ref: text(64),
-      studentName: text(32),
+      studentName: text(PERSON_NAME_MAX),
       teacherId: idSchema,
     }),
   )
@@ -168,19 +168,24 @@ export function sweepCampaign(
     unresolved.push(...missing.map((r) => `${r} (step ${index})`));
     for (const { person, role } of people) {
       const t = byTeacher.get(person.id);
-      const body =
+      const rendered =
         step.kind === 'reminder'
-          ? followUpTemplates.campaignReminder({ campaign: c.name, left: t ? t.total - t.done : 0, end: deadline })
-          : followUpTemplates.campaignEscalation({ campaign: c.name, school, done, total, level: step.level });
-      const { text, parts } = signedText(sms.signature, body, sms.maxParts);
+          ? renderChecked(
+              followUpTemplates.campaignReminder,
+              { campaign: c.name, left: t ? t.total - t.done : 0, end: cstMonthDay(deadline) },
+              sms,
+            )
+          : renderChecked(
+              followUpTemplates.campaignEscalation,
+              { campaign: c.name, school, done, total, level: step.level },
+              sms,
+            );
       messages.push(
         officialMessage({
           id: `campaign-${c.campaignId}-${c.schoolId}-s${index}-${person.id}`,
           person,
           role: role === 'responsible' ? 'teacher' : role,
-          template: `campaign-${step.kind}`,
-          text,
-          parts,
+          rendered,
           now,
           subject: { kind: 'system', id: `campaign-${c.campaignId}-${c.schoolId}` },
           schoolId: c.schoolId,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idSchema, mobileSchema } from './directory.ts';
+import { idSchema, mobileSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { cstDateSchema, note, text } from './input.ts';
 import { pupilKeyOf } from './pupil-key.ts';
@@ -88,7 +88,7 @@ const evidenceSchema = z.array(text(200)).min(1, '至少需要一项证明材料
 
 export const openCaseInputSchema = z.object({
   schoolId: idSchema,
-  studentName: text(32),
+  studentName: text(PERSON_NAME_MAX),
   /** 学籍号 or another school reference; optional because never-enrolled children have none. */
   studentRef: text(40).optional(),
   grade: text(20).optional(),
@@ -369,7 +369,7 @@ export function pupilKeyToHold(c: Case): string | undefined {
  */
 /** The fields a correction may change (PATCH adds the version it read). */
 export const updateCaseFields = {
-  guardianName: text(32).optional(),
+  guardianName: text(PERSON_NAME_MAX).optional(),
   guardianPhone: mobileSchema.optional(),
   reason: text(500).optional(),
   whereabouts: text(200).optional(),

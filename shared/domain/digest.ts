@@ -1,4 +1,4 @@
-import { officialMessage, signedText } from './followup-templates.ts';
+import { followUpTemplates, officialMessage, renderChecked } from './followup-templates.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import {
@@ -54,10 +54,17 @@ export function digestCounts(s: Statistics): DigestCounts {
 }
 
 /** The weekly SMS body: scope, week and counts; nothing else. */
-export function weeklyDigestBody(scope: string, range: DateRange, c: DigestCounts): string {
-  const from = cstMonthDay(cstInstant(range.from));
-  const to = cstMonthDay(cstInstant(range.to));
-  return `控辍保学周报(${from}-${to})${scope}:迟报${c.lateReports}次,在册未返${c.openCases}人,通知书逾期${c.noticesLapsed}份,复学${c.returns}人,漏访${c.missedVisits}次。详见系统。`;
+export function weeklyDigestParams(scope: string, range: DateRange, c: DigestCounts) {
+  return {
+    from: cstMonthDay(cstInstant(range.from)),
+    to: cstMonthDay(cstInstant(range.to)),
+    scope,
+    lateReports: c.lateReports,
+    openCases: c.openCases,
+    noticesLapsed: c.noticesLapsed,
+    returns: c.returns,
+    missedVisits: c.missedVisits,
+  };
 }
 
 function scopeLabel(names: string[]): string {
@@ -100,16 +107,17 @@ export function weeklyDigests(
       visits: facts.visits.filter((f) => ids.has(f.townshipId)),
     };
     const counts = digestCounts(computeStatistics(scoped, range, now));
-    const body = weeklyDigestBody(scopeLabel(townships.map((t) => t.name)), range, counts);
-    const { text, parts } = signedText(options.signature, body, options.maxParts);
+    const rendered = renderChecked(
+      followUpTemplates.weeklyDigest,
+      weeklyDigestParams(scopeLabel(townships.map((t) => t.name)), range, counts),
+      options,
+    );
     messages.push(
       officialMessage({
         id: `digest-weekly-${range.from}-${role}-${person.id}`,
         person,
         role,
-        template: 'digest-weekly',
-        text,
-        parts,
+        rendered,
         now,
         subject: { kind: 'system', id: `digest-weekly-${range.from}` },
         townshipId: townships.length === 1 ? townships[0]!.id : undefined,
@@ -185,16 +193,24 @@ export function monthlyReportNotice(
     : undefined;
   if (!person) return { unresolved: `township ${report.townshipId} has no active government contact` };
   const c = digestCounts(report.totals);
-  const body = `${report.title}已生成:复学${c.returns}人,月末在册未返${c.openCases}人,通知书逾期${c.noticesLapsed}份,报表按时率${percent(report.totals.onTimeRate)}。请登录系统查阅。`;
-  const { text, parts } = signedText(options.signature, body, options.maxParts);
+  const rendered = renderChecked(
+    followUpTemplates.monthlyReport,
+    {
+      township: township?.name ?? report.townshipId,
+      month: `${report.month.slice(0, 4)}年${Number(report.month.slice(5, 7))}月`,
+      returns: c.returns,
+      openCases: c.openCases,
+      noticesLapsed: c.noticesLapsed,
+      onTimeRate: percent(report.totals.onTimeRate),
+    },
+    options,
+  );
   return {
     message: officialMessage({
       id: `digest-monthly-${report.month}-${report.townshipId}-${person.id}`,
       person,
       role: 'township-government',
-      template: 'digest-monthly',
-      text,
-      parts,
+      rendered,
       now,
       subject: { kind: 'system', id: `digest-monthly-${report.month}-${report.townshipId}` },
       townshipId: report.townshipId,

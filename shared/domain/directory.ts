@@ -2,6 +2,15 @@ import * as z from 'zod';
 
 /** A mainland China mobile in E.164: +86 then 11 digits starting 13–19. */
 export const MAINLAND_MOBILE = /^\+861[3-9]\d{9}$/;
+/**
+ * Longest person name (pupil, guardian, official) and place name (school, township, 包片 area) the API and the
+ * directory import accept. Every SMS parameter's bound derives from these (templates/provider-rules.ts
+ * PARAM_SPECS), and the provider check at synth/start proves each fits the provider's variable limit, so a
+ * case that was accepted can always be notified.
+ */
+export const PERSON_NAME_MAX = 32;
+export const PLACE_NAME_MAX = 30;
+
 export const mobileSchema = z
   .string()
   .regex(MAINLAND_MOBILE, '不是有效的大陆手机号（应为 +861XXXXXXXXXX，+86 后 11 位）');
@@ -27,7 +36,7 @@ export type Role = z.infer<typeof roleSchema>;
 
 export const personSchema = z.object({
   id: idSchema,
-  name: z.string().min(1).max(32),
+  name: z.string().min(1).max(PERSON_NAME_MAX),
   phone: mobileSchema,
   roles: z.array(roleSchema).min(1),
   title: z.string().max(64).optional(),
@@ -42,7 +51,7 @@ export type Person = z.infer<typeof personSchema>;
 /** 包片: an area of townships under one leader. */
 export const areaSchema = z.object({
   id: idSchema,
-  name: z.string().min(1),
+  name: z.string().min(1).max(PLACE_NAME_MAX),
   leaderId: idSchema,
   active: z.boolean().default(true),
 });
@@ -50,7 +59,7 @@ export type Area = z.infer<typeof areaSchema>;
 
 export const townshipSchema = z.object({
   id: idSchema,
-  name: z.string().min(1),
+  name: z.string().min(1).max(PLACE_NAME_MAX),
   areaId: idSchema,
   /** 包乡镇人员: bureau staff assigned to the township. */
   contactIds: z.array(idSchema).min(1),
@@ -62,7 +71,7 @@ export type Township = z.infer<typeof townshipSchema>;
 
 export const schoolSchema = z.object({
   id: idSchema,
-  name: z.string().min(1),
+  name: z.string().min(1).max(PLACE_NAME_MAX),
   townshipId: idSchema,
   headId: idSchema,
   /** 中心校, 初中, 村小, 教学点… (the template's 类型); absent for data imported before kinds existed. */

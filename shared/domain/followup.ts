@@ -1,15 +1,15 @@
 import * as z from 'zod';
 import type { SchoolCalendar } from './calendar.ts';
-import { idSchema } from './directory.ts';
+import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { type DutySchedule, type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { type DutyStep, dutyDeadline, dutySteps, recipientsFor, schoolDays, stepsToRun } from './followup-duty.ts';
-import { followUpTemplates, officialMessage, signedText } from './followup-templates.ts';
+import { followUpTemplates, officialMessage, renderChecked } from './followup-templates.ts';
 import { cstDateSchema, note } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { maskName } from './privacy.ts';
-import { addDays, type CstDate, cstDate } from './time.ts';
+import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
 
 const isoDate = cstDateSchema;
 
@@ -82,7 +82,7 @@ export interface PlanVisit {
 
 export const createFollowUpInputSchema = z.object({
   caseId: z.string().min(1).max(64),
-  studentName: z.string().min(1).max(32),
+  studentName: z.string().min(1).max(PERSON_NAME_MAX),
   schoolId: idSchema,
   townshipId: idSchema,
   returnedOn: isoDate,
@@ -305,35 +305,30 @@ export function sweepVisit(
     };
     const { people, unresolved: missing } = recipientsFor(step.roles, scope, directory);
     unresolved.push(...missing.map((r) => `${r} (step ${index})`));
-    const body =
+    const due = cstMonthDay(deadline);
+    const rendered =
       plan.kind === 'followup'
         ? step.kind === 'reminder'
-          ? followUpTemplates.visitReminder({ pupil, no: visit.no, of: plan.visitCount, due: deadline })
-          : followUpTemplates.visitEscalation({
-              school: schoolName(directory, plan.schoolId),
-              pupil,
-              no: visit.no,
-              due: deadline,
-              level: step.level,
-            })
+          ? renderChecked(followUpTemplates.visitReminder, { pupil, no: visit.no, of: plan.visitCount, due }, sms)
+          : renderChecked(
+              followUpTemplates.visitEscalation,
+              { school: schoolName(directory, plan.schoolId), pupil, no: visit.no, due, level: step.level },
+              sms,
+            )
         : step.kind === 'reminder'
-          ? followUpTemplates.sendTeachingReminder({ pupil, due: deadline })
-          : followUpTemplates.sendTeachingEscalation({
-              school: schoolName(directory, plan.schoolId),
-              pupil,
-              due: deadline,
-              level: step.level,
-            });
-    const { text, parts } = signedText(sms.signature, body, sms.maxParts);
+          ? renderChecked(followUpTemplates.sendTeachingReminder, { pupil, due }, sms)
+          : renderChecked(
+              followUpTemplates.sendTeachingEscalation,
+              { school: schoolName(directory, plan.schoolId), pupil, due, level: step.level },
+              sms,
+            );
     for (const { person, role } of people) {
       messages.push(
         officialMessage({
           id: `visit-${plan.id}-${visit.no}-s${index}-${person.id}`,
           person,
           role: role === 'responsible' ? 'teacher' : role,
-          template: `${plan.kind}-${step.kind}`,
-          text,
-          parts,
+          rendered,
           now,
           subject: { kind: 'plan', id: plan.id },
           schoolId: plan.schoolId,

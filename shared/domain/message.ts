@@ -23,6 +23,14 @@ export const messageSchema = z.object({
     label: z.string().max(64),
   }),
   template: z.string().min(1),
+  /**
+   * The exact wording (`notice.guardian.short`) a template provider has approved under a code of its own; the
+   * stage's `sms.provider.templates` maps it. Absent on messages written before providers were added.
+   */
+  templateKey: z.string().min(1).optional(),
+  /** Named template parameters as sent (names masked for officials); the provider fills its template with them. */
+  params: z.record(z.string(), z.string()).optional(),
+  /** The rendered text, signature included: what SNS and the sink send, and what the log and console show. */
   text: z.string().min(1),
   parts: z.number().int().min(1),
   /** Do not send before this instant (quiet hours, reminders scheduled ahead). ISO UTC. */
@@ -33,6 +41,17 @@ export const messageSchema = z.object({
   sentAt: z.iso.datetime().optional(),
   providerMessageId: z.string().optional(),
   failureReason: z.string().optional(),
+  /** The provider's delivery receipt, once one came (first one wins; docs/sms.md "Delivery receipts"). */
+  delivery: z
+    .object({
+      status: z.enum(['DELIVERED', 'UNDELIVERED']),
+      at: z.iso.datetime(),
+      code: z.string(),
+      provider: z.string(),
+      receivedAt: z.iso.datetime(),
+      providerMessageId: z.string().optional(),
+    })
+    .optional(),
   /** What caused it: a report slot, a case, a notice. */
   subject: z.object({ kind: z.enum(['slot', 'case', 'notice', 'system', 'plan']), id: z.string() }),
   /** For the office's views and statistics. */

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { idSchema, roleSchema } from './directory.ts';
 import { type Message, messageSchema, smsParts } from './message.ts';
+import type { SmsProviderKind } from './templates/provider-rules.ts';
+import { renderSms } from './templates/render.ts';
+import { roundMergedTemplate, roundTopic } from './templates/round-templates.ts';
 import { addDays, type CstDate, cstInstant } from './time.ts';
 
 /**
@@ -18,7 +21,14 @@ export const noteSchema = z.object({
   /** Officials only: a guardian's message is never a note, never merged (its own SMS, one per cause). */
   recipient: messageSchema.shape.recipient.extend({ personId: idSchema, role: roleSchema }),
   /** The SMS this note is on its own (already rendered and masked for officials). */
-  single: z.object({ template: z.string().min(1), text: z.string().min(1), parts: z.number().int().min(1) }),
+  single: z.object({
+    template: z.string().min(1),
+    /** The exact wording key and params, for a template provider (absent on notes written before them). */
+    templateKey: z.string().min(1).optional(),
+    params: z.record(z.string(), z.string()).optional(),
+    text: z.string().min(1),
+    parts: z.number().int().min(1),
+  }),
   /** Notes of the same group are listed under one header in a merged SMS. */
   group: z.object({
     key: z.string().min(1),
@@ -49,7 +59,13 @@ export function noteFromMessage(m: Message, merge: { group: Note['group']; item:
   return noteSchema.parse({
     id: m.id,
     recipient: { ...m.recipient, personId, role: m.recipient.role },
-    single: { template: m.template, text: m.text, parts: m.parts },
+    single: {
+      template: m.template,
+      ...(m.templateKey ? { templateKey: m.templateKey } : {}),
+      ...(m.params ? { params: m.params } : {}),
+      text: m.text,
+      parts: m.parts,
+    },
     group: merge.group,
     item: merge.item.slice(0, 64),
     summary: merge.summary.slice(0, 200),
@@ -76,17 +92,19 @@ export function roundMessageId(personId: string, noteIds: readonly string[]): st
 /** Key of a phone number's daily counter: a hash, so no key (and no error naming one) holds the number. */
 export const phoneKey = (phone: string) => createHash('sha256').update(phone).digest('hex').slice(0, 24);
 
-export const MERGED_TEMPLATE = 'round.merged';
+export const MERGED_TEMPLATE = roundMergedTemplate.id;
 
 /**
  * The one SMS for an official's notes (sorted by createdAt, then id). One note: its own SMS, same id. Several:
  * `【签名】<group>；<group>…（共N项，完整清单见系统消息记录）`, each group `<header>：<item>、<item>…`, shortened
  * to `maxParts` parts: item lists are cut first (`A、B等`), then whole groups (`另有N项`). The full list is on the
- * message (`covers`) for the console.
+ * message (`covers`) for the console. Through a template provider (`provider` tencent/aliyun), which sends only
+ * approved templates with bounded variables, the merged text is the `round.merged` template instead (count and
+ * the first header): what the log shows is what the official received.
  */
 export function mergeNotes(
   notes: readonly Note[],
-  options: { signature: string; maxParts?: number },
+  options: { signature: string; maxParts?: number; provider?: { kind: SmsProviderKind } },
   now: Date,
 ): Message {
   if (notes.length === 0) throw new RangeError('nothing to merge');
@@ -109,7 +127,13 @@ export function mergeNotes(
   if (sorted.length === 1) {
     return { ...base, id: first.id, ...first.single, subject: first.subject };
   }
-  const text = mergedText(sorted, options.signature, options.maxParts ?? 2);
+  const viaTemplate = options.provider !== undefined && options.provider.kind !== 'sns';
+  const rendered = renderSms(
+    roundMergedTemplate,
+    { count: sorted.length, topic: roundTopic(firstHeader(sorted)) },
+    { signature: options.signature, ...(options.maxParts ? { maxParts: options.maxParts } : {}) },
+  );
+  const text = viaTemplate ? rendered.text : mergedText(sorted, options.signature, options.maxParts ?? 2);
   const id = roundMessageId(
     first.recipient.personId,
     sorted.map((n) => n.id),
@@ -118,6 +142,8 @@ export function mergeNotes(
     ...base,
     id,
     template: MERGED_TEMPLATE,
+    templateKey: rendered.key,
+    params: rendered.params,
     text,
     parts: smsParts(text),
     subject: { kind: 'system', id },
@@ -127,6 +153,13 @@ export function mergeNotes(
       ...(n.schoolId ? { schoolId: n.schoolId } : {}),
     })),
   };
+}
+
+/** The header of the first group (notes sorted), with its count: what a provider's merged template names. */
+function firstHeader(sorted: readonly Note[]): string {
+  const first = sorted[0]!.group;
+  const n = sorted.filter((x) => x.group.key === first.key).length;
+  return n === 1 ? sorted[0]!.summary : first.many.replace('{n}', String(n));
 }
 
 function mergedText(notes: readonly Note[], signature: string, maxParts: number): string {

@@ -2,9 +2,22 @@ import type { Message } from './message.ts';
 
 export type { Clock } from './time.ts';
 
-/** Sends one SMS. Implementations: SNS (cloud), the local sink, test fakes. */
+/**
+ * One SMS to send: our template key and its named parameters (what Tencent and Alibaba fill into the approved
+ * template), and the rendered text (what SNS and the local sink send, and what the log and console show).
+ */
+export interface SmsRequest {
+  messageId: string;
+  phone: string;
+  /** Exact wording key (`notice.guardian.short`), mapped to a provider's template code by config. */
+  template: string;
+  params: Record<string, string>;
+  text: string;
+}
+
+/** Sends one SMS. Implementations: SNS, Tencent Cloud SMS, Alibaba Cloud SMS, the local sink, test fakes. */
 export interface SmsSender {
-  send(input: { phone: string; text: string; messageId: string }): Promise<{ providerMessageId: string }>;
+  send(input: SmsRequest): Promise<{ providerMessageId: string }>;
 }
 
 /** Why a send failed: transient errors are retried, permanent ones mark the message FAILED. */
@@ -13,6 +26,8 @@ export class SmsSendError extends Error {
     message: string,
     readonly kind: 'transient' | 'permanent',
     readonly providerCode?: string,
+    /** Do not retry before this instant (a provider's daily cap: the next day). */
+    readonly retryNotBefore?: Date,
   ) {
     super(message);
     this.name = 'SmsSendError';

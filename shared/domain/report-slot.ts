@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idSchema } from './directory.ts';
+import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
 import { note, text } from './input.ts';
 import type { Message } from './message.ts';
@@ -35,7 +35,7 @@ export type ReportCounts = z.infer<typeof countsSchema>;
 /** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
 export const notBackSchema = z
   .object({
-    studentName: text(32),
+    studentName: text(PERSON_NAME_MAX),
     studentId: text(64).optional(),
     grade: text(16).optional(),
     className: text(16).optional(),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { SchoolCalendar } from './calendar.ts';
-import { idSchema } from './directory.ts';
+import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
@@ -14,7 +14,7 @@ export const createSendTeachingInputSchema = z
   .object({
     /** The pupil's case, when there is one (dropout of a severely disabled child); the plan is then listed with it. */
     caseId: z.string().min(1).max(64).optional(),
-    studentName: text(32),
+    studentName: text(PERSON_NAME_MAX),
     schoolId: idSchema,
     townshipId: idSchema,
     teacherIds: z.array(idSchema).min(1, '至少一名送教教师'),

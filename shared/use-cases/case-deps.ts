@@ -3,6 +3,7 @@ import type { CaseRepository } from '../domain/case-ports.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { Audience, Message } from '../domain/message.ts';
 import type { Clock, DirectoryRepository, Log, NewId, TimerScheduler } from '../domain/ports.ts';
+import { type RenderedSms, renderedFields } from '../domain/templates/render.ts';
 import type { NoteRepository } from './send-official-round.ts';
 
 /** Ports the case and notice use cases take. */
@@ -40,7 +41,7 @@ export function queuedMessage(input: {
   id: string;
   audience: Audience;
   recipient: Message['recipient'];
-  rendered: { template: string; text: string; parts: number };
+  rendered: RenderedSms;
   notBefore: Date;
   now: Date;
   subject: Message['subject'];
@@ -51,9 +52,7 @@ export function queuedMessage(input: {
     id: input.id,
     audience: input.audience,
     recipient: input.recipient,
-    template: input.rendered.template,
-    text: input.rendered.text,
-    parts: input.rendered.parts,
+    ...renderedFields(input.rendered),
     notBefore: input.notBefore.toISOString(),
     status: 'QUEUED',
     createdAt: input.now.toISOString(),

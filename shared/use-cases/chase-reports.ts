@@ -5,7 +5,7 @@ import { type DirectoryReader, levelDueAt, nextEscalation, resolveRecipients } f
 import type { Note } from '../domain/official-round.ts';
 import type { Clock, DirectorySnapshot, Log } from '../domain/ports.ts';
 import type { ReportSlot, SlotRepository } from '../domain/report-slot.ts';
-import { renderSms } from '../domain/templates/render.ts';
+import { renderedFields, renderSms } from '../domain/templates/render.ts';
 import {
   reportEscalationTemplate,
   reportParams,
@@ -148,7 +148,7 @@ async function chaseOne(
   const notes: Note[] = recipients.map((r) => ({
     id: ladderMessageId(slot.id, step.level, r.personId),
     recipient: { personId: r.personId, role: r.role, phone: r.phone, label: r.name },
-    single: { template: rendered.template, text: rendered.text, parts: rendered.parts },
+    single: renderedFields(rendered),
     group: {
       key: `report:${slot.cadence}:${slot.periodKey}:L${step.level}`,
       many: `${tag}${params.township}等{n}所学校${params.period}${params.report}${late}`,

@@ -3,9 +3,13 @@ import type { DirectoryReader } from '../domain/ladder.ts';
 import type { Message } from '../domain/message.ts';
 import { type Clock, type Log, SmsSendError, type SmsSender } from '../domain/ports.ts';
 import { maskPhone } from '../domain/privacy.ts';
-import { deliveryFailedTemplate, failureReasonLabel, subjectKindLabel } from '../domain/templates/outbox-templates.ts';
-import type { SmsTemplate } from '../domain/templates/render.ts';
-import { renderSms } from '../domain/templates/render.ts';
+import {
+  alertRecipient,
+  alertTemplateFor,
+  failureReasonLabel,
+  subjectKindLabel,
+} from '../domain/templates/outbox-templates.ts';
+import { renderedFields, renderSms } from '../domain/templates/render.ts';
 import { cstDate, cstInstant, cstTimeOfDay, parseDuration } from '../domain/time.ts';
 
 /** What the outbox keeps per message besides the Message itself: its delivery record. */
@@ -121,16 +125,21 @@ export async function dispatchMessage(deps: DispatchDeps, image: StoredMessage):
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await sms.send({
-      phone: claimed.recipient.phone,
-      text: claimed.text,
       messageId: claimed.id,
+      phone: claimed.recipient.phone,
+      template: claimed.templateKey ?? claimed.template,
+      params: claimed.params ?? {},
+      text: claimed.text,
     }));
   } catch (error) {
     const sendError =
       error instanceof SmsSendError ? error : new SmsSendError(`unexpected: ${(error as Error).message}`, 'transient');
     const errorText = `${sendError.providerCode ?? sendError.kind}: ${sendError.message}`;
     if (sendError.kind === 'transient' && claimed.attempts < config.outbox.maxAttempts) {
-      const retryAt = new Date(now.getTime() + backoffMs(claimed.attempts, config.outbox));
+      // A provider's daily cap names the next day; otherwise the backoff.
+      const backoff = new Date(now.getTime() + backoffMs(claimed.attempts, config.outbox));
+      const retryAt =
+        sendError.retryNotBefore && sendError.retryNotBefore > backoff ? sendError.retryNotBefore : backoff;
       await outbox.requeue(claimed, retryAt, errorText);
       log.warn('transient SMS failure; requeued', {
         messageId: claimed.id,
@@ -163,7 +172,7 @@ export async function dispatchMessage(deps: DispatchDeps, image: StoredMessage):
 export async function failAndAlert(
   deps: Pick<DispatchDeps, 'outbox' | 'directory' | 'log' | 'config'>,
   msg: StoredMessage,
-  input: { reason: string; code: string; now: Date; uncertain?: boolean; template?: SmsTemplate<AlertParams> },
+  input: { reason: string; code: string; now: Date; uncertain?: boolean; alert?: 'failed' | 'uncertain' },
 ): Promise<boolean> {
   const alerts = isAlert(msg) ? [] : await officeAlerts(deps, msg, input);
   const done = await deps.outbox.markFailed(msg, {
@@ -179,24 +188,22 @@ export async function failAndAlert(
   return done;
 }
 
-type AlertParams = { recipient: string; phone: string; subject: string; reason: string };
-
 const isAlert = (msg: Message) => msg.template.startsWith('outbox.');
 
 async function officeAlerts(
   deps: Pick<DispatchDeps, 'directory' | 'log' | 'config'>,
   msg: Message,
-  input: { code: string; now: Date; uncertain?: boolean; template?: SmsTemplate<AlertParams> },
+  input: { code: string; now: Date; uncertain?: boolean; alert?: 'failed' | 'uncertain' },
 ): Promise<Message[]> {
   const directory = await deps.directory.loadFor([]);
   const office = directory.people.filter((p) => (directory.meta.officeIds ?? []).includes(p.id) && p.active !== false);
   if (office.length === 0)
     deps.log.error('no active office person to tell about a failed message', { messageId: msg.id });
-  const template = input.template ?? deliveryFailedTemplate;
+  const template = alertTemplateFor(msg.audience, input.alert ?? 'failed');
   const rendered = renderSms(
     template,
     {
-      recipient: msg.recipient.label,
+      recipient: alertRecipient(msg.recipient.label),
       phone: maskPhone(msg.recipient.phone),
       subject: subjectKindLabel(msg.subject.kind),
       reason: failureReasonLabel(input.code),
@@ -208,9 +215,7 @@ async function officeAlerts(
     id: `alert#${msg.id}#${p.id}`,
     audience: 'official',
     recipient: { personId: p.id, role: 'office', phone: p.phone, label: p.name },
-    template: rendered.template,
-    text: rendered.text,
-    parts: rendered.parts,
+    ...renderedFields(rendered),
     notBefore: at,
     status: 'QUEUED',
     createdAt: at,

@@ -1,4 +1,3 @@
-import { deliveryUncertainTemplate } from '../domain/templates/outbox-templates.ts';
 import { type DispatchDeps, failAndAlert } from './dispatch-message.ts';
 
 export interface ReleaseResult {
@@ -35,7 +34,7 @@ export async function releaseMessages(
         code: 'uncertain',
         now,
         uncertain: true,
-        template: deliveryUncertainTemplate,
+        alert: 'uncertain',
       });
       if (done) result.uncertain++;
       else result.skipped++;

@@ -31,7 +31,8 @@ export interface OfficialRoundDeps {
   log: Log;
   /** `reports.officeHours.start`: when notes held by the cap go the next day (default 08:00). */
   config: {
-    sms: Pick<AppConfig['sms'], 'signature' | 'maxParts' | 'dailyCapPerNumber'>;
+    sms: Pick<AppConfig['sms'], 'signature' | 'maxParts' | 'dailyCapPerNumber'> &
+      Partial<Pick<AppConfig['sms'], 'provider'>>;
     reports?: Pick<AppConfig['reports'], 'officeHours'>;
   };
 }

@@ -10,7 +10,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryOf, functionSpecs } from '../../functions/manifest.ts';
-import { bundleCeilingOf, lazyPackagesOf } from '../../infra/bundling.ts';
+import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 
@@ -170,4 +170,26 @@ describe('handler bundles', () => {
       expect(JSON.parse(run.stdout)).toEqual(chunks.map(() => true));
     },
   );
+
+  it('outbox-dispatcher: the SMS provider SDKs are a lazy chunk beside the main one, and it loads with both adapters', () => {
+    expect(lazyChunksOf('outbox-dispatcher')).toContain(SMS_PROVIDERS);
+    const dir = assetDirOf('outbox-dispatcher')!;
+    const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    // Neither SDK is in the main chunk (their client classes' names would be).
+    expect(main).not.toContain('tencentcloud-sdk-nodejs-common');
+    expect(main).not.toContain('dysmsapi.aliyuncs.com');
+    expect(main).toContain('./lazy/sms-providers.mjs');
+    const chunk = join(dir, 'lazy', 'sms-providers.mjs');
+    expect(statSync(chunk).size).toBeGreaterThan(500_000);
+    const script =
+      "import('./lazy/sms-providers.mjs').then((m) => console.log([typeof m.LazyProviderSender, typeof m.cloudSecretSource].join(',')))";
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('function,function');
+  });
 });

@@ -38,6 +38,8 @@ describe('local console: names masked from the stored data', () => {
       phone: '+8613800000901',
       text: '测试家长您好：测试学生小明未返校，请联系13800000903',
       messageId: 'msg-names-0001',
+      template: 'notice.guardian',
+      params: {},
     });
 
     expect(lines).toEqual(['📱 03-10 10:00 138****0901 ← 测**长您好：测****明未返校，请联系138****0903']);

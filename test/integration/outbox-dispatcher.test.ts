@@ -7,7 +7,8 @@ import { createReleaseMessagesHandler } from '../../functions/release-messages/i
 import { transactWrite } from '../../shared/adapters/dynamo/client.ts';
 import { enqueueMessage } from '../../shared/adapters/dynamo/message-items.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
-import { SnsSmsSender } from '../../shared/adapters/sns/sns-sms-sender.ts';
+import { providerError } from '../../shared/adapters/sms/provider-errors.ts';
+import { SnsSmsSender } from '../../shared/adapters/sms/sns-sms-sender.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import type { SmsSender } from '../../shared/domain/ports.ts';
 import { messageItems, optedOut, queuedEvent, reportsWorld, streamEvent, throttled } from '../support/reports-world.ts';
@@ -337,5 +338,46 @@ describe('outbox dispatcher retry budget', () => {
       failureReason: expect.stringContaining('retries exhausted after 1 attempts'),
     });
     expect((await stored(world, 'alert#msg-give-up#office-1'))?.text).toContain('多次重试失败');
+  });
+});
+
+describe('outbox dispatcher with a template provider', () => {
+  it('hands the adapter the template key and params, and waits for the next day after a daily cap', async () => {
+    const world = await reportsWorld(MORNING);
+    const params = { school: '马岭镇中心学校', period: '2月20日', report: '日报', deadline: '2月20日17:00' };
+    await enqueue(world, message('msg-daily-cap', { templateKey: 'report.reminder', params }));
+    const cap = providerError('aliyun', 'isv.DAY_LIMIT_CONTROL', '触发日发送限额', new Date(MORNING));
+    world.sms.failNext(cap);
+
+    const result = await createOutboxDispatcherHandler(world.deps)(await queuedEvent(world.doc, world.tableName));
+
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await stored(world, 'msg-daily-cap')).toMatchObject({
+      status: 'QUEUED',
+      attempts: 1,
+      notBefore: '2023-02-20T16:05:00.000Z', // 00:05 CST the next day, not the 30 s backoff
+      lastError: expect.stringContaining('isv.DAY_LIMIT_CONTROL'),
+    });
+  });
+
+  it('sends the exact wording key and its params beside the rendered text', async () => {
+    const world = await reportsWorld(MORNING);
+    const params = { township: '马岭镇', returnBy: '2月27日10:00', studentName: '覃*例', caseRef: 'ABC123' };
+    await enqueue(
+      world,
+      message('msg-keyed', { template: 'notice.lapsed.office', templateKey: 'notice.lapsed.office.short', params }),
+    );
+
+    await createOutboxDispatcherHandler(world.deps)(await queuedEvent(world.doc, world.tableName));
+
+    expect(world.sms.sent).toEqual([
+      {
+        messageId: 'msg-keyed',
+        phone: '+8613800000001',
+        template: 'notice.lapsed.office.short',
+        params,
+        text: '【荔浦教育】测试消息msg-keyed',
+      },
+    ]);
   });
 });

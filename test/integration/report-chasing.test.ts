@@ -285,6 +285,8 @@ describe('chase → outbox → SMS', () => {
       {
         phone: '+8613800000001',
         messageId: `slot#${SLOT_ID}#L0#head-1`,
+        template: 'report.reminder',
+        params: { school: '马岭镇中心小学', period: '2月20日', report: '日报', deadline: '2月20日17:00' },
         text: '【荔浦教育】马岭镇中心小学2月20日日报未报送（截止2月20日17:00），请校长尽快报送。',
       },
     ]);

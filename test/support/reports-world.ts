@@ -7,20 +7,20 @@ import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
-import { SmsSendError } from '../../shared/domain/ports.ts';
+import { type SmsRequest, SmsSendError } from '../../shared/domain/ports.ts';
 import { fixedClock } from '../../shared/domain/time.ts';
 import { freshTable } from './dynamo.ts';
 
 /** An SMS sender that records what it sent and fails on demand (scripted errors, consumed in order). */
 export function fakeSms() {
-  const sent: { phone: string; text: string; messageId: string }[] = [];
+  const sent: SmsRequest[] = [];
   const failures: SmsSendError[] = [];
   return {
     sent,
     failNext(error: SmsSendError) {
       failures.push(error);
     },
-    async send(input: { phone: string; text: string; messageId: string }) {
+    async send(input: SmsRequest) {
       const failure = failures.shift();
       if (failure) throw failure;
       sent.push(input);

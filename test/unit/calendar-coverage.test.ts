@@ -131,7 +131,7 @@ describe('openReports with gaps ahead: the office is told once per threshold', (
     const first = outbox.get('calendar#year-2027#45#P-OFFICE-1');
     expect(first?.text).toBe(
       '【荔浦教育】系统缺少2027年国家节假日安排，自12月28日起（还有45天）报表周期将无法生成。' +
-        '请按国务院通知填写config/holidays/2027.json，运行 npm run cli -- calendar check 2027 核对后部署。',
+        '请按国务院通知填写该年的config/holidays文件，运行calendar check核对后部署。',
     );
     expect(first?.parts).toBe(2);
     expect(first?.notBefore).toBe(cstInstant('2026-11-13', '09:00').toISOString());

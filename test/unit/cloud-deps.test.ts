@@ -34,9 +34,9 @@ describe('cloudDeps', () => {
     const deps = cloudDeps(env());
     expect(deps.tableName).toBe('baoxue-test');
     await expect(deps.timers.exists('x')).rejects.toThrow(/no scheduler access/);
-    await expect(deps.sms.send({ phone: '+8613800000001', text: 'x', messageId: 'm' })).rejects.toThrow(
-      /no sms access/,
-    );
+    await expect(
+      deps.sms.send({ phone: '+8613800000001', template: 'x', params: {}, text: 'x', messageId: 'm' }),
+    ).rejects.toThrow(/no sms access/);
   });
 
   it('builds the clients the handler passes, timers from the four env vars, and refuses timers without them', () => {

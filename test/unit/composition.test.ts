@@ -21,7 +21,7 @@ describe('functions: the cloud entry and the local host call the same factory', 
       const factory = factoryName(name);
       // Only a function whose manifest access names SNS or Scheduler imports (and so bundles) that SDK client.
       const clients = [
-        ...(access.includes('sms') ? [["import { snsSms } from '../cloud-sms.ts';", 'sms: snsSms']] : []),
+        ...(access.includes('sms') ? [["import { cloudSms } from '../cloud-sms.ts';", 'sms: cloudSms']] : []),
         ...(access.includes('scheduler')
           ? [["import { eventBridgeTimers } from '../cloud-timers.ts';", 'timers: eventBridgeTimers']]
           : []),

@@ -92,7 +92,7 @@ describe('dependencies', () => {
 
   it('flags a dependency that is listed and not imported', () => {
     const withExtra = { ...manifest, dependencies: { ...manifest.dependencies, 'left-pad': '1.3.0' } };
-    const source = "import { z } from 'zod';\nimport * as x from '@aws-sdk/client-sns';\n";
+    const source = "import * as z from 'zod';\nimport * as x from '@aws-sdk/client-sns';\n";
     const unused = unusedDependencies(withExtra, source, commandText(manifest));
     expect(unused).toContain('left-pad');
     expect(unused).not.toContain('zod');

@@ -24,6 +24,8 @@ describe('local SMS sink', () => {
       phone: '+8613800000401',
       text: '覃家长您好，覃示例未返校，电话13800000301',
       messageId: 'm1',
+      template: 'notice.guardian',
+      params: {},
     });
 
     const stored = readFileSync(join(dir, 'sms-outbox.jsonl'), 'utf8')
@@ -47,11 +49,15 @@ describe('local SMS sink', () => {
     const sink = new SmsSink({ clock: fixedClock('2023-02-21T03:00:00Z'), names: storedNames });
     sink.injectFailure('permanent', 1, '+8613800000401');
 
-    await expect(sink.send({ phone: '+8613800000401', text: 'x', messageId: 'm1' })).rejects.toMatchObject({
+    await expect(
+      sink.send({ phone: '+8613800000401', text: 'x', messageId: 'm1', template: 'report.reminder', params: {} }),
+    ).rejects.toMatchObject({
       name: 'SmsSendError',
       kind: 'permanent',
     });
-    await expect(sink.send({ phone: '+8613800000401', text: 'x', messageId: 'm2' })).resolves.toBeTruthy();
+    await expect(
+      sink.send({ phone: '+8613800000401', text: 'x', messageId: 'm2', template: 'report.reminder', params: {} }),
+    ).resolves.toBeTruthy();
     expect(sink.sent.map((s) => s.messageId)).toEqual(['m2']);
   });
 });

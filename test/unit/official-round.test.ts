@@ -10,6 +10,8 @@ import {
   roundMessageId,
 } from '../../shared/domain/official-round.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { smsTemplateCatalog } from '../../shared/domain/templates/catalog.ts';
+import { paramProblems, templateProblems } from '../../shared/domain/templates/provider-rules.ts';
 
 const longSchool = '荔浦市青山镇特殊教育学校附属九年一贯制实验学校';
 const longTownship = '荔浦市修仁镇人民政府教育办公室';
@@ -96,6 +98,68 @@ describe('mergeNotes', () => {
     const m = mergeNotes(notes, options, NOW);
     expect(m.text).toContain('欧**明');
     for (const name of pupils) expect(m.text).not.toContain(name);
+  });
+});
+
+describe('mergeNotes through a template provider', () => {
+  const tencent = {
+    kind: 'tencent' as const,
+    smsSdkAppId: '1400000000',
+    signName: '荔浦教育',
+    region: 'ap-guangzhou',
+    templates: Object.fromEntries(smsTemplateCatalog().map((t, i) => [t.key ?? t.id, String(1000 + i)])),
+    variableMaxLength: 35,
+    secretParameter: '/baoxue/test/sms/tencent',
+  };
+
+  it('sends the round.merged template with bounded params, and every approved template check passes', () => {
+    const m = mergeNotes([note(1), note(2), note(3)], { ...options, provider: tencent }, NOW);
+    expect(m.templateKey).toBe('round.merged');
+    expect(m.params).toEqual({ count: '3', topic: `${`[3级催报]${longTownship}`.slice(0, 19)}…` });
+    expect(m.text).toBe(`【荔浦教育】您有3项待办：${m.params!.topic}等。完整清单请登录控辍保学系统查看消息记录。`);
+    expect(m.covers).toHaveLength(3);
+    expect(templateProblems(smsTemplateCatalog(), tencent)).toEqual([]);
+    const rendered = {
+      template: m.template,
+      key: m.templateKey!,
+      params: m.params!,
+      text: m.text,
+      parts: m.parts,
+      overLimit: false,
+    };
+    expect(paramProblems(rendered, tencent)).toEqual([]);
+  });
+
+  it('keeps a single note as its own template and params, and SNS keeps the free-text list', () => {
+    const single = note(1, {
+      single: {
+        template: 'report.escalation',
+        templateKey: 'report.escalation',
+        params: { level: '3' },
+        text: '【荔浦教育】x',
+        parts: 1,
+      },
+    });
+    const alone = mergeNotes([single], { ...options, provider: tencent }, NOW);
+    expect([alone.templateKey, alone.params]).toEqual(['report.escalation', { level: '3' }]);
+    const sns = mergeNotes([note(1), note(2)], { ...options, provider: { kind: 'sns' as const } }, NOW);
+    expect(sns.text).toContain('完整清单见系统消息记录');
+    expect(sns.templateKey).toBe('round.merged');
+  });
+
+  it('a short first header goes whole: one cause of each of two groups names the first cause', () => {
+    const other = note(2, {
+      group: { key: 'g2', many: '{n}项随访逾期' },
+      summary: '[随访]短',
+      createdAt: '2026-12-02T01:00:01.000Z',
+    });
+    const m = mergeNotes(
+      [note(1, { summary: '[3级催报]一中日报逾期' }), other],
+      { ...options, provider: tencent },
+      NOW,
+    );
+    expect(m.params!.topic).toBe('[3级催报]一中日报逾期');
+    expect(m.params!.count).toBe('2');
   });
 });
 

@@ -1,4 +1,5 @@
 import { cstParts } from '../time.ts';
+import { paramProblems, type SmsProviderConfig } from './provider-rules.ts';
 import { defineTemplate, type RenderedSms, renderSms, type SmsTemplate } from './render.ts';
 
 /**
@@ -79,6 +80,9 @@ export const noticeTemplates = {
   }),
 } as const;
 
+/** Every shorter wording, per template id (the catalogue registers each with a provider). */
+export const noticeFallbacks = (): SmsTemplate<Record<string, string | number>>[] => Object.values(fallbacks).flat();
+
 /**
  * Shorter wordings of each template, tried in order when the full one would pass `maxParts` with long names
  * (pupil and guardian names may be 32 characters, school and township names are not bounded). The last one of
@@ -89,12 +93,14 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.guardian': [
     defineTemplate({
       id: 'notice.guardian',
+      key: 'notice.guardian.short',
       audience: 'guardian',
       body: (p) =>
         `劝返复学通知书：您的孩子${p.studentName}未按时到${p.school}上学，请于${p.returnBy}前送其返校复学，逾期学校将依法报告乡镇政府和教育局。电话${p.schoolPhone}`,
     }),
     defineTemplate({
       id: 'notice.guardian',
+      key: 'notice.guardian.shortest',
       audience: 'guardian',
       body: (p) =>
         `劝返复学通知书：请于${p.returnBy}前送您的孩子${p.studentName}返校复学，逾期学校将依法报告乡镇政府和教育局。电话${p.schoolPhone}`,
@@ -103,6 +109,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.reminder': [
     defineTemplate({
       id: 'notice.reminder',
+      key: 'notice.reminder.short',
       audience: 'guardian',
       body: (p) => `提醒：劝返复学通知书期限将到，请于${p.returnBy}前送${p.studentName}返校复学。电话${p.schoolPhone}`,
     }),
@@ -110,6 +117,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.lapsed.school-head': [
     defineTemplate({
       id: 'notice.lapsed.school-head',
+      key: 'notice.lapsed.school-head.short',
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}的劝返复学通知书已于${p.returnBy}到期仍未复学，请校长依规书面报告乡镇政府和市教育局。`,
@@ -118,12 +126,14 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.lapsed.township-contact': [
     defineTemplate({
       id: 'notice.lapsed.township-contact',
+      key: 'notice.lapsed.township-contact.short',
       audience: 'official',
       body: (p) =>
         `${p.school}学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，请督促学校书面报告并跟进劝返。`,
     }),
     defineTemplate({
       id: 'notice.lapsed.township-contact',
+      key: 'notice.lapsed.township-contact.shortest',
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，请督促学校书面报告。案件${p.caseRef}`,
@@ -132,6 +142,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.lapsed.township-government': [
     defineTemplate({
       id: 'notice.lapsed.township-government',
+      key: 'notice.lapsed.township-government.short',
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}经多次劝返并下达劝返复学通知书，期限（${p.returnBy}）已过仍未复学，请乡镇政府依法采取措施。案件${p.caseRef}`,
@@ -140,6 +151,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.re-escalated.area-leader': [
     defineTemplate({
       id: 'notice.re-escalated.area-leader',
+      key: 'notice.re-escalated.area-leader.short',
       audience: 'official',
       body: (p) =>
         `请督办：学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，乡镇和包乡镇人员至今无人确认跟进。案件${p.caseRef}`,
@@ -148,6 +160,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.re-escalated.chief': [
     defineTemplate({
       id: 'notice.re-escalated.chief',
+      key: 'notice.re-escalated.chief.short',
       audience: 'official',
       body: (p) =>
         `请督办：学生${p.studentName}的劝返复学通知书${p.returnBy}到期仍未复学，乡镇和包片领导均未确认跟进。案件${p.caseRef}`,
@@ -156,6 +169,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.township-order-lapsed': [
     defineTemplate({
       id: 'notice.township-order-lapsed',
+      key: 'notice.township-order-lapsed.short',
       audience: 'official',
       body: (p) =>
         `乡镇政府${p.orderKind}期限（${p.orderDeadline}）已过，学生${p.studentName}仍未复学。案件${p.caseRef}`,
@@ -164,6 +178,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.receipt-missing.school-head': [
     defineTemplate({
       id: 'notice.receipt-missing.school-head',
+      key: 'notice.receipt-missing.school-head.short',
       audience: 'official',
       body: (p) =>
         `学生${p.studentName}的劝返复学通知书（${p.issuedOn}签发）尚未登记送达，请登记送达时间和方式。案件${p.caseRef}`,
@@ -172,6 +187,7 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
   'notice.lapsed.office': [
     defineTemplate({
       id: 'notice.lapsed.office',
+      key: 'notice.lapsed.office.short',
       audience: 'official',
       body: (p) => `通知书逾期：学生${p.studentName}，期限${p.returnBy}，未复学。案件${p.caseRef}`,
     }),
@@ -185,13 +201,14 @@ const fallbacks: Record<string, SmsTemplate<Record<string, string | number>>[]> 
 export function renderNoticeSms<P extends Record<string, string | number>>(
   template: SmsTemplate<P>,
   params: P,
-  sms: { signature: string; maxParts: number },
+  sms: { signature: string; maxParts: number; provider?: SmsProviderConfig },
 ): RenderedSms {
   const candidates = [template as SmsTemplate<Record<string, string | number>>, ...(fallbacks[template.id] ?? [])];
   let rendered: RenderedSms | undefined;
   for (const candidate of candidates) {
     rendered = renderSms(candidate, params, sms);
-    if (!rendered.overLimit) return rendered;
+    // A template provider also refuses a parameter over its variable limit: the next, shorter wording drops it.
+    if (!rendered.overLimit && paramProblems(rendered, sms.provider).length === 0) return rendered;
   }
   throw new RangeError(`SMS template ${template.id} needs ${rendered!.parts} parts (max ${sms.maxParts}): shorten it`);
 }

@@ -130,6 +130,8 @@ export const fakeHandlers: Record<string, (deps: Deps) => LambdaHandler> = {
         phone: String(msg.recipient && (msg.recipient as { phone: string }).phone),
         text: String(msg.text),
         messageId: String(msg.id),
+        template: String(msg.template),
+        params: {},
       });
       await deps.doc.send(
         new UpdateCommand({

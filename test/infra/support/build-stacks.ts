@@ -38,6 +38,8 @@ export function buildStacks(options: {
   context?: Record<string, unknown>;
   /** Functions whose handler file "does not exist yet" (their entry points nowhere). */
   missingHandlers?: string[];
+  /** The app config's JSON (default: config/lipu.json as functions get it). */
+  appConfigJson?: string;
 }): BuiltStacks {
   const outdir = mkdtempSync(join(tmpdir(), 'baoxue-infra-'));
   const context = { stage: 'dev', 'aws:cdk:bundling-stacks': [], ...options.context };
@@ -48,7 +50,7 @@ export function buildStacks(options: {
     entryFor: (name) =>
       options.missingHandlers?.includes(name) ? join(outdir, 'missing', name, 'handler.ts') : fixtureHandler,
     projectRoot,
-    appConfigJson: configForEnv(loadConfigFile()),
+    appConfigJson: options.appConfigJson ?? configForEnv(loadConfigFile()),
   });
   const statefulTemplate = Template.fromStack(stateful);
   const statelessTemplate = Template.fromStack(stateless);

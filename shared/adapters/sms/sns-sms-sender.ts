@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { SmsSendError, type SmsSender } from '../../domain/ports.ts';
+import { type SmsRequest, SmsSendError, type SmsSender } from '../../domain/ports.ts';
 import { scrubText } from '../../domain/privacy.ts';
 
 /** Errors SNS documents as retryable: throttling, internal errors, KMS throttling, timeouts. */
@@ -67,7 +67,7 @@ export class SnsSmsSender implements SmsSender {
     private readonly senderId: string,
   ) {}
 
-  async send(input: { phone: string; text: string; messageId: string }): Promise<{ providerMessageId: string }> {
+  async send(input: SmsRequest): Promise<{ providerMessageId: string }> {
     let out: { MessageId?: string };
     try {
       out = await this.sns.send(

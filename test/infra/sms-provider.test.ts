@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localProviderConfig } from '../../local/sms-provider-local.ts';
+import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
+import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
+import { sampleSpecs } from './support/sample-specs.ts';
+import { functionProps, statementsOf, withAction } from './support/template-queries.ts';
+
+const specs = sampleSpecs();
+let built: BuiltStacks;
+
+beforeAll(() => {
+  // A stage on Tencent Cloud SMS: the local fake's template mapping, a real-looking parameter name, no endpoint.
+  const config = localProviderConfig(loadConfigFile(), 'tencent', '127.0.0.1:1');
+  const provider = { ...config.sms.provider, secretParameter: '/baoxue/dev/sms/tencent' } as Record<string, unknown>;
+  delete provider.endpoint;
+  built = buildStacks({
+    specs,
+    appConfigJson: configForEnv({ ...config, sms: { ...config.sms, provider } as typeof config.sms }),
+  });
+});
+afterAll(() => built.cleanup());
+
+describe('a stage on a template provider', () => {
+  it('lets only the sms functions read exactly the provider secret parameter, and none publish to SNS', () => {
+    const t = built.statelessTemplate;
+    for (const spec of specs) {
+      const s = statementsOf(t, spec.name);
+      expect(withAction(s, 'sns:Publish')).toEqual([]);
+      const reads = withAction(s, 'ssm:GetParameter');
+      if (spec.access.includes('sms')) {
+        expect(reads.map((r) => r.Resource)).toEqual([
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ssm:ap-southeast-1:',
+                { Ref: 'AWS::AccountId' },
+                ':parameter/baoxue/dev/sms/tencent',
+              ],
+            ],
+          },
+        ]);
+      } else expect(reads).toEqual([]);
+    }
+  });
+
+  it('puts the parameter name, never a secret, in the function config', () => {
+    const dispatcher = specs.find((s) => s.access.includes('sms'))!;
+    const env = JSON.stringify(functionProps(built.statelessTemplate, dispatcher.name).Environment);
+    expect(env).toContain('/baoxue/dev/sms/tencent');
+    expect(env).not.toMatch(/secretKey|SecretKey|accessKeySecret/);
+  });
+});
