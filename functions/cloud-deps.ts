@@ -11,7 +11,7 @@ import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday
 import { parseConfig, withHolidayYears, withSmsTemplates } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 import { newId } from '../shared/domain/ids.ts';
-import type { SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
+import type { ReceiptSource, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { systemClock } from '../shared/domain/time.ts';
 import type { Deps } from './deps.ts';
 
@@ -22,6 +22,7 @@ import type { Deps } from './deps.ts';
  */
 export interface CloudClients {
   sms?: (config: AppConfig) => SmsSender;
+  receipts?: (config: AppConfig) => ReceiptSource;
   timers?: (target: TimerTarget) => TimerScheduler;
 }
 
@@ -59,6 +60,7 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger,
     doc: createDocumentClient(),
     tableName: e.TABLE_NAME,
     sms: clients.sms ? clients.sms(config) : unavailableSms,
+    ...(clients.receipts ? { receipts: clients.receipts(config) } : {}),
     timers:
       clients.timers && timersConfigured
         ? clients.timers({

@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsSmsSender } from '../shared/adapters/sms/sns-sms-sender.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
-import type { SmsRequest, SmsSender } from '../shared/domain/ports.ts';
+import type { ReceiptSource, SmsRequest, SmsSender } from '../shared/domain/ports.ts';
 import { systemClock } from '../shared/domain/time.ts';
 
 /** One attempt per Publish: the dispatcher owns retries (see below). */
@@ -44,4 +44,24 @@ export const cloudSms = (config: AppConfig): SmsSender => {
     return inner;
   };
   return { send: async (request: SmsRequest) => (await load()).send(request) };
+};
+
+/**
+ * The receipt source of a function with 'sms-receipts' access: Tencent's PullSmsSendStatus through the lazy
+ * provider chunk (credentials from the same SSM SecureString). SNS and Alibaba have nothing to pull here: an
+ * empty page (their receipt paths are not built yet: docs/sms.md).
+ */
+export const cloudReceipts = (config: AppConfig): ReceiptSource => {
+  const provider = config.sms.provider;
+  if (provider.kind !== 'tencent') return { pull: async () => [] };
+  let inner: Promise<import('../shared/adapters/sms/provider-sender.ts').LazyProviderSender> | undefined;
+  return {
+    pull: async (limit) => {
+      inner ??= loadProviders().then(
+        ({ LazyProviderSender, cloudSecretSource }) =>
+          new LazyProviderSender(provider, cloudSecretSource(), systemClock),
+      );
+      return (await inner).pullReceipts(limit);
+    },
+  };
 };

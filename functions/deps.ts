@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from '../shared/config/app-config.ts';
-import type { Clock, Log, Metrics, NewId, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
+import type { Clock, Log, Metrics, NewId, ReceiptSource, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 
 /**
  * Everything a handler factory needs. The cloud entry (`handler.ts`) builds it from env at init
@@ -12,6 +12,8 @@ export interface Deps {
   tableName: string;
   sms: SmsSender;
   timers: TimerScheduler;
+  /** Only for a function with 'sms-receipts' access: the provider's delivery receipts to pull. */
+  receipts?: ReceiptSource;
   clock: Clock;
   newId: NewId;
   log: Log;

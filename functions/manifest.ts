@@ -37,7 +37,15 @@ export type Trigger =
  * What a function may touch; the stack turns each into a least-privilege grant plus its env var. `audit-append`
  * (with `table-write`): may put new audit entries; no function may ever change or delete one.
  */
-export type Access = 'table-read' | 'table-write' | 'audit-append' | 'table-stream' | 'sms' | 'scheduler';
+export type Access =
+  | 'table-read'
+  | 'table-write'
+  | 'audit-append'
+  | 'table-stream'
+  | 'sms'
+  /** Pull the provider's delivery receipts: the provider secret on a Tencent stage, nothing else (no Publish). */
+  | 'sms-receipts'
+  | 'scheduler';
 
 export interface FunctionSpec {
   name: string;
@@ -96,6 +104,15 @@ export const functionSpecs: FunctionSpec[] = [
     ],
     access: ['table-read', 'table-write', 'table-stream', 'sms'],
     timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  {
+    name: 'sms-receipts',
+    description:
+      'Pulls the SMS provider delivery receipts (Tencent PullSmsSendStatus) onto the messages, each written once',
+    triggers: [{ kind: 'schedule', cron: '0/5 * * * ? *', timezone: 'Asia/Shanghai', description: 'every 5 minutes' }],
+    access: ['table-read', 'table-write', 'sms-receipts'],
+    timeoutSeconds: 60,
     memoryMb: 256,
   },
   // --- cases and the notice timer (R2–R5) ---

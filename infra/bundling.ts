@@ -103,7 +103,7 @@ export const SMS_PROVIDERS: LazyChunk = {
 /** The lazy chunks of function `name`. */
 export function lazyChunksOf(name: string): readonly LazyChunk[] {
   if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS];
-  if (name === 'outbox-dispatcher') return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
+  if (name === 'outbox-dispatcher' || name === 'sms-receipts') return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
   return [CREDENTIAL_CHAIN];
 }
 

@@ -83,6 +83,7 @@ export class StatelessStack extends Stack {
           f.bindTableWrite(table, stateful.key, { auditAppend: spec.access.includes('audit-append') });
         else if (access === 'table-stream') f.bindTableStream(table);
         else if (access === 'sms') f.bindSms(smsProvider);
+        else if (access === 'sms-receipts') f.bindSmsReceipts(smsProvider);
       }
     }
 

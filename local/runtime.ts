@@ -268,6 +268,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         ...allAccessDeps,
         sms: spec.access.includes('sms') ? sink : denied<SmsSender>(spec.name, 'sms'),
         timers: spec.access.includes('scheduler') ? scheduler : denied<TimerScheduler>(spec.name, 'scheduler'),
+        // Tencent: the real adapter's PullSmsSendStatus against the fake, as in the cloud; nothing to pull otherwise.
+        ...(spec.access.includes('sms-receipts')
+          ? {
+              receipts: {
+                pull: async (limit: number) =>
+                  provider && options.sms === 'tencent' ? provider.sender.pullReceipts(limit) : [],
+              },
+            }
+          : {}),
         log: handlerLog(spec.name),
       };
       const factory = options.handlerFactory ?? loadHandler;
@@ -334,11 +343,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (options.publish ?? true) removeRuntimeInfo(stateDir);
     });
 
-    // With a provider fake: its receipts (Tencent's PullSmsSendStatus answer, Alibaba's SmsReport body) are
-    // applied to the outbox's delivery records the way the cloud's receipt path does.
+    // With a provider fake: Tencent's receipts are pulled by the sms-receipts function (its 5-minute schedule, and
+    // here on every settle) through the real SDK; Alibaba's SmsReport body (a push: its callback route is not built)
+    // is applied to the outbox's delivery records directly.
     const receiptStore = new DynamoDeliveryReceipts(doc, tableName);
     const pullReceipts = async () => {
       if (!provider) return { recorded: 0, duplicate: 0, unknown: 0 };
+      if (options.sms === 'tencent' && handlers.has('sms-receipts'))
+        return (await invoke('sms-receipts', {})) as { recorded: number; duplicate: number; unknown: number };
       const raw = provider.fake.takeReceipts();
       if (raw.length === 0) return { recorded: 0, duplicate: 0, unknown: 0 };
       const parsed = options.sms === 'tencent' ? tencentReceipts(raw, clock.now()) : aliyunReceipts(raw);

@@ -6,6 +6,7 @@ import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repo
 import { countLateSlots, type LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';
 import { type EscalationSweepResult, sweepEscalationsUseCase } from '../../shared/use-cases/escalations.ts';
+import { checkNoticeDeliveriesUseCase, type DeliveryCheckResult } from '../../shared/use-cases/notice-deliveries.ts';
 import { type ReconcileReport, reconcileNoticesUseCase } from '../../shared/use-cases/reconcile-notices.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
 import type { Deps } from '../deps.ts';
@@ -22,7 +23,7 @@ const reconcileEventSchema = z.looseObject({ task: z.enum([LATE_SLOTS_TASK, ESCA
 export type ReconcileResult =
   | ({ task: 'reconcile' } & ReconcileReport & { openCases: OpenCaseCounts })
   | { task: typeof LATE_SLOTS_TASK; lateSlots: LateSlotCounts }
-  | ({ task: typeof ESCALATIONS_TASK } & EscalationSweepResult);
+  | ({ task: typeof ESCALATIONS_TASK } & EscalationSweepResult & { deliveries: DeliveryCheckResult });
 
 /**
  * Two jobs, one per schedule:
@@ -31,7 +32,8 @@ export type ReconcileResult =
  *   the owner index for `OpenCases` and `CasesByState`. The gauges go out even when notices failed; the run fails
  *   after them so the error alarm sees it.
  * - every 15 minutes in office hours (`task: escalations`): lapsed notices nobody acknowledged go up a level
- *   (包片领导, then 总负责人 + office); township orders past their deadline alert the chief and the office.
+ *   (包片领导, then 总负责人 + office); township orders past their deadline alert the chief and the office; a
+ *   guardian's notice SMS that failed, was not delivered or not confirmed in time becomes the school's task.
  * - hourly in school hours (`task: late-slots`): the report slots open past their deadline are counted on the owner
  *   index for `OpenLateSlots` and `OpenLateSlotsByCadence` (one Query per school; docs/deploy.md "Metrics").
  */
@@ -43,9 +45,15 @@ export function createReconcileHandler(deps: Deps) {
   return parsedHandler(reconcileEventSchema, async (event): Promise<ReconcileResult> => {
     if (event?.task === ESCALATIONS_TASK) {
       const sweep = await sweepEscalationsUseCase(cases);
+      // The same cadence suits the guardian's notice SMS: one that did not reach the phone is the school's task.
+      const deliveries = await checkNoticeDeliveriesUseCase({ ...cases, messages: outbox });
       if (sweep.failed.length > 0)
         throw new Error(`escalation sweep: ${sweep.failed.length} of ${sweep.due} notices failed (see the log)`);
-      return { task: ESCALATIONS_TASK, ...sweep };
+      if (deliveries.failed.length > 0)
+        throw new Error(
+          `delivery check: ${deliveries.failed.length} of ${deliveries.checked} notices failed (see the log)`,
+        );
+      return { task: ESCALATIONS_TASK, ...sweep, deliveries };
     }
     if (event?.task === LATE_SLOTS_TASK) {
       const lateSlots = await countLateSlots({

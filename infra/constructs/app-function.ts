@@ -260,6 +260,11 @@ export class AppFunction extends Construct {
     );
   }
 
+  /** Pull delivery receipts: the provider secret on a Tencent stage; SNS and Alibaba have nothing to pull (no grant). */
+  bindSmsReceipts(provider: SmsProviderConfig = { kind: 'sns' }): void {
+    if (provider.kind === 'tencent') this.bindSmsProviderSecret(provider.secretParameter);
+  }
+
   /**
    * A template provider (Tencent, Alibaba) is called over HTTPS with credentials read from one SSM SecureString
    * (the AWS managed key aws/ssm decrypts it for principals of this account through SSM): GetParameter on that

@@ -39,6 +39,15 @@ export const appConfigSchema = z.object({
     dailyCapPerNumber: z.number().int().min(1).max(100).default(10),
     /** Who sends: SNS (our rendered text) or a template provider (Tencent, Alibaba); docs/sms.md. */
     provider: smsProviderSchema.default({ kind: 'sns' }),
+    /**
+     * A guardian's notice SMS with no DELIVERED receipt this long after it was sent becomes a task for the school
+     * (deliver on paper or by phone). Only where receipts arrive (a template provider); a FAILED or UNDELIVERED
+     * notice SMS is a task at once on any provider. Default 2h.
+     */
+    deliveryConfirmWithin: z
+      .string()
+      .regex(/^\d+[mh]$/, '应为时长，如 30m 或 2h')
+      .default('2h'),
   }),
   /** Report chasing (R1): due times, escalation ladders, dispatcher retry policy. Defaults in docs/report-chasing.md. */
   reports: reportsConfigSchema.default(reportsConfigSchema.parse({})),

@@ -216,6 +216,8 @@ export type CaseEventType =
   | 'notice-issued'
   /** The guardian's receipt of the notice was recorded; the week now runs from it. */
   | 'notice-received'
+  /** The guardian's notice SMS failed, was not delivered or not confirmed in time: the school delivers it otherwise. */
+  | 'notice-sms-undelivered'
   | 'lapsed'
   | 'escalated'
   /** Nobody acknowledged the lapse alert in time: the next level (包片领导, then 总负责人 + office) was alerted. */

@@ -26,6 +26,8 @@ export interface Notice {
   deadline: string;
   /** How and when the guardian received the notice (送达); absent until the school records it. */
   receipt?: NoticeReceipt;
+  /** The guardian's notice SMS was not delivered (or not confirmed in time): the school delivers on paper or by phone. */
+  deliveryTask?: NoticeDeliveryTask;
   /** After a lapse: the re-escalation chain, its acknowledgement and the township's order (escalation.ts). */
   escalation?: NoticeEscalation;
   status: NoticeStatus;
@@ -58,6 +60,29 @@ export interface NoticeReceipt {
   recordedBy: { personId?: string; name: string };
 }
 
+export const deliveryTaskReasons = ['failed', 'undelivered', 'unconfirmed'] as const;
+export type DeliveryTaskReason = (typeof deliveryTaskReasons)[number];
+/** As the head's SMS and the console name it (at most 6 characters: the provider's `reason` variable). */
+export const deliveryTaskReasonLabel: Record<DeliveryTaskReason, string> = {
+  failed: '发送失败',
+  undelivered: '未送达',
+  unconfirmed: '未确认送达',
+};
+
+/**
+ * The school's task when the guardian's notice SMS did not reach the phone: deliver the notice on paper or tell
+ * the guardian by phone, then record the receipt (送达), which closes the task.
+ */
+export interface NoticeDeliveryTask {
+  reason: DeliveryTaskReason;
+  openedAt: string;
+  /** The guardian message it is about, and the provider's code when a receipt said UNDELIVERED. */
+  messageId: string;
+  code?: string;
+  /** Set when the receipt is recorded. */
+  closedAt?: string;
+}
+
 /** The deadline of a notice issued at an instant: seven calendar days later, same time of day (CST has no DST). */
 export function noticeDeadline(issuedAt: Date): Date {
   return new Date(issuedAt.getTime() + NOTICE_DAYS * DAY_MS);
@@ -81,6 +106,8 @@ export const noticeMessageIds = {
   /** The head's reminder to record the receipt, one per notice per CST day. */
   receiptReminder: (noticeId: string, day: string) => `notice-${noticeId}-receipt-${day}`,
   escalation: (noticeId: string, personId: string) => `notice-${noticeId}-escalation-${personId}`,
+  /** The head's SMS about the delivery task (one per notice: a task opens once). */
+  deliveryTask: (noticeId: string) => `notice-${noticeId}-undelivered`,
 };
 
 /** When the guardian reminder goes out: N days before the deadline; none if N is 0 or that moment has passed. */

@@ -1,3 +1,4 @@
+import type { DeliveryReceipt } from './delivery.ts';
 import type { Message } from './message.ts';
 
 export type { Clock } from './time.ts';
@@ -13,6 +14,11 @@ export interface SmsRequest {
   template: string;
   params: Record<string, string>;
   text: string;
+}
+
+/** Delivery receipts a provider holds for us, one page at a time (Tencent PullSmsSendStatus); each is returned once. */
+export interface ReceiptSource {
+  pull(limit: number): Promise<DeliveryReceipt[]>;
 }
 
 /** Sends one SMS. Implementations: SNS, Tencent Cloud SMS, Alibaba Cloud SMS, the local sink, test fakes. */

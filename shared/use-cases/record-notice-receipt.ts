@@ -113,6 +113,10 @@ export async function recordNoticeReceiptUseCase(
     const next: Notice = {
       ...notice,
       receipt,
+      // Delivered on paper, by phone or in person after all: the delivery task is done.
+      ...(notice.deliveryTask && !notice.deliveryTask.closedAt
+        ? { deliveryTask: { ...notice.deliveryTask, closedAt: now.toISOString() } }
+        : {}),
       deadline: deadline.toISOString(),
       reminderMessageIds: [
         ...notice.reminderMessageIds.filter((id) => !cancel.includes(id)),

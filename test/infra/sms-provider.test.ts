@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionSpecs } from '../../functions/manifest.ts';
 import { localProviderConfig } from '../../local/sms-provider-local.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
 import { sampleSpecs } from './support/sample-specs.ts';
 import { functionProps, statementsOf, withAction } from './support/template-queries.ts';
 
-const specs = sampleSpecs();
+const receiptsSpec = functionSpecs.find((s) => s.name === 'sms-receipts')!;
+const specs = [...sampleSpecs(), receiptsSpec];
 let built: BuiltStacks;
 
 beforeAll(() => {
@@ -27,7 +29,7 @@ describe('a stage on a template provider', () => {
       const s = statementsOf(t, spec.name);
       expect(withAction(s, 'sns:Publish')).toEqual([]);
       const reads = withAction(s, 'ssm:GetParameter');
-      if (spec.access.includes('sms')) {
+      if (spec.access.includes('sms') || spec.access.includes('sms-receipts')) {
         expect(reads.map((r) => r.Resource)).toEqual([
           {
             'Fn::Join': [
@@ -51,5 +53,23 @@ describe('a stage on a template provider', () => {
     const env = JSON.stringify(functionProps(built.statelessTemplate, dispatcher.name).Environment);
     expect(env).toContain('/baoxue/dev/sms/tencent');
     expect(env).not.toMatch(/secretKey|SecretKey|accessKeySecret/);
+  });
+});
+
+describe('the receipt pull on an SNS stage', () => {
+  let sns: BuiltStacks;
+  beforeAll(() => {
+    sns = buildStacks({ specs, appConfigJson: configForEnv(loadConfigFile()) });
+  });
+  afterAll(() => sns.cleanup());
+
+  it('sms-receipts runs every 5 minutes and may neither publish nor read any parameter', () => {
+    const s = statementsOf(sns.statelessTemplate, 'sms-receipts');
+    expect(withAction(s, 'sns:Publish')).toEqual([]);
+    expect(withAction(s, 'ssm:GetParameter')).toEqual([]);
+    const schedules = Object.values(sns.statelessTemplate.findResources('AWS::Scheduler::Schedule')).map(
+      (r) => r.Properties as { ScheduleExpression: string; Target: { Input?: string } },
+    );
+    expect(schedules.some((p) => p.ScheduleExpression === 'cron(0/5 * * * ? *)')).toBe(true);
   });
 });

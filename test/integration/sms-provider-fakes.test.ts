@@ -78,6 +78,21 @@ describe('Tencent adapter against the local fake (real SDK, TC3 signature checke
     });
   });
 
+  it('pulls receipts with PullSmsSendStatus through the real SDK: each once, our id from SessionContext', async () => {
+    fake.takeReceipts();
+    await sender.send(notice({ messageId: 'notice#N-2#guardian' }));
+    await sender.send(notice({ messageId: 'notice#N-3#guardian', phone: '+8613800000498' }));
+    const first = await sender.pullReceipts(100);
+    expect(first.map((r) => [r.messageId, r.status, r.provider])).toEqual([
+      ['notice#N-2#guardian', 'DELIVERED', 'tencent'],
+      ['notice#N-3#guardian', 'UNDELIVERED', 'tencent'],
+    ]);
+    expect(first.every((r) => r.providerMessageId?.startsWith('fake-tc-'))).toBe(true);
+    // The provider returns a receipt once: the next pull is empty.
+    expect(await sender.pullReceipts(100)).toEqual([]);
+    expect(fake.rejectedSignatures).toBe(0);
+  });
+
   it('one HTTP request per send: a 500 is not retried by the SDK (the outbox retries)', async () => {
     const before = fake.requests;
     fake.failNext('HTTP500');

@@ -22,6 +22,9 @@ describe('functions: the cloud entry and the local host call the same factory', 
       // Only a function whose manifest access names SNS or Scheduler imports (and so bundles) that SDK client.
       const clients = [
         ...(access.includes('sms') ? [["import { cloudSms } from '../cloud-sms.ts';", 'sms: cloudSms']] : []),
+        ...(access.includes('sms-receipts')
+          ? [["import { cloudReceipts } from '../cloud-sms.ts';", 'receipts: cloudReceipts']]
+          : []),
         ...(access.includes('scheduler')
           ? [["import { eventBridgeTimers } from '../cloud-timers.ts';", 'timers: eventBridgeTimers']]
           : []),

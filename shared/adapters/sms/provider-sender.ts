@@ -1,5 +1,6 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
+import type { DeliveryReceipt } from '../../domain/delivery.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
 import { SmsSendError } from '../../domain/ports.ts';
 import type { SmsProviderConfig } from '../../domain/templates/provider-rules.ts';
@@ -82,6 +83,16 @@ export class LazyProviderSender implements SmsSender {
       this.inner = undefined;
     });
     return this.inner;
+  }
+
+  /**
+   * A page of delivery receipts the provider holds for us: Tencent's PullSmsSendStatus. Alibaba pushes its
+   * receipts (SmsReport) instead, so there is nothing to pull: an empty page.
+   */
+  async pullReceipts(limit: number): Promise<DeliveryReceipt[]> {
+    if (this.provider.kind !== 'tencent') return [];
+    const sender = await this.build();
+    return (sender as TencentSmsSender).pullReceipts(limit);
   }
 
   async send(input: SmsRequest): Promise<{ providerMessageId: string }> {

@@ -1,8 +1,11 @@
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-sms';
 import type {
+  PullSmsSendStatusRequest,
+  PullSmsSendStatusResponse,
   SendSmsRequest,
   SendSmsResponse,
 } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_models.js';
+import { type DeliveryReceipt, tencentReceipts } from '../../domain/delivery.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
 import { SmsSendError } from '../../domain/ports.ts';
 import { smsTemplateCatalog } from '../../domain/templates/catalog.ts';
@@ -12,6 +15,7 @@ import { providerError, sdkError } from './provider-errors.ts';
 /** The one SDK call the sender makes (the real `sms.v20210111.Client`, or a test double). */
 export interface TencentSmsClient {
   SendSms(req: SendSmsRequest): Promise<SendSmsResponse>;
+  PullSmsSendStatus(req: PullSmsSendStatusRequest): Promise<PullSmsSendStatusResponse>;
 }
 
 export interface TencentSenderConfig {
@@ -73,6 +77,15 @@ export class TencentSmsSender implements SmsSender {
     if (status.Code !== 'Ok')
       throw providerError('tencent', status.Code ?? 'Unknown', status.Message ?? '', this.clock.now());
     return { providerMessageId: status.SerialNo ?? `unknown:${input.messageId}` };
+  }
+
+  /**
+   * One page of delivery receipts (PullSmsSendStatus: receipts not pulled before, at most `limit`, the provider
+   * forgets what it returned). A pull error is thrown as is: the scheduled pull runs again in a few minutes.
+   */
+  async pullReceipts(limit = 100): Promise<DeliveryReceipt[]> {
+    const out = await this.client.PullSmsSendStatus({ SmsSdkAppId: this.config.smsSdkAppId, Limit: limit });
+    return tencentReceipts((out.PullSmsSendStatusSet ?? []) as unknown[], this.clock.now());
   }
 }
 

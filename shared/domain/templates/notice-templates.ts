@@ -72,6 +72,12 @@ export const noticeTemplates = {
     body: (p) =>
       `${p.township}政府${p.orderKind}期限（${p.orderDeadline}）已过，${p.school}学生${p.studentName}仍未复学，请依法处理。案件${p.caseRef}`,
   }),
+  undeliveredSchoolHead: defineTemplate<{ studentName: string; reason: string; caseRef: string }>({
+    id: 'notice.undelivered.school-head',
+    audience: 'official',
+    body: (p) =>
+      `学生${p.studentName}家长的劝返复学通知书短信${p.reason}，请纸质送达或电话告知家长，并在系统登记送达。案件${p.caseRef}`,
+  }),
   receiptMissingSchoolHead: defineTemplate<{ studentName: string; school: string; issuedOn: string; caseRef: string }>({
     id: 'notice.receipt-missing.school-head',
     audience: 'official',

@@ -1,0 +1,139 @@
+import type { Message } from '../domain/message.ts';
+import {
+  type DeliveryTaskReason,
+  deliveryTaskReasonLabel,
+  type Notice,
+  type NoticeDeliveryTask,
+  noticeMessageIds,
+} from '../domain/notice.ts';
+import { caseRef, noticeTemplates, renderNoticeSms } from '../domain/templates/notice-templates.ts';
+import { parseDuration } from '../domain/time.ts';
+import { type CaseDeps, queuedMessage } from './case-deps.ts';
+
+export interface DeliveryCheckResult {
+  checked: number;
+  /** Notices that became a delivery task for their school now (the head told). */
+  tasksOpened: number;
+  failed: { noticeId: string; error: string }[];
+}
+
+/** What the outbox knows of a guardian message: its state and the provider's receipt. */
+export interface MessageReader {
+  get(id: string): Promise<Pick<Message, 'status' | 'sentAt' | 'delivery' | 'failureReason'> | undefined>;
+}
+
+/**
+ * Why the guardian's notice SMS has not reached the phone, or undefined while it may still (queued, sending, sent
+ * and within the confirmation time, or delivered). Without receipts (SNS) only a failure or an UNDELIVERED counts.
+ */
+export function deliveryProblem(
+  message: Pick<Message, 'status' | 'sentAt' | 'delivery'> | undefined,
+  now: Date,
+  options: { confirmWithinMs: number; receipts: boolean },
+): { reason: DeliveryTaskReason; code?: string } | undefined {
+  if (!message) return undefined;
+  if (message.status === 'FAILED') return { reason: 'failed' };
+  if (message.delivery?.status === 'UNDELIVERED') return { reason: 'undelivered', code: message.delivery.code };
+  if (message.delivery?.status === 'DELIVERED') return undefined;
+  if (
+    options.receipts &&
+    message.status === 'SENT' &&
+    message.sentAt &&
+    new Date(message.sentAt).getTime() + options.confirmWithinMs <= now.getTime()
+  )
+    return { reason: 'unconfirmed' };
+  return undefined;
+}
+
+/**
+ * Every 15 minutes in office hours (reconcile's escalations task): a pending notice without a recorded receipt
+ * whose guardian SMS failed, came back UNDELIVERED, or has no DELIVERED receipt within `sms.deliveryConfirmWithin`
+ * (where the provider sends receipts) becomes a task for the school: the notice carries `deliveryTask`, the case
+ * timeline says so, and the head gets one SMS (deterministic id), all in one transaction. The task opens once;
+ * recording the receipt (送达: on paper, by phone, in person) closes it.
+ */
+export async function checkNoticeDeliveriesUseCase(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'> & { messages: MessageReader },
+): Promise<DeliveryCheckResult> {
+  const now = deps.clock.now();
+  const options = {
+    confirmWithinMs: parseDuration(deps.config.sms.deliveryConfirmWithin),
+    receipts: deps.config.sms.provider.kind !== 'sns',
+  };
+  const open = (await deps.repo.listOpenNotices()).filter((n) => !n.receipt && !n.deliveryTask);
+  const result: DeliveryCheckResult = { checked: open.length, tasksOpened: 0, failed: [] };
+  for (const notice of open) {
+    try {
+      const messageId = noticeMessageIds.guardianNotice(notice.id);
+      const problem = deliveryProblem(await deps.messages.get(messageId), now, options);
+      if (problem && (await openTask(deps, notice, messageId, problem, now))) result.tasksOpened++;
+    } catch (error) {
+      result.failed.push({ noticeId: notice.id, error: (error as Error).message });
+      deps.log.error('delivery check: notice failed', { noticeId: notice.id, error: (error as Error).message });
+    }
+  }
+  deps.log.info('notice deliveries checked', { ...result, failed: result.failed.length });
+  return result;
+}
+
+async function openTask(
+  deps: Pick<CaseDeps, 'repo' | 'directory' | 'newId' | 'log' | 'config'>,
+  listed: Notice,
+  messageId: string,
+  problem: { reason: DeliveryTaskReason; code?: string },
+  now: Date,
+): Promise<boolean> {
+  const [c, notice] = await Promise.all([
+    deps.repo.getCase(listed.caseId),
+    deps.repo.getNotice(listed.caseId, listed.id),
+  ]);
+  if (!c || !notice || notice.status !== 'pending' || notice.receipt || notice.deliveryTask) return false;
+  const task: NoticeDeliveryTask = {
+    reason: problem.reason,
+    openedAt: now.toISOString(),
+    messageId,
+    ...(problem.code ? { code: problem.code } : {}),
+  };
+  const directory = await deps.directory.load();
+  const school = directory.schools.find((s) => s.id === c.schoolId);
+  const head = directory.people.find((p) => p.id === school?.headId && p.active);
+  const enqueue: Message[] = [];
+  if (head)
+    enqueue.push(
+      queuedMessage({
+        id: noticeMessageIds.deliveryTask(notice.id),
+        audience: 'official',
+        recipient: { personId: head.id, role: 'school-head', phone: head.phone, label: head.name },
+        // studentName goes in as is: the renderer masks it for officials (R9).
+        rendered: renderNoticeSms(
+          noticeTemplates.undeliveredSchoolHead,
+          { studentName: c.studentName, reason: deliveryTaskReasonLabel[problem.reason], caseRef: caseRef(c.id) },
+          deps.config.sms,
+        ),
+        notBefore: now,
+        now,
+        subject: { kind: 'notice', id: notice.id },
+        schoolId: c.schoolId,
+        townshipId: c.townshipId,
+      }),
+    );
+  else deps.log.warn('delivery task: no active school head in the directory', { noticeId: notice.id });
+  await deps.repo.commit({
+    case: { ...c, updatedAt: now.toISOString() },
+    expectedVersion: c.version,
+    notice: { value: { ...notice, deliveryTask: task }, expectedVersion: notice.version },
+    events: [
+      {
+        id: deps.newId(),
+        caseId: c.id,
+        at: now.toISOString(),
+        type: 'notice-sms-undelivered',
+        by: { name: '系统' },
+        data: { noticeId: notice.id, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) },
+      },
+    ],
+    enqueue,
+  });
+  deps.log.info('notice delivery task opened', { caseId: c.id, noticeId: notice.id, reason: problem.reason });
+  return true;
+}
