@@ -17,7 +17,15 @@ const NAME = /^[a-z][a-z0-9-]{1,40}$/;
 /** EventBridge Scheduler cron body: six space-separated fields. */
 const CRON = /^\S+( \S+){5}$/;
 
-const ACCESS = new Set(['table-read', 'table-write', 'audit-append', 'table-stream', 'sms', 'sms-receipts', 'scheduler']);
+const ACCESS = new Set([
+  'table-read',
+  'table-write',
+  'audit-append',
+  'table-stream',
+  'sms',
+  'sms-receipts',
+  'scheduler',
+]);
 
 /** Thrown when the function manifest cannot be deployed as written; names the function and the field. */
 export class FunctionSpecError extends Error {

@@ -4,7 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { FunctionSpec } from '../functions/manifest.ts';
+import { deployedSpecs, type FunctionSpec } from '../functions/manifest.ts';
 import type { SmsProviderConfig } from '../shared/domain/templates/provider-rules.ts';
 import type { InfraConfig } from './config.ts';
 import { AppFunction } from './constructs/app-function.ts';
@@ -52,17 +52,19 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     validateFunctionSpecs(props.specs);
     const { stateful, config } = props;
+    // The provider was validated with the whole config (and every template checked against it) at synth.
+    const smsProvider = (JSON.parse(props.appConfigJson) as { sms: { provider: SmsProviderConfig } }).sms.provider;
+    // A function meant for other SMS providers only (the Tencent receipt pull) is not deployed on this stage.
+    const specs = deployedSpecs(props.specs, smsProvider.kind);
     const table = stateful.table;
 
-    const timerTargetSpec = props.specs.find((s) => s.triggers.some((t) => t.kind === 'timer-target'));
+    const timerTargetSpec = specs.find((s) => s.triggers.some((t) => t.kind === 'timer-target'));
     // A timer target that also creates timers would need its own ARN in its env: a CloudFormation cycle.
     // Such a function gets a physical name derived from this stack (still unique per stage) instead.
     const selfTargeting = timerTargetSpec?.access.includes('scheduler') === true;
     const timerFunctionName = selfTargeting ? `${this.stackName}-${timerTargetSpec!.name}`.slice(0, 64) : undefined;
 
-    // The provider was validated with the whole config (and every template checked against it) at synth.
-    const smsProvider = (JSON.parse(props.appConfigJson) as { sms: { provider: SmsProviderConfig } }).sms.provider;
-    for (const spec of props.specs) {
+    for (const spec of specs) {
       const invokedAsync = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'timer-target');
       const f = new AppFunction(this, pascal(spec.name), {
         spec,
@@ -104,7 +106,7 @@ export class StatelessStack extends Stack {
         'notice timers',
         stateful.timerGroup.scheduleGroupName,
       );
-      for (const spec of props.specs.filter((s) => s.access.includes('scheduler'))) {
+      for (const spec of specs.filter((s) => s.access.includes('scheduler'))) {
         this.functions.get(spec.name)!.bindScheduler({
           groupName: stateful.timerGroup.scheduleGroupName,
           targetArn,
@@ -114,7 +116,7 @@ export class StatelessStack extends Stack {
       }
     }
 
-    for (const spec of props.specs) {
+    for (const spec of specs) {
       const f = this.functions.get(spec.name)!;
       spec.triggers
         .filter((t) => t.kind === 'stream')
@@ -123,7 +125,7 @@ export class StatelessStack extends Stack {
         });
     }
 
-    this.wireSweeps(props.specs, stateful.dlq.sweeps);
+    this.wireSweeps(specs, stateful.dlq.sweeps);
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -137,7 +139,7 @@ export class StatelessStack extends Stack {
       timerGroup: stateful.timerGroup,
     });
     // After Operations: the API's alarms notify its operators topic.
-    this.wireHttpApi(props.specs, props);
+    this.wireHttpApi(specs, props);
   }
 
   /**

@@ -6,7 +6,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../functions/deps.ts';
-import { type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
+import { deployedSpecs, type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamo/delivery-receipts.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
@@ -147,7 +147,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   const memory = options.memory ?? false;
   const print = options.print ?? ((line: string) => console.log(line));
   const tableName = options.tableName ?? DEFAULT_TABLE;
-  const specs = options.specs ?? functionSpecs;
+  // As a stage on that provider deploys them: the sink counts as SNS (no receipt pull).
+  const smsKind = options.sms === 'tencent' || options.sms === 'aliyun' ? options.sms : 'sns';
+  const specs = deployedSpecs(options.specs ?? functionSpecs, smsKind);
   const baseConfig = options.config ?? loadConfigFile();
   mkdirSync(stateDir, { recursive: true });
   // Files of a throwaway run go to their own folder, emptied at start, so they never mix with a kept run's.

@@ -27,6 +27,7 @@ const EVENT = {
   visit: '家访/劝返',
   'notice-issued': '发出劝返复学通知书',
   'notice-received': '登记通知书送达（一周期限自送达起算）',
+  'notice-sms-undelivered': '通知书短信未送达家长，已提醒校长纸质送达或电话告知',
   're-escalated': '无人确认跟进，已向上级催办',
   'escalation-acknowledged': '确认跟进逾期通知书',
   'township-order': '登记乡镇政府责令',
@@ -278,11 +279,26 @@ const RECEIPT_METHODS = [
 
 /** The receipt (送达) of a notice as one short line: the week runs from it. */
 function receiptText(n) {
+  const task = n.deliveryTask && !n.deliveryTask.closedAt && !n.receipt ? deliveryTaskText(n.deliveryTask) : '';
+  if (!n.receipt && task) return task;
   if (!n.receipt)
     return n.status && n.status !== 'pending'
       ? '<span class="badge">未登记送达（期限按签发时间计）</span>'
       : '<span class="badge warn">尚未登记送达（期限暂按签发时间计）</span>';
   return `<span class="badge">已送达：${esc(n.receipt.methodLabel)} ${fmt(n.receipt.receivedAt)}，签收人 ${esc(n.receipt.receivedBy)}</span>`;
+}
+
+/** The school's open task when the guardian's notice SMS did not reach the phone. */
+function deliveryTaskText(t) {
+  return `<span class="badge warn" role="status">通知书短信${esc(t.reasonLabel)}${t.code ? `（${esc(t.code)}）` : ''}：请纸质送达或电话告知家长，并登记送达</span>`;
+}
+
+/** A message's delivery receipt from the provider, when one came. */
+function deliveryText(m) {
+  if (!m.delivery) return '';
+  return m.delivery.status === 'DELIVERED'
+    ? `<br><span class="muted">已送达 ${fmt(m.delivery.at)}</span>`
+    : `<br><span class="status-FAILED">未送达（${esc(m.delivery.code)}）</span>`;
 }
 
 /** Beijing-time `YYYY-MM-DD HH:mm` of the server's now, as the receipt form's default. */
@@ -386,7 +402,7 @@ async function renderCase(caseId) {
     }
     if (i.kind === 'notice')
       return `<li class="notice"><b>${fmt(i.at)}</b> 劝返复学通知书（期限 ${fmt(i.data.deadline)}，状态：${esc({ pending: '期限内', complied: '已按期返校', lapsed: '已逾期', withdrawn: '已撤回' }[i.data.status] ?? i.data.status)}）${receiptText(i.data)}</li>`;
-    return `<li class="message"><b>${fmt(i.at)}</b> 短信 → ${esc(i.data.recipient.label)}：${esc(MSG_STATUS[i.data.status] ?? i.data.status)}</li>`;
+    return `<li class="message"><b>${fmt(i.at)}</b> 短信 → ${esc(i.data.recipient.label)}：${esc(MSG_STATUS[i.data.status] ?? i.data.status)}${i.data.delivery ? (i.data.delivery.status === 'DELIVERED' ? '，已送达' : `，未送达（${esc(i.data.delivery.code)}）`) : ''}</li>`;
   };
   $('#case-detail').innerHTML =
     `<div class="panel"><h2>${esc(c.studentName)} <span class="badge">${esc(STATE[c.state] ?? c.state)}</span></h2>
@@ -400,7 +416,7 @@ async function renderCase(caseId) {
       messages
         .map(
           (m) =>
-            `<tr><td>${fmt(m.createdAt)}</td><td>${esc(m.recipient.label)}</td><td>${esc(m.recipient.phone)}</td><td class="status-${esc(m.status)}">${esc(MSG_STATUS[m.status] ?? m.status)}${m.sentAt ? `<br><span class="muted">${fmt(m.sentAt)}</span>` : ''}</td><td>${esc(m.text ?? '（不可见）')}</td></tr>`,
+            `<tr><td>${fmt(m.createdAt)}</td><td>${esc(m.recipient.label)}</td><td>${esc(m.recipient.phone)}</td><td class="status-${esc(m.status)}">${esc(MSG_STATUS[m.status] ?? m.status)}${m.sentAt ? `<br><span class="muted">${fmt(m.sentAt)}</span>` : ''}${deliveryText(m)}</td><td>${esc(m.text ?? '（不可见）')}</td></tr>`,
         )
         .join('') || '<tr><td colspan="5">暂无短信</td></tr>'
     }</tbody></table></div></div>`;

@@ -16,7 +16,12 @@ import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import { type Notice, receiptMethodLabel } from '../../shared/domain/notice.ts';
+import {
+  deliveryTaskReasonLabel,
+  type Notice,
+  noticeMessageIds,
+  receiptMethodLabel,
+} from '../../shared/domain/notice.ts';
 import { maskName, maskPhone, scrubFreeText, scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
@@ -138,7 +143,7 @@ const issueNoticeBody = z
  * What every notice view shows: dates, state, the receipt (送达) and the escalation. `masked` (outside the pupil's
  * school and the office, R9): who signed for it is masked like the guardian, free text passes the scrubber.
  */
-const noticeView = (n: Notice, masked = false) => ({
+const noticeView = (n: Notice, masked = false, guardianSms?: Message) => ({
   id: n.id,
   caseId: n.caseId,
   issuedAt: n.issuedAt,
@@ -181,6 +186,28 @@ const noticeView = (n: Notice, masked = false) => ({
             }
           : null,
         closedBy: n.escalation.closedBy ?? null,
+      }
+    : null,
+  // The guardian's notice SMS as the provider reported it (sent, DELIVERED / UNDELIVERED with time and code): it
+  // does not replace the 送达回证, which only `receipt` records.
+  ...(guardianSms
+    ? {
+        sms: {
+          status: guardianSms.status,
+          sentAt: guardianSms.sentAt ?? null,
+          delivery: guardianSms.delivery
+            ? { status: guardianSms.delivery.status, at: guardianSms.delivery.at, code: guardianSms.delivery.code }
+            : null,
+        },
+      }
+    : {}),
+  deliveryTask: n.deliveryTask
+    ? {
+        reason: n.deliveryTask.reason,
+        reasonLabel: deliveryTaskReasonLabel[n.deliveryTask.reason],
+        openedAt: n.deliveryTask.openedAt,
+        code: n.deliveryTask.code ?? null,
+        closedAt: n.deliveryTask.closedAt ?? null,
       }
     : null,
 });
@@ -269,6 +296,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       sentAt: m.sentAt,
       attempts: m.attempts,
       failureReason: m.failureReason,
+      delivery: m.delivery ? { status: m.delivery.status, at: m.delivery.at, code: m.delivery.code } : null,
     };
   };
 
@@ -452,7 +480,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           status: 200,
           body: {
             case: view(ctx, c),
-            notices: notices.map((n) => noticeView(n, masked)),
+            notices: notices.map((n) =>
+              noticeView(
+                n,
+                masked,
+                messages.find((m) => m.id === noticeMessageIds.guardianNotice(n.id)),
+              ),
+            ),
             // Visit notes and event data may name the child or hold numbers: outside the school every string of
             // the event passes the one scrubber (known names, 学籍号, ID and mobile numbers).
             timeline: masked

@@ -9,7 +9,7 @@ import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryOf, functionSpecs } from '../../functions/manifest.ts';
+import { deployedSpecs, entryOf, functionSpecs } from '../../functions/manifest.ts';
 import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
@@ -20,7 +20,10 @@ import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts
  * caught here, not after a deploy. Each bundle is imported in its own `node` process with the stack's env.
  */
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
-const written = functionSpecs.filter((s) => existsSync(join(projectRoot, entryOf(s.name))));
+// The functions the default stage deploys (its SMS provider's; the synth's cdk.out holds exactly those).
+const written = deployedSpecs(functionSpecs, loadConfigFile().sms.provider.kind).filter((s) =>
+  existsSync(join(projectRoot, entryOf(s.name))),
+);
 
 let outdir: string | undefined;
 let assetOf: Map<string, string>;
