@@ -23,6 +23,7 @@ import type { Deps } from './deps.ts';
 export interface CloudClients {
   sms?: (config: AppConfig) => SmsSender;
   receipts?: (config: AppConfig) => ReceiptSource;
+  hookToken?: (config: AppConfig) => () => Promise<string>;
   timers?: (target: TimerTarget) => TimerScheduler;
 }
 
@@ -61,6 +62,7 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger,
     tableName: e.TABLE_NAME,
     sms: clients.sms ? clients.sms(config) : unavailableSms,
     ...(clients.receipts ? { receipts: clients.receipts(config) } : {}),
+    ...(clients.hookToken ? { hookToken: clients.hookToken(config) } : {}),
     timers:
       clients.timers && timersConfigured
         ? clients.timers({

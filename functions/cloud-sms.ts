@@ -65,3 +65,27 @@ export const cloudReceipts = (config: AppConfig): ReceiptSource => {
     },
   };
 };
+
+/**
+ * The receipt webhook's shared secret: `callbackToken` in the provider's SSM SecureString (beside the AccessKey),
+ * read on the first call and kept for the container's life; a read that fails is retried on the next call.
+ */
+export const cloudHookToken = (config: AppConfig): (() => Promise<string>) => {
+  const provider = config.sms.provider;
+  let token: Promise<string> | undefined;
+  return () => {
+    if (provider.kind === 'sns') return Promise.reject(new Error('no SMS provider secret on an SNS stage'));
+    token ??= loadProviders()
+      .then(({ cloudSecretSource }) => cloudSecretSource()(provider.secretParameter))
+      .then((raw) => {
+        const value = (JSON.parse(raw) as { callbackToken?: unknown }).callbackToken;
+        if (typeof value !== 'string' || value.length < 24)
+          throw new Error(`${provider.secretParameter} has no callbackToken of at least 24 characters`);
+        return value;
+      });
+    token.catch(() => {
+      token = undefined;
+    });
+    return token;
+  };
+};

@@ -14,6 +14,8 @@ export interface Deps {
   timers: TimerScheduler;
   /** Only for a function with 'sms-receipts' access: the provider's delivery receipts to pull. */
   receipts?: ReceiptSource;
+  /** Only for the receipt webhook: the shared secret its caller must present (read once, cached). */
+  hookToken?: () => Promise<string>;
   clock: Clock;
   newId: NewId;
   log: Log;

@@ -31,7 +31,9 @@ export type Trigger =
     }
   /** Invoked by one-time EventBridge Scheduler `at()` schedules (the notice timers). */
   | { kind: 'timer-target' }
-  | { kind: 'http' };
+  | { kind: 'http' }
+  /** A route of the HTTP API without the JWT authorizer, for a provider's push (the handler checks its caller). */
+  | { kind: 'webhook'; method: 'POST'; path: string };
 
 /**
  * What a function may touch; the stack turns each into a least-privilege grant plus its env var. `audit-append`
@@ -45,6 +47,8 @@ export type Access =
   | 'sms'
   /** Pull the provider's delivery receipts: the provider secret on a Tencent stage, nothing else (no Publish). */
   | 'sms-receipts'
+  /** Check a provider's push: read the provider secret (its callbackToken), nothing else. */
+  | 'sms-webhook'
   | 'scheduler';
 
 export interface FunctionSpec {
@@ -120,8 +124,17 @@ export const functionSpecs: FunctionSpec[] = [
     access: ['table-read', 'table-write', 'sms-receipts'],
     timeoutSeconds: 60,
     memoryMb: 256,
-    // Only Tencent is pulled; SNS and Alibaba receipts have other paths (not built yet: docs/sms.md).
+    // Only Tencent is pulled; Alibaba pushes (sms-receipt-hook); SNS receipts are not built yet (docs/sms.md).
     smsProviders: ['tencent'],
+  },
+  {
+    name: 'sms-receipt-hook',
+    description: 'Alibaba SmsReport push: checks the shared token, writes each delivery receipt once',
+    triggers: [{ kind: 'webhook', method: 'POST', path: '/hooks/sms/aliyun' }],
+    access: ['table-read', 'table-write', 'sms-webhook'],
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    smsProviders: ['aliyun'],
   },
   // --- cases and the notice timer (R2–R5) ---
   {

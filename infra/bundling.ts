@@ -39,10 +39,11 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   // working time in the lapse path), the Chinese zod messages and, for the api, the roll/directory templates
   // (~55 KB) came in, then the SMS providers' template keys and per-rendering provider check (3–12 KB each; the
   // SDKs themselves are a lazy chunk; the start-up check of every template against the provider puts the whole
-  // catalog, ~21 KB, in the outbox-dispatcher): the growth is real code, recorded here rather than hidden.
+  // catalog, ~21 KB, in the outbox-dispatcher; the notice delivery check in reconcile): the growth is real code,
+  // recorded here rather than hidden.
   'case-reactor': 505_000,
   'notice-deadline': 465_000,
-  reconcile: 510_000,
+  reconcile: 515_000,
   api: 670_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
@@ -103,7 +104,8 @@ export const SMS_PROVIDERS: LazyChunk = {
 /** The lazy chunks of function `name`. */
 export function lazyChunksOf(name: string): readonly LazyChunk[] {
   if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS];
-  if (name === 'outbox-dispatcher' || name === 'sms-receipts') return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
+  if (name === 'outbox-dispatcher' || name === 'sms-receipts' || name === 'sms-receipt-hook')
+    return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
   return [CREDENTIAL_CHAIN];
 }
 

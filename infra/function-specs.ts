@@ -69,6 +69,8 @@ export function validateFunctionSpecs(specs: readonly FunctionSpec[]): void {
         if (t.timezone !== 'Asia/Shanghai') problems.push(`${n}: schedules run in Asia/Shanghai`);
       } else if (t.kind === 'timer-target') {
         timerTargets.push(n);
+      } else if (t.kind === 'webhook') {
+        if (!/^\/hooks\/[a-z0-9/-]+$/.test(t.path)) problems.push(`${n}: a webhook path must be /hooks/<a-z0-9/->`);
       }
     }
     if (consumes) streamConsumers++;

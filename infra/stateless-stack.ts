@@ -86,6 +86,7 @@ export class StatelessStack extends Stack {
         else if (access === 'table-stream') f.bindTableStream(table);
         else if (access === 'sms') f.bindSms(smsProvider);
         else if (access === 'sms-receipts') f.bindSmsReceipts(smsProvider);
+        else if (access === 'sms-webhook') f.bindSmsWebhook(smsProvider);
       }
     }
 
@@ -243,6 +244,10 @@ export class StatelessStack extends Stack {
       domainPrefix: config.authDomainPrefix ?? `baoxue-${config.stage}-${this.account}`,
     });
     api.addProxyRoute(auth.issuer, auth.client.userPoolClientId);
+    // Providers' pushes: routes without the JWT authorizer (each handler checks its caller's shared secret).
+    for (const spec of specs)
+      for (const t of spec.triggers)
+        if (t.kind === 'webhook') api.addWebhookRoute(t.path, this.functions.get(spec.name)!.fn, spec.name);
     web.deploy({
       auth: 'cognito',
       region: this.region,

@@ -29,7 +29,7 @@ import { invokeWithTimeout, type LambdaHandler, loadHandler } from './function-h
 import { defaultStateDir, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { type CronSchedule, type ScheduledEvent, SchedulerEmulator } from './scheduler-emulator.ts';
 import type { ProviderFake } from './sms-provider-fake.ts';
-import { type LocalSmsMode, startLocalProvider } from './sms-provider-local.ts';
+import { LOCAL_HOOK_TOKEN, type LocalSmsMode, startLocalProvider } from './sms-provider-local.ts';
 import { SmsSink, StoredNames } from './sms-sink.ts';
 import { appendJsonLine, JsonState } from './state-file.ts';
 import { type Checkpoints, StreamPoller } from './stream-poller.ts';
@@ -79,6 +79,11 @@ export interface LocalRuntime {
   tableName: string;
   doc: DynamoDBDocumentClient;
   sink: SmsSink;
+  /** The manifest's webhook routes (path → its function), for the local API server to serve as the cloud's does. */
+  webhooks: Record<
+    string,
+    (event: { body: string; queryStringParameters: Record<string, string> }) => Promise<unknown>
+  >;
   /** The local fake of the provider's API when started with `sms: 'tencent' | 'aliyun'`. */
   providerFake?: ProviderFake;
   /** Applies the fake's pending delivery receipts to the outbox (settle does it too). */
@@ -279,6 +284,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
               },
             }
           : {}),
+        ...(spec.access.includes('sms-webhook') ? { hookToken: async () => LOCAL_HOOK_TOKEN } : {}),
         log: handlerLog(spec.name),
       };
       const factory = options.handlerFactory ?? loadHandler;
@@ -354,6 +360,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (options.sms === 'tencent' && handlers.has('sms-receipts'))
         return (await invoke('sms-receipts', {})) as { recorded: number; duplicate: number; unknown: number };
       const raw = provider.fake.takeReceipts();
+      // Alibaba pushes its SmsReport: through the same webhook function the cloud routes it to, token and all.
+      if (options.sms === 'aliyun' && handlers.has('sms-receipt-hook') && raw.length > 0) {
+        const out = (await invoke('sms-receipt-hook', {
+          body: JSON.stringify(raw),
+          queryStringParameters: { token: LOCAL_HOOK_TOKEN },
+        })) as { statusCode: number };
+        if (out.statusCode !== 200) throw new Error(`local receipt hook answered ${out.statusCode}`);
+        return { recorded: raw.length, duplicate: 0, unknown: 0 };
+      }
       if (raw.length === 0) return { recorded: 0, duplicate: 0, unknown: 0 };
       const parsed = options.sms === 'tencent' ? tencentReceipts(raw, clock.now()) : aliyunReceipts(raw);
       return recordReceipts({ receipts: receiptStore, clock, log: handlerLog('sms-receipts') }, parsed);
@@ -408,6 +423,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       config,
       stateDir,
       deps: allAccessDeps,
+      webhooks: Object.fromEntries(
+        specs.flatMap((spec) =>
+          spec.triggers.flatMap((t) =>
+            t.kind === 'webhook' ? [[t.path, (event: unknown) => invoke(spec.name, event)] as const] : [],
+          ),
+        ),
+      ),
       invoke,
       settle,
       advanceTo,

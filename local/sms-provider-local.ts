@@ -16,6 +16,9 @@ export const LOCAL_PROVIDER_KEYS = {
   aliyun: { accessKeyId: 'LTAIlocalfake00000000000', accessKeySecret: 'local-fake-access-secret' },
 } as const;
 
+/** The receipt webhook's shared secret locally (`?token=` of POST /hooks/sms/aliyun); it opens only the local run. */
+export const LOCAL_HOOK_TOKEN = 'local-fake-callback-token-0000000000';
+
 /**
  * Approved template codes as the fake hands them out: one per template key, in catalogue order (Tencent
  * numeric ids, Alibaba SMS_ codes), with the parameter list each was "approved" with.

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   let api: ApiServer;
   try {
     // The same API handler the cloud runs, behind a local HTTP server that also serves the web console.
-    api = await startApiServer({ deps: runtime.deps, port: apiPort });
+    api = await startApiServer({ deps: runtime.deps, port: apiPort, webhooks: runtime.webhooks });
   } catch (error) {
     await runtime.stop();
     const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';

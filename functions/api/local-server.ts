@@ -40,6 +40,11 @@ export async function startApiServer(options: {
   port?: number;
   host?: string;
   webRoot?: string;
+  /** Providers' pushes (POST, no sign-in): path → the function the manifest's webhook trigger names. */
+  webhooks?: Record<
+    string,
+    (event: { body: string; queryStringParameters: Record<string, string> }) => Promise<unknown>
+  >;
 }): Promise<ApiServer> {
   const secret = options.deps.devAuthSecret ?? randomBytes(32).toString('hex');
   const handler = createApiHandler({ ...options.deps, devAuthSecret: secret });
@@ -51,6 +56,23 @@ export async function startApiServer(options: {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://local');
+        const webhook = options.webhooks?.[url.pathname];
+        if (webhook && req.method === 'POST') {
+          const body = await readBody(req);
+          if (body === TOO_LARGE) {
+            res.writeHead(413, { connection: 'close' });
+            res.end();
+            req.destroy();
+            return;
+          }
+          const out = (await webhook({
+            body,
+            queryStringParameters: Object.fromEntries(url.searchParams),
+          })) as { statusCode: number; headers?: Record<string, string>; body: string };
+          res.writeHead(out.statusCode, out.headers ?? {});
+          res.end(out.body);
+          return;
+        }
         if (url.pathname.startsWith('/api/')) {
           const body = await readBody(req);
           if (body === TOO_LARGE) {

@@ -265,6 +265,11 @@ export class AppFunction extends Construct {
     if (provider.kind === 'tencent') this.bindSmsProviderSecret(provider.secretParameter);
   }
 
+  /** Check a provider's push: the provider secret (its callbackToken); nothing on SNS. */
+  bindSmsWebhook(provider: SmsProviderConfig = { kind: 'sns' }): void {
+    if (provider.kind !== 'sns') this.bindSmsProviderSecret(provider.secretParameter);
+  }
+
   /**
    * A template provider (Tencent, Alibaba) is called over HTTPS with credentials read from one SSM SecureString
    * (the AWS managed key aws/ssm decrypts it for principals of this account through SSM): GetParameter on that

@@ -129,4 +129,17 @@ export class BaoxueHttpApi extends Construct {
       authorizer,
     });
   }
+
+  /**
+   * A provider's push (POST only), without the JWT authorizer: the provider cannot present a Cognito token, so the
+   * function checks the caller's shared secret itself (functions/sms-receipt-hook). Not under /api/*, so the
+   * console's CloudFront origin never forwards to it.
+   */
+  addWebhookRoute(path: string, handler: IFunction, name: string): void {
+    this.api.addRoutes({
+      path,
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration(`Webhook-${name}`, handler),
+    });
+  }
 }

@@ -41,7 +41,7 @@ export const appConfigSchema = z.object({
     provider: smsProviderSchema.default({ kind: 'sns' }),
     /**
      * A guardian's notice SMS with no DELIVERED receipt this long after it was sent becomes a task for the school
-     * (deliver on paper or by phone). Only where receipts arrive (a template provider); a FAILED or UNDELIVERED
+     * (deliver on paper or by phone). Only where receipts reach the cloud (Tencent); a FAILED or UNDELIVERED
      * notice SMS is a task at once on any provider. Default 2h.
      */
     deliveryConfirmWithin: z

@@ -48,7 +48,7 @@ export function deliveryProblem(
 /**
  * Every 15 minutes in office hours (reconcile's escalations task): a pending notice without a recorded receipt
  * whose guardian SMS failed, came back UNDELIVERED, or has no DELIVERED receipt within `sms.deliveryConfirmWithin`
- * (where the provider sends receipts) becomes a task for the school: the notice carries `deliveryTask`, the case
+ * (on Tencent, whose receipts are pulled) becomes a task for the school: the notice carries `deliveryTask`, the case
  * timeline says so, and the head gets one SMS (deterministic id), all in one transaction. The task opens once;
  * recording the receipt (送达: on paper, by phone, in person) closes it.
  */
@@ -58,7 +58,8 @@ export async function checkNoticeDeliveriesUseCase(
   const now = deps.clock.now();
   const options = {
     confirmWithinMs: parseDuration(deps.config.sms.deliveryConfirmWithin),
-    receipts: deps.config.sms.provider.kind !== 'sns',
+    // Only Tencent's receipts reach the cloud today (the pull); on SNS and Alibaba a missing receipt means nothing.
+    receipts: deps.config.sms.provider.kind === 'tencent',
   };
   const open = (await deps.repo.listOpenNotices()).filter((n) => !n.receipt && !n.deliveryTask);
   const result: DeliveryCheckResult = { checked: open.length, tasksOpened: 0, failed: [] };

@@ -33,7 +33,8 @@ describe('demo scenario on the local runtime', () => {
     });
     summary = await playDemo(rt, () => {});
     directory = await new DynamoDirectoryRepository(rt.doc, rt.tableName).load();
-  });
+    // Two virtual weeks of the whole system: about 90 s of CPU; more on a loaded two-core machine.
+  }, 300_000);
   afterAll(async () => {
     await rt?.stop();
     rmSync(stateDir, { recursive: true, force: true });

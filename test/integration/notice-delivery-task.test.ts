@@ -17,7 +17,7 @@ const ISSUED = cstInstant('2023-02-20', '10:00');
 const SENT = cstInstant('2023-02-20', '10:01');
 const head = { name: '示例校长', personId: 'p-head' };
 
-async function issued(provider: 'sns' | 'tencent') {
+async function issued(provider: 'sns' | 'tencent' | 'aliyun') {
   const bed = await caseTestbed(ISSUED.toISOString());
   const config = provider === 'sns' ? bed.deps.config : localProviderConfig(bed.deps.config, 'tencent', '127.0.0.1:1');
   const deps: Deps = { ...bed.deps, config };
@@ -89,10 +89,12 @@ describe('a guardian notice SMS that does not reach the phone becomes the school
     expect(await ok.headMessages()).toEqual([]);
   });
 
-  it('on SNS (no receipts) a sent SMS is never “unconfirmed”, but a FAILED one is a task at once', async () => {
-    const t = await issued('sns');
-    await t.setMessage('SENT');
-    expect((await t.sweep(cstInstant('2023-02-21', '09:00'))).tasksOpened).toBe(0);
+  it('on SNS and Alibaba (no cloud receipts) a sent SMS is never “unconfirmed”, but a FAILED one is a task at once', async () => {
+    for (const provider of ['sns', 'aliyun'] as const) {
+      const t = await issued(provider);
+      await t.setMessage('SENT');
+      expect((await t.sweep(cstInstant('2023-02-21', '09:00'))).tasksOpened).toBe(0);
+    }
 
     const failed = await issued('sns');
     await failed.setMessage('FAILED');

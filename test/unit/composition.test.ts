@@ -25,6 +25,9 @@ describe('functions: the cloud entry and the local host call the same factory', 
         ...(access.includes('sms-receipts')
           ? [["import { cloudReceipts } from '../cloud-sms.ts';", 'receipts: cloudReceipts']]
           : []),
+        ...(access.includes('sms-webhook')
+          ? [["import { cloudHookToken } from '../cloud-sms.ts';", 'hookToken: cloudHookToken']]
+          : []),
         ...(access.includes('scheduler')
           ? [["import { eventBridgeTimers } from '../cloud-timers.ts';", 'timers: eventBridgeTimers']]
           : []),
