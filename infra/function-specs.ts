@@ -24,6 +24,7 @@ const ACCESS = new Set([
   'table-stream',
   'sms',
   'sms-receipts',
+  'sms-webhook',
   'scheduler',
 ]);
 

@@ -1,3 +1,4 @@
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../functions/manifest.ts';
 import { localProviderConfig } from '../../local/sms-provider-local.ts';
@@ -78,5 +79,42 @@ describe('the receipt pull on an SNS stage', () => {
     expect(ids.some((id) => id.toLowerCase().startsWith('smsreceipts'))).toBe(false);
     expect(ids.some((id) => id.toLowerCase().startsWith('outboxdispatcher'))).toBe(true);
     expect(JSON.stringify(t.findResources('AWS::Scheduler::Schedule'))).not.toMatch(/SmsReceipts/i);
+  });
+});
+
+describe('a stage on Alibaba SMS: the SmsReport webhook', () => {
+  let ali: BuiltStacks;
+  beforeAll(() => {
+    const config = localProviderConfig(loadConfigFile(), 'aliyun', '127.0.0.1:1');
+    const provider = { ...config.sms.provider, secretParameter: '/baoxue/dev/sms/aliyun' } as Record<string, unknown>;
+    delete provider.endpoint;
+    const hook = functionSpecs.find((s) => s.name === 'sms-receipt-hook')!;
+    const api = functionSpecs.find((s) => s.name === 'api')!;
+    ali = buildStacks({
+      specs: [...specs, hook, api],
+      appConfigJson: configForEnv({ ...config, sms: { ...config.sms, provider } as typeof config.sms }),
+    });
+  });
+  afterAll(() => ali.cleanup());
+
+  it('routes POST /hooks/sms/aliyun to sms-receipt-hook without the JWT authorizer; /api/* keeps it', () => {
+    const routes = Object.values(ali.statelessTemplate.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
+    );
+    expect(routes.find((r) => r.RouteKey === 'POST /hooks/sms/aliyun')?.AuthorizationType ?? 'NONE').toBe('NONE');
+    expect(routes.find((r) => r.RouteKey === 'ANY /api/{proxy+}')?.AuthorizationType).toBe('JWT');
+    const s = statementsOf(ali.statelessTemplate, 'sms-receipt-hook');
+    expect(withAction(s, 'sns:Publish')).toEqual([]);
+    expect(JSON.stringify(withAction(s, 'ssm:GetParameter').map((r) => r.Resource))).toContain(
+      ':parameter/baoxue/dev/sms/aliyun',
+    );
+    // The Tencent pull is not deployed here.
+    const ids = Object.keys(ali.statelessTemplate.findResources('AWS::Lambda::Function'));
+    expect(ids.some((id) => id.toLowerCase().startsWith('smsreceipts'))).toBe(false);
+  });
+
+  it('passes cdk-nag AwsSolutions with the open route acknowledged, nothing else', () => {
+    const report = new AwsSolutionsChecks(ali.app).validateScope(ali.app);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 });
