@@ -431,7 +431,12 @@ async function main() {
   for (const l of latency) console.log(l);
 
   if (flags['skip-bundles']) return;
-  const { figures, baselineMs } = await bundleFigures(INIT_RUNS);
+  const { figures, baselineMs, source } = await bundleFigures(INIT_RUNS);
+  console.log(
+    source === 'cdk.out'
+      ? '\nbundles: the last cdk synth (cdk.out is newer than every source)'
+      : '\nbundles: bundled here (cdk.out is missing or older than a source; `npm run synth` first reuses it)',
+  );
   console.log(
     `\n| function | index.mjs KB | target KB | lazy chunks KB | init ms | init / DynamoDB-only (${baselineMs.toFixed(0)} ms) |`,
   );
