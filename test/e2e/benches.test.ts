@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { freshSynthAssets } from '../support/synth-assets.ts';
 
 /**
@@ -81,7 +81,13 @@ describe('benches on a tiny N', () => {
 
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
-        env: { ...process.env, ...TINY, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: {
+          ...process.env,
+          ...TINY,
+          // The e2e run's one DynamoDB Local (bench/dynamo.ts): no JVM start per bench.
+          BENCH_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
         timeout: expected.timeoutMs ?? 150_000,
         maxBuffer: 4 * 1024 * 1024,
       });
