@@ -2,10 +2,11 @@
  * Bundle sizes and module init of every function, bundled with the stack's options (infra/bundling.ts), side by side
  * with a bundle that only creates a DynamoDBDocumentClient. Init = the time of `await import('./index.mjs')` in a fresh
  * `node` process with the stack's environment (the handler module builds its clients and parses the config then),
- * median of `runs` processes each, alternating bundles so machine noise hits all alike.
+ * median of `runs` processes each, alternating bundles so machine noise hits all alike. The functions' bundles are the
+ * last `cdk synth`'s (cdk.out) while it is fresh, the very assets the stack deploys; otherwise they are bundled here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import {
   NODE_OPTIONS,
 } from '../infra/bundling.ts';
 import { configForEnv, loadConfigFile } from '../shared/config/load-config.ts';
+import { assetDirOf, freshSynthAssets } from '../test/support/synth-assets.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 
@@ -98,33 +100,49 @@ const median = (xs: number[]) => {
 
 const sizeOf = (path: string) => statSync(path).size;
 
-/** Bundles every function and the baseline, measures them, removes the bundles. */
-export async function bundleFigures(runs: number): Promise<{ figures: BundleFigure[]; baselineMs: number }> {
+/**
+ * The asset folder of every function in a fresh cdk.out, or undefined (no synth, a source changed since, a function
+ * missing): then every function is bundled here.
+ */
+function synthesizedDirs(): Map<string, string> | undefined {
+  const assets = freshSynthAssets();
+  if (!assets) return undefined;
+  const dirs = new Map(functionSpecs.map((s) => [s.name, assetDirOf(assets, s.name)] as const));
+  if ([...dirs.values()].some((d) => !d || !existsSync(join(d, 'index.mjs')))) return undefined;
+  return dirs as Map<string, string>;
+}
+
+/** Bundles the baseline (and every function unless cdk.out has them), measures them, removes what it bundled. */
+export async function bundleFigures(
+  runs: number,
+): Promise<{ figures: BundleFigure[]; baselineMs: number; source: 'cdk.out' | 'bundled' }> {
   const dir = mkdtempSync(join(tmpdir(), 'baoxue-bench-bundles-'));
   try {
     const names = [BASELINE, ...functionSpecs.map((s) => s.name)];
-    for (const name of names) await bundleOne(name, join(dir, name));
+    const synthesized = synthesizedDirs();
+    const dirOf = (name: string) => synthesized?.get(name) ?? join(dir, name);
+    for (const name of synthesized ? [BASELINE] : names) await bundleOne(name, join(dir, name));
     const samples = new Map<string, number[]>(names.map((n) => [n, []]));
     for (let i = 0; i < runs; i++) {
-      for (const name of names) samples.get(name)!.push(initOnce(join(dir, name), name));
+      for (const name of names) samples.get(name)!.push(initOnce(dirOf(name), name));
     }
     const baselineMs = median(samples.get(BASELINE)!);
     const figures = functionSpecs.map((s) => {
       const initMs = median(samples.get(s.name)!);
       const lazyBytes = lazyChunksOf(s.name).reduce(
-        (sum, c) => sum + sizeOf(join(dir, s.name, 'lazy', `${c.file}.mjs`)),
+        (sum, c) => sum + sizeOf(join(dirOf(s.name), 'lazy', `${c.file}.mjs`)),
         0,
       );
       return {
         name: s.name,
-        bytes: sizeOf(join(dir, s.name, 'index.mjs')),
+        bytes: sizeOf(join(dirOf(s.name), 'index.mjs')),
         targetBytes: bundleTargetOf(s.name),
         lazyBytes,
         initMs,
         initRatio: initMs / baselineMs,
       };
     });
-    return { figures, baselineMs };
+    return { figures, baselineMs, source: synthesized ? 'cdk.out' : 'bundled' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

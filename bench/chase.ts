@@ -7,7 +7,7 @@
  *   BENCH_SCHOOLS=5000 npm run bench:chase
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTable } from '../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryLookup } from '../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoNoteRepository } from '../shared/adapters/dynamo/note-repository.ts';
@@ -17,6 +17,7 @@ import { newSlot, type ReportSlot, submitSlot } from '../shared/domain/report-sl
 import { fixedClock } from '../shared/domain/time.ts';
 import { chaseReports } from '../shared/use-cases/chase-reports.ts';
 import { runLimited } from '../shared/use-cases/run-limited.ts';
+import { benchDynamo } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -197,9 +198,9 @@ async function scanForDue(doc: DynamoDBDocumentClient, tableName: string, now: D
 }
 
 async function main() {
-  const db = await startDynamoDbLocal();
+  const db = await benchDynamo();
   try {
-    const tableName = 'bench-chase';
+    const tableName = db.table('bench-chase');
     await ensureTable(db.endpoint, tableName);
     const doc = createDocumentClient(localClientConfig(db.endpoint));
     const { items, lateIds } = seedItems();

@@ -9,7 +9,7 @@
  *   BENCH_SCHOOLS=150 npm run bench:late-gauge
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTable } from '../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoLateSlotCounter } from '../shared/adapters/dynamo/late-slot-counts.ts';
@@ -18,6 +18,7 @@ import type { ReportSlot } from '../shared/domain/report-slot.ts';
 import { cstInstant, fixedClock } from '../shared/domain/time.ts';
 import { countLateSlots } from '../shared/use-cases/count-late-slots.ts';
 import { runLimited } from '../shared/use-cases/run-limited.ts';
+import { benchDynamo } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -126,9 +127,9 @@ function seed(): { items: Record<string, unknown>[]; late: number } {
 }
 
 async function main() {
-  const db = await startDynamoDbLocal();
+  const db = await benchDynamo();
   try {
-    const tableName = 'bench-late-gauge';
+    const tableName = db.table('bench-late-gauge');
     await ensureTable(db.endpoint, tableName);
     const doc = createDocumentClient(localClientConfig(db.endpoint));
     const { items, late } = seed();

@@ -25,6 +25,7 @@ import { issueNoticeUseCase } from '../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../shared/use-cases/open-case.ts';
 import { fakeFactory, fakeSpecs } from '../test/e2e/support/fake-functions.ts';
+import { sharedRuntimeTable } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -42,6 +43,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'baoxue-bench-'));
 const runtime = await startRuntime({
   stateDir,
   memory: true,
+  ...sharedRuntimeTable('bench-local'),
   speed: 0,
   start: new Date('2023-02-20T02:00:00Z'),
   ...(real ? {} : { specs: fakeSpecs, handlerFactory: fakeFactory }),

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTable } from '../local/dynamodb-local.ts';
 import { fakePupils, fakeRollHeader, fakeRollRow, writeFakeRollXlsx } from '../local/fake-roll.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoRollRepository } from '../shared/adapters/dynamo/roll-repository.ts';
@@ -23,6 +23,7 @@ import { FAKE_ID_ANYWHERE } from '../shared/domain/roll.ts';
 import { fixedClock } from '../shared/domain/time.ts';
 import { compareRolls } from '../shared/use-cases/compare-rolls.ts';
 import { importRoll } from '../shared/use-cases/import-roll.ts';
+import { benchDynamo } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -45,9 +46,9 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'baoxue-bench-roll-'));
-  const db = await startDynamoDbLocal();
+  const db = await benchDynamo();
   try {
-    const tableName = 'bench-roll';
+    const tableName = db.table('bench-roll');
     await ensureTable(db.endpoint, tableName);
     const doc = createDocumentClient(localClientConfig(db.endpoint));
     const repo = new DynamoRollRepository(doc, tableName);

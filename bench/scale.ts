@@ -18,7 +18,7 @@ import { createApiHandler } from '../functions/api/index.ts';
 import { startApiServer } from '../functions/api/local-server.ts';
 import type { Deps } from '../functions/deps.ts';
 import { createDigestsHandler } from '../functions/digests/index.ts';
-import { ensureTable, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTable } from '../local/dynamodb-local.ts';
 import { caseToItem, noticeToItem } from '../shared/adapters/dynamo/case-repository.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
@@ -35,6 +35,7 @@ import { countLateSlots } from '../shared/use-cases/count-late-slots.ts';
 import { runLimited } from '../shared/use-cases/run-limited.ts';
 import { apiEvent } from '../test/support/api-world.ts';
 import { bundleFigures } from './bundle-figures.ts';
+import { type BenchDynamo, benchDynamo } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -273,8 +274,9 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 
-async function runSize(endpoint: string, n: number): Promise<{ rows: Row[]; latency: string[] }> {
-  const tableName = `bench-scale-${n}`;
+async function runSize(db: BenchDynamo, n: number): Promise<{ rows: Row[]; latency: string[] }> {
+  const { endpoint } = db;
+  const tableName = db.table(`bench-scale-${n}`);
   await ensureTable(endpoint, tableName);
   const raw = createDocumentClient(localClientConfig(endpoint));
   const { items, lateSlots } = seed(n);
@@ -389,12 +391,12 @@ async function runSize(endpoint: string, n: number): Promise<{ rows: Row[]; late
 }
 
 async function main() {
-  const db = await startDynamoDbLocal();
+  const db = await benchDynamo();
   const rows: Row[] = [];
   const latency: string[] = [];
   try {
     for (const n of SIZES) {
-      const r = await runSize(db.endpoint, n);
+      const r = await runSize(db, n);
       rows.push(...r.rows);
       latency.push(...r.latency);
     }
@@ -431,7 +433,12 @@ async function main() {
   for (const l of latency) console.log(l);
 
   if (flags['skip-bundles']) return;
-  const { figures, baselineMs } = await bundleFigures(INIT_RUNS);
+  const { figures, baselineMs, source } = await bundleFigures(INIT_RUNS);
+  console.log(
+    source === 'cdk.out'
+      ? '\nbundles: the last cdk synth (cdk.out is newer than every source)'
+      : '\nbundles: bundled here (cdk.out is missing or older than a source; `npm run synth` first reuses it)',
+  );
   console.log(
     `\n| function | index.mjs KB | target KB | lazy chunks KB | init ms | init / DynamoDB-only (${baselineMs.toFixed(0)} ms) |`,
   );

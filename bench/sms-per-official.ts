@@ -13,6 +13,7 @@ import { loadMessages } from '../local/commands/message-log.ts';
 import { startRuntime } from '../local/runtime.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { cstInstant, cstLocalDateTime } from '../shared/domain/time.ts';
+import { sharedRuntimeTable } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -25,6 +26,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'baoxue-bench-sms-'));
 const runtime = await startRuntime({
   stateDir,
   memory: true,
+  ...sharedRuntimeTable('bench-sms'),
   speed: 0,
   start: START,
   background: false,

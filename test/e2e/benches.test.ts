@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { freshSynthAssets } from '../support/synth-assets.ts';
 
 /**
  * Every `bench:*` script of package.json, run once with a tiny N, so a bench cannot rot unnoticed (one crashed on a
@@ -43,7 +44,7 @@ const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: num
       /^\| api \| \d+ \| 500( \(over\))? \| \d+ \| \d+ \| [\d.]+ \|$/m,
     ],
     failed: /Error/,
-    // It seeds, reads through the API and HTTP, then bundles every function: the slowest bench.
+    // It seeds, reads through the API and HTTP, then measures every function's bundle: the slowest bench.
     timeoutMs: 300_000,
   },
   'bench:roll': {
@@ -75,16 +76,25 @@ describe('benches on a tiny N', () => {
     async (name, file) => {
       expect(file).toMatch(/^bench\/[\w-]+\.ts$/);
       const expected = figures[name]!;
+      // Read before the run: bench:scale measures the synth's bundles when cdk.out is fresh (`npm test`), no rebundle.
+      const synthFresh = name === 'bench:scale' && freshSynthAssets() !== undefined;
 
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
-        env: { ...process.env, ...TINY, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: {
+          ...process.env,
+          ...TINY,
+          // The e2e run's one DynamoDB Local (bench/dynamo.ts): no JVM start per bench.
+          BENCH_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
         timeout: expected.timeoutMs ?? 150_000,
         maxBuffer: 4 * 1024 * 1024,
       });
 
       for (const line of expected.lines) expect(stdout).toMatch(line);
       expect(stdout).not.toMatch(expected.failed);
+      if (synthFresh) expect(stdout).toMatch(/^bundles: the last cdk synth /m);
     },
     330_000,
   );

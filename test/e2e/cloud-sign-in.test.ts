@@ -3,9 +3,8 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
-import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { apiWorld } from '../support/api-world.ts';
+import { freshTable } from '../support/dynamo.ts';
 import { launchBrowser } from './support/browser.ts';
 
 /**
@@ -19,16 +18,13 @@ const DOMAIN = 'https://baoxue-e2e.auth.ap-southeast-1.amazoncognito.com';
 const CLIENT_ID = 'e2e-console-client';
 const WORLD_TIME = '2026-03-10T02:00:00Z';
 
-let dynamo: DynamoDbLocal;
 let server: ApiServer;
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dynamo = await startDynamoDbLocal();
-  await ensureTable(dynamo.endpoint, 'cloud-sign-in-e2e');
-  const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
-  const { deps } = await apiWorld(doc, 'cloud-sign-in-e2e', WORLD_TIME);
+  const { doc, tableName } = await freshTable('cloud-sign-in-e2e');
+  const { deps } = await apiWorld(doc, tableName, WORLD_TIME);
   server = await startApiServer({ deps, port: 0 });
   browser = await launchBrowser();
 });
@@ -36,7 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await dynamo?.stop();
 });
 
 async function devToken(personId: string): Promise<string> {

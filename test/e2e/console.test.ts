@@ -4,14 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
-import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
 import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
+import { freshTable } from '../support/dynamo.ts';
 import { launchBrowser } from './support/browser.ts';
 
 const SHOTS = 'test-results/console';
-let dynamo: DynamoDbLocal;
 let server: ApiServer;
 let browser: Browser;
 let clock: Awaited<ReturnType<typeof apiWorld>>['clock'];
@@ -19,10 +17,8 @@ let worldDeps: Awaited<ReturnType<typeof apiWorld>>['deps'];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dynamo = await startDynamoDbLocal();
-  await ensureTable(dynamo.endpoint, 'console-e2e');
-  const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
-  const world = await apiWorld(doc, 'console-e2e');
+  const { doc, tableName } = await freshTable('console-e2e');
+  const world = await apiWorld(doc, tableName);
   const { deps } = world;
   clock = world.clock;
   worldDeps = deps;
@@ -34,7 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await dynamo?.stop();
 });
 
 async function signIn(page: Page, personId: string) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_START, type DemoSummary, demoConfig, LATE, PUPILS, playDemo } from '../../local/demo-scenario.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
@@ -24,6 +24,9 @@ describe('demo scenario on the local runtime', () => {
     rt = await startRuntime({
       stateDir,
       memory: true,
+      // The run's one DynamoDB Local, on a table of its own (test/e2e/local-hardening.test.ts starts runtimes with theirs).
+      endpoint: inject('dynamoEndpoint'),
+      tableName: `demo-${stateDir.slice(-6)}`,
       start: DEMO_START,
       speed: 0,
       background: false,

@@ -5,11 +5,12 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { startApiServer } from '../../functions/api/local-server.ts';
 import { type DynamoDbPidRecord, processAlive, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { DYNAMODB_PID_FILE, type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DAY_MS } from '../../shared/domain/time.ts';
+import { runCliInProcess } from '../support/cli.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -166,6 +167,7 @@ describe('a JVM left behind by a killed `npm start`', () => {
   });
 });
 
+/** The real entry (`npm run cli` = tsx local/cli.ts) in its own process: this file's one spawned CLI call. */
 const cli = (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
     cwd: repoRoot,
@@ -178,6 +180,9 @@ const cli = (...args: string[]) =>
     }),
   );
 
+const inProcess = (...args: string[]) =>
+  runCliInProcess(args).then((r) => ({ code: r.exitCode, out: `${r.stdout}\n${r.stderr}` }));
+
 describe('the operator CLI follows the runtime’s state dir and virtual clock', () => {
   it('writes with the runtime’s virtual time, and refuses a DynamoDB whose clock it does not know', async () => {
     const stateDir = tempDir();
@@ -186,6 +191,9 @@ describe('the operator CLI follows the runtime’s state dir and virtual clock',
     const rt = await startRuntime({
       stateDir,
       memory: true,
+      // The run's one DynamoDB Local: the JVM's own start is tested above, the CLI is the subject here.
+      endpoint: inject('dynamoEndpoint'),
+      tableName: `cli-${stateDir.slice(-6)}`,
       start: new Date(virtualNow),
       speed: 0,
       specs: [],
@@ -205,8 +213,18 @@ describe('the operator CLI follows the runtime’s state dir and virtual clock',
       '--state-dir',
       stateDir,
     );
-    const foreign = await cli('file-report', school, '--enrolled', '10', '--returned', '10', '--endpoint', rt.endpoint);
-    const viaEndpoint = await cli(
+    // The same CLI program in this process (test/support/cli.ts): the spawn above already proved the entry.
+    const foreign = await inProcess(
+      'file-report',
+      school,
+      '--enrolled',
+      '10',
+      '--returned',
+      '10',
+      '--endpoint',
+      rt.endpoint,
+    );
+    const viaEndpoint = await inProcess(
       'file-report',
       'shuangjiang-zhongxin',
       '--enrolled',
@@ -258,7 +276,7 @@ describe('the operator CLI follows the runtime’s state dir and virtual clock',
       }),
     );
 
-    const r = await cli(
+    const r = await inProcess(
       'file-report',
       'maling-zhongxin',
       '--enrolled',
@@ -277,9 +295,12 @@ describe('the operator CLI follows the runtime’s state dir and virtual clock',
 
 describe('dev sign-in tokens live on real time, not on the virtual clock', () => {
   it('a token survives `advance 7d`, and still expires after 12 real hours', async () => {
+    const stateDir = tempDir();
     const rt = await startRuntime({
-      stateDir: tempDir(),
+      stateDir,
       memory: true,
+      endpoint: inject('dynamoEndpoint'),
+      tableName: `tokens-${stateDir.slice(-6)}`,
       start: new Date('2023-02-20T00:00:00Z'),
       speed: 0,
       specs: [],

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
@@ -16,14 +15,9 @@ import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { fakeFactory, fakeSpecs } from './support/fake-functions.ts';
 
-// One DynamoDB Local for the file (each runtime gets its own table): the runtime is what restarts, not the JVM.
-let db: DynamoDbLocal;
-beforeAll(async () => {
-  db = await startDynamoDbLocal();
-});
-afterAll(async () => {
-  await db?.stop();
-});
+// The run's one DynamoDB Local (test/support/dynamodb-global-setup.ts), each runtime on its own table: the runtime
+// is what restarts, not the JVM.
+const endpoint = inject('dynamoEndpoint');
 
 const started: LocalRuntime[] = [];
 const dirs: string[] = [];
@@ -43,7 +37,7 @@ async function runtime(stateDir: string, memory: boolean, start = '2023-02-20T02
   const r = await startRuntime({
     stateDir,
     memory,
-    endpoint: db.endpoint,
+    endpoint,
     tableName: `${tableName}-${stateDir.slice(-6)}`,
     start: new Date(start),
     speed: 0,
@@ -141,7 +135,7 @@ describe('local runtime with the manifest functions', () => {
     const start = (at: string) =>
       startRuntime({
         stateDir,
-        endpoint: db.endpoint,
+        endpoint,
         tableName,
         start: new Date(at),
         speed: 0,

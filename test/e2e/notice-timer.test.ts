@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { functionSpecs } from '../../functions/manifest.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
@@ -18,13 +17,8 @@ import { demoDirectory, openCaseInput } from '../support/case-fixtures.ts';
 // The real case functions and the outbox on the local runtime, with the virtual clock paused: a week in seconds.
 const CASE_FUNCTIONS = ['case-reactor', 'notice-deadline', 'reconcile', 'outbox-dispatcher', 'release-messages'];
 
-let db: DynamoDbLocal;
-beforeAll(async () => {
-  db = await startDynamoDbLocal();
-});
-afterAll(async () => {
-  await db?.stop();
-});
+// The run's one DynamoDB Local (test/support/dynamodb-global-setup.ts); each runtime gets its own table.
+const endpoint = inject('dynamoEndpoint');
 const started: LocalRuntime[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
@@ -42,7 +36,7 @@ async function runtimeWithNotice() {
   const r = await startRuntime({
     stateDir,
     memory: true,
-    endpoint: db.endpoint,
+    endpoint,
     tableName: `cases-${stateDir.slice(-6)}`,
     start: ISSUED,
     speed: 0,

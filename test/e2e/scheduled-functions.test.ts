@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { deployedSpecs, functionSpecs } from '../../functions/manifest.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
@@ -31,6 +31,9 @@ beforeAll(async () => {
   r = await startRuntime({
     stateDir,
     memory: true,
+    // The run's one DynamoDB Local, on a table of its own.
+    endpoint: inject('dynamoEndpoint'),
+    tableName: `scheduled-${stateDir.slice(-6)}`,
     start: START,
     speed: 0,
     importDirectory: true, // the shipped demo directory

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { deployedSpecs, entryOf, functionSpecs } from '../../functions/manifest.
 import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
+import { assetDirOf as assetDirIn, freshSynthAssets, functionAssetsOf } from '../support/synth-assets.ts';
 
 /**
  * The real handlers, bundled exactly as the stack bundles them, must load in Node as ES modules: a bundle that
@@ -27,53 +28,6 @@ const written = deployedSpecs(functionSpecs, loadConfigFile().sms.provider.kind)
 
 let outdir: string | undefined;
 let assetOf: Map<string, string>;
-
-/** The function resources of a synthesized template, by logical id, with their asset folders under `dir`. */
-function assetsIn(dir: string, template: Template): Map<string, string> {
-  const functions = template.findResources('AWS::Lambda::Function');
-  return new Map(
-    Object.entries(functions).map(([id, f]) => [
-      id,
-      join(dir, `asset.${String(f.Properties.Code.S3Key).replace(/\.zip$/, '')}`),
-    ]),
-  );
-}
-
-/**
- * `npm test` runs `cdk synth` first: when its cdk.out is newer than every source file that goes into a bundle, the
- * real stack's bundles are tested and nothing is bundled twice. Otherwise (this file run alone, a file changed since
- * the synth) the functions are bundled here, the same way.
- */
-function freshSynthAssets(): Map<string, string> | undefined {
-  const dir = join(projectRoot, 'cdk.out');
-  const manifest = join(dir, 'manifest.json');
-  if (!existsSync(manifest)) return undefined;
-  const sources = execFileSync(
-    'git',
-    [
-      'ls-files',
-      '--cached',
-      '--others',
-      '--exclude-standard',
-      'functions',
-      'shared',
-      'infra',
-      'config',
-      'cdk.json',
-      'package.json',
-      'package-lock.json',
-    ],
-    { cwd: projectRoot, encoding: 'utf8' },
-  )
-    .split('\n')
-    .filter((f) => f && existsSync(join(projectRoot, f)));
-  const newest = Math.max(...sources.map((f) => statSync(join(projectRoot, f)).mtimeMs));
-  if (statSync(manifest).mtimeMs <= newest) return undefined;
-  const stateless = readdirSync(dir).find((f) => /-Stateless\.template\.json$/.test(f));
-  if (!stateless) return undefined;
-  const template = Template.fromJSON(JSON.parse(readFileSync(join(dir, stateless), 'utf8')));
-  return assetsIn(dir, template);
-}
 
 beforeAll(() => {
   const synthesized = freshSynthAssets();
@@ -99,16 +53,14 @@ beforeAll(() => {
     });
   }
   app.synth();
-  assetOf = assetsIn(outdir, Template.fromStack(stack));
+  assetOf = functionAssetsOf(outdir, Template.fromStack(stack).toJSON());
 }, 300_000);
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
 /** The asset folder of function `name`. */
-const assetDirOf = (name: string) =>
-  // Logical ids start with the function's name without dashes (`openreports…` here, `OpenReportsFunction…` in the stack).
-  [...assetOf.entries()].find(([id]) => id.toLowerCase().startsWith(name.replaceAll('-', '')))?.[1];
+const assetDirOf = (name: string) => assetDirIn(assetOf, name);
 
 describe('handler bundles', () => {
   it.runIf(written.length === 0)('there is no handler to bundle yet (the manifest is empty)', () => {
