@@ -1,10 +1,5 @@
 import { caseKindLabel, closedStates } from '../domain/case.ts';
-import {
-  type Candidate,
-  candidateKindLabel,
-  candidateStatusLabel,
-  strikeReasonLabel,
-} from '../domain/cross-check.ts';
+import { type Candidate, candidateKindLabel, candidateStatusLabel, strikeReasonLabel } from '../domain/cross-check.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Ledger } from '../domain/export-ledgers.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
@@ -163,9 +158,14 @@ export async function rosterLedgers(
     const openCases = (await runLimited(schools, 8, (s) => deps.cases.listBySchool(s.id, 'open'))).flat();
     const entryOf = new Map(entries.map((e) => [e.id, e]));
     const candidateOf = new Map(candidates.map((c) => [`${c.kind}|${c.personKey}`, c]));
-    const onRoll = new Map<string, { schoolId: string; grade: string }>();
+    const onRoll = new Map<string, { schoolId: string; grade: string; key: string }>();
+    const byNameBirth = new Map<string, { schoolId: string; grade: string; key: string }>();
     schools.forEach((s, i) => {
-      for (const pupil of rolls[i] ?? []) onRoll.set(personKeyOf(pupil), { schoolId: s.id, grade: pupil.grade });
+      for (const pupil of rolls[i] ?? []) {
+        const at = { schoolId: s.id, grade: pupil.grade, key: personKeyOf(pupil) };
+        onRoll.set(at.key, at);
+        if (!pupil.idHash) byNameBirth.set(`${pupil.name}|${pupil.birthDate}`, at);
+      }
     });
     const openByKey = new Map(openCases.flatMap((c) => (c.pupilKey ? [[c.pupilKey, c] as const] : [])));
     const statusOf = (personKey: string, pupilKey?: string): string => {
@@ -184,8 +184,8 @@ export async function rosterLedgers(
     const inRegister = new Set<string>();
     for (const child of register) {
       if (year !== undefined && !isSchoolAge(child.birthDate, year)) continue;
-      inRegister.add(child.childKey);
-      const here = onRoll.get(child.childKey);
+      const here = onRoll.get(child.childKey) ?? byNameBirth.get(`${child.name}|${child.birthDate}`);
+      inRegister.add(here?.key ?? child.childKey);
       const row = {
         townshipId: t.id,
         name: child.name,
