@@ -37,10 +37,11 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   'outbox-dispatcher': 470_000,
   // Raised when the receipt, the re-escalation and the per-official round (~25 KB: the national calendar and
   // working time in the lapse path), the Chinese zod messages and, for the api, the roll/directory templates
-  // (~55 KB) came in: the growth is real code, recorded here rather than hidden.
+  // (~55 KB) came in: the growth is real code, recorded here rather than hidden. The api again for 四查三比对 and the
+  // three ledgers (routes, use cases, repositories: 684 KB measured, ~20 KB more).
   'case-reactor': 500_000,
   reconcile: 505_000,
-  api: 665_000,
+  api: 690_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */
