@@ -58,6 +58,7 @@ export interface Candidate {
   flags: string[];
   status: CandidateStatus;
   foundAt: string;
+  /** The last run that changed it (a run that finds it unchanged does not write it). */
   lastRunAt: string;
   decision?: Decision;
   version: number;

@@ -217,8 +217,13 @@ export async function runCrossCheck(
         version: old.version + 1,
       };
     }
-    changes.push({ next, previousVersion: old?.version ?? 0 });
-    current.push(next);
+    // A candidate found as it was is not written again: a decision being taken on it meanwhile is not disturbed.
+    const same = (c: Candidate) => JSON.stringify({ ...c, lastRunAt: '', version: 0 });
+    if (old && same(old) === same(next)) current.push(old);
+    else {
+      changes.push({ next, previousVersion: old?.version ?? 0 });
+      current.push(next);
+    }
   }
   const foundIds = new Set(found.map((f) => f.id));
   let cleared = 0;
