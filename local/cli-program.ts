@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerCompareRolls } from './commands/compare-rolls.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
+import { registerCrossCheck } from './commands/cross-check.ts';
 import { registerEscalationCommands } from './commands/escalations.ts';
 import { registerExportLedgers } from './commands/export-ledgers.ts';
 import { registerFileReport } from './commands/file-report.ts';
 import { registerFollowUpDue } from './commands/followup-due.ts';
 import { CliError, registerImportDirectory } from './commands/import-directory.ts';
+import { registerImportRegister } from './commands/import-register.ts';
 import { registerImportRoll } from './commands/import-roll.ts';
 import { registerIssueNotice } from './commands/issue-notice.ts';
 import { registerLateReports } from './commands/late-reports.ts';
@@ -76,6 +78,8 @@ export function cliProgram(): Command {
   registerRecordCampaignVisit(program);
   registerImportRoll(program);
   registerCompareRolls(program);
+  registerImportRegister(program);
+  registerCrossCheck(program);
   return program;
 }
 

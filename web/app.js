@@ -691,10 +691,11 @@ function renderExports(container) {
   const role = state.me?.principal?.role;
   const templates =
     role === 'office' || role === 'school-head'
-      ? `<div class="panel exports"><h3>导入模板</h3><p class="muted">填写后用 npm run cli -- import-directory / import-roll 导入（先 --dry-run 查看差异）。</p>
+      ? `<div class="panel exports"><h3>导入模板</h3><p class="muted">填写后用 npm run cli -- import-directory / import-roll / import-register 导入（先 --dry-run 查看差异）。</p>
   <div class="actions">
     ${role === 'office' ? '<button type="button" class="secondary" data-template="directory">组织名录模板 XLSX</button>' : ''}
     <button type="button" class="secondary" data-template="roll">学籍花名册模板 XLSX</button>
+    ${role === 'office' ? '<button type="button" class="secondary" data-template="register">适龄儿童户籍名单模板 XLSX</button>' : ''}
   </div></div>`
       : '';
   if (!state.me?.may?.exportLedgers) {
@@ -708,11 +709,15 @@ function renderExports(container) {
     <button type="button" class="secondary" data-export="roster" data-format="xlsx">辍学学生花名册 XLSX</button>
     <button type="button" class="secondary" data-export="cases" data-format="csv">案件台账 CSV</button>
     <button type="button" class="secondary" data-export="all" data-format="xlsx">全部台账 XLSX</button>
+    <button type="button" class="secondary" data-roster-ledgers>三本台账（适龄儿童 / 疑似辍学 / 辍学）XLSX</button>
   </div></div>${templates}`;
   bindTemplateButtons(container);
   container.addEventListener('click', (ev) => {
     const b = ev.target.closest('button[data-export]');
     if (b) downloadLedger(b.dataset.export, b.dataset.format);
+    // 四查三比对's three ledgers (docs/rosters.md): scoped and masked by the API.
+    if (ev.target.closest('button[data-roster-ledgers]'))
+      downloadFile('/api/roster-ledgers?format=xlsx', 'roster-ledgers.xlsx');
   });
 }
 

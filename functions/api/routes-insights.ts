@@ -204,7 +204,8 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
     {
       method: 'GET',
       path: '/api/templates/:kind',
-      summary: 'blank import template as XLSX: directory (组织名录) or roll (学籍花名册); no personal data',
+      summary:
+        'blank import template as XLSX: directory (组织名录), roll (学籍花名册) or register (户籍名单); no personal data',
       handle: async (ctx) => {
         const kind = ctx.params.kind;
         const xlsx = XLSX_TYPE;
@@ -224,6 +225,15 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
             fileName: '学籍花名册模板.xlsx',
             asciiFallback: 'baoxue-roll-template.xlsx',
             body: await rollTemplateXlsx(),
+          });
+        }
+        if (kind === 'register') {
+          const { registerTemplateXlsx } = await import('../../shared/adapters/tabular/register-file.ts');
+          return fileReply({
+            contentType: xlsx,
+            fileName: '适龄儿童户籍名单模板.xlsx',
+            asciiFallback: 'baoxue-register-template.xlsx',
+            body: await registerTemplateXlsx(),
           });
         }
         throw new NotFoundError('template', kind ?? '');

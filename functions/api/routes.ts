@@ -16,6 +16,7 @@ import { casePorts, caseRoutes } from './routes-cases.ts';
 import { followUpPorts, followUpRoutes } from './routes-followup.ts';
 import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
+import { rosterPorts, rosterRoutes } from './routes-rosters.ts';
 
 type R = Route<ApiPorts>;
 
@@ -133,6 +134,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     ...caseRoutes(deps, casePorts(deps)),
     ...insightRoutes(deps, insightPorts(deps)),
     ...followUpRoutes(deps, followUpPorts(deps)),
+    ...rosterRoutes(deps, rosterPorts(deps)),
   ];
   for (const r of routes) router.add(r);
   return router;

@@ -79,6 +79,8 @@ const WHAT: Record<string, string> = {
   notice: '通知书',
   slot: '报表',
   message: '短信',
+  candidate: '比对结果',
+  'dropout-entry': '辍学台账记录',
 };
 
 export class NotFoundError extends DomainError {

@@ -116,6 +116,7 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
       planId: plan.body.plan.id,
       windowId: '2026-summer-before',
       schoolId: 's1',
+      townshipId: 'ta',
     };
   });
 
@@ -172,6 +173,17 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
       households: [{ ref: 'h-2', studentName: '测试家访二', teacherId: 'head-s2' }],
     },
     'POST /api/followup/campaigns/:windowId/:schoolId/visits': { ref: 'h-1', visitedOn: '2026-03-10', note: '已访' },
+    'POST /api/cross-check/:townshipId/candidates/:candidateId/decision': {
+      decision: 'dismiss',
+      reason: '在外地就读',
+      note: '已核实就读证明',
+    },
+    'POST /api/roster-ledgers/dropouts/:entryId/strike-off': {
+      reason: 'transferred',
+      evidence: ['转学联系函'],
+      receivingSchool: '测试外县中学',
+      note: '已转学',
+    },
   };
 
   const writeRoutes = () =>

@@ -5,6 +5,7 @@ import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { openCaseBody, who } from '../support/api-world.ts';
+import { seedRosters } from '../support/roster-seed.ts';
 
 /**
  * R9 on every read route, for every role of the scope table: outside the pupil's school and the office the 学籍号 is
@@ -124,6 +125,10 @@ describe('R9 masking: every role × every read route', () => {
       query: { schoolId: 's1', from: '2026-03-01', to: '2026-06-30' },
     });
     fuPlanId = (due.body.visits as { planId: string; kind: string }[]).find((v) => v.kind === 'followup')!.planId;
+
+    // 四查三比对 of township ta: the pupil on s1's roll with the open case (在籍不在校), a register child on no roll.
+    const run = await seedRosters(w.doc, w.tableName, w.deps, { name: PUPIL, studentRef: REF, grade: '七年级' });
+    expect([run.run.enrolledAbsent, run.run.notEnrolled]).toEqual([1, 1]);
   });
 
   /** Every GET route of the router with concrete requests; `personal` routes show the pupil's records. */
@@ -153,7 +158,19 @@ describe('R9 masking: every role × every read route', () => {
       ],
       '/api/followup/campaigns': [{ path: '/api/followup/campaigns' }],
       // Blank import templates: no personal data in them for anyone.
-      '/api/templates/:kind': [{ path: '/api/templates/directory' }, { path: '/api/templates/roll' }],
+      '/api/templates/:kind': [
+        { path: '/api/templates/directory' },
+        { path: '/api/templates/roll' },
+        { path: '/api/templates/register' },
+      ],
+      '/api/cross-check/:townshipId': [
+        { path: '/api/cross-check/ta', personal: true },
+        { path: '/api/cross-check/ta', query: { format: 'xlsx' } },
+      ],
+      '/api/roster-ledgers': [
+        { path: '/api/roster-ledgers', query: { townshipId: 'ta' }, personal: true },
+        { path: '/api/roster-ledgers', query: { format: 'xlsx' } },
+      ],
       '/api/followup/campaigns/:windowId': [{ path: '/api/followup/campaigns/2026-summer-before' }],
     }) as Record<string, { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean }[]>;
 
@@ -172,12 +189,19 @@ describe('R9 masking: every role × every read route', () => {
         const where = `${role} ${route} ${JSON.stringify(r.query ?? {})}`;
         expect(res.status, where).toBeLessThan(500);
         if (FULL.includes(role)) {
-          // As typed (teachers keep no ledger: their export is refused).
+          // As typed (teachers keep no ledger and decide no cross-check: those are refused).
           if (r.personal && res.status === 200) expect(res.text, where).toMatch(new RegExp(`${PUPIL}|${PUPIL2}`));
-          else if (r.personal) expect([role, route]).toEqual(['teacherS1', '/api/exports/ledgers']);
+          else if (r.personal)
+            expect([role, route]).toEqual([
+              'teacherS1',
+              expect.stringMatching(/^\/api\/(exports\/ledgers|cross-check\/:townshipId|roster-ledgers)$/),
+            ]);
           continue;
         }
         for (const s of SECRETS) expect(res.text, `${where}: ${s}`).not.toContain(s);
+        // R9: 脱贫户 status only for the pupil's school and the office.
+        if (route === '/api/cross-check/:townshipId' || route === '/api/roster-ledgers')
+          expect(res.text, where).not.toContain('脱贫户');
         if (MASKED.includes(role) && r.personal) {
           expect(res.status, where).toBe(200);
           expect(res.text, where).toMatch(/测\*+[明长红]/);

@@ -411,7 +411,7 @@ describe('PATCH /api/cases/:caseId', () => {
 });
 
 describe('GET /api/templates/:kind', () => {
-  it('hands out the blank directory and roll templates as XLSX, and 404s an unknown kind', async () => {
+  it('hands out the blank directory, roll and register templates as XLSX, and 404s an unknown kind', async () => {
     const w = await setUp('wire-template');
 
     const directory = await w.call({ method: 'GET', path: '/api/templates/directory', as: who.office });
@@ -445,6 +445,29 @@ describe('GET /api/templates/:kind', () => {
     ]);
     const rollSheets = await readXlsx(Buffer.from(roll.raw.body, 'base64'));
     expect(rollSheets[0]?.rows[0]).toContain('身份证号');
+    const register = await w.call({ method: 'GET', path: '/api/templates/register', as: who.contactA });
+    expect(register.headers['content-disposition']).toContain('baoxue-register-template.xlsx');
+    const registerSheets = await readXlsx(Buffer.from(register.raw.body, 'base64'));
+    expect(registerSheets.map((s) => [s.title, s.rows])).toEqual([
+      [
+        '适龄儿童户籍名单',
+        [
+          [
+            '乡镇ID',
+            '村（社区）',
+            '姓名',
+            '性别',
+            '出生日期',
+            '身份证号',
+            '监护人',
+            '联系电话',
+            '户籍地址',
+            '脱贫户',
+            '残疾',
+          ],
+        ],
+      ],
+    ]);
     expect(unknown.status).toBe(404);
   });
 });

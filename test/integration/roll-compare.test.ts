@@ -8,8 +8,10 @@ import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { readArrivals } from '../../local/commands/compare-rolls.ts';
 import { type FakePupil, fakePupils, fakeRollHeader, fakeRollRow, writeFakeRollCsv } from '../../local/fake-roll.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
+import { DynamoCrossCheckRepository } from '../../shared/adapters/dynamo/cross-check-repository.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
@@ -25,11 +27,14 @@ import {
   onlyGroup,
   type RollComparison,
 } from '../../shared/use-cases/compare-rolls.ts';
+import { describeCrossCheck, runCrossCheck } from '../../shared/use-cases/cross-check.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
+import { importRegister } from '../../shared/use-cases/import-register.ts';
 import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordTransferUseCase } from '../../shared/use-cases/record-transfer.ts';
+import { crossCheckSheets, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
 import { caseTestbed, openCaseInput } from '../support/case-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baoxue-compare-'));
@@ -196,8 +201,42 @@ describe('对比上学期 on seeded rolls', () => {
     expect(refs).toHaveLength(5);
   });
 
-  it('no clear ID number anywhere: table items (cases, SMS outbox, audit), logs, CLI text and ledger exports', async () => {
+  it('no clear ID number anywhere: table items (cases, SMS outbox, audit, 户籍, 四查三比对), logs, CLI text and exports', async () => {
     const office: Principal = { personId: 'p-office', role: 'office' };
+    // The township's 户籍 list (the spring pupils, hashed with the same key) and its cross-check against the rolls.
+    const register = join(dir, 'register.csv');
+    await writeFakeRollCsv(register, [
+      ['村（社区）', '姓名', '性别', '出生日期', '身份证号'],
+      ...spring.map((x) => ['示例村', x.name, x.gender, x.birthDate, x.idNumber]),
+    ]);
+    await importRegister(
+      {
+        repo: new DynamoRegisterRepository(b.doc, b.tableName),
+        key: new FileIdHashKey(join(dir, 'key')),
+        clock: b.clock,
+        newId: b.deps.newId,
+        townshipIds: new Set(['town-demo']),
+        log: b.log,
+      },
+      { townshipId: 'town-demo', source: fileRollSource(register) },
+    );
+    const directory = await new DynamoDirectoryRepository(b.doc, b.tableName).load();
+    const rosterDeps = {
+      registers: new DynamoRegisterRepository(b.doc, b.tableName),
+      rolls: new DynamoRollRepository(b.doc, b.tableName),
+      cases: caseDepsOf(b.deps).repo,
+      checks: new DynamoCrossCheckRepository(b.doc, b.tableName),
+      clock: b.clock,
+      log: b.log,
+      terms: b.deps.config.calendar.terms,
+    };
+    const checked = await runCrossCheck(rosterDeps, { townshipId: 'town-demo', term: AUTUMN, directory });
+    // Not on the autumn roll: P22–P24 (gone), P25 P26 (graduated, still of school age), P28 (transferred out).
+    expect(checked.run.notEnrolled).toBe(6);
+    const rosterSheets = [
+      ...(await crossCheckSheets(rosterDeps, { principal: office, directory }, 'town-demo')),
+      ...(await rosterLedgers(rosterDeps, { principal: office, directory }, {})).ledgers,
+    ];
     const exported = await exportLedgersUseCase(
       {
         cases: caseDepsOf(b.deps).repo,
@@ -212,13 +251,15 @@ describe('对比上学期 on seeded rolls', () => {
     const texts = {
       items: JSON.stringify(items),
       logs: JSON.stringify(b.log.lines),
-      cli: describeComparison(comparison, 'full').join('\n'),
-      csv: exported.ledgers.map(ledgerToCsv).join('\n'),
-      xlsx: JSON.stringify(xlsx),
+      cli: [...describeComparison(comparison, 'full'), ...describeCrossCheck(checked, office)].join('\n'),
+      csv: [...exported.ledgers, ...rosterSheets].map(ledgerToCsv).join('\n'),
+      xlsx: JSON.stringify([xlsx, await readXlsx(await ledgersToXlsx(rosterSheets))]),
     };
 
     expect(exported.rows).toBeGreaterThanOrEqual(5);
     expect(items.some((i) => i.entity === 'ROLL_PUPIL' && i.idHash && i.idLast4)).toBe(true);
+    expect(items.filter((i) => i.entity === 'REG_CHILD' && i.idHash && i.idLast4)).toHaveLength(30);
+    expect(items.filter((i) => i.entity === 'XCHK_CANDIDATE').length).toBeGreaterThanOrEqual(6);
     for (const [where, text] of Object.entries(texts)) {
       expect({ where, clear: FAKE_ID_ANYWHERE.exec(text)?.[0] }).toEqual({ where, clear: undefined });
       for (const x of spring) expect(text.includes(x.idNumber), where).toBe(false);

@@ -50,7 +50,7 @@ export class DynamoRollRepository implements RollRepository {
     const requests = pupils.map((p) => ({
       PutRequest: { Item: { pk, sk: `P#${p.pupilKey}`, entity: 'ROLL_PUPIL', version: 1, ...p } },
     }));
-    await this.batchWrite(requests);
+    await batchWriteAll(this.doc, this.tableName, requests);
   }
 
   async activate(
@@ -87,25 +87,32 @@ export class DynamoRollRepository implements RollRepository {
       ExpressionAttributeValues: { ':pk': rollPk(schoolId, term, importId) },
       ProjectionExpression: 'pk, sk',
     });
-    await this.batchWrite(items.map((Key) => ({ DeleteRequest: { Key } })));
+    await batchWriteAll(
+      this.doc,
+      this.tableName,
+      items.map((Key) => ({ DeleteRequest: { Key } })),
+    );
   }
+}
 
-  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        let pending = batches[next++];
-        for (let attempt = 0; pending && pending.length > 0; attempt++) {
-          const out = await this.doc.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-          );
-          pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-          if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        }
+/** BatchWriteItem over any number of requests: 25 per call, a few calls at once, unprocessed items retried. */
+export async function batchWriteAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: Record<string, unknown>[],
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending = batches[next++];
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+        if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
       }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
