@@ -2,11 +2,16 @@ import * as z from 'zod';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
+import { scrubFreeText } from '../../shared/domain/privacy.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
 import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
+import {
+  acknowledgeReportEscalationUseCase,
+  reportAcknowledgeInputSchema,
+} from '../../shared/use-cases/acknowledge-report.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
@@ -107,6 +112,44 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             },
             deadline: slot.deadline,
             submittedAt: slot.submission?.submittedAt,
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/reports/slots/:slotId/escalations/:level/acknowledge',
+      summary:
+        'a recipient of a report ladder level (or the office) takes the late report on: note; the first ' +
+        'acknowledgement stands (200 changed: false after it); the ladder climbs until the report is filed',
+      handle: async ({ principal, body, params, org }) => {
+        const input = parseWith(reportAcknowledgeInputSchema, body ?? {}, 'body');
+        const level = Number(params.level);
+        if (!Number.isInteger(level) || level < 1 || level > 9)
+          throw new ValidationError([{ field: 'level', reason: '催报级别应为 1 至 9 的整数' }]);
+        const slotId = params.slotId ?? '';
+        const slot = await ports.slots.get(slotId);
+        // A slot outside the caller's scope is as absent as one that does not exist.
+        if (!slot || !canRead(principal, org.place(slot.schoolId, slot.townshipId)))
+          throw new NotFoundError('report slot', slotId);
+        const r = await acknowledgeReportEscalationUseCase(
+          { slots: ports.slots, clock: deps.clock, log: deps.log },
+          { slotId, level },
+          input,
+          principal,
+        );
+        return {
+          status: r.changed ? 201 : 200,
+          body: {
+            slotId,
+            level,
+            acknowledged: {
+              by: r.record.acknowledged!.by.name,
+              role: r.record.acknowledged!.by.role,
+              at: r.record.acknowledged!.at,
+              note: scrubFreeText(r.record.acknowledged!.note),
+            },
+            changed: r.changed,
           },
         };
       },

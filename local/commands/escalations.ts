@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { escalationLevelLabel, townshipOrderKinds } from '../../shared/domain/escalation.ts';
+import { acknowledgeReportEscalationUseCase } from '../../shared/use-cases/acknowledge-report.ts';
 import { acknowledgeEscalationUseCase, recordTownshipOrderUseCase } from '../../shared/use-cases/escalations.ts';
 import { caseDeps } from './case-commands-support.ts';
 import {
@@ -57,6 +59,48 @@ export function registerEscalationCommands(program: Command): void {
         target.doc.destroy();
       }
     }),
+  );
+
+  withTarget(
+    program
+      .command('acknowledge-report <报表ID> <级别>')
+      .description('确认跟进某一级逾期报表催报（该级接收人或控辍办）；报表补报前催报仍按阶梯继续')
+      .requiredOption('--person <人员ID>', '确认人的人员ID（须为该级催报的接收人，控辍办除外）')
+      .requiredOption('--by <姓名>', '确认人姓名')
+      .option('--role <角色>', '确认人角色：township-contact、leader、office 之一', 'township-contact')
+      .option('--note <说明>', '跟进说明', ''),
+  ).action(
+    (
+      slotId: string,
+      level: string,
+      options: TargetOptions & { person: string; by: string; role: string; note: string },
+    ) =>
+      runCommand(async () => {
+        if (!(roles as readonly string[]).includes(options.role))
+          throw new CommandError(`--role 应为 ${roles.join('、')} 之一`);
+        if (!/^[1-9]$/.test(level)) throw new CommandError('级别应为 1 至 9 的整数（0 级是给校长的提醒，无需确认）');
+        const target = connectToRuntime(options);
+        try {
+          const r = await acknowledgeReportEscalationUseCase(
+            {
+              slots: new DynamoSlotRepository(target.doc, target.tableName),
+              clock: target.clock,
+              log: caseDeps(target).log,
+            },
+            { slotId, level: Number(level) },
+            { note: options.note },
+            { personId: options.person, name: options.by, role: options.role as (typeof roles)[number] },
+          );
+          const ack = r.record.acknowledged!;
+          console.log(
+            r.changed
+              ? `已确认跟进 ${slotId} 的第 ${level} 级催报（${options.by}，${cstText(ack.at)}）。报表补报前催报仍会继续。`
+              : `该级催报已由 ${ack.by.name} 于 ${cstText(ack.at)} 确认跟进，未作改动。`,
+          );
+        } finally {
+          target.doc.destroy();
+        }
+      }),
   );
 
   withTarget(

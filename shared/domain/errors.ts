@@ -70,6 +70,8 @@ const LABEL: Record<string, string> = {
 /** What a NotFoundError names, as officials read it. */
 const WHAT: Record<string, string> = {
   case: '案件',
+  'report slot': '报表',
+  'escalation level': '该级催报',
   school: '学校',
   township: '乡镇',
   person: '人员',

@@ -78,6 +78,8 @@ export interface EscalationRecord {
   at: string;
   personIds: string[];
   messageIds: string[];
+  /** A recipient (or the office) took this level on: who, when, a note. The ladder still climbs until filed. */
+  acknowledged?: { by: { personId: string; name: string; role: string }; at: string; note: string };
 }
 
 export interface ReportSlot {

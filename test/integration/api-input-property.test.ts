@@ -139,6 +139,7 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
       evidenceRef: '回证-1',
     },
     'POST /api/cases/:caseId/notices/:noticeId/acknowledge': { note: '已联系乡镇' },
+    'POST /api/reports/slots/:slotId/escalations/:level/acknowledge': { note: '已联系学校' },
     'POST /api/cases/:caseId/notices/:noticeId/township-order': {
       kind: '限期返校',
       orderedOn: '2026-03-10',

@@ -19,7 +19,7 @@ const head = { name: '示例校长', personId: 'p-head' };
 
 async function issued(provider: 'sns' | 'tencent' | 'aliyun') {
   const bed = await caseTestbed(ISSUED.toISOString());
-  const config = provider === 'sns' ? bed.deps.config : localProviderConfig(bed.deps.config, 'tencent', '127.0.0.1:1');
+  const config = provider === 'sns' ? bed.deps.config : localProviderConfig(bed.deps.config, provider, '127.0.0.1:1');
   const deps: Deps = { ...bed.deps, config };
   const cases = caseDepsOf(deps);
   const c = await openCaseUseCase(cases, openCaseInput());
@@ -93,7 +93,12 @@ describe('a guardian notice SMS that does not reach the phone becomes the school
     for (const provider of ['sns', 'aliyun'] as const) {
       const t = await issued(provider);
       await t.setMessage('SENT');
-      expect((await t.sweep(cstInstant('2023-02-21', '09:00'))).tasksOpened).toBe(0);
+      const swept = await t.sweep(cstInstant('2023-02-21', '09:00'));
+      expect([provider, swept.tasksOpened, (await t.noticeItem(t.c.id, t.notice.id)).deliveryTask]).toEqual([
+        provider,
+        0,
+        undefined,
+      ]);
     }
 
     const failed = await issued('sns');
