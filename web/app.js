@@ -219,6 +219,23 @@ function fillTeachers() {
 }
 
 // ---- late board ----
+/** Who took the ladder on, and the viewer's button for a level that reached them and nobody acknowledged yet. */
+function lateAckLine(r) {
+  const me = state.me.principal;
+  const done = (r.escalations ?? []).filter((e) => e.acknowledged);
+  const mine = (r.escalations ?? [])
+    .filter((e) => !e.acknowledged && (me.role === 'office' || e.personIds.includes(me.personId)))
+    .at(-1);
+  const lines = done.map(
+    (e) =>
+      `<div class="muted">第${e.level}级已由 ${esc(e.acknowledged.by)} 确认跟进（${fmt(e.acknowledged.at)}）</div>`,
+  );
+  const button = mine
+    ? `<button type="button" class="secondary" data-act="ack-report" data-slot="${esc(r.slotId)}" data-level="${mine.level}">确认跟进第${mine.level}级催报</button>`
+    : '';
+  return lines.join('') + button;
+}
+
 async function renderLate() {
   const data = await api('GET', '/api/reports/late');
   const board = $('#late-board');
@@ -232,11 +249,28 @@ async function renderLate() {
         `<section class="township" data-township="${esc(t.townshipId)}"><h3>${esc(t.townshipName)} <span class="muted">${t.reports.length} 所迟报</span></h3><div class="cards">${t.reports
           .map((r) => {
             const lv = Math.min(r.level, 4);
-            return `<div class="card lv lv${lv}"><div class="title">${esc(r.schoolName)}</div><div>${esc(r.cadenceLabel)} ${esc(r.periodKey)} · 截止 ${fmt(r.deadline)}</div><div>逾期 ${Math.floor(r.overdueMinutes / 60)} 小时 · ${esc(r.stage)}${r.reached ? `（已通知：${esc(r.reached)}）` : ''}</div></div>`;
+            return `<div class="card lv lv${lv}"><div class="title">${esc(r.schoolName)}</div><div>${esc(r.cadenceLabel)} ${esc(r.periodKey)} · 截止 ${fmt(r.deadline)}</div><div>逾期 ${Math.floor(r.overdueMinutes / 60)} 小时 · ${esc(r.stage)}${r.reached ? `（已通知：${esc(r.reached)}）` : ''}</div>${lateAckLine(r)}</div>`;
           })
           .join('')}</div></section>`,
     )
     .join('');
+  for (const b of board.querySelectorAll('[data-act="ack-report"]'))
+    b.addEventListener('click', async () => {
+      const note = prompt('跟进说明（可空）：', '') ?? '';
+      try {
+        await api(
+          'POST',
+          `/api/reports/slots/${encodeURIComponent(b.dataset.slot)}/escalations/${b.dataset.level}/acknowledge`,
+          {
+            note,
+          },
+        );
+        flash(`已确认跟进第${b.dataset.level}级催报`);
+      } catch (e) {
+        flash(e.message, true);
+      }
+      await renderLate();
+    });
 }
 
 // ---- cases ----

@@ -36,6 +36,8 @@ export interface LateReportRow {
   /** Who has been told so far, e.g. `校长、包乡镇人员`. */
   reached: string;
   nextDueAt?: string;
+  /** Levels 1+ sent so far: who got each (person ids) and who took it on (acknowledge-report). */
+  escalations: { level: number; personIds: string[]; acknowledged: { by: string; at: string } | null }[];
 }
 
 /**
@@ -73,6 +75,13 @@ export async function listLateReports(
         stage: ladderStageLabel(s.nextLevel, ladder.length),
         reached: reached.join('、'),
         ...(s.nextDueAt ? { nextDueAt: s.nextDueAt } : {}),
+        escalations: s.escalations
+          .filter((e) => e.level > 0)
+          .map((e) => ({
+            level: e.level,
+            personIds: e.personIds,
+            acknowledged: e.acknowledged ? { by: e.acknowledged.by.name, at: e.acknowledged.at } : null,
+          })),
       };
     });
 }

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
+import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
+import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { launchBrowser } from './support/browser.ts';
@@ -401,6 +405,38 @@ describe('web console', () => {
       await expect.poll(() => panel.textContent()).toContain('乡镇政府限期返校（测试政发〔2026〕3号');
       expect(await page.locator('#case-detail').textContent()).toContain('确认跟进逾期通知书');
       await page.screenshot({ path: `${SHOTS}/10-contact-escalation.png`, fullPage: true });
+      await page.close();
+    } finally {
+      clock.set(before);
+    }
+  });
+
+  it('a township contact takes a late report’s ladder level on from the late board', async () => {
+    const before = clock.now().toISOString();
+    try {
+      const chase = (at: string) => {
+        clock.set(at);
+        return chaseReports({
+          slots: new DynamoSlotRepository(worldDeps.doc, worldDeps.tableName),
+          notes: new DynamoNoteRepository(worldDeps.doc, worldDeps.tableName),
+          directory: new DynamoDirectoryLookup(worldDeps.doc, worldDeps.tableName),
+          clock,
+          log: worldDeps.log,
+          config: worldDeps.config,
+        });
+      };
+      await chase('2026-03-09T09:40:00Z'); // the head of 测试乙乡小学 reminded
+      await chase('2026-03-10T01:05:00Z'); // level 1: the 包乡镇人员 of 测试乙乡
+      const page = await browser.newPage();
+      page.on('dialog', (d) => void d.accept('已电话联系校长，今天补报'));
+      await signIn(page, 'contact-b');
+      const board = page.locator('#late-board');
+      const button = board.getByRole('button', { name: '确认跟进第1级催报' });
+      await expect.poll(() => button.count()).toBe(1);
+      await button.click();
+      await expect.poll(() => board.textContent()).toContain('第1级已由 测试联络乙 确认跟进');
+      expect(await button.count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/11-contact-report-acknowledged.png`, fullPage: true });
       await page.close();
     } finally {
       clock.set(before);
