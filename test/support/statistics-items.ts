@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { caseToItem, noticeToItem } from '../../shared/adapters/dynamo/case-repository.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { Case } from '../../shared/domain/case.ts';
@@ -107,4 +108,6 @@ export async function storeFacts(
       gsi2sk: `VISIT#${dueDate}#stats-seed#${sk}`,
     });
   }
+  // Put directly, past the stream the case reactor keeps the aggregates from: recount them as the CLI would.
+  await rebuildAggregates(doc, tableName);
 }
