@@ -131,16 +131,11 @@ export class DynamoAggregateStore implements AggregateReader {
         TableName: this.tableName,
         Key,
         UpdateExpression: 'SET applied = :v, gone = :f, entity = :e',
-        ConditionExpression:
-          eventName === 'INSERT'
-            ? 'attribute_not_exists(pk) OR applied < :v OR gone = :t'
-            : 'attribute_not_exists(pk) OR applied < :v',
-        ExpressionAttributeValues: {
-          ':v': version,
-          ':f': false,
-          ':e': 'AGGSRC',
-          ...(eventName === 'INSERT' ? { ':t': true } : {}),
-        },
+        // Any older record (a replay, a duplicate) finds a version at least as new: nothing is counted twice. A
+        // source removed and then created again under the same key at a lower version is not counted (the
+        // aggregated entities are never deleted; rebuild-aggregates would recount it).
+        ConditionExpression: 'attribute_not_exists(pk) OR applied < :v',
+        ExpressionAttributeValues: { ':v': version, ':f': false, ':e': 'AGGSRC' },
       },
     };
   }
