@@ -18,6 +18,7 @@ export async function storeFacts(
   tableName: string,
   facts: { reports: ReportFact[]; cases: CaseFact[]; visits: VisitFact[]; names: Record<string, string> },
   map: { schools: Record<string, string>; townships: Record<string, string> },
+  options: { rebuild?: boolean } = {},
 ): Promise<void> {
   const put = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: tableName, Item }));
   const at = (f: { schoolId: string; townshipId: string }) => ({
@@ -108,6 +109,7 @@ export async function storeFacts(
       gsi2sk: `VISIT#${dueDate}#stats-seed#${sk}`,
     });
   }
-  // Put directly, past the stream the case reactor keeps the aggregates from: recount them as the CLI would.
-  await rebuildAggregates(doc, tableName);
+  // Put directly, past the stream the case reactor keeps the aggregates from: recount them as the CLI would
+  // (unless the caller drives the stream itself).
+  if (options.rebuild !== false) await rebuildAggregates(doc, tableName);
 }
