@@ -52,13 +52,11 @@ export function createReconcileHandler(deps: Deps) {
       return { task: ESCALATIONS_TASK, ...sweep };
     }
     if (event?.task === LATE_SLOTS_TASK) {
-      // From the county's all-time aggregate: one GetItem (the directory only gives the school count).
-      const { schools } = await cases.directory.load();
+      // From the county's all-time aggregate: one GetItem, whatever the number of schools.
       const lateSlots = await countLateSlotsFromAggregates({
         aggregates,
         clock: deps.clock,
         cadences: deps.config.reports.cadences,
-        schools: schools.length,
       });
       deps.metrics.gauge(METRICS.openLateSlots, lateSlots.total);
       for (const [cadence, n] of Object.entries(lateSlots.byCadence))

@@ -91,12 +91,11 @@ export async function countLateSlotsFromAggregates(deps: {
   aggregates: Pick<AggregateReader, 'county'>;
   clock: { now(): Date };
   cadences: readonly Cadence[];
-  schools: number;
 }): Promise<LateSlotCounts> {
   const late = lateSlotsFromCounters(await deps.aggregates.county(ALL_BUCKET), deps.clock.now());
   const byCadence: Partial<Record<Cadence, number>> = Object.fromEntries(deps.cadences.map((c) => [c, 0]));
   for (const [cadence, n] of Object.entries(late))
     byCadence[cadence as Cadence] = (byCadence[cadence as Cadence] ?? 0) + n;
   const total = Object.values(byCadence).reduce((a, b) => a + b, 0);
-  return { total, byCadence, schools: deps.schools };
+  return { total, byCadence };
 }

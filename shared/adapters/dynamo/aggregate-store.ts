@@ -248,6 +248,28 @@ export function recount(items: readonly Record<string, unknown>[]): AggregateDel
   return deltaOf([], all);
 }
 
+/**
+ * The township and county items of a recount, each at the next version of the stored one (`existing`, keyed
+ * `pk|sk`), ready to put.
+ */
+export function aggregateItems(
+  full: AggregateDelta,
+  existing: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = [];
+  for (const [bucket, t] of full.townships)
+    for (const [townshipId, schools] of t) {
+      const key = aggregateKeys.township(bucket, townshipId);
+      items.push(townshipItem(bucket, townshipId, Object.fromEntries(schools), existing.get(`${key.pk}|${key.sk}`)));
+    }
+  for (const [bucket, counters] of full.county) {
+    const key = aggregateKeys.county(bucket);
+    const stored = existing.get(`${key.pk}|${key.sk}`);
+    items.push({ ...key, entity: 'AGG', version: Number(stored?.version ?? 0) + 1, ...counters });
+  }
+  return items;
+}
+
 export interface RebuildResult {
   sources: number;
   townshipItems: number;
@@ -259,7 +281,7 @@ export interface RebuildResult {
 async function writeBatches(doc: DynamoDBDocumentClient, tableName: string, requests: Record<string, unknown>[]) {
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-  await runLimited(chunks, 4, async (chunk) => {
+  await runLimited(chunks, 8, async (chunk) => {
     let pending = chunk;
     while (pending.length > 0) {
       const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
@@ -289,23 +311,9 @@ export async function rebuildAggregates(doc: DynamoDBDocumentClient, tableName: 
     startKey = page.LastEvaluatedKey;
   } while (startKey);
 
-  const full = recount(sources);
-  const puts: Record<string, unknown>[] = [];
-  const keep = new Set<string>();
-  for (const [bucket, t] of full.townships)
-    for (const [townshipId, schools] of t) {
-      const key = aggregateKeys.township(bucket, townshipId);
-      keep.add(`${key.pk}|${key.sk}`);
-      puts.push(townshipItem(bucket, townshipId, Object.fromEntries(schools), existing.get(`${key.pk}|${key.sk}`)));
-    }
-  let countyItems = 0;
-  for (const [bucket, counters] of full.county) {
-    const key = aggregateKeys.county(bucket);
-    keep.add(`${key.pk}|${key.sk}`);
-    const stored = existing.get(`${key.pk}|${key.sk}`);
-    puts.push({ ...key, entity: 'AGG', version: Number(stored?.version ?? 0) + 1, ...counters });
-    countyItems++;
-  }
+  const puts = aggregateItems(recount(sources), existing);
+  const countyItems = puts.filter((p) => p.sk === 'C').length;
+  const keep = new Set(puts.map((p) => `${p.pk}|${p.sk}`));
   for (const s of sources) {
     const key = aggregateKeys.guard(String(s.pk), String(s.sk));
     keep.add(`${key.pk}|${key.sk}`);
