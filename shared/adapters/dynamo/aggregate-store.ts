@@ -75,16 +75,9 @@ export class DynamoAggregateStore implements AggregateReader {
     const keys = [...delta.townships].flatMap(([bucket, t]) =>
       [...t.keys()].map((townshipId) => aggregateKeys.township(bucket, townshipId)),
     );
-    if (keys.length === 0 && delta.county.size === 0) {
-      // Nothing to count (an escalation step, a reminder id): move the guard only, so a replay stays a no-op.
-      try {
-        await transactWrite(this.doc, [guard]);
-        return 'unchanged';
-      } catch (error) {
-        if (error instanceof TransactionConditionFailed) return 'duplicate';
-        throw error;
-      }
-    }
+    // Nothing to count (an escalation step, a reminder id): no write at all. Its replay is as empty, and the guard
+    // compares record versions only, so an older record still finds the version it must not count again.
+    if (keys.length === 0 && delta.county.size === 0) return 'unchanged';
     for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
       const current = await this.getMany(keys, true);
       const writes: TransactItem[] = [guard];
