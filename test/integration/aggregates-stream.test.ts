@@ -7,6 +7,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts';
 import { functionSpecs } from '../../functions/manifest.ts';
+import { runRebuildAggregates } from '../../local/commands/rebuild-aggregates.ts';
 import { JsonState } from '../../local/state-file.ts';
 import { type Checkpoints, StreamPoller } from '../../local/stream-poller.ts';
 import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
@@ -126,5 +127,40 @@ describe('aggregates through the local stream poller and the case reactor (the l
     expect(after.townships.get('ta')).toEqual(again.townships.get('ta'));
     expect(after).not.toEqual(before);
     expect(poller.stats.gaveUp).toBe(0);
+  }, 60_000);
+});
+
+describe('npm run cli -- rebuild-aggregates', () => {
+  it('recounts items put past the stream: the statistics then equal the per-school facts (Chinese output)', async () => {
+    const { doc, tableName, endpoint } = await freshTable('aggcli');
+    await storeFacts(
+      doc,
+      tableName,
+      seed(),
+      {
+        schools: { 'ml-school': 's1', 'ml-second': 's2', 'sj-school': 's3' },
+        townships: { maling: 'ta', shuangjiang: 'tb' },
+      },
+      { rebuild: false },
+    );
+    const store = new DynamoAggregateStore(doc, tableName);
+    const empty = await statisticsFromAggregates(store, { range: april, asOf, schools });
+
+    const { lines } = await runRebuildAggregates({ endpoint, table: tableName, realClock: true });
+    const again = await runRebuildAggregates({ endpoint, table: tableName, realClock: true });
+
+    expect(empty.townships.get('ta')).toMatchObject({ reportsDue: 0, casesOpened: 0 });
+    expect(lines[0]).toMatch(/^统计汇总已重新计算（表 aggcli-/);
+    expect(lines[1]).toMatch(/^ {2}源数据 \d+ 条/);
+    expect(again.lines[3]).toBe('  删除过时的汇总或标记 0 条');
+    const facts = statisticsSource(new DynamoFollowUpRepository(doc, tableName), {
+      reports: dynamoReportFacts(doc, tableName),
+      cases: dynamoCaseFacts(doc, tableName),
+    });
+    const want = statisticsBy(await loadFacts(facts, ['s1', 's2', 's3'], april), april, asOf);
+    const got = await statisticsFromAggregates(store, { range: april, asOf, schools });
+    for (const s of schools) expect(got.schools.get(s.id)).toEqual(want.schools.get(s.id));
+    expect(got.townships.get('ta')).toEqual(want.townships.get('ta'));
+    expect(got.townships.get('tb')).toEqual(want.townships.get('tb'));
   }, 60_000);
 });
