@@ -1,3 +1,5 @@
+import { AGGREGATED_ENTITIES } from '../shared/domain/aggregates.ts';
+
 /**
  * What each Lambda function is and how it is triggered: read by the CDK stack (infra/) and by the local
  * runtime (local/), so the cloud and the local face cannot drift. Handlers live in
@@ -140,7 +142,7 @@ export const functionSpecs: FunctionSpec[] = [
   {
     name: 'case-reactor',
     description:
-      'Notice stream reactions: create the one-week timer of a new notice, move it when a receipt moves the deadline, delete it when resolved',
+      'Stream reactions: the one-week timer of a notice (create, move on receipt, delete when resolved) and the statistics aggregates of every slot, case, notice, visit and campaign change',
     triggers: [
       {
         kind: 'stream',
@@ -153,6 +155,9 @@ export const functionSpecs: FunctionSpec[] = [
               NewImage: { entity: { S: ['NOTICE'] }, status: { S: ['pending', 'complied', 'withdrawn', 'lapsed'] } },
             },
           },
+          // The aggregates (statistics, digests, late-slot gauge): every change of the items they count.
+          { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: [...AGGREGATED_ENTITIES] } } } },
+          { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: [...AGGREGATED_ENTITIES] } } } },
         ],
         batchSize: 10,
         maxRetries: 10,

@@ -43,6 +43,12 @@ export const METRICS = {
    * is also the number of notice escalations; they are not in `Escalations`.
    */
   noticesLapsed: 'NoticesLapsed',
+  /**
+   * Gauge, reconcile sweep (daily 07:30 CST): buckets of sampled schools whose stored aggregates differ from a
+   * recount of their items (0 when they agree). Alarmed: statistics and digests would show wrong numbers until
+   * `npm run cli -- rebuild-aggregates`.
+   */
+  aggregateMismatches: 'AggregateMismatches',
   /** Count, chase-reports only: report-ladder escalation notes (one per recipient per level; merged per official into one SMS a round). */
   escalations: 'Escalations',
 } as const;

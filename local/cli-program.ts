@@ -16,6 +16,7 @@ import { registerLogVisit } from './commands/log-visit.ts';
 import { registerMessageLog } from './commands/message-log.ts';
 import { registerOpenCase } from './commands/open-case.ts';
 import { registerOpenCases } from './commands/open-cases.ts';
+import { registerRebuildAggregates } from './commands/rebuild-aggregates.ts';
 import { registerRecordCampaignVisit } from './commands/record-campaign-visit.ts';
 import { registerRecordFollowUpVisit } from './commands/record-followup-visit.ts';
 import { registerRecordReturn } from './commands/record-return.ts';
@@ -80,6 +81,7 @@ export function cliProgram(): Command {
   registerCompareRolls(program);
   registerImportRegister(program);
   registerCrossCheck(program);
+  registerRebuildAggregates(program);
   return program;
 }
 

@@ -1,21 +1,16 @@
 import * as z from 'zod';
+import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
-import {
-  DynamoFollowUpRepository,
-  dynamoCaseFacts,
-  dynamoReportFacts,
-  statisticsSource,
-} from '../../shared/adapters/dynamo/followup-repository.ts';
 import { ledgersToXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
+import type { AggregateReader } from '../../shared/domain/aggregates.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
-import type { StatisticsSource } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema } from '../../shared/domain/input.ts';
 import { canReadTownship, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
-import { computeStatisticsUseCase } from '../../shared/use-cases/compute-statistics.ts';
+import { statisticsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
 import { fileReply, parseWith } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
@@ -24,16 +19,14 @@ import type { Route, RouteContext } from './router.ts';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface InsightPorts {
-  facts: StatisticsSource;
+  /** Statistics read the aggregates the stream keeps (functions/aggregator), not every school's items. */
+  aggregates: AggregateReader;
   cases: CaseRepository;
 }
 
 export function insightPorts(deps: ApiDeps): InsightPorts {
   return {
-    facts: statisticsSource(new DynamoFollowUpRepository(deps.doc, deps.tableName), {
-      reports: dynamoReportFacts(deps.doc, deps.tableName),
-      cases: dynamoCaseFacts(deps.doc, deps.tableName),
-    }),
+    aggregates: new DynamoAggregateStore(deps.doc, deps.tableName),
     cases: new DynamoCaseRepository(deps.doc, deps.tableName),
   };
 }
@@ -127,10 +120,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
         const computed =
           schools.length === 0
             ? { schools: new Map<string, Statistics>(), townships: new Map<string, Statistics>() }
-            : await computeStatisticsUseCase(
-                { facts: ports.facts, directory: { load: async () => ctx.org.snapshot } },
-                { range, asOf: ctx.now, schoolIds: schools.map((s) => s.id) },
-              );
+            : await statisticsFromAggregates(ports.aggregates, { range, asOf: ctx.now, schools });
         const none = computeStatistics({ reports: [], cases: [], visits: [] }, range, ctx.now);
         // A township row sums every school of the township: only for readers of the whole township, never when
         // the query narrowed it to one school.

@@ -3,11 +3,13 @@ import { METRICS } from '../../infra/metrics.ts';
 import { moveNoticeTimer, startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
 import type { Deps } from '../deps.ts';
 import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';
+import { aggregateRecord } from './aggregates.ts';
 import { caseDepsOf } from './case-deps.ts';
 import { fromImage } from './stream-image.ts';
 
 /**
- * Stream reactions to notices, one record at a time and in stream order (a bad record fails alone and is retried
+ * Stream reactions, one record at a time. Every slot, case, notice, visit and campaign change moves the aggregates
+ * (./aggregates.ts). Notices and in stream order (a bad record fails alone and is retried
  * from; an INSERT and a MODIFY of the same notice in one batch are handled in that order, so a notice resolved
  * right after it was issued never keeps its timer):
  *  - a notice appears pending → create its one-week timer (or process it now if its deadline has passed, counted
@@ -20,8 +22,12 @@ import { fromImage } from './stream-image.ts';
  */
 export function createCaseReactorHandler(deps: Deps): StreamBatchHandler {
   const cases = caseDepsOf(deps);
+  const aggregate = aggregateRecord(deps);
 
   const onRecord = async (record: DynamoDBRecord): Promise<void> => {
+    // First the aggregates of every slot, case, notice, visit and campaign record (a replay counts once), then the
+    // notice timers; both are idempotent, so a record retried after either failed is safe.
+    await aggregate(record);
     const next = fromImage(record.dynamodb?.NewImage);
     const prev = fromImage(record.dynamodb?.OldImage);
     if (next?.entity !== 'NOTICE') return;

@@ -143,6 +143,13 @@ export class Operations extends Construct {
       'a notice timer failed AND could not be written to its dead-letter queue: run the reconcile sweep',
     );
 
+    alarm(
+      'AggregateMismatches',
+      custom(METRICS.aggregateMismatches, 'Maximum', Duration.days(1)),
+      1,
+      'statistics aggregates differ from a recount of a sampled school (reconcile log): run rebuild-aggregates',
+    );
+
     const daily = Duration.days(1);
     const hourly = Duration.hours(1);
     // The exact late-slot count, every hour 08:00-18:00 CST (reconcile's late-slots task): the 逾期未报 figure.

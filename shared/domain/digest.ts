@@ -20,6 +20,36 @@ import { addDays, type CstDate, cstDate, cstInstant, cstMonthDay, weekdayOf } fr
  */
 export type Facts = { reports: readonly ReportFact[]; cases: readonly CaseFact[]; visits: readonly VisitFact[] };
 
+/** Where the digests take their numbers: statistics of a set of townships or of one school (the aggregates). */
+export interface ScopeStatistics {
+  townships(ids: ReadonlySet<string>): Statistics;
+  school(schoolId: string, townshipId?: string): Statistics;
+}
+
+/** The same numbers computed from facts (tests, and any caller that holds facts). */
+function statisticsOfFacts(source: Facts | ScopeStatistics, range: DateRange, asOf: Date): ScopeStatistics {
+  if (!('reports' in source)) return source;
+  const facts = source;
+  return {
+    townships: (ids) =>
+      computeStatistics(
+        {
+          reports: facts.reports.filter((f) => ids.has(f.townshipId)),
+          cases: facts.cases.filter((f) => ids.has(f.townshipId)),
+          visits: facts.visits.filter((f) => ids.has(f.townshipId)),
+        },
+        range,
+        asOf,
+      ),
+    school: (schoolId, townshipId) =>
+      computeStatistics(
+        forSchool(townshipId === undefined ? facts : forTownship(facts, townshipId), schoolId),
+        range,
+        asOf,
+      ),
+  };
+}
+
 export interface DigestCounts {
   lateReports: number;
   openCases: number;
@@ -77,7 +107,7 @@ function scopeLabel(names: string[]): string {
  */
 export function weeklyDigests(
   directory: DirectorySnapshot,
-  facts: Facts,
+  facts: Facts | ScopeStatistics,
   range: DateRange,
   now: Date,
   options: { signature: string; maxParts: number; recipients: readonly ('area-leader' | 'township-contact')[] },
@@ -96,17 +126,12 @@ export function weeklyDigests(
     const area = directory.areas.find((a) => a.id === t.areaId && a.active !== false);
     if (area && options.recipients.includes('area-leader')) add(area.leaderId, 'area-leader', t);
   }
+  const stats = statisticsOfFacts(facts, range, now);
   const messages: Message[] = [];
   for (const [key, { role, townships }] of scopes) {
     const person = people.get(key.slice(role.length + 1));
     if (!person) continue;
-    const ids = new Set(townships.map((t) => t.id));
-    const scoped: Facts = {
-      reports: facts.reports.filter((f) => ids.has(f.townshipId)),
-      cases: facts.cases.filter((f) => ids.has(f.townshipId)),
-      visits: facts.visits.filter((f) => ids.has(f.townshipId)),
-    };
-    const counts = digestCounts(computeStatistics(scoped, range, now));
+    const counts = digestCounts(stats.townships(new Set(townships.map((t) => t.id))));
     const rendered = renderChecked(
       followUpTemplates.weeklyDigest,
       weeklyDigestParams(scopeLabel(townships.map((t) => t.name)), range, counts),
@@ -143,18 +168,18 @@ export interface TownshipMonthlyReport {
 export function townshipMonthlyReport(
   directory: DirectorySnapshot,
   townshipId: string,
-  facts: Facts,
+  facts: Facts | ScopeStatistics,
   range: DateRange & { key: string },
   asOf: Date,
   bureauName: string,
 ): TownshipMonthlyReport {
   const township = directory.townships.find((t) => t.id === townshipId);
   const name = township?.name ?? townshipId;
-  const tf = forTownship(facts, townshipId);
-  const totals = computeStatistics(tf, range, asOf);
+  const stats = statisticsOfFacts(facts, range, asOf);
+  const totals = stats.townships(new Set([townshipId]));
   const schools = directory.schools
     .filter((s) => s.townshipId === townshipId && s.active !== false)
-    .map((s) => ({ schoolId: s.id, name: s.name, stats: computeStatistics(forSchool(tf, s.id), range, asOf) }));
+    .map((s) => ({ schoolId: s.id, name: s.name, stats: stats.school(s.id, townshipId) }));
   const [y, m] = range.key.split('-');
   const title = `${name}${y}年${Number(m)}月控辍保学工作月报`;
   const row = (label: string, s: Statistics) =>

@@ -11,7 +11,8 @@ export interface LateSlotCounts {
   total: number;
   /** Every collected cadence, 0 included, so each gauge gets a point every run. */
   byCadence: Partial<Record<Cadence, number>>;
-  schools: number;
+  /** Schools read one by one (the per-school count); absent when the count comes from the aggregates. */
+  schools?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app-config.ts';
+import type { AggregateReader } from '../domain/aggregates.ts';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import type { FollowUpRepository, StatisticsSource } from '../domain/followup-ports.ts';
 import type { Clock, DirectoryRepository, Log, NewId } from '../domain/ports.ts';
@@ -16,9 +17,13 @@ export interface FollowUpDeps {
   notes?: NoteRepository;
 }
 
-/** Plus where statistics and digests read reports and cases. */
+/**
+ * Plus where digests take their numbers: the aggregates (the functions), or facts read item by item (kept for
+ * callers that hold facts; costs requests per school).
+ */
 export interface DigestDeps extends FollowUpDeps {
-  facts: StatisticsSource;
+  aggregates?: AggregateReader;
+  facts?: StatisticsSource;
 }
 
 /** The bureau's school calendar from config; uncovered-year warnings go to the log. */

@@ -5,8 +5,17 @@ import {
   townshipMonthlyReport,
   weeklyDigests,
 } from '../domain/digest.ts';
+import type { DateRange } from '../domain/statistics.ts';
+import { loadScopeStatistics } from './aggregate-statistics.ts';
 import { loadFacts } from './compute-statistics.ts';
 import { type DigestDeps, smsOf } from './followup-deps.ts';
+
+/** The numbers of a range: from the aggregates (a few requests), else from the facts of every school. */
+async function numbersOf(deps: DigestDeps, schoolIds: string[], range: DateRange, now: Date) {
+  if (deps.aggregates) return loadScopeStatistics(deps.aggregates, range, now);
+  if (!deps.facts) throw new Error('digests: neither aggregates nor a facts source is wired in');
+  return loadFacts(deps.facts, schoolIds, range);
+}
 
 /**
  * Weekly digest (R8): one SMS per 包片领导 and 包乡镇人员 with counts of the previous Monday–Sunday.
@@ -26,10 +35,11 @@ export async function sendWeeklyDigestsUseCase(deps: DigestDeps): Promise<{ enqu
   );
   if ((await deps.repo.enqueuedIds(expected)).length === expected.length)
     return { enqueued: 0, skipped: expected.length };
-  const facts = await loadFacts(
-    deps.facts,
+  const facts = await numbersOf(
+    deps,
     directory.schools.map((s) => s.id),
     range,
+    now,
   );
   const messages = weeklyDigests(directory, facts, range, now, options);
   let enqueued = 0;
@@ -54,10 +64,11 @@ export async function sendMonthlyReportsUseCase(
   // The daily run after the first of the month finds every report stored: skip reading the month's facts again.
   const done = new Set(await deps.repo.monthlyReportTownships(range.key));
   if (townships.every((t) => done.has(t.id))) return { stored: 0, skipped: townships.length, unresolved: [] };
-  const facts = await loadFacts(
-    deps.facts,
+  const facts = await numbersOf(
+    deps,
     directory.schools.map((s) => s.id),
     range,
+    now,
   );
   let stored = 0;
   let skipped = 0;

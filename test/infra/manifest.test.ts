@@ -5,6 +5,7 @@ import { deployedSpecs, functionSpecs, type Trigger } from '../../functions/mani
 import { ESCALATIONS_TASK, LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
 import { pascal } from '../../infra/constructs/operations.ts';
 import { scheduleId } from '../../infra/function-specs.ts';
+import { AGGREGATED_ENTITIES } from '../../shared/domain/aggregates.ts';
 import { type BuiltStacks, buildStacks } from './support/build-stacks.ts';
 import {
   actionsOf,
@@ -104,6 +105,43 @@ describe('the real manifest', () => {
     expect(inputs.find((i) => i.schedule === 'reconcile#2')).toMatchObject({ task: 'late-slots' });
     expect(inputs.find((i) => i.schedule === 'reconcile#3')).toMatchObject({ task: 'escalations' });
     expect(inputs.find((i) => i.schedule === 'reconcile#1')).not.toHaveProperty('task');
+  });
+
+  it('the aggregates ride the case reactor: its mapping takes every aggregated entity, two stream readers in all', () => {
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
+    const reactor = logicalId(t, 'AWS::Lambda::Function', 'CaseReactorFunction');
+    const patterns = mappings
+      .filter((m) => m.Properties.FunctionName?.Ref === reactor)
+      .flatMap((m) => m.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern)));
+
+    // DynamoDB recommends at most two readers of a stream shard: no third function for the aggregates.
+    expect(mappings).toHaveLength(2);
+    expect(patterns).toContainEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { NewImage: { entity: { S: [...AGGREGATED_ENTITIES] } } },
+    });
+    expect(patterns).toContainEqual({
+      eventName: ['REMOVE'],
+      dynamodb: { OldImage: { entity: { S: [...AGGREGATED_ENTITIES] } } },
+    });
+    const statements = statementsOf(t, 'case-reactor');
+    // The aggregates need reads of their items, conditional writes and transactions on the table, never a Scan
+    // (the rebuild is the operator CLI's) and never an index write.
+    for (const action of ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      expect(withAction(statements, action).length).toBeGreaterThan(0);
+    expect(withAction(statements, 'dynamodb:Scan')).toEqual([]);
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      for (const st of withAction(statements, action))
+        for (const r of resourcesOf(st)) expect(JSON.stringify(r)).not.toContain('/index/');
+  });
+
+  it('alarms on AggregateMismatches (reconcile recounts a sample of schools daily)', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AggregateMismatches',
+      Namespace: 'Baoxue',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('passes cdk-nag AwsSolutions with nothing unacknowledged', () => {

@@ -200,7 +200,15 @@ describe('operations: each dashboard figure with the right statistic', () => {
       (a) => a.Properties.Namespace === 'Baoxue',
     );
 
-    expect(alarms.map((a) => a.Properties.MetricName)).toEqual(['SmsFailed']);
+    // The other alarm in namespace Baoxue is AggregateMismatches (reconcile's daily recount of a sample).
+    expect(alarms.map((a) => a.Properties.MetricName)).toEqual(['SmsFailed', 'AggregateMismatches']);
+    expect(alarms[1]!.Properties).toMatchObject({
+      Statistic: 'Maximum',
+      Period: 86_400,
+      Threshold: 1,
+      Dimensions: [{ Name: 'service', Value: 'baoxue-prod' }],
+      AlarmActions: [topicRef()],
+    });
     expect(alarms[0]!.Properties).toMatchObject({
       Statistic: 'Sum',
       Period: 900,

@@ -5,6 +5,7 @@ import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { createReconcileHandler } from '../../functions/reconcile/index.ts';
+import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
 import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
@@ -255,12 +256,15 @@ describe('reconcile: open-case gauges', () => {
     await openCaseUseCase(cases, openCaseInput({ studentName: '测试小刚' }));
     const returned = await openCaseUseCase(cases, openCaseInput({ studentName: '测试小华' }));
     await recordReturnUseCase(cases, returned.id, { by: teacher, returnedOn: '2023-02-20' });
+    // Written without the stream poller: recount the aggregates the daily run also compares.
+    await rebuildAggregates(deps.doc, deps.tableName);
 
     const report = await createReconcileHandler(deps)();
 
     expect((await cases.repo.getCase(caseId))?.state).toBe('notice-issued');
-    expect(report).toMatchObject({ task: 'reconcile', openCases: { total: 3, schools: 1 } });
+    expect(report).toMatchObject({ task: 'reconcile', openCases: { total: 3, schools: 1 }, aggregateMismatches: 0 });
     expect(Object.fromEntries(metrics.gauges)).toEqual({
+      AggregateMismatches: 0,
       OpenCases: 3,
       'CasesByState{state=opened}': 1,
       'CasesByState{state=persuading}': 1,
@@ -268,6 +272,23 @@ describe('reconcile: open-case gauges', () => {
       'CasesByState{state=lapsed}': 0,
       'CasesByState{state=escalated}': 0,
     });
+  });
+
+  it('AggregateMismatches: a case changed past the stream differs from its recount (logged); a rebuild clears it', async () => {
+    const { deps, cases, metrics, log } = await issuedNotice();
+    const opened = await openCaseUseCase(cases, openCaseInput({ studentName: '测试小红' }));
+    await rebuildAggregates(deps.doc, deps.tableName);
+    await recordReturnUseCase(cases, opened.id, { by: teacher, returnedOn: '2023-02-20' }); // no poller runs
+
+    const stale = await createReconcileHandler(deps)();
+    await rebuildAggregates(deps.doc, deps.tableName);
+    const rebuilt = await createReconcileHandler(deps)();
+
+    expect(stale).toMatchObject({ aggregateMismatches: expect.any(Number) });
+    expect((stale as { aggregateMismatches: number }).aggregateMismatches).toBeGreaterThan(0);
+    expect(log.lines.filter((l) => l.level === 'error' && l.message.startsWith('aggregates differ'))).not.toEqual([]);
+    expect(rebuilt).toMatchObject({ aggregateMismatches: 0 });
+    expect(metrics.gauges.get('AggregateMismatches')).toBe(0);
   });
 
   it('still gauges the open cases when a notice fails, then fails the run', async () => {

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { caseToItem, noticeToItem } from '../../shared/adapters/dynamo/case-repository.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { Case } from '../../shared/domain/case.ts';
@@ -17,6 +18,7 @@ export async function storeFacts(
   tableName: string,
   facts: { reports: ReportFact[]; cases: CaseFact[]; visits: VisitFact[]; names: Record<string, string> },
   map: { schools: Record<string, string>; townships: Record<string, string> },
+  options: { rebuild?: boolean } = {},
 ): Promise<void> {
   const put = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: tableName, Item }));
   const at = (f: { schoolId: string; townshipId: string }) => ({
@@ -107,4 +109,7 @@ export async function storeFacts(
       gsi2sk: `VISIT#${dueDate}#stats-seed#${sk}`,
     });
   }
+  // Put directly, past the stream the case reactor keeps the aggregates from: recount them as the CLI would
+  // (unless the caller drives the stream itself).
+  if (options.rebuild !== false) await rebuildAggregates(doc, tableName);
 }

@@ -1,0 +1,101 @@
+import {
+  type AggregateReader,
+  type AggregateSnapshot,
+  ALL_BUCKET,
+  addCounters,
+  bucketsOf,
+  type Counters,
+  lateSlotsFromCounters,
+  type ReadPlan,
+  readPlan,
+  statisticsFromCounters,
+} from '../domain/aggregates.ts';
+import type { ScopeStatistics } from '../domain/digest.ts';
+import type { Cadence } from '../domain/periods.ts';
+import type { DateRange, Statistics } from '../domain/statistics.ts';
+import type { LateSlotCounts } from './count-late-slots.ts';
+
+/** Counters of the schools `pick` accepts, summed per bucket of a snapshot. */
+function summed(snapshot: AggregateSnapshot, pick: (townshipId: string, schoolId: string) => boolean) {
+  return (bucket: string): Counters => {
+    const out: Counters = {};
+    for (const [townshipId, schools] of snapshot.get(bucket) ?? [])
+      for (const [schoolId, c] of schools) if (pick(townshipId, schoolId)) addCounters(out, c);
+    return out;
+  };
+}
+
+/** Statistics of any set of schools or townships over one range, from one read of the aggregates. */
+export async function loadScopeStatistics(
+  reader: AggregateReader,
+  range: DateRange,
+  asOf: Date,
+  townshipIds?: readonly string[],
+): Promise<ScopeStatistics & { plan: ReadPlan }> {
+  const plan = readPlan(range, asOf);
+  const snapshot = await reader.read(bucketsOf(plan), townshipIds);
+  return {
+    plan,
+    townships: (ids) =>
+      statisticsFromCounters(
+        plan,
+        summed(snapshot, (t) => ids.has(t)),
+      ),
+    school: (schoolId, townshipId) =>
+      statisticsFromCounters(
+        plan,
+        summed(snapshot, (t, s) => s === schoolId && (townshipId === undefined || t === townshipId)),
+      ),
+  };
+}
+
+/**
+ * Statistics per school and township (R8, §六) from the aggregates: the same answers as `statisticsBy` on the
+ * facts of the same schools, for one request per bucket of the range (a month: 1 to 5) whatever the number of
+ * schools. A township row sums the schools in scope that the township's items hold.
+ */
+export async function statisticsFromAggregates(
+  reader: AggregateReader,
+  input: { range: DateRange; asOf: Date; schools: readonly { id: string; townshipId: string }[] },
+): Promise<{ schools: Map<string, Statistics>; townships: Map<string, Statistics> }> {
+  const townshipIds = [...new Set(input.schools.map((s) => s.townshipId))].sort();
+  const inScope = new Set(input.schools.map((s) => s.id));
+  const plan = readPlan(input.range, input.asOf);
+  const snapshot = await reader.read(bucketsOf(plan), townshipIds);
+  const schools = new Map<string, Statistics>();
+  for (const s of input.schools)
+    schools.set(
+      s.id,
+      statisticsFromCounters(
+        plan,
+        summed(snapshot, (_t, id) => id === s.id),
+      ),
+    );
+  const townships = new Map<string, Statistics>();
+  for (const id of townshipIds)
+    townships.set(
+      id,
+      statisticsFromCounters(
+        plan,
+        summed(snapshot, (t, s) => t === id && inScope.has(s)),
+      ),
+    );
+  return { schools, townships };
+}
+
+/**
+ * The `OpenLateSlots` figures from the county's all-time counters: open slots whose deadline has passed, per
+ * cadence (one GetItem, whatever the number of schools).
+ */
+export async function countLateSlotsFromAggregates(deps: {
+  aggregates: Pick<AggregateReader, 'county'>;
+  clock: { now(): Date };
+  cadences: readonly Cadence[];
+}): Promise<LateSlotCounts> {
+  const late = lateSlotsFromCounters(await deps.aggregates.county(ALL_BUCKET), deps.clock.now());
+  const byCadence: Partial<Record<Cadence, number>> = Object.fromEntries(deps.cadences.map((c) => [c, 0]));
+  for (const [cadence, n] of Object.entries(late))
+    byCadence[cadence as Cadence] = (byCadence[cadence as Cadence] ?? 0) + n;
+  const total = Object.values(byCadence).reduce((a, b) => a + b, 0);
+  return { total, byCadence };
+}
