@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { entryOf, functionSpecs } from '../functions/manifest.ts';
+import { deployedSpecs, entryOf, functionSpecs } from '../functions/manifest.ts';
 import {
   BUNDLE,
   bundleTargetOf,
@@ -100,6 +100,9 @@ const median = (xs: number[]) => {
 
 const sizeOf = (path: string) => statSync(path).size;
 
+/** The functions the bureau's stage deploys (its SMS provider's): what cdk.out holds. */
+const stageSpecs = () => deployedSpecs(functionSpecs, loadConfigFile().sms.provider.kind);
+
 /**
  * The asset folder of every function in a fresh cdk.out, or undefined (no synth, a source changed since, a function
  * missing): then every function is bundled here.
@@ -107,7 +110,7 @@ const sizeOf = (path: string) => statSync(path).size;
 function synthesizedDirs(): Map<string, string> | undefined {
   const assets = freshSynthAssets();
   if (!assets) return undefined;
-  const dirs = new Map(functionSpecs.map((s) => [s.name, assetDirOf(assets, s.name)] as const));
+  const dirs = new Map(stageSpecs().map((s) => [s.name, assetDirOf(assets, s.name)] as const));
   if ([...dirs.values()].some((d) => !d || !existsSync(join(d, 'index.mjs')))) return undefined;
   return dirs as Map<string, string>;
 }
@@ -118,7 +121,8 @@ export async function bundleFigures(
 ): Promise<{ figures: BundleFigure[]; baselineMs: number; source: 'cdk.out' | 'bundled' }> {
   const dir = mkdtempSync(join(tmpdir(), 'baoxue-bench-bundles-'));
   try {
-    const names = [BASELINE, ...functionSpecs.map((s) => s.name)];
+    const specs = stageSpecs();
+    const names = [BASELINE, ...specs.map((s) => s.name)];
     const synthesized = synthesizedDirs();
     const dirOf = (name: string) => synthesized?.get(name) ?? join(dir, name);
     for (const name of synthesized ? [BASELINE] : names) await bundleOne(name, join(dir, name));
@@ -127,7 +131,7 @@ export async function bundleFigures(
       for (const name of names) samples.get(name)!.push(initOnce(dirOf(name), name));
     }
     const baselineMs = median(samples.get(BASELINE)!);
-    const figures = functionSpecs.map((s) => {
+    const figures = specs.map((s) => {
       const initMs = median(samples.get(s.name)!);
       const lazyBytes = lazyChunksOf(s.name).reduce(
         (sum, c) => sum + sizeOf(join(dirOf(s.name), 'lazy', `${c.file}.mjs`)),
