@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer } from '../../functions/api/local-server.ts';
 import type { Deps } from '../../functions/deps.ts';
 import { createSmsReceiptHookHandler } from '../../functions/sms-receipt-hook/index.ts';
 import { messageKey } from '../../shared/adapters/dynamo/message-items.ts';
@@ -109,5 +110,33 @@ describe('the Alibaba SmsReport webhook', () => {
     expect(out.statusCode).toBe(200);
     expect((await delivery('m-3')).status).toBe('DELIVERED');
     expect(tokenReads).toBeGreaterThan(0);
+  });
+
+  it('is served over HTTP by the local API server as the cloud routes it: POST only, no sign-in', async () => {
+    const { apiWorld } = await import('../support/api-world.ts');
+    const { deps } = await apiWorld(world.doc, world.tableName);
+    const server = await startApiServer({ deps, port: 0, webhooks: { '/hooks/sms/aliyun': (e) => hook(e) } });
+    try {
+      await world.doc.send(
+        new PutCommand({
+          TableName: world.tableName,
+          Item: { ...messageKey('m-http'), entity: 'MSG', id: 'm-http', status: 'SENT', version: 2 },
+        }),
+      );
+      const ok = await fetch(`${server.url}/hooks/sms/aliyun?token=${TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([report('m-http', false)]),
+      });
+      expect([ok.status, await ok.json()]).toEqual([200, { code: 0, msg: '成功' }]);
+      expect((await delivery('m-http')).status).toBe('UNDELIVERED');
+      const bad = await fetch(`${server.url}/hooks/sms/aliyun?token=nope`, { method: 'POST', body: '[]' });
+      expect(bad.status).toBe(403);
+      // A GET is not the hook (the console's static files answer it).
+      const get = await fetch(`${server.url}/hooks/sms/aliyun?token=${TOKEN}`);
+      expect(get.headers.get('content-type') ?? '').not.toContain('application/json');
+    } finally {
+      await server.close();
+    }
   });
 });
