@@ -58,6 +58,11 @@ export const appConfigSchema = z.object({
     .object({
       /** Logged persuasion visits (劝返) a case needs before a notice may be issued (§四(一) 经多次动员). Default 2. */
       minVisitsBeforeNotice: z.number().int().min(1).max(10).default(2),
+      /**
+       * Whether the provider's DELIVERED receipt of the guardian's notice SMS counts as the 送达 (the week then runs
+       * from the delivery time, method `sms-delivered`). Default false: only the school's recorded receipt does.
+       */
+      deliveredSmsCountsAsReceipt: z.boolean().default(false),
       /** Days before the deadline the guardian gets a reminder SMS; 0 = no reminder. Default 2. */
       reminderDaysBefore: z.number().int().min(0).max(6).default(2),
       /**

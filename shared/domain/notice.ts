@@ -40,12 +40,19 @@ export interface Notice {
   version: number;
 }
 
+/** How a school records a receipt (API, CLI, console). */
 export const receiptMethods = ['in-person', 'signed-receipt', 'post'] as const;
-export type ReceiptMethod = (typeof receiptMethods)[number];
+/**
+ * Recorded by the system only, where the bureau's config says so (`cases.deliveredSmsCountsAsReceipt`): the
+ * provider's DELIVERED receipt of the guardian's notice SMS stands for the 送达. Never accepted as input.
+ */
+export const systemReceiptMethods = ['sms-delivered'] as const;
+export type ReceiptMethod = (typeof receiptMethods)[number] | (typeof systemReceiptMethods)[number];
 export const receiptMethodLabel: Record<ReceiptMethod, string> = {
   'in-person': '当面送达',
   'signed-receipt': '签收送达回证',
   post: '邮寄送达',
+  'sms-delivered': '短信已送达（按本局规定视为送达）',
 };
 
 /** The 送达 of a notice: the week of §四(一) runs from `receivedAt` (法定监护人在接到通知书后一周内…). */

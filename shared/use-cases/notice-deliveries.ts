@@ -9,9 +9,12 @@ import {
 import { caseRef, noticeTemplates, renderNoticeSms } from '../domain/templates/notice-templates.ts';
 import { parseDuration } from '../domain/time.ts';
 import { type CaseDeps, queuedMessage } from './case-deps.ts';
+import { recordNoticeReceiptUseCase } from './record-notice-receipt.ts';
 
 export interface DeliveryCheckResult {
   checked: number;
+  /** Receipts recorded from a DELIVERED SMS (only with `cases.deliveredSmsCountsAsReceipt`). */
+  receiptsFromSms: number;
   /** Notices that became a delivery task for their school now (the head told). */
   tasksOpened: number;
   failed: { noticeId: string; error: string }[];
@@ -62,11 +65,28 @@ export async function checkNoticeDeliveriesUseCase(
     receipts: deps.config.sms.provider.kind === 'tencent',
   };
   const open = (await deps.repo.listOpenNotices()).filter((n) => !n.receipt && !n.deliveryTask);
-  const result: DeliveryCheckResult = { checked: open.length, tasksOpened: 0, failed: [] };
+  const result: DeliveryCheckResult = { checked: open.length, receiptsFromSms: 0, tasksOpened: 0, failed: [] };
   for (const notice of open) {
     try {
       const messageId = noticeMessageIds.guardianNotice(notice.id);
-      const problem = deliveryProblem(await deps.messages.get(messageId), now, options);
+      const message = await deps.messages.get(messageId);
+      if (deps.config.cases.deliveredSmsCountsAsReceipt && message?.delivery?.status === 'DELIVERED') {
+        const r = await recordNoticeReceiptUseCase(
+          deps,
+          { caseId: notice.caseId, noticeId: notice.id },
+          {
+            receivedAt: message.delivery.at,
+            method: 'sms-delivered',
+            receivedBy: '监护人手机',
+            evidenceRef: `短信回执 ${message.delivery.code}`.slice(0, 100),
+          },
+          { name: '系统' },
+          { system: true },
+        );
+        if (r.changed) result.receiptsFromSms++;
+        continue;
+      }
+      const problem = deliveryProblem(message, now, options);
       if (problem && (await openTask(deps, notice, messageId, problem, now))) result.tasksOpened++;
     } catch (error) {
       result.failed.push({ noticeId: notice.id, error: (error as Error).message });

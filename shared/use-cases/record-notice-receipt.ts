@@ -11,6 +11,7 @@ import {
   receiptMethodLabel,
   receiptMethods,
   reminderAt,
+  systemReceiptMethods,
 } from '../domain/notice.ts';
 import { type CaseDeps, retryOnConflict } from './case-deps.ts';
 import { guardianReminderMessage } from './issue-notice.ts';
@@ -28,6 +29,9 @@ export const receiptInputSchema = z
   })
   .strict();
 export type ReceiptInput = z.input<typeof receiptInputSchema>;
+/** The system's own receipt (a DELIVERED SMS where the config lets it stand for the 送达): never from input. */
+const systemReceiptSchema = receiptInputSchema.extend({ method: z.enum([...receiptMethods, ...systemReceiptMethods]) });
+export type SystemReceiptInput = z.input<typeof systemReceiptSchema>;
 
 export interface ReceiptOutcome {
   notice: Notice;
@@ -49,11 +53,12 @@ export interface ReceiptOutcome {
 export async function recordNoticeReceiptUseCase(
   deps: Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config'>,
   ref: { caseId: string; noticeId: string },
-  input: ReceiptInput,
+  input: ReceiptInput | SystemReceiptInput,
   recordedBy: Actor,
+  options: { system?: boolean } = {},
 ): Promise<ReceiptOutcome> {
   const by = parseInput(actorSchema, recordedBy, 'recordedBy');
-  const r = parseInput(receiptInputSchema, input);
+  const r = options.system ? parseInput(systemReceiptSchema, input) : parseInput(receiptInputSchema, input);
   return retryOnConflict(async () => {
     const [c, notice] = await Promise.all([
       deps.repo.getCase(ref.caseId),
@@ -164,7 +169,7 @@ const noticeStatusLabel: Record<Notice['status'], string> = {
   withdrawn: '已撤回',
 };
 
-function sameReceipt(a: NoticeReceipt, b: z.output<typeof receiptInputSchema>): boolean {
+function sameReceipt(a: NoticeReceipt, b: z.output<typeof systemReceiptSchema>): boolean {
   return (
     a.receivedAt === new Date(b.receivedAt).toISOString() &&
     a.method === b.method &&

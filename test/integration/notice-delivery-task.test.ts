@@ -17,10 +17,13 @@ const ISSUED = cstInstant('2023-02-20', '10:00');
 const SENT = cstInstant('2023-02-20', '10:01');
 const head = { name: '示例校长', personId: 'p-head' };
 
-async function issued(provider: 'sns' | 'tencent' | 'aliyun') {
+async function issued(provider: 'sns' | 'tencent' | 'aliyun', deliveredCounts = false) {
   const bed = await caseTestbed(ISSUED.toISOString());
   const config = provider === 'sns' ? bed.deps.config : localProviderConfig(bed.deps.config, provider, '127.0.0.1:1');
-  const deps: Deps = { ...bed.deps, config };
+  const deps: Deps = {
+    ...bed.deps,
+    config: { ...config, cases: { ...config.cases, deliveredSmsCountsAsReceipt: deliveredCounts } },
+  };
   const cases = caseDepsOf(deps);
   const c = await openCaseUseCase(cases, openCaseInput());
   for (const outcome of ['not-home', 'refused'] as const)
@@ -139,5 +142,33 @@ describe('a guardian notice SMS that does not reach the phone becomes the school
     expect((await t.events()).filter((e) => e === 'notice-sms-undelivered')).toHaveLength(1);
     // A loser either saw the task already open or lost the version race (reported, retried next sweep).
     expect(outcomes.length).toBe(3);
+  });
+
+  it('with cases.deliveredSmsCountsAsReceipt a DELIVERED SMS records the 送达 (the week runs from it); never as input', async () => {
+    const t = await issued('tencent', true);
+    await t.setMessage('SENT');
+    await t.receipt('DELIVERED', 'DELIVRD'); // delivered at 10:01 Monday
+    const swept = (await t.sweep(cstInstant('2023-02-20', '10:15'))) as unknown as { receiptsFromSms: number };
+    expect(swept.receiptsFromSms).toBe(1);
+    const notice = await t.noticeItem(t.c.id, t.notice.id);
+    expect(notice.receipt).toMatchObject({ method: 'sms-delivered', receivedAt: SENT.toISOString() });
+    expect(notice.deadline).toBe(cstInstant('2023-02-27', '10:01').toISOString());
+    expect(notice.deliveryTask).toBeUndefined();
+    expect(await t.events()).toContain('notice-received');
+    // A school cannot claim it: the method is the system's only.
+    const other = await issued('tencent');
+    await expect(
+      recordNoticeReceiptUseCase(
+        other.cases,
+        { caseId: other.c.id, noticeId: other.notice.id },
+        { receivedAt: '2023-02-20 10:05', method: 'sms-delivered' as 'post', receivedBy: '示例家长' },
+        head,
+      ),
+    ).rejects.toThrow(/method/);
+    // Default (false): the same DELIVERED SMS leaves the receipt to the school.
+    await other.setMessage('SENT');
+    await other.receipt('DELIVERED', 'DELIVRD');
+    await other.sweep(cstInstant('2023-02-20', '10:15'));
+    expect((await other.noticeItem(other.c.id, other.notice.id)).receipt).toBeUndefined();
   });
 });
