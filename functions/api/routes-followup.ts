@@ -14,10 +14,12 @@ import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
+import { acknowledgeVisitEscalationUseCase } from '../../shared/use-cases/acknowledge-visit.ts';
 import {
   createSchoolCampaignUseCase,
   createSendTeachingPlanUseCase,
 } from '../../shared/use-cases/create-followup-plan.ts';
+import { acknowledgeInputSchema } from '../../shared/use-cases/escalations.ts';
 import type { FollowUpDeps } from '../../shared/use-cases/followup-deps.ts';
 import { type FollowUpDueSource, listFollowUpDueUseCase } from '../../shared/use-cases/list-followup-due.ts';
 import {
@@ -54,6 +56,10 @@ const dueQuery = z
   })
   .strict();
 const planIdParam = z.object({ planId: z.string().min(1).max(100) });
+const visitParams = z.object({
+  planId: z.string().min(1).max(100),
+  no: z.coerce.number().int().min(1).max(999),
+});
 const campaignParams = z.object({
   windowId: z.string().min(1).max(64),
   schoolId: z.string().min(1).max(64).optional(),
@@ -364,6 +370,43 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             asOf: ctx.now.toISOString(),
             plan: planView(ctx, plan, place),
             visits: visitLines(ctx, plan, visits, place),
+          },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/followup/plans/:planId/visits/:no/acknowledge',
+      summary:
+        'take a missed (escalated) follow-up / 送教上门 visit on: the school head, the township’s 包乡镇人员 or the office; ' +
+        'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
+      handle: async (ctx) => {
+        const { planId, no } = parseWith(visitParams, ctx.params, 'path');
+        const found = await ports.plans.getPlan(planId);
+        const place = found && ctx.org.place(found.plan.schoolId, found.plan.townshipId);
+        if (!found || !place || !readsPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
+        const p = ctx.principal;
+        if (!manages(p, place) && !(p.role === 'township-contact' && p.townshipId === place.townshipId))
+          throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
+        const input = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
+        const r = await acknowledgeVisitEscalationUseCase(
+          { plans: ports.plans, clock: deps.clock, log: deps.log },
+          { planId, no },
+          input,
+          p,
+        );
+        return {
+          status: r.changed ? 201 : 200,
+          body: {
+            planId,
+            no,
+            acknowledged: {
+              by: r.visit.acknowledged!.by.name,
+              role: r.visit.acknowledged!.by.role,
+              at: r.visit.acknowledged!.at,
+              note: scrubFreeText(r.visit.acknowledged!.note),
+            },
+            changed: r.changed,
           },
         };
       },

@@ -69,6 +69,8 @@ export interface PlanVisit {
   status: VisitStatus;
   /** True once an escalation fired for it. */
   escalated: boolean;
+  /** An official took the missed visit on (who, when, a note): its later escalation steps are not sent. */
+  acknowledged?: { by: { personId: string; name: string; role: string }; at: string; note: string };
   schoolId: string;
   townshipId: string;
   doneOn?: CstDate;
@@ -293,7 +295,10 @@ export function sweepVisit(
     };
   }
   const deadline = new Date(visit.deadline);
-  const { run, nextStep } = stepsToRun(visit.steps, visit.nextStep, now, deadline);
+  const due = stepsToRun(visit.steps, visit.nextStep, now, deadline);
+  const { nextStep } = due;
+  // Taken on by an official: the cursor still moves, but no further escalation goes out.
+  const run = visit.acknowledged ? due.run.filter((r) => r.step.kind !== 'escalation') : due.run;
   const messages: Message[] = [];
   const unresolved: string[] = [];
   const pupil = maskName(plan.studentName);
