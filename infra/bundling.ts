@@ -41,7 +41,7 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   // SDKs themselves are a lazy chunk; the start-up check of every template against the provider puts the whole
   // catalog, ~21 KB, in the outbox-dispatcher; the notice delivery check in reconcile), and the api again for
   // 四查三比对 and the three ledgers (routes, use cases, repositories: 684 KB measured before the SMS merge, ~20 KB
-  // more; 697 KB after the SMS merge, then the report acknowledgement route), and the stream-kept aggregates in the
+  // more; 697 KB after the SMS merge, 706 KB with the report and visit acknowledgement routes), and the stream-kept aggregates in the
   // case-reactor (511 KB) and reconcile's sampled recount (519 KB): the growth is real code, recorded here rather
   // than hidden.
   'case-reactor': 515_000,
@@ -49,7 +49,7 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   // The digests read the aggregates (452 KB measured).
   digests: 455_000,
   reconcile: 525_000,
-  api: 705_000,
+  api: 710_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */
