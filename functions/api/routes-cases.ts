@@ -13,7 +13,7 @@ import {
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
-import { escalationLevelLabel } from '../../shared/domain/escalation.ts';
+import { acknowledgementView, escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import {
@@ -167,15 +167,8 @@ const noticeView = (n: Notice, masked = false, guardianSms?: Message) => ({
         level: n.escalation.level,
         levelLabel: escalationLevelLabel[n.escalation.level] ?? String(n.escalation.level),
         nextAt: n.escalation.nextAt ?? null,
-        acknowledged: n.escalation.acknowledged
-          ? {
-              by: n.escalation.acknowledged.by.name,
-              role: n.escalation.acknowledged.by.role,
-              at: n.escalation.acknowledged.at,
-              // Officials' notes may name the child or a phone: one scrubber for every audience.
-              note: scrubFreeText(n.escalation.acknowledged.note),
-            }
-          : null,
+        // Officials' notes may name the child or a phone: one scrubber for every audience.
+        acknowledged: n.escalation.acknowledged ? acknowledgementView(n.escalation.acknowledged) : null,
         townshipOrder: n.escalation.townshipOrder
           ? {
               kind: n.escalation.townshipOrder.kind,

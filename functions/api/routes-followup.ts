@@ -7,6 +7,7 @@ import { campaignWindows, completion, completionBySchool, type SchoolCampaign } 
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { PERSON_NAME_MAX } from '../../shared/domain/directory.ts';
 import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
@@ -400,12 +401,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           body: {
             planId,
             no,
-            acknowledged: {
-              by: r.visit.acknowledged!.by.name,
-              role: r.visit.acknowledged!.by.role,
-              at: r.visit.acknowledged!.at,
-              note: scrubFreeText(r.visit.acknowledged!.note),
-            },
+            acknowledged: acknowledgementView(r.visit.acknowledged!),
             changed: r.changed,
           },
         };

@@ -3,9 +3,9 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-reposito
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
-import { scrubFreeText } from '../../shared/domain/privacy.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
 import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
 import {
@@ -143,12 +143,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
           body: {
             slotId,
             level,
-            acknowledged: {
-              by: r.record.acknowledged!.by.name,
-              role: r.record.acknowledged!.by.role,
-              at: r.record.acknowledged!.at,
-              note: scrubFreeText(r.record.acknowledged!.note),
-            },
+            acknowledged: acknowledgementView(r.record.acknowledged!),
             changed: r.changed,
           },
         };

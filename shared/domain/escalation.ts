@@ -1,4 +1,5 @@
 import type { Actor } from './case.ts';
+import { scrubFreeText } from './privacy.ts';
 import { addDays, type CstDate, cstInstant } from './time.ts';
 
 /**
@@ -27,6 +28,25 @@ export interface EscalationAck {
   at: string;
   note: string;
 }
+
+/** An acknowledgement by the signed-in official (report ladder level, missed visit): who, when, the note. */
+export const acknowledgementBy = (
+  by: { personId: string; name?: string; role: string },
+  at: Date,
+  note: string,
+): { by: { personId: string; name: string; role: string }; at: string; note: string } => ({
+  by: { personId: by.personId, name: by.name ?? by.personId, role: by.role },
+  at: at.toISOString(),
+  note,
+});
+
+/** How every view shows an acknowledgement: the note may name the child or a phone, so it passes the scrubber. */
+export const acknowledgementView = (ack: EscalationAck) => ({
+  by: ack.by.name,
+  role: ack.by.role,
+  at: ack.at,
+  note: scrubFreeText(ack.note),
+});
 
 export interface TownshipOrder {
   kind: TownshipOrderKind;

@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { acknowledgementBy } from '../domain/escalation.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import type { EscalationRecord, ReportSlot, SlotRepository } from '../domain/report-slot.ts';
 import type { Principal } from '../domain/scope.ts';
@@ -28,11 +29,7 @@ export async function acknowledgeReportEscalationUseCase(
     if (by.role !== 'office' && !record.personIds.includes(by.personId))
       throw new ForbiddenError('只有这一级催报的接收人或控辍办可以确认跟进');
     if (record.acknowledged) return { slot, record, changed: false };
-    const acknowledged = {
-      by: { personId: by.personId, name: by.name ?? by.personId, role: by.role },
-      at: deps.clock.now().toISOString(),
-      note: body.note,
-    };
+    const acknowledged = acknowledgementBy(by, deps.clock.now(), body.note);
     const next: ReportSlot = {
       ...slot,
       escalations: slot.escalations.map((e) => (e === record ? { ...e, acknowledged } : e)),

@@ -1,4 +1,5 @@
 import { NotFoundError, StateConflictError } from '../domain/errors.ts';
+import { acknowledgementBy } from '../domain/escalation.ts';
 import type { PlanVisit } from '../domain/followup.ts';
 import type { FollowUpRepository } from '../domain/followup-ports.ts';
 import type { Clock, Log } from '../domain/ports.ts';
@@ -28,11 +29,7 @@ export async function acknowledgeVisitEscalationUseCase(
       throw new StateConflictError('该次走访没有逾期上报（或已完成），无需确认跟进', 'VISIT_NOT_ESCALATED');
     const next: PlanVisit = {
       ...visit,
-      acknowledged: {
-        by: { personId: by.personId, name: by.name ?? by.personId, role: by.role },
-        at: deps.clock.now().toISOString(),
-        note: body.note,
-      },
+      acknowledged: acknowledgementBy(by, deps.clock.now(), body.note),
       version: visit.version + 1,
     };
     await deps.plans.saveVisit(next, []);
