@@ -141,6 +141,7 @@ export async function rosterLedgers(
   const flags = (row: { schoolId?: string | undefined; flags: readonly string[] }) =>
     (seesPoverty(p, row) ? row.flags : row.flags.filter((f) => f !== '脱贫户')).join('、');
 
+  const listed = new Set(townships.map((t) => t.id));
   const children: string[][] = [];
   const suspected: string[][] = [];
   const dropouts: string[][] = [];
@@ -156,6 +157,17 @@ export async function rosterLedgers(
     const schools = directory.schools.filter((s) => s.townshipId === t.id && s.active !== false);
     const rolls = run ? await runLimited(schools, 8, (s) => deps.rolls.load(s.id, run.term)) : [];
     const openCases = (await runLimited(schools, 8, (s) => deps.cases.listBySchool(s.id, 'open'))).flat();
+    // A child on two townships' registers has one entry, owned by the township whose confirmation came first; the
+    // other township's confirmed candidate points at it, so its ledger lists the child too (read by key, consistent),
+    // unless the owner township is in the same export (a county-wide ledger counts the child once).
+    const owned = new Set(entries.map((e) => e.id));
+    const joinedIds = [
+      ...new Set(candidates.filter((c) => c.status === 'confirmed' && !owned.has(c.personKey)).map((c) => c.personKey)),
+    ];
+    const joined = (await runLimited(joinedIds, 8, (id) => deps.checks.entry(id))).flatMap((e) =>
+      e && !listed.has(e.townshipId) ? [{ ...e, townshipId: t.id }] : [],
+    );
+    entries.push(...joined);
     const entryOf = new Map(entries.map((e) => [e.id, e]));
     const candidateOf = new Map(candidates.map((c) => [`${c.kind}|${c.personKey}`, c]));
     const onRoll = new Map<string, { schoolId: string; grade: string; key: string }>();

@@ -502,6 +502,12 @@ describe('四查三比对 of one township on seeded data', () => {
       ].sort(),
     );
     expect(dropouts!.rows.map((r) => r[4]).sort()).toEqual([R[9]!.name, R[10]!.name, S[0]!.name, fakeD().name].sort());
+    // D, on both townships' registers, has one entry (owned by whichever confirmation came first): each township's
+    // ledger lists it, the county-wide one once.
+    const dropoutNames = async (input: { townshipId?: string }) =>
+      (await rosterLedgers(deps, { principal: office, directory }, input)).ledgers[2]!.rows.map((r) => r[4]);
+    expect(await dropoutNames({ townshipId: 'town-b' })).toEqual([fakeD().name]);
+    expect((await dropoutNames({})).filter((n) => n === fakeD().name)).toHaveLength(1);
     const xlsx = await readXlsx(await ledgersToXlsx(ledgers));
     expect(xlsx.map((s) => [s.title, s.rows.length])).toEqual([
       ['适龄儿童台账', 16],
