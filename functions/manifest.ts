@@ -51,6 +51,8 @@ export type Access =
   | 'sms-receipts'
   /** Check a provider's push: read the provider secret (its callbackToken), nothing else. */
   | 'sms-webhook'
+  /** Read the ID-number hash key of rolls and 户籍 lists (the SSM parameter `rosters.idKeyParameter`), nothing else. */
+  | 'roll-id-key'
   | 'scheduler';
 
 export interface FunctionSpec {
@@ -245,7 +247,7 @@ export const functionSpecs: FunctionSpec[] = [
     description:
       'HTTP API (API Gateway HTTP API, JWT authorizer on Cognito): reports, cases, notices, boards (docs/api.md)',
     triggers: [{ kind: 'http' }],
-    access: ['table-read', 'table-write', 'audit-append'],
+    access: ['table-read', 'table-write', 'audit-append', 'roll-id-key'],
     timeoutSeconds: 15,
     memoryMb: 512,
   },

@@ -80,6 +80,8 @@ export interface LazyChunk {
    * main chunk imports it by a computed specifier (`./lazy/<file>.mjs`), which esbuild leaves alone.
    */
   entry?: string;
+  /** Packages an entry chunk leaves to another chunk of the same asset (resolved through its `node_modules/<pkg>`). */
+  externals?: readonly string[];
 }
 
 const CREDENTIAL_CHAIN: LazyChunk = {
@@ -106,9 +108,21 @@ export const SMS_PROVIDERS: LazyChunk = {
   entry: 'shared/adapters/sms/provider-sender.ts',
 };
 
+/**
+ * The api's upload wizard (functions/api/uploads.ts): the three importers, the spreadsheet readers (csv-parse) and the
+ * SSM client, loaded on the first upload; exceljs stays the EXCELJS chunk's.
+ */
+export const UPLOADS: LazyChunk = {
+  file: 'uploads',
+  packages: [],
+  exports: 'all',
+  entry: 'functions/api/uploads.ts',
+  externals: ['exceljs'],
+};
+
 /** The lazy chunks of function `name`. */
 export function lazyChunksOf(name: string): readonly LazyChunk[] {
-  if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS];
+  if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS, UPLOADS];
   if (name === 'outbox-dispatcher' || name === 'sms-receipts' || name === 'sms-receipt-hook')
     return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
   return [CREDENTIAL_CHAIN];
@@ -131,6 +145,7 @@ export function lazyChunkCommands(chunk: LazyChunk, inputDir: string, outputDir:
     `--format=${BUNDLE.format} --platform=${BUNDLE.platform} --target=${BUNDLE.target}`,
     `--main-fields=${BUNDLE.mainFields.join(',')} --minify`,
     `--banner:js="${BUNDLE.banner}"`,
+    ...(chunk.externals ?? []).map((pkg) => `--external:${pkg}`),
     `--outfile="${outputDir}/lazy/${chunk.file}.mjs" --log-level=warning`,
   ]
     .filter(Boolean)

@@ -25,6 +25,7 @@ const ACCESS = new Set([
   'sms',
   'sms-receipts',
   'sms-webhook',
+  'roll-id-key',
   'scheduler',
 ]);
 

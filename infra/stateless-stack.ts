@@ -53,7 +53,12 @@ export class StatelessStack extends Stack {
     validateFunctionSpecs(props.specs);
     const { stateful, config } = props;
     // The provider was validated with the whole config (and every template checked against it) at synth.
-    const smsProvider = (JSON.parse(props.appConfigJson) as { sms: { provider: SmsProviderConfig } }).sms.provider;
+    const parsedConfig = JSON.parse(props.appConfigJson) as {
+      sms: { provider: SmsProviderConfig };
+      rosters?: { idKeyParameter?: string };
+    };
+    const smsProvider = parsedConfig.sms.provider;
+    const idKeyParameter = parsedConfig.rosters?.idKeyParameter;
     // A function meant for other SMS providers only (the Tencent receipt pull) is not deployed on this stage.
     const specs = deployedSpecs(props.specs, smsProvider.kind);
     const table = stateful.table;
@@ -87,6 +92,7 @@ export class StatelessStack extends Stack {
         else if (access === 'sms') f.bindSms(smsProvider);
         else if (access === 'sms-receipts') f.bindSmsReceipts(smsProvider);
         else if (access === 'sms-webhook') f.bindSmsWebhook(smsProvider);
+        else if (access === 'roll-id-key' && idKeyParameter) f.bindSecureParameter(idKeyParameter);
       }
     }
 

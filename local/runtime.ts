@@ -11,6 +11,7 @@ import { createDocumentClient, localClientConfig } from '../shared/adapters/dyna
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamo/delivery-receipts.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
+import { FileIdHashKey } from '../shared/adapters/secrets/id-hash-key.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
 import { aliyunReceipts, tencentReceipts } from '../shared/domain/delivery.ts';
@@ -269,6 +270,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       log: handlerLog('operator'),
       metrics,
       config,
+      // The CLI's default key file for this data folder: a roll uploaded in the console hashes like one imported by CLI.
+      idKey: new FileIdHashKey(join(stateDir, 'roll-id.key')),
     };
     for (const spec of specs) {
       const deps: Deps = {

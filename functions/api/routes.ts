@@ -17,6 +17,7 @@ import { followUpPorts, followUpRoutes } from './routes-followup.ts';
 import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 import { rosterPorts, rosterRoutes } from './routes-rosters.ts';
+import { uploadRoutes } from './routes-uploads.ts';
 
 type R = Route<ApiPorts>;
 
@@ -122,6 +123,9 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
           acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(principal.role),
           recordTownshipOrder: principal.role === 'office' || principal.role === 'township-contact',
           exportLedgers: mayExportLedgers(principal),
+          uploadRoll: principal.role === 'school-head' || principal.role === 'office',
+          uploadRegister: principal.role === 'office',
+          uploadDirectory: principal.role === 'office',
         },
         org: visibleOrg(principal, org),
         calendar: { gaps: calendarGaps(deps.clock.now()) },
@@ -135,6 +139,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     ...insightRoutes(deps, insightPorts(deps)),
     ...followUpRoutes(deps, followUpPorts(deps)),
     ...rosterRoutes(deps, rosterPorts(deps)),
+    ...uploadRoutes(deps),
   ];
   for (const r of routes) router.add(r);
   return router;
