@@ -48,7 +48,8 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   'notice-deadline': 465_000,
   // The digests read the aggregates (452 KB measured).
   digests: 455_000,
-  reconcile: 525_000,
+  // +0.4 KB in every function for the `rosters` config section (the api's upload key parameter): 525,037 measured.
+  reconcile: 527_000,
   api: 710_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);

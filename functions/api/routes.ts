@@ -128,7 +128,11 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
           uploadDirectory: principal.role === 'office',
         },
         org: visibleOrg(principal, org),
-        calendar: { gaps: calendarGaps(deps.clock.now()) },
+        calendar: {
+          gaps: calendarGaps(deps.clock.now()),
+          // The configured terms, newest first (the upload wizard's 学期 list).
+          terms: deps.config.calendar.terms.map((t) => t.name).reverse(),
+        },
       },
     }),
   });

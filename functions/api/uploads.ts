@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,10 +122,9 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
           '文件不是有效的 .xlsx 文件：.xls 请先在 Excel 中另存为 .xlsx，或改为上传 .csv',
         );
       dir = await mkdtemp(join(tmpdir(), 'baoxue-upload-'));
-      const path = join(
-        dir,
-        `${randomBytes(6).toString('hex')}${parsed.fileName.slice(parsed.fileName.lastIndexOf('.')).toLowerCase()}`,
-      );
+      // The user's file name inside a private random folder: a CSV's rows are named after it (工作表「学籍花名册」).
+      const safeName = parsed.fileName.replace(/[\\/\0:*?"<>|]/g, '_').replace(/^\.+/, '_');
+      const path = join(dir, safeName);
       await writeFile(path, bytes, { mode: 0o600 });
       return { path, parsed };
     })();

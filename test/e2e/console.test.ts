@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
@@ -7,7 +9,9 @@ import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/ind
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { fakeIdNumber } from '../../shared/domain/roll.ts';
 import { chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
@@ -27,6 +31,7 @@ beforeAll(async () => {
   clock = world.clock;
   worldDeps = deps;
   await openDailySlots(deps, '2026-03-09');
+  deps.idKey = new FileIdHashKey(join(mkdtempSync(join(tmpdir(), 'baoxue-console-key-')), 'roll-id.key'));
   server = await startApiServer({ deps, port: 0 });
   browser = await launchBrowser();
 });
@@ -441,5 +446,56 @@ describe('web console', () => {
     } finally {
       clock.set(before);
     }
+  });
+
+  it('a school head uploads a roll in the wizard: errors by row and column, then the dry run, then the import', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'head-s1');
+    await page.locator('.tabs').getByRole('button', { name: '数据导入' }).click();
+    const form = page.locator('#upload-form');
+    await expect.poll(() => form.locator('select[name=term] option').count()).toBeGreaterThan(0);
+    await form.locator('select[name=term]').selectOption('2025-2026学年第二学期');
+    const header = '学籍号,姓名,性别,出生日期,年级,身份证号';
+    const row = (i: number, name: string, birth = '2014-03-01') =>
+      `T00300000${i},${name},男,${birth},五年级,${fakeIdNumber('2014-03-01', 40 + i)}`;
+    const file = (rows: string[]) => ({
+      name: '学籍花名册.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\uFEFF${[header, ...rows].join('\r\n')}\r\n`),
+    });
+    // A file with a bad row: the table of errors names row and column; nothing to confirm.
+    await form.locator('input[type=file]').setInputFiles(file([row(1, '测试向导甲'), row(2, '', '2014-13-01')]));
+    await form.getByRole('button', { name: '检查（试运行）' }).click();
+    const result = page.locator('#upload-result');
+    await expect.poll(() => result.textContent()).toContain('未导入任何内容');
+    expect(await result.textContent()).toContain('第 3 行');
+    expect(await form.getByRole('button', { name: '确认导入' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/16-head-upload-errors.png`, fullPage: true });
+    // The corrected file: the dry run shows 2 new pupils (masked), then the import.
+    await form.locator('input[type=file]').setInputFiles(file([row(1, '测试向导甲'), row(2, '测试向导乙')]));
+    await form.getByRole('button', { name: '检查（试运行）' }).click();
+    await expect.poll(() => result.textContent()).toContain('试运行结果（尚未写入）');
+    expect(await result.locator('.upload-diff tbody tr td').nth(2).textContent()).toBe('2');
+    expect(await result.textContent()).not.toContain('测试向导乙');
+    await page.screenshot({ path: `${SHOTS}/17-head-upload-dry-run.png`, fullPage: true });
+    await form.getByRole('button', { name: '确认导入' }).click();
+    await expect.poll(() => result.textContent()).toContain('已导入');
+    expect(await page.locator('.upload-progress span').textContent()).toContain('完成 100%');
+    await page.screenshot({ path: `${SHOTS}/18-head-upload-imported.png`, fullPage: true });
+    // The office sees all three kinds; a teacher has no such tab.
+    await page.close();
+    const office = await browser.newPage();
+    await signIn(office, 'office-1');
+    await office.locator('.tabs').getByRole('button', { name: '数据导入' }).click();
+    expect(await office.locator('#upload-form select[name=kind] option').allTextContents()).toEqual([
+      '学籍花名册',
+      '适龄儿童户籍名单',
+      '组织名录（责任学校一览表、领导名单、学校名单）',
+    ]);
+    await office.close();
+    const teacher = await browser.newPage();
+    await signIn(teacher, 'teacher-s1');
+    expect(await teacher.locator('.tabs').getByRole('button', { name: '数据导入' }).isVisible()).toBe(false);
+    await teacher.close();
   });
 });

@@ -157,7 +157,7 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
     const res = await upload('roll', who.headS1, rollBody(bad, { dryRun: false }));
     expect(res.status).toBe(400);
     const fields = (res.body.error.issues as { field: string; reason: string }[]).map((i) => i.field);
-    expect(fields.some((f) => f.includes('第 3 行') && f.includes('姓名'))).toBe(true);
+    expect(fields.some((f) => f.includes('工作表「学籍花名册」第 3 行') && f.includes('姓名'))).toBe(true);
     expect(fields.some((f) => f.includes('第 3 行') && f.includes('出生日期'))).toBe(true);
     expect(res.body.error.message).toContain('未导入任何内容');
     expect(await scan()).toEqual(before);
@@ -179,6 +179,9 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
     expect(await field(rollBody(rows), 'roll', null)).toEqual([400, ['Idempotency-Key']]);
     // An .xlsx name over CSV bytes (a renamed .xls, say): a named refusal, not a crash in the reader.
     expect(await field(rollBody(rows, { fileName: 'roll.xlsx' }))).toEqual([400, ['content']]);
+    // A file name that tries to leave the temporary folder stays in it.
+    const escape = await upload('roll', who.office, rollBody(rows, { fileName: '../../../tmp/x.csv' }));
+    expect([escape.status, escape.body.rows]).toEqual([200, 1]);
     // A real XLSX upload works (the wizard's usual file).
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('学籍花名册');
