@@ -179,6 +179,14 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
     expect(await field(rollBody(rows), 'roll', null)).toEqual([400, ['Idempotency-Key']]);
     // An .xlsx name over CSV bytes (a renamed .xls, say): a named refusal, not a crash in the reader.
     expect(await field(rollBody(rows, { fileName: 'roll.xlsx' }))).toEqual([400, ['content']]);
+    // A deployed stage without `rosters.idKeyParameter` (and no local key): refused by name, nothing read.
+    const local = w.deps.idKey;
+    delete w.deps.idKey;
+    try {
+      expect(await field(rollBody(rows))).toEqual([400, ['rosters.idKeyParameter']]);
+    } finally {
+      w.deps.idKey = local;
+    }
     // A file name that tries to leave the temporary folder stays in it.
     const escape = await upload('roll', who.office, rollBody(rows, { fileName: '../../../tmp/x.csv' }));
     expect([escape.status, escape.body.rows]).toEqual([200, 1]);
