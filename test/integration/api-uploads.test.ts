@@ -188,8 +188,8 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
       w.deps.idKey = local;
     }
     // A file name that tries to leave the temporary folder stays in it.
-    const escape = await upload('roll', who.office, rollBody(rows, { fileName: '../../../tmp/x.csv' }));
-    expect([escape.status, escape.body.rows]).toEqual([200, 1]);
+    const outside = await upload('roll', who.office, rollBody(rows, { fileName: '../../../tmp/x.csv' }));
+    expect([outside.status, outside.body.rows]).toEqual([200, 1]);
     // A real XLSX upload works (the wizard's usual file).
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('学籍花名册');
