@@ -110,6 +110,25 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
     expect(again.body.schools[0]).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 3 });
   });
 
+  it('three officials confirming different files for one school at once: one roll wins whole, the others are told', async () => {
+    const files = [1, 2, 3].map((n) => [ROLL_HEADER, ...Array.from({ length: n + 1 }, (_, i) => rollRow(10 * n + i))]);
+    const replies = await Promise.all(
+      files.map((rows) => upload('roll', who.office, rollBody(rows, { schoolId: 's2', dryRun: false }))),
+    );
+    for (const r of replies) expect([201, 409], JSON.stringify(r.body)).toContain(r.status);
+    const won = replies.filter((r) => r.status === 201);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    const items = (await w.doc.send(new ScanCommand({ TableName: w.tableName }))).Items ?? [];
+    const active = items.filter((i) => i.entity === 'ROLL_ACTIVE' && String(i.pk).startsWith('ROLL#s2#'));
+    expect(active).toHaveLength(1);
+    const current = items.filter(
+      (i) => i.entity === 'ROLL_PUPIL' && String(i.pk).includes(String(active[0]!.importId)),
+    );
+    // The active roll is exactly one of the files (its row count), never a mix.
+    expect(files.map((f) => f.length - 1)).toContain(current.length);
+    expect(won.map((r) => r.body.importId)).toContain(active[0]!.importId);
+  });
+
   it('every role against the roll, register and directory uploads', async () => {
     const rows = [ROLL_HEADER, rollRow(4)];
     const status = async (kind: string, as: (typeof who)[keyof typeof who], body: Record<string, unknown>) =>
