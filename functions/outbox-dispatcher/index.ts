@@ -17,7 +17,8 @@ import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batc
  */
 export function createOutboxDispatcherHandler(deps: Deps): StreamBatchHandler {
   const dispatchDeps = {
-    outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
+    // The SENT mark also writes the provider-id lookup the SNS delivery-status logs are matched by.
+    outbox: new DynamoOutboxRepository(deps.doc, deps.tableName, { provider: deps.config.sms.provider.kind }),
     directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
     sms: deps.sms,
     clock: deps.clock,
