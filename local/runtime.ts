@@ -394,7 +394,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       const total = none();
       const entries = sink.takeStatusEntries(minAgeMs);
       const trigger = spec.triggers.find((t) => t.kind === 'log-subscription');
-      if (!trigger || trigger.kind !== 'log-subscription' || entries.length === 0) return total;
+      if (trigger?.kind !== 'log-subscription' || entries.length === 0) return total;
       for (const group of ['success', 'failure'] as const) {
         const events = entries.filter((e) => e.group === group);
         if (events.length === 0) continue;
