@@ -139,7 +139,7 @@ export class StatelessStack extends Stack {
     if (logSubscribers.length > 1)
       throw new Error(`only one function may subscribe to the SMS status logs, got ${logSubscribers.length}`);
     for (const [spec, t] of logSubscribers) {
-      (this as { smsStatusLogs?: SmsStatusLogs }).smsStatusLogs = new SmsStatusLogs(this, 'SmsStatusLogs', {
+      (this as { smsStatusLogs?: SmsStatusLogs }).smsStatusLogs = new SmsStatusLogs(this, 'SmsDeliveryStatus', {
         stage: config.stage,
         logGroups: t.logGroups,
         target: this.functions.get(spec.name)!.fn,
