@@ -60,7 +60,9 @@ async function sentThroughSns(messageId: string) {
               smsType: 'Transactional',
               mcc: 460,
               providerResponse:
-                status === 'SUCCESS' ? 'Message has been accepted by phone carrier' : 'Phone carrier has blocked this message',
+                status === 'SUCCESS'
+                  ? 'Message has been accepted by phone carrier'
+                  : 'Phone carrier has blocked this message',
               dwellTimeMs: 599,
             },
             status,
