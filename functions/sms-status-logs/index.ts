@@ -1,9 +1,9 @@
-import { CloudWatchLogsSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamo/delivery-receipts.ts';
 import { type DeliveryReceipt, snsDeliveryReceipt } from '../../shared/domain/delivery.ts';
 import { recordReceipts } from '../../shared/use-cases/record-receipts.ts';
 import type { Deps } from '../deps.ts';
 import { type InvokableHandler, parsedHandler } from '../parsed-handler.ts';
+import { awslogsEventSchema } from './awslogs-schema.ts';
 
 export interface StatusLogsResult {
   events: number;
@@ -17,7 +17,7 @@ export interface StatusLogsResult {
 /**
  * CloudWatch Logs subscription on SNS's SMS delivery-status log groups (`sns/<region>/<account>/
  * DirectPublishToPhoneNumber` and `…/Failure`): the `awslogs.data` payload (base64 gzip JSON, decoded and checked by
- * Powertools' CloudWatchLogsSchema), each log event's message an SNS delivery-status entry. Each becomes a receipt
+ * the Powertools parser middleware with `awslogsEventSchema`), each log event's message an SNS delivery-status entry. Each becomes a receipt
  * (SUCCESS → DELIVERED, FAILURE → UNDELIVERED with providerResponse as the code) matched to our message by SNS's
  * MessageId (the lookup written with the SENT mark) and written once. The entry's destination (the full phone
  * number) is dropped by the parser and never logged; a malformed entry is logged by its log event id only. A
@@ -26,7 +26,7 @@ export interface StatusLogsResult {
  */
 export function createSmsStatusLogsHandler(deps: Deps): InvokableHandler<StatusLogsResult> {
   const receipts = new DynamoDeliveryReceipts(deps.doc, deps.tableName);
-  return parsedHandler(CloudWatchLogsSchema, async (event) => {
+  return parsedHandler(awslogsEventSchema, async (event) => {
     const { logGroup, logEvents } = event.awslogs.data;
     const parsed: DeliveryReceipt[] = [];
     let malformed = 0;

@@ -1,8 +1,10 @@
 import { gunzipSync } from 'node:zlib';
+import { CloudWatchLogsSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
 import { GetCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../functions/deps.ts';
 import { SNS_SMS_STATUS_LOG_GROUPS } from '../../functions/manifest.ts';
+import { awslogsEventSchema } from '../../functions/sms-status-logs/awslogs-schema.ts';
 import { createSmsStatusLogsHandler } from '../../functions/sms-status-logs/index.ts';
 import { awslogsEvent } from '../../local/awslogs.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
@@ -101,6 +103,21 @@ describe('SNS SMS delivery-status logs', () => {
     const decoded = JSON.parse(gunzipSync(Buffer.from(e.awslogs.data, 'base64')).toString('utf8'));
     expect(decoded.logGroup).toBe('sns/ap-southeast-1/111122223333/DirectPublishToPhoneNumber');
     expect(JSON.parse(decoded.logEvents[0].message).notification.messageId).toBe(OK_ID);
+  });
+
+  it('our awslogs schema decodes exactly as Powertools’ CloudWatchLogsSchema, and refuses what it refuses', () => {
+    const good = event(1, [failure(), success()]);
+    expect(awslogsEventSchema.parse(good)).toEqual(CloudWatchLogsSchema.parse(good));
+    const empty = awslogsEvent({ owner: 'o', logGroup: 'g', logStream: 's', subscriptionFilter: 'f', events: [] });
+    for (const bad of [
+      empty,
+      { awslogs: { data: 'not base64 !' } },
+      { awslogs: { data: Buffer.from('{}').toString('base64') } },
+      { awslogs: {} },
+    ]) {
+      expect(CloudWatchLogsSchema.safeParse(bad).success).toBe(false);
+      expect(awslogsEventSchema.safeParse(bad).success).toBe(false);
+    }
   });
 
   it('parses an entry: SUCCESS → DELIVERED, FAILURE → UNDELIVERED with providerResponse; no destination kept', () => {
