@@ -3,16 +3,9 @@ import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
 import { scrubText } from '../../domain/privacy.ts';
 import type { OutboxRepository, StoredMessage } from '../../use-cases/dispatch-message.ts';
-import { type TransactItem, TransactionConditionFailed, transactWrite } from './client.ts';
+import { transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
-import {
-  enqueueMessage,
-  enqueueOnce,
-  messageKey,
-  PROVIDER_LOOKUP_DAYS,
-  providerMessageKey,
-  type SmsProviderKind,
-} from './message-items.ts';
+import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
 import { dueKey } from './table-definition.ts';
 
 const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
@@ -29,14 +22,9 @@ export function itemToStoredMessage(item: Record<string, unknown>): StoredMessag
  * SENT, FAILED and CANCELLED ones leave the index. Every update bumps `version` and is conditional on it.
  */
 export class DynamoOutboxRepository implements OutboxRepository {
-  /**
-   * `provider` (the dispatcher's): markSent also writes the provider-id lookup (`PMSG#<provider>#<id>`) in the same
-   * transaction, so a receipt that names only the provider's id (SNS delivery-status logs) finds its message.
-   */
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly options: { provider?: SmsProviderKind } = {},
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   /** Enqueues a message with a deterministic id; false if it was already enqueued. */
@@ -75,24 +63,11 @@ export class DynamoOutboxRepository implements OutboxRepository {
   }
 
   markSent(msg: StoredMessage, providerMessageId: string, now: Date): Promise<boolean> {
-    const change = {
-      set: { status: 'SENT', sentAt: now.toISOString(), providerMessageId },
-      remove: ['gsi1pk', 'gsi1sk'],
-    };
-    const provider = this.options.provider;
-    // An id the adapter made up (`unknown:…`: accepted without an id) names nothing a provider will report.
-    if (!provider || providerMessageId.startsWith('unknown:')) return this.update(msg, 'SENDING', change);
-    return this.transact(msg, 'SENDING', change, {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...providerMessageKey(provider, providerMessageId),
-          entity: 'PMSG',
-          messageId: msg.id,
-          expiresAt: Math.floor(now.getTime() / 1000) + PROVIDER_LOOKUP_DAYS * 86_400,
-        },
-      },
-    });
+    return this.update(msg, 'SENDING', this.sentChange(providerMessageId, now));
+  }
+
+  protected sentChange(providerMessageId: string, now: Date) {
+    return { set: { status: 'SENT', sentAt: now.toISOString(), providerMessageId }, remove: ['gsi1pk', 'gsi1sk'] };
   }
 
   requeue(msg: StoredMessage, notBefore: Date, error: string): Promise<boolean> {
@@ -151,22 +126,6 @@ export class DynamoOutboxRepository implements OutboxRepository {
     return { messages: items.map(itemToStoredMessage), itemsRead };
   }
 
-  /** The conditional update of `update`, committed together with `extra` (one transaction). False if the condition fails. */
-  private async transact(
-    msg: StoredMessage,
-    expectedStatus: string,
-    change: { set: Record<string, unknown>; remove?: string[] },
-    extra: TransactItem,
-  ): Promise<boolean> {
-    try {
-      await transactWrite(this.doc, [{ Update: this.updateInput(msg, expectedStatus, change) }, extra]);
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionConditionFailed) return false;
-      throw error;
-    }
-  }
-
   /** Conditional SET/REMOVE on the message: status and version must be what we read. False if not. */
   private async update(
     msg: StoredMessage,
@@ -182,7 +141,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
     }
   }
 
-  private updateInput(
+  protected updateInput(
     msg: StoredMessage,
     expectedStatus: string,
     change: { set: Record<string, unknown>; remove?: string[] },
