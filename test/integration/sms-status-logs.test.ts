@@ -9,6 +9,7 @@ import { createOutboxDispatcherHandler } from '../../functions/outbox-dispatcher
 import { createReconcileHandler, ESCALATIONS_TASK } from '../../functions/reconcile/index.ts';
 import { createSmsStatusLogsHandler } from '../../functions/sms-status-logs/index.ts';
 import { awslogsEvent } from '../../local/awslogs.ts';
+import { DynamoDispatchOutbox } from '../../shared/adapters/dynamo/dispatch-outbox.ts';
 import { messageKey, providerMessageKey } from '../../shared/adapters/dynamo/message-items.ts';
 import { SnsSmsSender } from '../../shared/adapters/sms/sns-sms-sender.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
@@ -24,7 +25,7 @@ const snsMock = mockClient(SNSClient);
 afterEach(() => snsMock.reset());
 
 /** A guardian notice sent through the SNS adapter (Publish mocked to return `messageId`) by the real dispatcher. */
-async function sentThroughSns(messageId: string) {
+async function sentThroughSns(messageId: string | undefined) {
   const bed = await caseTestbed(ISSUED.toISOString());
   snsMock.on(PublishCommand).resolves({ MessageId: messageId });
   const deps: Deps = { ...bed.deps, sms: new SnsSmsSender(new SNSClient({ region: 'ap-southeast-1' }), 'BAOXUE') };
@@ -40,7 +41,7 @@ async function sentThroughSns(messageId: string) {
   );
   const get = async (key: Record<string, string>) =>
     (await bed.doc.send(new GetCommand({ TableName: bed.tableName, Key: key, ConsistentRead: true }))).Item;
-  const statusLog = (status: 'SUCCESS' | 'FAILURE', id = messageId) =>
+  const statusLog = (status: 'SUCCESS' | 'FAILURE', id = messageId ?? 'none') =>
     awslogsEvent({
       owner: '111122223333',
       logGroup: logGroupName(SNS_SMS_STATUS_LOG_GROUPS[status === 'SUCCESS' ? 0 : 1], 'ap-southeast-1', '111122223333'),
@@ -139,5 +140,21 @@ describe('SNS delivery-status logs reach the message through the MessageId Publi
     const outs = await Promise.all(Array.from({ length: 5 }, () => t.statusLogs(t.statusLog('SUCCESS'))));
     expect(outs.map((o) => o.recorded).reduce((a, b) => a + b, 0)).toBe(1);
     expect(outs.map((o) => o.duplicate).reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
+  it('no lookup for a stale SENT mark (the message changed meanwhile) or for an `unknown:` placeholder id', async () => {
+    const t = await sentThroughSns('5e1c0a52-6666-5f6e-9a7b-000000000006');
+    const outbox = new DynamoDispatchOutbox(t.doc, t.tableName, 'sns');
+    const stored = (await outbox.get(t.guardianId))!;
+    // Already SENT (version moved on): a second SENT mark for the claim it had is refused, and writes no lookup.
+    const stale = { ...stored, status: 'SENDING' as const, version: stored.version - 1 };
+    expect(await outbox.markSent(stale, '5e1c0a52-7777-5f6e-9a7b-000000000007', new Date())).toBe(false);
+    expect(await t.get(providerMessageKey('sns', '5e1c0a52-7777-5f6e-9a7b-000000000007'))).toBeUndefined();
+
+    // Publish accepted without a MessageId: the adapter's `unknown:<our id>` placeholder takes the plain SENT mark.
+    const t2 = await sentThroughSns(undefined);
+    const sent = await t2.get(messageKey(t2.guardianId));
+    expect([sent?.status, sent?.providerMessageId]).toEqual(['SENT', `unknown:${t2.guardianId}`]);
+    expect(await t2.get(providerMessageKey('sns', `unknown:${t2.guardianId}`))).toBeUndefined();
   });
 });
