@@ -41,7 +41,7 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   // SDKs themselves are a lazy chunk; the start-up check of every template against the provider puts the whole
   // catalog, ~21 KB, in the outbox-dispatcher; the notice delivery check in reconcile), and the api again for
   // 四查三比对 and the three ledgers (routes, use cases, repositories: 684 KB measured before the SMS merge, ~20 KB
-  // more; 697 KB after the SMS merge, 706 KB with the report and visit acknowledgement routes), and the stream-kept aggregates in the
+  // more; 697 KB after the SMS merge, 706 KB with the report and visit acknowledgement routes, 710 KB with the upload routes and progress store — the importers themselves are the lazy chunk `uploads` — and the ledgers' priority-group counts), and the stream-kept aggregates in the
   // case-reactor (511 KB) and reconcile's sampled recount (519 KB): the growth is real code, recorded here rather
   // than hidden.
   'case-reactor': 515_000,
@@ -50,7 +50,7 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   digests: 455_000,
   // +0.4 KB in every function for the `rosters` config section (the api's upload key parameter): 525,037 measured.
   reconcile: 527_000,
-  api: 710_000,
+  api: 715_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */
