@@ -810,6 +810,8 @@ function fuRows(data) {
     deadline: v.deadline,
     overdue: v.overdue,
     escalated: v.escalated,
+    acknowledged: v.acknowledged,
+    mayAcknowledge: v.mayAcknowledge,
     what: `第 ${v.no}/${v.of} 次`,
     who: v.responsible.map((r) => r.name).join('、'),
   }));
@@ -831,6 +833,26 @@ function fuRows(data) {
   return [...visits, ...households].sort(
     (a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate),
   );
+}
+
+/** Who took an escalated visit (or a school's late 大家访) on, with the note. */
+function fuAckLine(r) {
+  const a = r.acknowledged;
+  if (!a) return '';
+  return `<div class="row muted fu-ack">已由 ${esc(a.by)} 确认跟进（${fmt(a.at)}）${a.note ? `：${esc(a.note)}` : ''}，不再向上级上报</div>`;
+}
+
+/** Takes an escalated visit on (the school's head, the township's 包乡镇人员, the office; the API checks again). */
+async function acknowledgeVisit(row) {
+  const note = prompt('跟进说明（如：已督促教师本周补访）', '');
+  if (note === null) return;
+  try {
+    await api('POST', `/api/followup/plans/${encodeURIComponent(row.planId)}/visits/${row.no}/acknowledge`, { note });
+    flash('已确认跟进，该次走访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderFollowUp();
 }
 
 function fuClass(row) {
@@ -856,7 +878,9 @@ async function renderFollowUp() {
         (r) => `<article class="case fu-item ${fuClass(r)}" data-fu="${esc(r.key)}">
   <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge fu-late">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
   <div class="row muted">应访日期 ${esc(r.dueDate)} · 截止 ${fmt(r.deadline)}${r.who ? ` · 负责：${esc(r.who)}` : ''}</div>
+  ${fuAckLine(r)}
   <div class="actions">
+    ${r.escalated && !r.acknowledged && r.mayAcknowledge ? '<button type="button" class="secondary" data-fu-act="ack">确认跟进</button>' : ''}
     ${recordsVisits() ? '<button type="button" class="secondary" data-fu-act="record">登记</button>' : ''}
     ${r.planId ? '<button type="button" class="secondary" data-fu-act="plan">一人一案</button>' : ''}
   </div></article>`,
@@ -1130,7 +1154,7 @@ async function renderPlan(planId) {
       visits
         .map(
           (v) =>
-            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
+            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}${v.acknowledged ? `<div class="muted">${esc(v.acknowledged.by)} 已确认跟进</div>` : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
         )
         .join('') || '<tr><td colspan="6">暂无走访</td></tr>'
     }</tbody></table></div></div>`;
@@ -1268,6 +1292,7 @@ $('#fu-list').addEventListener('click', (ev) => {
   const item = b.closest('[data-fu]');
   const row = state.fuRows.get(item.dataset.fu);
   if (b.dataset.fuAct === 'plan') renderPlan(row.planId).catch((e) => flash(e.message, true));
+  if (b.dataset.fuAct === 'ack') acknowledgeVisit(row).catch((e) => flash(e.message, true));
   if (b.dataset.fuAct === 'cancel') $('.fu-form', item)?.remove();
   if (b.dataset.fuAct === 'record' && !$('.fu-form', item)) {
     $('.actions', item).insertAdjacentHTML('afterend', visitForm(row));

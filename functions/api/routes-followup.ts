@@ -13,7 +13,14 @@ import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
-import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
+import {
+  canAcknowledgeDuty,
+  canRead,
+  canReadTownship,
+  canSeeSensitive,
+  type Place,
+  type Principal,
+} from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
 import { acknowledgeVisitEscalationUseCase } from '../../shared/use-cases/acknowledge-visit.ts';
 import {
@@ -247,6 +254,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         status: v.status,
         statusLabel: line.status,
         escalated: v.escalated,
+        acknowledged: v.acknowledged ? acknowledgementView(v.acknowledged) : null,
         ...(line.doneOn
           ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
           : {}),
@@ -339,8 +347,10 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             schoolName: ctx.org.school(list.schoolId)?.name ?? list.schoolId,
             range: { from: list.from, to: list.to },
             masked: !names,
-            visits: list.visits.map((v) => ({
+            visits: list.visits.map(({ acknowledged, ...v }) => ({
               ...v,
+              acknowledged: acknowledged ? acknowledgementView(acknowledged) : null,
+              mayAcknowledge: canAcknowledgeDuty(ctx.principal, ctx.org.place(v.schoolId, v.townshipId)),
               studentName: names ? v.studentName : maskName(v.studentName),
               responsible: v.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
             })),
@@ -387,7 +397,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = found && ctx.org.place(found.plan.schoolId, found.plan.townshipId);
         if (!found || !place || !readsPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
         const p = ctx.principal;
-        if (!manages(p, place) && !(p.role === 'township-contact' && p.townshipId === place.townshipId))
+        if (!canAcknowledgeDuty(p, place))
           throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
         const input = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
         const r = await acknowledgeVisitEscalationUseCase(

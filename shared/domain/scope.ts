@@ -146,6 +146,18 @@ export function assertCanActOnEscalation(p: Principal, action: 'acknowledge' | '
     );
 }
 
+/**
+ * Who takes a missed (escalated) follow-up / 送教上门 visit or a school's late 大家访 on: the school's head, the
+ * township's 包乡镇人员 and the office (the API routes and the operator CLI both ask this).
+ */
+export function canAcknowledgeDuty(p: Principal, place: Place): boolean {
+  if (!anchored(p)) return false;
+  if (p.role === 'office') return true;
+  if (p.role === 'school-head') return p.schoolId === place.schoolId;
+  if (p.role === 'township-contact') return p.townshipId === place.townshipId;
+  return false;
+}
+
 /** R9: 脱贫户 status and the guardian's phone are visible only to the pupil's own school and the office. */
 export function canSeeSensitive(p: Principal, place: Place): boolean {
   if (!anchored(p)) return false;

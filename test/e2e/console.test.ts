@@ -3,12 +3,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
+import { DynamoCaseExtras } from '../../functions/api/read-models.ts';
+import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
 import { chaseReports } from '../../shared/use-cases/chase-reports.ts';
+import { sweepFollowUpUseCase } from '../../shared/use-cases/sweep-followup.ts';
 import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { launchBrowser } from './support/browser.ts';
@@ -438,6 +442,66 @@ describe('web console', () => {
       expect(await button.count()).toBe(0);
       await page.screenshot({ path: `${SHOTS}/11-contact-report-acknowledged.png`, fullPage: true });
       await page.close();
+    } finally {
+      clock.set(before);
+    }
+  });
+
+  it('a township contact takes an escalated 送教上门 visit on from the follow-up list', async () => {
+    const before = clock.now().toISOString();
+    try {
+      const created = await createApiHandler(worldDeps)(
+        apiEvent({
+          method: 'POST',
+          path: '/api/followup/send-teaching-plans',
+          as: who.headS1,
+          body: {
+            studentName: '测试学生庚',
+            schoolId: 's1',
+            teacherIds: ['teacher-s1b'],
+            content: '康复训练',
+            from: '2026-03-10',
+            to: '2026-04-30',
+          },
+        }),
+      );
+      expect(created.statusCode).toBe(201);
+      const planId = JSON.parse(created.body).plan.id as string;
+      const repo = new DynamoFollowUpRepository(worldDeps.doc, worldDeps.tableName);
+      const visit1 = (await repo.getPlan(planId))!.visits.find((v) => v.no === 1)!;
+      // Just after the first escalation step (the head): the visit is escalated, the 包乡镇人员's step still ahead.
+      const [head, contact] = visit1.steps.filter((s) => s.kind === 'escalation');
+      clock.set(new Date(Date.parse(head!.at) + 5 * 60_000).toISOString());
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      page.on('dialog', (d) => void d.accept('已督促送教教师本周补上'));
+      await signIn(page, 'contact-a');
+      await page.getByRole('button', { name: '家访任务' }).click();
+      await page.locator('#fu-school').selectOption('s1');
+      const item = page.locator('#fu-list .fu-item', { hasText: maskName('测试学生庚') }).filter({ hasText: '第 1/' });
+      await expect.poll(() => item.count()).toBe(1);
+      expect(await item.textContent()).toContain('已上报');
+      // Visit 2 is not escalated yet: no button there.
+      const item2 = page.locator('#fu-list .fu-item', { hasText: maskName('测试学生庚') }).filter({ hasText: '第 2/' });
+      expect(await item2.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await item.getByRole('button', { name: '确认跟进' }).click();
+      await expect.poll(() => page.locator('#flash').textContent()).toContain('已确认跟进');
+      await expect.poll(() => item.locator('.fu-ack').textContent()).toContain('已由 测试联络甲 确认跟进');
+      expect(await item.textContent()).toContain('已督促送教教师本周补上');
+      expect(await item.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/16-contact-a-visit-acknowledged-phone.png`, fullPage: true });
+      await page.close();
+
+      // The 包乡镇人员's own step comes and is not sent: they took it on.
+      const sentBefore = (await repo.getPlan(planId))!.visits.find((v) => v.no === 1)!.acknowledged;
+      expect(sentBefore).toMatchObject({ by: { personId: 'contact-a' }, note: '已督促送教教师本周补上' });
+      clock.set(new Date(Date.parse(contact!.at) + 5 * 60_000).toISOString());
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      const toContact = (
+        await new DynamoCaseExtras(worldDeps.doc, worldDeps.tableName).messages('s1', [planId])
+      ).filter((m) => m.recipient.personId === 'contact-a' && m.template === 'send-teaching-escalation');
+      expect(toContact).toEqual([]);
     } finally {
       clock.set(before);
     }
