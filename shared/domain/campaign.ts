@@ -9,6 +9,7 @@ import { cstDateSchema, note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
+import type { LadderTime } from './working-time.ts';
 
 /** One household a teacher must visit in a 大家访 campaign. */
 export interface Household {
@@ -48,13 +49,17 @@ export const householdsInputSchema = z
   )
   .min(1, '大家访名单至少需要一户');
 
-/** Assigns a school's households for a campaign window; reminders and the late ladder run on calendar days. */
+/**
+ * Assigns a school's households for a campaign window. Reminders run on calendar days (campaigns run in the
+ * holidays); escalations to officials on their working time (`time`), or calendar days for `afterDays` steps.
+ */
 export function createSchoolCampaign(
   window: CampaignWindow,
   school: { schoolId: string; townshipId: string },
   households: z.input<typeof householdsInputSchema>,
   schedule: DutySchedule,
   now: Date,
+  time: LadderTime,
 ): SchoolCampaign {
   const list = parsePlanInput(householdsInputSchema, households);
   const refs = new Set<string>();
@@ -62,7 +67,7 @@ export function createSchoolCampaign(
     if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: '重复的户' }]);
     refs.add(h.ref);
   }
-  const steps = dutySteps(window.end, schedule, calendarDays);
+  const steps = dutySteps(window.end, schedule, calendarDays, time);
   const deadline = dutyDeadline(window.end, schedule).toISOString();
   const next = steps.findIndex((s) => Date.parse(s.at) > now.getTime());
   return {
