@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerAcknowledgeVisit } from './commands/acknowledge-visit.ts';
+import { registerAcknowledgeCampaign, registerAcknowledgeVisit } from './commands/acknowledge-visit.ts';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerCompareRolls } from './commands/compare-rolls.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
@@ -77,6 +77,7 @@ export function cliProgram(): Command {
   registerRecordFollowUpVisit(program);
   registerFollowUpDue(program);
   registerAcknowledgeVisit(program);
+  registerAcknowledgeCampaign(program);
   registerCreateCampaign(program);
   registerRecordCampaignVisit(program);
   registerImportRoll(program);

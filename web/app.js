@@ -1191,10 +1191,17 @@ async function renderCampaigns() {
     const rows = data.schools
       .map(
         (s) =>
-          `<tr class="${s.late ? 'fu-overdue' : ''}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}</td></tr>`,
+          `<tr class="${s.late ? 'fu-overdue' : ''}" data-campaign-school="${esc(s.schoolId)}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}${
+            s.acknowledged
+              ? `<div class="muted fu-ack">已由 ${esc(s.acknowledged.by)} 确认跟进（${fmt(s.acknowledged.at)}）${s.acknowledged.note ? `：${esc(s.acknowledged.note)}` : ''}</div>`
+              : s.escalated && s.mayAcknowledge && s.done < s.total
+                ? '<button type="button" class="secondary" data-campaign-act="ack">确认跟进</button>'
+                : ''
+          }</td></tr>`,
       )
       .join('');
     const without = data.withoutList.map((s) => esc(s.schoolName)).join('、');
+    state.campaignWindow = data.window.id;
     out.innerHTML = `<p class="muted">${esc(data.window.start)} 至 ${esc(data.window.end)}</p><div class="table-wrap"><table><thead><tr><th>学校</th><th>乡镇</th><th>已访/应访</th><th>状态</th></tr></thead><tbody>${rows || '<tr><td colspan="4">暂无走访名单</td></tr>'}</tbody></table></div>${without ? `<p class="muted">未上报走访名单：${without}</p>` : ''}`;
   } catch (e) {
     out.innerHTML = `<p class="muted">${e.status === 404 ? '该时段未配置' : esc(e.message)}</p>`;
@@ -1302,6 +1309,24 @@ $('#fu-list').addEventListener('click', (ev) => {
 $('#fu-list').addEventListener('submit', (ev) => {
   ev.preventDefault();
   submitVisit(ev.target);
+});
+$('#fu-campaigns').addEventListener('click', async (ev) => {
+  const b = ev.target.closest('button[data-campaign-act="ack"]');
+  if (!b) return;
+  const schoolId = b.closest('[data-campaign-school]').dataset.campaignSchool;
+  const note = prompt('跟进说明（如：已约谈校长，本周内完成）', '');
+  if (note === null) return;
+  try {
+    await api(
+      'POST',
+      `/api/followup/campaigns/${encodeURIComponent(state.campaignWindow)}/${encodeURIComponent(schoolId)}/acknowledge`,
+      { note },
+    );
+    flash('已确认跟进，该校大家访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderCampaigns().catch((e) => flash(e.message, true));
 });
 $('#fu-create').addEventListener('submit', (ev) => {
   ev.preventDefault();

@@ -35,6 +35,8 @@ export interface SchoolCampaign {
   steps: DutyStep[];
   nextStep: number;
   escalated: boolean;
+  /** An official took the late school on (who, when, a note): its later escalation steps are not sent. */
+  acknowledged?: { by: { personId: string; name: string; role: string }; at: string; note: string };
   completedAt?: string;
   version: number;
 }
@@ -159,7 +161,10 @@ export function sweepCampaign(
   if (c.completedAt || done === total)
     return { campaign: { ...c, nextStep: c.steps.length, version: c.version + 1 }, messages: [], unresolved: [] };
   const deadline = new Date(c.deadline);
-  const { run, nextStep } = stepsToRun(c.steps, c.nextStep, now, deadline);
+  const due = stepsToRun(c.steps, c.nextStep, now, deadline);
+  const { nextStep } = due;
+  // Taken on by an official: the cursor still moves, but no further escalation goes out (reminders still do).
+  const run = c.acknowledged ? due.run.filter((r) => r.step.kind !== 'escalation') : due.run;
   const messages: Message[] = [];
   const unresolved: string[] = [];
   const school = directory.schools.find((s) => s.id === c.schoolId)?.name ?? c.schoolId;

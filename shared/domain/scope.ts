@@ -158,6 +158,15 @@ export function canAcknowledgeDuty(p: Principal, place: Place): boolean {
   return false;
 }
 
+/**
+ * A school's late 大家访 climbs to the 包片领导 too: the area's leader takes it on as well as the head, the
+ * township's 包乡镇人员 and the office.
+ */
+export function canAcknowledgeCampaign(p: Principal, place: Place): boolean {
+  if (canAcknowledgeDuty(p, place)) return true;
+  return anchored(p) && p.role === 'leader' && place.areaId !== undefined && place.areaId === p.areaId;
+}
+
 /** R9: 脱贫户 status and the guardian's phone are visible only to the pupil's own school and the office. */
 export function canSeeSensitive(p: Principal, place: Place): boolean {
   if (!anchored(p)) return false;

@@ -506,4 +506,61 @@ describe('web console', () => {
       clock.set(before);
     }
   });
+
+  it('a township contact takes a school’s late 大家访 on from the campaign table', async () => {
+    const before = clock.now().toISOString();
+    try {
+      // 测试甲镇中学 lists one household for the 寒假后 window (ended Sunday 2026-03-01) and visits nothing; the
+      // head is alerted Monday 03-02 09:00 (officials' working time), the 包乡镇人员 on Wednesday. Listed in time
+      // (02-27): a list made after the window has no steps ahead.
+      clock.set('2026-02-27T02:00:00Z');
+      const created = await createApiHandler(worldDeps)(
+        apiEvent({
+          method: 'POST',
+          path: '/api/followup/campaigns',
+          as: who.office,
+          body: {
+            windowId: '2026-winter-after',
+            schoolId: 's2',
+            households: [{ ref: 'h-s2', studentName: '测试学生辛', teacherId: 'head-s2' }],
+          },
+        }),
+      );
+      expect(created.statusCode).toBe(201);
+      clock.set('2026-03-02T01:05:00Z');
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      clock.set(before);
+
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      page.on('dialog', (d) => void d.accept('已约谈校长，本周内完成'));
+      await signIn(page, 'contact-a');
+      await page.getByRole('button', { name: '家访任务' }).click();
+      const row = page.locator('#fu-campaign-result tr[data-campaign-school="s2"]');
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.textContent()).toContain('0/1');
+      expect(await row.textContent()).toContain('已上报');
+      // s1's list is complete: nothing to take on there.
+      expect(await page.locator('#fu-campaign-result tr[data-campaign-school="s1"] button').count()).toBe(0);
+      await row.getByRole('button', { name: '确认跟进' }).click();
+      await expect.poll(() => page.locator('#flash').textContent()).toContain('该校大家访不再向上级上报');
+      await expect.poll(() => row.locator('.fu-ack').textContent()).toContain('已由 测试联络甲 确认跟进');
+      expect(await row.textContent()).toContain('已约谈校长，本周内完成');
+      expect(await row.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await page.locator('#fu-campaigns').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/17-contact-a-campaign-acknowledged-phone.png`, fullPage: true });
+      await page.close();
+
+      // Wednesday's step to the 包乡镇人员 and the 包片领导's are not sent.
+      clock.set('2026-03-09T02:00:00Z');
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      const sent = await new DynamoCaseExtras(worldDeps.doc, worldDeps.tableName).messages('s2', [
+        'campaign-2026-winter-after-s2',
+      ]);
+      expect(sent.filter((m) => m.template === 'campaign-escalation').map((m) => m.recipient.personId)).toEqual([
+        'head-s2',
+      ]);
+    } finally {
+      clock.set(before);
+    }
+  });
 });
