@@ -610,16 +610,23 @@ const STATS_COLUMNS = [
   ['casesOpened', '新立案'],
   ['casesReturned', '复学'],
   ['noticesLapsed', '通知书逾期'],
+  ['townshipOrders', '乡镇责令（按期复学/逾期/其他结案/未结）'],
   ['casesOpenAtEnd', '期末在办'],
   ['medianDaysToReturn', '复学中位天数'],
   ['visits', '跟踪家访（完成/应访）'],
 ];
+
+/** Township orders made in the period and where they stand: 3（1/1/0/1）. */
+function orderText(r) {
+  return `${r.townshipOrders}（${r.townshipOrdersReturned}/${r.townshipOrdersLapsed}/${r.townshipOrdersEnded}/${r.townshipOrdersOpen}）`;
+}
 
 function statsCell(row, key) {
   if (key === 'onTimeRate')
     return row.onTimeRate === null ? '—' : `${(Math.round(row.onTimeRate * 1000) / 10).toFixed(1)}%`;
   if (key === 'medianDaysToReturn') return row.medianDaysToReturn === null ? '—' : String(row.medianDaysToReturn);
   if (key === 'visits') return `${row.visitsDone}/${row.visitsDue}`;
+  if (key === 'townshipOrders') return orderText(row);
   return String(row[key]);
 }
 
@@ -697,7 +704,10 @@ async function renderStats(period) {
   try {
     const data = await api('GET', `/api/statistics?${new URLSearchParams(q)}`);
     state.stats = data;
-    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>`;
+    const county = data.county
+      ? `<p class="stats-county">全县：通知书逾期 ${data.county.noticesLapsed} 份；乡镇责令 ${data.county.townshipOrders} 份，其中按期复学 ${data.county.townshipOrdersReturned}、逾期未复学 ${data.county.townshipOrdersLapsed}、其他结案 ${data.county.townshipOrdersEnded}、未结 ${data.county.townshipOrdersOpen}</p>`
+      : '';
+    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>${county}`;
     out.innerHTML =
       data.townships.length > 0
         ? `${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}<div id="stats-schools"></div>`
