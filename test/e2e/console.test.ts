@@ -6,6 +6,7 @@ import { type ApiServer, startApiServer } from '../../functions/api/local-server
 import { DynamoCaseExtras } from '../../functions/api/read-models.ts';
 import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
+import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
@@ -562,5 +563,26 @@ describe('web console', () => {
     } finally {
       clock.set(before);
     }
+  });
+
+  it('the office reads the township order recorded above in the statistics: per township and county-wide', async () => {
+    // No stream runs beside this API: the aggregates are rebuilt from the items (what rebuild-aggregates does).
+    await rebuildAggregates(worldDeps.doc, worldDeps.tableName);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'office-1');
+    await page.getByRole('button', { name: '乡镇统计' }).click();
+    const result = page.locator('#stats-result');
+    await expect.poll(() => result.locator('.stats-county').count()).toBe(1);
+    // The notice lapsed and the order was made a week after today (the test moved the clock): ask for all March.
+    await page.locator('#stats-form [name=to]').fill('2026-03-31');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => result.locator('.stats-county').textContent()).toContain('乡镇责令 1 份');
+    expect(await result.locator('.stats-county').textContent()).toContain('通知书逾期 1 份');
+    expect(await result.locator('.stats-county').textContent()).toContain('未结 1');
+    expect(await result.locator('thead').first().textContent()).toContain('乡镇责令（按期复学/逾期/其他结案/未结）');
+    expect(await result.locator('tr[data-township="ta"]').textContent()).toContain('1（0/0/0/1）');
+    expect(await result.locator('tr[data-township="tb"]').textContent()).toContain('0（0/0/0/0）');
+    await page.screenshot({ path: `${SHOTS}/18-office-statistics-township-orders.png`, fullPage: true });
+    await page.close();
   });
 });
