@@ -611,16 +611,23 @@ const STATS_COLUMNS = [
   ['casesOpened', '新立案'],
   ['casesReturned', '复学'],
   ['noticesLapsed', '通知书逾期'],
+  ['townshipOrders', '乡镇责令（按期复学/逾期/其他结案/未结）'],
   ['casesOpenAtEnd', '期末在办'],
   ['medianDaysToReturn', '复学中位天数'],
   ['visits', '跟踪家访（完成/应访）'],
 ];
+
+/** Township orders made in the period and where they stand: 3（1/1/0/1）. */
+function orderText(r) {
+  return `${r.townshipOrders}（${r.townshipOrdersReturned}/${r.townshipOrdersLapsed}/${r.townshipOrdersEnded}/${r.townshipOrdersOpen}）`;
+}
 
 function statsCell(row, key) {
   if (key === 'onTimeRate')
     return row.onTimeRate === null ? '—' : `${(Math.round(row.onTimeRate * 1000) / 10).toFixed(1)}%`;
   if (key === 'medianDaysToReturn') return row.medianDaysToReturn === null ? '—' : String(row.medianDaysToReturn);
   if (key === 'visits') return `${row.visitsDone}/${row.visitsDue}`;
+  if (key === 'townshipOrders') return orderText(row);
   return String(row[key]);
 }
 
@@ -698,7 +705,10 @@ async function renderStats(period) {
   try {
     const data = await api('GET', `/api/statistics?${new URLSearchParams(q)}`);
     state.stats = data;
-    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>`;
+    const county = data.county
+      ? `<p class="stats-county">全县：通知书逾期 ${data.county.noticesLapsed} 份；乡镇责令 ${data.county.townshipOrders} 份，其中按期复学 ${data.county.townshipOrdersReturned}、逾期未复学 ${data.county.townshipOrdersLapsed}、其他结案 ${data.county.townshipOrdersEnded}、未结 ${data.county.townshipOrdersOpen}</p>`
+      : '';
+    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>${county}`;
     out.innerHTML =
       data.townships.length > 0
         ? `${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}<div id="stats-schools"></div>`
@@ -811,6 +821,8 @@ function fuRows(data) {
     deadline: v.deadline,
     overdue: v.overdue,
     escalated: v.escalated,
+    acknowledged: v.acknowledged,
+    mayAcknowledge: v.mayAcknowledge,
     what: `第 ${v.no}/${v.of} 次`,
     who: v.responsible.map((r) => r.name).join('、'),
   }));
@@ -832,6 +844,26 @@ function fuRows(data) {
   return [...visits, ...households].sort(
     (a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate),
   );
+}
+
+/** Who took an escalated visit (or a school's late 大家访) on, with the note. */
+function fuAckLine(r) {
+  const a = r.acknowledged;
+  if (!a) return '';
+  return `<div class="row muted fu-ack">已由 ${esc(a.by)} 确认跟进（${fmt(a.at)}）${a.note ? `：${esc(a.note)}` : ''}，不再向上级上报</div>`;
+}
+
+/** Takes an escalated visit on (the school's head, the township's 包乡镇人员, the office; the API checks again). */
+async function acknowledgeVisit(row) {
+  const note = prompt('跟进说明（如：已督促教师本周补访）', '');
+  if (note === null) return;
+  try {
+    await api('POST', `/api/followup/plans/${encodeURIComponent(row.planId)}/visits/${row.no}/acknowledge`, { note });
+    flash('已确认跟进，该次走访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderFollowUp();
 }
 
 function fuClass(row) {
@@ -857,7 +889,9 @@ async function renderFollowUp() {
         (r) => `<article class="case fu-item ${fuClass(r)}" data-fu="${esc(r.key)}">
   <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge fu-late">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
   <div class="row muted">应访日期 ${esc(r.dueDate)} · 截止 ${fmt(r.deadline)}${r.who ? ` · 负责：${esc(r.who)}` : ''}</div>
+  ${fuAckLine(r)}
   <div class="actions">
+    ${r.escalated && !r.acknowledged && r.mayAcknowledge ? '<button type="button" class="secondary" data-fu-act="ack">确认跟进</button>' : ''}
     ${recordsVisits() ? '<button type="button" class="secondary" data-fu-act="record">登记</button>' : ''}
     ${r.planId ? '<button type="button" class="secondary" data-fu-act="plan">一人一案</button>' : ''}
   </div></article>`,
@@ -1131,7 +1165,7 @@ async function renderPlan(planId) {
       visits
         .map(
           (v) =>
-            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
+            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}${v.acknowledged ? `<div class="muted">${esc(v.acknowledged.by)} 已确认跟进</div>` : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
         )
         .join('') || '<tr><td colspan="6">暂无走访</td></tr>'
     }</tbody></table></div></div>`;
@@ -1168,10 +1202,17 @@ async function renderCampaigns() {
     const rows = data.schools
       .map(
         (s) =>
-          `<tr class="${s.late ? 'fu-overdue' : ''}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}</td></tr>`,
+          `<tr class="${s.late ? 'fu-overdue' : ''}" data-campaign-school="${esc(s.schoolId)}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}${
+            s.acknowledged
+              ? `<div class="muted fu-ack">已由 ${esc(s.acknowledged.by)} 确认跟进（${fmt(s.acknowledged.at)}）${s.acknowledged.note ? `：${esc(s.acknowledged.note)}` : ''}</div>`
+              : s.escalated && s.mayAcknowledge && s.done < s.total
+                ? '<button type="button" class="secondary" data-campaign-act="ack">确认跟进</button>'
+                : ''
+          }</td></tr>`,
       )
       .join('');
     const without = data.withoutList.map((s) => esc(s.schoolName)).join('、');
+    state.campaignWindow = data.window.id;
     out.innerHTML = `<p class="muted">${esc(data.window.start)} 至 ${esc(data.window.end)}</p><div class="table-wrap"><table><thead><tr><th>学校</th><th>乡镇</th><th>已访/应访</th><th>状态</th></tr></thead><tbody>${rows || '<tr><td colspan="4">暂无走访名单</td></tr>'}</tbody></table></div>${without ? `<p class="muted">未上报走访名单：${without}</p>` : ''}`;
   } catch (e) {
     out.innerHTML = `<p class="muted">${e.status === 404 ? '该时段未配置' : esc(e.message)}</p>`;
@@ -1269,6 +1310,7 @@ $('#fu-list').addEventListener('click', (ev) => {
   const item = b.closest('[data-fu]');
   const row = state.fuRows.get(item.dataset.fu);
   if (b.dataset.fuAct === 'plan') renderPlan(row.planId).catch((e) => flash(e.message, true));
+  if (b.dataset.fuAct === 'ack') acknowledgeVisit(row).catch((e) => flash(e.message, true));
   if (b.dataset.fuAct === 'cancel') $('.fu-form', item)?.remove();
   if (b.dataset.fuAct === 'record' && !$('.fu-form', item)) {
     $('.actions', item).insertAdjacentHTML('afterend', visitForm(row));
@@ -1278,6 +1320,24 @@ $('#fu-list').addEventListener('click', (ev) => {
 $('#fu-list').addEventListener('submit', (ev) => {
   ev.preventDefault();
   submitVisit(ev.target);
+});
+$('#fu-campaigns').addEventListener('click', async (ev) => {
+  const b = ev.target.closest('button[data-campaign-act="ack"]');
+  if (!b) return;
+  const schoolId = b.closest('[data-campaign-school]').dataset.campaignSchool;
+  const note = prompt('跟进说明（如：已约谈校长，本周内完成）', '');
+  if (note === null) return;
+  try {
+    await api(
+      'POST',
+      `/api/followup/campaigns/${encodeURIComponent(state.campaignWindow)}/${encodeURIComponent(schoolId)}/acknowledge`,
+      { note },
+    );
+    flash('已确认跟进，该校大家访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderCampaigns().catch((e) => flash(e.message, true));
 });
 $('#fu-create').addEventListener('submit', (ev) => {
   ev.preventDefault();
