@@ -26,8 +26,9 @@ const UPLOAD_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 /**
  * The console's upload wizard (docs/rosters.md "Uploading in the console"): a 学籍花名册 (school head: own school;
  * office: any school), a township's 户籍 list or the directory template (office), dry run first, then the same
- * request with `dryRun: false`. The Idempotency-Key is required: a retried confirmation imports once, and the
- * console polls the upload's progress under that key.
+ * request with `dryRun: false`. With an Idempotency-Key (the console always sends one) a retried confirmation
+ * replays the first reply, and the console polls the upload's progress under that key; without one an upload runs
+ * untracked (importing the same file twice leaves the same roll).
  */
 export function uploadRoutes(deps: ApiDeps): Route<ApiPorts>[] {
   const progress = new UploadProgressStore(deps.doc, deps.tableName, deps.clock);
@@ -35,14 +36,9 @@ export function uploadRoutes(deps: ApiDeps): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/uploads/:kind',
-      summary:
-        'upload a filled-in template (roll | register | directory) as base64 JSON, dry run or import; Idempotency-Key required',
+      summary: 'upload a filled-in template (roll | register | directory) as base64 JSON, dry run or import',
       handle: async (ctx: RouteContext<ApiPorts>) => {
         const kind = parseWith(kindParam, ctx.params.kind, 'kind');
-        if (!ctx.idempotencyKey)
-          throw new ValidationError([
-            { field: 'Idempotency-Key', reason: '上传需要 Idempotency-Key（控制台自动生成）' },
-          ]);
         const { handleUpload } = await loadUploads();
         return handleUpload(deps, {
           kind,

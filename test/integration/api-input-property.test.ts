@@ -1,10 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiPorts } from '../../functions/api/index.ts';
 import { buildRouter } from '../../functions/api/routes.ts';
+import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { openCaseBody, who } from '../support/api-world.ts';
+import { ROSTER_TERM } from '../support/roster-seed.ts';
 
 /**
  * Every POST/PATCH route of the router, enumerated from it (a new route is fuzzed too, with `{}` as its valid body
@@ -86,6 +91,8 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
 
   beforeAll(async () => {
     w = await apiCallerWorld('prop');
+    // Uploads hash ID numbers with the rolls' key (locally a key file).
+    w.deps.idKey = new FileIdHashKey(join(mkdtempSync(join(tmpdir(), 'baoxue-prop-key-')), 'roll-id.key'));
     const opened = await w.call({ method: 'POST', path: '/api/cases', as: who.headS1, body: openCaseBody('s1') });
     const plan = await w.call({
       method: 'POST',
@@ -118,6 +125,7 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
       schoolId: 's1',
       townshipId: 'ta',
       no: '1',
+      kind: 'roll',
     };
   });
 
@@ -181,6 +189,15 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
       decision: 'dismiss',
       reason: '在外地就读',
       note: '已核实就读证明',
+    },
+    'POST /api/uploads/:kind': {
+      schoolId: 's1',
+      term: ROSTER_TERM,
+      fileName: '学籍花名册.csv',
+      content: Buffer.from(
+        '学籍号,姓名,性别,出生日期,年级\r\nT0090000001,测试属性学生,男,2014-03-01,五年级\r\n',
+      ).toString('base64'),
+      dryRun: true,
     },
     'POST /api/roster-ledgers/dropouts/:entryId/strike-off': {
       reason: 'transferred',

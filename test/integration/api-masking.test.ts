@@ -170,8 +170,11 @@ describe('R9 masking: every role × every read route', () => {
       '/api/roster-ledgers': [
         { path: '/api/roster-ledgers', query: { townshipId: 'ta' }, personal: true },
         { path: '/api/roster-ledgers', query: { format: 'xlsx' } },
+        { path: '/api/roster-ledgers', query: { townshipId: 'ta', group: '残疾' } },
       ],
       '/api/followup/campaigns/:windowId': [{ path: '/api/followup/campaigns/2026-summer-before' }],
+      // Someone else's (or no) upload: 404 for everyone, nothing personal in an upload's progress anyway.
+      '/api/uploads/:uploadId/progress': [{ path: '/api/uploads/not-my-upload-1/progress' }],
     }) as Record<string, { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean }[]>;
 
   it('the matrix covers every GET route of the router (a new read route must be added here)', () => {
