@@ -11,12 +11,12 @@ import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { SingleTableIdempotency } from '../../shared/adapters/dynamo/idempotency.ts';
 import { type AuditLog, IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
+import { HttpError, ValidationError } from '../../shared/domain/errors.ts';
 import type { DirectoryRepository } from '../../shared/domain/ports.ts';
 import type { Clock } from '../../shared/domain/time.ts';
 import type { Deps } from '../deps.ts';
 import { principalFromClaims } from './claims.ts';
-import { type ApiEvent, type ApiResult, errorReply, HttpError, jsonResult, type Reply, unauthorized } from './http.ts';
+import { type ApiEvent, type ApiResult, errorReply, jsonResult, type Reply, unauthorized } from './http.ts';
 import { cachedOrg } from './org.ts';
 import { buildRouter } from './routes.ts';
 

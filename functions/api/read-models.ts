@@ -1,18 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/adapters/dynamo/client.ts';
+import { lateSlotsOf, ownerIndexPrefix, withValues } from '../../shared/adapters/dynamo/key-conditions.ts';
 import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
-import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import type { Notice } from '../../shared/domain/notice.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
-import { cstDate } from '../../shared/domain/time.ts';
 import type { LateSlotSource } from '../../shared/use-cases/list-late-reports.ts';
 import { runLimited } from '../../shared/use-cases/run-limited.ts';
 
 /**
- * Late slots from the owner index: a school's OPEN slots sort under `SLOT#OPEN#<dueDate>`, so one Query per school
- * in scope reads only its open slots due up to today, including those whose whole ladder has been sent (which
- * have left the sparse due index). At most 16 queries in flight.
+ * Late slots from the owner index: one Query per school in scope (`lateSlotsOf`, the late-slot gauge's read too),
+ * at most 16 in flight.
  */
 export class DynamoLateSlotSource implements LateSlotSource {
   constructor(
@@ -21,30 +19,9 @@ export class DynamoLateSlotSource implements LateSlotSource {
   ) {}
 
   async listLate(now: Date, schoolIds: readonly string[]): Promise<ReportSlot[]> {
-    const upTo = `SLOT#OPEN#${cstDate(now)}~`;
     const perSchool = await runLimited(schoolIds, 16, async (schoolId) => {
-      const slots: ReportSlot[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.ownerIndex.name,
-            KeyConditionExpression: 'gsi2pk = :o AND gsi2sk BETWEEN :from AND :to',
-            FilterExpression: 'deadline <= :now',
-            ExpressionAttributeValues: {
-              ':o': `SCHOOL#${schoolId}`,
-              ':from': 'SLOT#OPEN#',
-              ':to': upTo,
-              ':now': now.toISOString(),
-            },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) slots.push(itemToSlot(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return slots;
+      const query = { TableName: this.tableName, ...lateSlotsOf(schoolId, now) };
+      return (await queryAll(this.doc, query)).map(itemToSlot);
     });
     return perSchool.flat();
   }
@@ -91,16 +68,14 @@ export class DynamoCaseExtras {
   }
 
   private async ownerItems(schoolId: string, prefix: string, subjectIds: string[]) {
-    const values: Record<string, unknown> = { ':o': `SCHOOL#${schoolId}`, ':p': prefix };
+    const values: Record<string, unknown> = {};
     subjectIds.forEach((id, i) => {
       values[`:s${i}`] = id;
     });
     const items = await this.queryAll({
-      IndexName: TABLE.ownerIndex.name,
-      KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
+      ...withValues(ownerIndexPrefix(`SCHOOL#${schoolId}`, prefix), values),
       FilterExpression: `#subject.#id IN (${subjectIds.map((_, i) => `:s${i}`).join(', ')})`,
       ExpressionAttributeNames: { '#subject': 'subject', '#id': 'id' },
-      ExpressionAttributeValues: values,
     });
     return items;
   }

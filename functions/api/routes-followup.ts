@@ -6,7 +6,13 @@ import type { AuditAction } from '../../shared/domain/access.ts';
 import { campaignWindows, completion, completionBySchool, type SchoolCampaign } from '../../shared/domain/campaign.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { PERSON_NAME_MAX } from '../../shared/domain/directory.ts';
-import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import {
+  ForbiddenError,
+  HttpError,
+  InvalidTransitionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/domain/errors.ts';
 import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
@@ -27,7 +33,7 @@ import {
   recordCampaignVisitUseCase,
   recordFollowUpVisitUseCase,
 } from '../../shared/use-cases/record-followup-visit.ts';
-import { HttpError, parseWith } from './http.ts';
+import { parseWith } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import type { Route, RouteContext } from './router.ts';

@@ -1,14 +1,14 @@
 import * as z from 'zod';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
+import { HttpError, NotFoundError } from '../../shared/domain/errors.ts';
 import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
 import { cstDate, systemClock } from '../../shared/domain/time.ts';
 import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
-import { HttpError, parseWith, type Reply } from './http.ts';
+import { parseWith, type Reply } from './http.ts';
 import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
