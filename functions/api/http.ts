@@ -1,12 +1,11 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError, fromZodIssues, HttpError } from '../../shared/domain/errors.ts';
+import type { Log } from '../../shared/domain/ports.ts';
+import { scrubText } from '../../shared/domain/privacy.ts';
 
 // Routes throw HttpError for refusals outside the domain's rules; it lives with every named error.
 export { HttpError };
-
-import type { Log } from '../../shared/domain/ports.ts';
-import { scrubText } from '../../shared/domain/privacy.ts';
 
 /** API Gateway HTTP API (payload 2.0) event with the JWT authorizer's claims. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -21,9 +20,6 @@ export interface Reply {
 }
 
 export const unauthorized = () => new HttpError(401, 'UNAUTHENTICATED', '请先登录（缺少或无效的身份令牌）');
-
-export const notBuilt = (what: string) =>
-  new HttpError(501, 'NOT_IMPLEMENTED', `该功能尚未开放：${what}（后端用例尚未合并）`);
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 

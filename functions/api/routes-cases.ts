@@ -48,8 +48,8 @@ import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
 import { updateCaseUseCase } from '../../shared/use-cases/update-case.ts';
 import { followUpDepsOf, returnHook } from '../followup-wiring.ts';
-import { parseWith, type Reply } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
+import { parseWith } from './http.ts';
 import type { OrgIndex } from './org.ts';
 import { DynamoCaseExtras } from './read-models.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -299,8 +299,6 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     return { notices, messages: messages.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
   }
 
-  const withOrg = (fn: (ctx: RouteContext<ApiPorts>) => Promise<Reply>) => fn;
-
   /**
    * The officials' actions on a lapsed notice (`POST …/notices/:noticeId/<action>`): access per action, the body, one
    * use case, and the notice as the caller may see it (201 when it changed, 200 when it was already so).
@@ -320,7 +318,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       method: 'POST',
       path: `/api/cases/:caseId/notices/:noticeId/${action}`,
       summary,
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const place = ctx.org.place(c.schoolId, c.townshipId);
         assertCanActOnEscalation(ctx.principal, action, place);
@@ -332,7 +330,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         const masked = !canSeeSensitive(ctx.principal, place);
         return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
-      }),
+      },
     };
   }
 
@@ -343,7 +341,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       summary:
         'open a case (R2): kind, reason, 去向, responsible teacher, guardian; 409 DUPLICATE_CASE when the pupil has an ' +
         'open case (allowDuplicate overrides); 200 reopened when a returned case is within its follow-up window',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const body = parseWith(openCaseBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
@@ -356,14 +354,14 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         await audit(ctx, 'open-case', [r.case]);
         if (r.reopened) return { status: 200, body: { reopened: true, case: view(ctx, r.case) } };
         return { status: 201, body: { case: view(ctx, r.case) } };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases',
       summary:
         'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) from ?cursor',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const q = parseWith(listQuery, ctx.query, 'query');
         const schools = ctx.org.snapshot.schools.filter(
           (s) =>
@@ -409,24 +407,24 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             }),
           },
         };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId',
       summary: 'one case (R9 fields masked outside the pupil school and the office); the read is audited',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         await audit(ctx, 'read-case', [c]);
         return { status: 200, body: { case: view(ctx, c) } };
-      }),
+      },
     },
     {
       method: 'PATCH',
       path: '/api/cases/:caseId',
       summary:
         'correct an open case: guardian name/mobile, reason, 去向, responsible teacher; `version` as read (409 if stale)',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'update-case');
         const { version, ...changes } = parseWith(patchBody, ctx.body, 'body');
         const fields = parseWith(updateCaseInputSchema, changes, 'body');
@@ -437,13 +435,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'update-case', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), changed: r.changed } };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId/timeline',
       summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const events = await ports.cases.listEvents(c.id);
         const { notices, messages } = await messagesOf(c);
@@ -489,30 +487,30 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
               : items,
           },
         };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId/messages',
       summary: "a case's message log (SMS to guardian and officials) with delivery status; audited",
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const { messages } = await messagesOf(c);
         await audit(ctx, 'read-messages', [c]);
         return { status: 200, body: { caseId: c.id, messages: messages.map((m) => messageView(ctx, c, m)) } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/visits',
       summary: 'log a persuasion visit (家访/劝返)',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'log-visit');
         const body = parseWith(visitBody, ctx.body, 'body');
         const next = await logVisitUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
         await audit(ctx, 'log-visit', [next]);
         return { status: 201, body: { case: view(ctx, next) } };
-      }),
+      },
     },
     {
       method: 'POST',
@@ -521,7 +519,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts; 422 NOTICE_NEEDS_CONFIRMATION with ' +
         'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true}); ' +
         '`receivedInPerson` records the receipt (送达) at issue',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'issue-notice');
         const body = parseWith(issueNoticeBody, ctx.body, 'body');
         const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal), {
@@ -529,7 +527,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...(body.receivedInPerson ? { receivedInPerson: body.receivedInPerson } : {}),
         });
         return { status: 201, body: { notice: noticeView(n) } };
-      }),
+      },
     },
     {
       method: 'POST',
@@ -538,7 +536,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         'record the receipt (送达) of a notice: receivedAt, method (in-person / signed-receipt / post), receivedBy, ' +
         'evidenceRef; the deadline becomes receivedAt + 7 days and the timer moves; the same receipt again changes ' +
         'nothing (200), a different one is 409 RECEIPT_ALREADY_RECORDED',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-receipt');
         const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
         const body = parseWith(receiptInputSchema, ctx.body, 'body');
@@ -552,7 +550,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           status: r.changed ? 201 : 200,
           body: { notice: noticeView(r.notice), changed: r.changed, previousDeadline: r.previousDeadline },
         };
-      }),
+      },
     },
     escalationRoute(
       'acknowledge',
@@ -573,7 +571,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       path: '/api/cases/:caseId/return',
       summary:
         'record the return (复学): a running notice is complied, its timer and reminder cancelled; the 保学 plan is created',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-return');
         const body = parseWith(returnBody, ctx.body, 'body');
         const hook = returnHook(followUpDepsOf(deps, caseDeps(ctx.org).directory));
@@ -583,13 +581,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'record-return', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/transfer',
       summary: 'record a status change (R5): 转出 (default), 休学, 转入, 辍学, 复学 with evidence',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-transfer');
         const body = parseWith(transferBody, ctx.body, 'body');
         // 复学 recorded as a status change opens the follow-up plan too (R5).
@@ -600,19 +598,19 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'record-transfer', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/exemption',
       summary: 'record an exemption (R4): application, township approval, filing date with 基教股',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-exemption');
         const body = parseWith(exemptionBody, ctx.body, 'body');
         const r = await recordExemptionUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
         await audit(ctx, 'record-exemption', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case) } };
-      }),
+      },
     },
   ];
 }

@@ -33,8 +33,8 @@ import {
   recordCampaignVisitUseCase,
   recordFollowUpVisitUseCase,
 } from '../../shared/use-cases/record-followup-visit.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import type { Route, RouteContext } from './router.ts';
 

@@ -12,8 +12,8 @@ import { computeStatistics, type Statistics } from '../../shared/domain/statisti
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { statisticsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

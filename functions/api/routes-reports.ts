@@ -16,8 +16,8 @@ import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-repo
 import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import { DynamoLateSlotSource } from './read-models.ts';
 import type { Route } from './router.ts';
 

@@ -8,8 +8,8 @@ import { decisionInputSchema, strikeInputSchema } from '../../shared/domain/cros
 import { cstDate } from '../../shared/domain/time.ts';
 import { type CrossCheckDeps, decideCandidate, listCandidates, strikeOff } from '../../shared/use-cases/cross-check.ts';
 import { crossCheckSheets, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

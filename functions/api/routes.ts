@@ -6,10 +6,10 @@ import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } f
 import { cstDate, systemClock } from '../../shared/domain/time.ts';
 import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
 import { parseWith, type Reply } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
 import { casePorts, caseRoutes } from './routes-cases.ts';

@@ -82,7 +82,7 @@ export interface DirectoryRepository {
   save(entities: DirectoryEntity[], meta?: DirectorySnapshot['meta']): Promise<void>;
 }
 
-/** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: infra/metrics.ts. */
+/** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: shared/observability/metrics.ts. */
 export interface Metrics {
   /** A counter: CloudWatch adds the points up (chart and alarm on Sum). */
   count(name: string, value?: number): void;

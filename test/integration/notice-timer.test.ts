@@ -167,7 +167,7 @@ describe('notice-deadline', () => {
     expect(again.outcome).toBe('not-pending');
     expect(await messagesOf(notice.id)).toHaveLength(before.length);
     expect(metrics.totals.get('NoticesLapsed')).toBe(1);
-    expect(metrics.totals.has('Escalations')).toBe(false); // report-ladder only (infra/metrics.ts)
+    expect(metrics.totals.has('Escalations')).toBe(false); // report-ladder only (shared/observability/metrics.ts)
   });
 
   it('sends nothing when the child returned first (return, then deadline)', async () => {
