@@ -305,6 +305,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
    */
   function escalationRoute<S extends z.ZodType>(
     action: 'acknowledge' | 'township-order',
+    who: string,
     summary: string,
     schema: S,
     useCase: (
@@ -317,6 +318,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     return {
       method: 'POST',
       path: `/api/cases/:caseId/notices/:noticeId/${action}`,
+      who,
       summary,
       handle: async (ctx) => {
         const c = await loadCase(ctx);
@@ -338,6 +340,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases',
+      who: 'school head (own school), office',
       summary:
         'open a case (R2): kind, reason, 去向, responsible teacher, guardian; 409 DUPLICATE_CASE when the pupil has an ' +
         'open case (allowDuplicate overrides); 200 reopened when a returned case is within its follow-up window',
@@ -359,6 +362,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/cases',
+      who: 'scoped; teachers only their own cases',
       summary:
         'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) from ?cursor',
       handle: async (ctx) => {
@@ -412,6 +416,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/cases/:caseId',
+      who: 'scoped',
       summary: 'one case (R9 fields masked outside the pupil school and the office); the read is audited',
       handle: async (ctx) => {
         const c = await loadCase(ctx);
@@ -422,6 +427,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'PATCH',
       path: '/api/cases/:caseId',
+      who: 'head (own school), office',
       summary:
         'correct an open case: guardian name/mobile, reason, 去向, responsible teacher; `version` as read (409 if stale)',
       handle: async (ctx) => {
@@ -440,6 +446,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/cases/:caseId/timeline',
+      who: 'scoped',
       summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
       handle: async (ctx) => {
         const c = await loadCase(ctx);
@@ -492,6 +499,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/cases/:caseId/messages',
+      who: 'scoped',
       summary: "a case's message log (SMS to guardian and officials) with delivery status; audited",
       handle: async (ctx) => {
         const c = await loadCase(ctx);
@@ -503,6 +511,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/visits',
+      who: 'head, office, the responsible teacher',
       summary: 'log a persuasion visit (家访/劝返)',
       handle: async (ctx) => {
         const c = await loadCase(ctx, 'log-visit');
@@ -515,6 +524,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/notices',
+      who: 'head, office',
       summary:
         'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts; 422 NOTICE_NEEDS_CONFIRMATION with ' +
         'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true}); ' +
@@ -532,6 +542,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/notices/:noticeId/receipt',
+      who: 'head, office',
       summary:
         'record the receipt (送达) of a notice: receivedAt, method (in-person / signed-receipt / post), receivedBy, ' +
         'evidenceRef; the deadline becomes receivedAt + 7 days and the timer moves; the same receipt again changes ' +
@@ -554,6 +565,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     },
     escalationRoute(
       'acknowledge',
+      '包乡镇人员 of the township, 包片领导 of its area, office',
       'an official takes a lapsed notice on (包乡镇人员 of the township, 包片领导 of its area, office): note; the ' +
         're-escalation stops; the first acknowledgement stands (200 changed: false after it)',
       acknowledgeInputSchema,
@@ -561,6 +573,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     ),
     escalationRoute(
       'township-order',
+      '包乡镇人员 of the township, office',
       "record the township government's order after a lapse (包乡镇人员, office): kind 责令限期改正 / 限期返校, " +
         'orderedOn, ref, deadline (default +7 days); its lapse alerts the chief and the office; a return cancels it',
       townshipOrderInputSchema,
@@ -569,6 +582,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/return',
+      who: 'head, office',
       summary:
         'record the return (复学): a running notice is complied, its timer and reminder cancelled; the 保学 plan is created',
       handle: async (ctx) => {
@@ -586,6 +600,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/transfer',
+      who: 'head, office',
       summary: 'record a status change (R5): 转出 (default), 休学, 转入, 辍学, 复学 with evidence',
       handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-transfer');
@@ -603,6 +618,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/exemption',
+      who: 'head, office',
       summary: 'record an exemption (R4): application, township approval, filing date with 基教股',
       handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-exemption');

@@ -307,6 +307,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/due',
+      who: 'head (own school), office, leader, contact; a teacher: own plans/households',
       summary:
         "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); audited",
       handle: async (ctx) => {
@@ -363,6 +364,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/plans/:planId',
+      who: "head, office, leader, contact (scope); the plan's teachers/mentor",
       summary:
         'a follow-up or 送教上门 plan with every visit (done, late, missed, pending, cancelled): 一人一案; audited',
       handle: async (ctx) => {
@@ -384,6 +386,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/plans/:planId/visits/:no/acknowledge',
+      who: 'head (own school), 包乡镇人员 (township), office',
       summary:
         'take a missed (escalated) follow-up / 送教上门 visit on: the school head, the township’s 包乡镇人员 or the office; ' +
         'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
@@ -416,6 +419,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/plans/:planId/visits',
+      who: "the plan's teachers/mentor (as themselves), head (own school), office",
       summary:
         'record a follow-up/送教上门 visit done (no: default the first pending; doneOn, byId, content, note): its reminders and escalations stop',
       handle: async (ctx) => {
@@ -451,6 +455,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/send-teaching-plans',
+      who: 'head (own school), office',
       summary:
         'create a 送教上门 一人一案 plan (caseId or studentName, teacherIds, content, from, to, visitsPerMonth ≥ minimum): head or office',
       handle: async (ctx) => {
@@ -496,6 +501,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/campaigns',
+      who: 'head (own school), office',
       summary:
         "create a school's 大家访 campaign for a configured window with its households (ref, studentName, teacherId): head or office",
       handle: async (ctx) => {
@@ -526,6 +532,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/campaigns/:windowId/:schoolId/visits',
+      who: "the household's teacher, head (own school), office",
       summary: 'record a 大家访 household visited (ref, visitedOn, note): its teacher, the head or the office',
       handle: async (ctx) => {
         const params = parseWith(campaignParams.required(), ctx.params, 'path');
@@ -563,6 +570,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/campaigns',
+      who: 'anyone signed in',
       summary: 'the configured 大家访 windows (derived from the term dates plus explicit ones), newest first',
       handle: async () => {
         const windows = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).sort((a, b) =>
@@ -574,6 +582,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/campaigns/:windowId',
+      who: 'office, leader, contact (scope); head, teacher: their school',
       summary:
         'a 大家访 window: completion (done/total, late) per school in scope, worst first; schools without a list',
       handle: async (ctx) => {

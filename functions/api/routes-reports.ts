@@ -55,6 +55,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'POST',
       path: '/api/reports',
+      who: 'school head (own school), office',
       summary:
         'file (or re-file) a 日报/周报/月报; the ladder stops; pupils listed not back reopen, feed or open cases',
       handle: async ({ principal, body, org }) => {
@@ -119,6 +120,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'POST',
       path: '/api/reports/slots/:slotId/escalations/:level/acknowledge',
+      who: "the level's recipients (person ids on the slot's escalation record), office",
       summary:
         'a recipient of a report ladder level (or the office) takes the late report on: note; the first ' +
         'acknowledgement stands (200 changed: false after it); the ladder climbs until the report is filed',
@@ -152,6 +154,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'GET',
       path: '/api/reports/late',
+      who: 'office, leader (area), contact (township), head (school)',
       summary: 'late reports in scope, grouped by township, with the ladder level reached',
       handle: async ({ principal, query, org, now }) => {
         const q = parseWith(lateQuerySchema, query, 'query');

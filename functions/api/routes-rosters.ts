@@ -43,6 +43,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'GET',
       path: '/api/cross-check/:townshipId',
+      who: "office, leader (area), contact (township); head: own school's rows only",
       summary:
         'a township’s 四查三比对 results (?format=json|xlsx): 适龄未入学, 在籍不在校, 脱贫户 (office only); schools see their own',
       handle: async (ctx) => {
@@ -61,6 +62,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'POST',
       path: '/api/cross-check/:townshipId/candidates/:candidateId/decision',
+      who: "contact (township), head (own school's pupils), office",
       summary:
         'confirm (onto the 辍学台账) or dismiss one cross-check candidate, with a reason; township, school or office',
       handle: async (ctx) => {
@@ -76,6 +78,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'GET',
       path: '/api/roster-ledgers',
+      who: "office, leader, contact, head (own school's rows; not teachers)",
       summary:
         'the three ledgers 适龄儿童 / 疑似辍学 / 辍学 (with 销号) per township in scope (?townshipId&format=json|xlsx)',
       handle: async (ctx) => {
@@ -94,6 +97,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'POST',
       path: '/api/roster-ledgers/dropouts/:entryId/strike-off',
+      who: 'contact (township), head (own school), office',
       summary:
         '销号 of a 辍学台账 entry: reason (returned, transferred + receiving school, exempted, moved-away) and evidence',
       handle: async (ctx) => {

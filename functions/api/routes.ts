@@ -66,6 +66,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     router.add({
       method: 'GET',
       path: '/api/dev/people',
+      who: 'LOCAL ONLY, public',
       public: true,
       summary: 'LOCAL ONLY: people of the directory one can sign in as',
       handle: async ({ org }) => ({
@@ -88,6 +89,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     router.add({
       method: 'POST',
       path: '/api/dev/sign-in',
+      who: 'LOCAL ONLY, public',
       public: true,
       summary: 'LOCAL ONLY: sign in as a person of the directory; returns an HS256 token with the Cognito claim names',
       handle: async ({ body, org }) => {
@@ -107,6 +109,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
   router.add({
     method: 'GET',
     path: '/api/me',
+    who: 'anyone signed in',
     summary: 'the caller (claims), role label and the part of the organisation in scope',
     handle: async ({ principal, org }): Promise<Reply> => ({
       status: 200,
