@@ -19,7 +19,16 @@ import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
-import { canRead, canReadTownship, canSeeSensitive, type Place, type Principal } from '../../shared/domain/scope.ts';
+import {
+  assignedToPlan,
+  canRead,
+  canReadPlan,
+  canSeeSensitive,
+  managesSchool,
+  type Place,
+  seesPlanNames,
+  seesSchoolFigures,
+} from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
 import { acknowledgeVisitEscalationUseCase } from '../../shared/use-cases/acknowledge-visit.ts';
 import {
@@ -122,28 +131,6 @@ const campaignVisitBody = z
   })
   .strict();
 
-/** Teachers who visit or mentor the pupil of a plan. */
-const assigned = (p: Principal, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>) =>
-  p.role === 'teacher' && (plan.responsibleIds.includes(p.personId) || plan.mentorId === p.personId);
-
-/** Heads manage their school's plans and campaigns; the office manages all. */
-const manages = (p: Principal, place: Place) =>
-  p.role === 'office' || (p.role === 'school-head' && p.schoolId === place.schoolId);
-
-/**
- * A plan is read by its school's head, the office, the township/area in scope, and the teachers assigned to it
- * (a 送教 teacher of the special school included); other teachers of the school do not read it (R9, like cases).
- */
-const readsPlan = (p: Principal, place: Place, plan: Plan) => canRead(p, place) || assigned(p, plan);
-
-/** Full names for the pupil's school, the office and the plan's own teachers; everyone else sees 张*明 (R9). */
-const seesNames = (p: Principal, place: Place, plan?: Plan) =>
-  canSeeSensitive(p, place) || (plan !== undefined && assigned(p, plan));
-
-/** Completion figures of a school are aggregates: its head and teachers read them too. */
-const seesSchoolFigures = (p: Principal, place: Place) =>
-  canReadTownship(p, place) || ((p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId);
-
 const forbidden = () => new ForbiddenError('无权执行此操作（超出您的角色或管辖范围）');
 
 /**
@@ -193,7 +180,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     id: plan.caseId ?? plan.id,
     schoolId: plan.schoolId,
     townshipId: plan.townshipId,
-    sensitive: seesNames(ctx.principal, place, plan),
+    sensitive: seesPlanNames(ctx.principal, place, plan),
   });
   const campaignSubject = (c: SchoolCampaign) => ({
     id: `campaign-${c.campaignId}-${c.schoolId}`,
@@ -211,7 +198,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   const personName = (org: OrgIndex, id: string | undefined) => (id ? (org.person(id)?.name ?? id) : undefined);
 
   const planView = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => {
-    const names = seesNames(ctx.principal, place, plan);
+    const names = seesPlanNames(ctx.principal, place, plan);
     return {
       id: plan.id,
       kind: plan.kind,
@@ -242,7 +229,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
    * as typed for the school, the office and the plan's teachers; scrubbed (known name, 学籍号, ID, mobile) for others.
    */
   const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
-    const names = seesNames(ctx.principal, place, plan);
+    const names = seesPlanNames(ctx.principal, place, plan);
     const byNo = new Map(visits.map((v) => [v.no, v]));
     return planRecord(visits, ctx.now).map((line) => {
       const v = byNo.get(line.no)!;
@@ -369,7 +356,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         'a follow-up or 送教上门 plan with every visit (done, late, missed, pending, cancelled): 一人一案; audited',
       handle: async (ctx) => {
         const { plan, visits, place } = await loadPlan(ctx);
-        if (!readsPlan(ctx.principal, place, plan))
+        if (!canReadPlan(ctx.principal, place, plan))
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         // A 送教 teacher of another school (特校) reads the full name too (`sensitive`).
         await audit(ctx, 'read-plan', [planSubject(ctx, plan, place)]);
@@ -394,9 +381,9 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const { planId, no } = parseWith(visitParams, ctx.params, 'path');
         const found = await ports.plans.getPlan(planId);
         const place = found && ctx.org.place(found.plan.schoolId, found.plan.townshipId);
-        if (!found || !place || !readsPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
+        if (!found || !place || !canReadPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
         const p = ctx.principal;
-        if (!manages(p, place) && !(p.role === 'township-contact' && p.townshipId === place.townshipId))
+        if (!managesSchool(p, place) && !(p.role === 'township-contact' && p.townshipId === place.townshipId))
           throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
         const input = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
         const r = await acknowledgeVisitEscalationUseCase(
@@ -425,7 +412,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       handle: async (ctx) => {
         const { plan, visits, place } = await loadPlan(ctx);
         const p = ctx.principal;
-        if (!manages(p, place) && !assigned(p, plan)) throw forbidden();
+        if (!managesSchool(p, place) && !assignedToPlan(p, plan)) throw forbidden();
         const body = parseWith(recordVisitBody, ctx.body, 'body');
         const byId = body.byId ?? p.personId;
         if (p.role === 'teacher' && byId !== p.personId)
@@ -462,7 +449,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const body = parseWith(sendTeachingBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
-        if (!manages(ctx.principal, place)) throw forbidden();
+        if (!managesSchool(ctx.principal, place)) throw forbidden();
         body.teacherIds.forEach((id, i) => {
           const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
           if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
@@ -508,7 +495,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const body = parseWith(campaignBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
-        if (!manages(ctx.principal, place)) throw forbidden();
+        if (!managesSchool(ctx.principal, place)) throw forbidden();
         body.households.forEach((h, i) => {
           const person = assertPerson(ctx.org, h.teacherId, `body.households.${i}.teacherId`);
           if (person.schoolId !== body.schoolId)
@@ -541,7 +528,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = ctx.org.place(c.schoolId, c.townshipId);
         const p = ctx.principal;
         const teacherHere = p.role === 'teacher' && c.households.some((h) => h.teacherId === p.personId);
-        if (!manages(p, place) && !teacherHere) throw forbidden();
+        if (!managesSchool(p, place) && !teacherHere) throw forbidden();
         const body = parseWith(campaignVisitBody, ctx.body, 'body');
         const household = c.households.find((h) => h.ref === body.ref);
         if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);

@@ -2,9 +2,15 @@ import * as z from 'zod';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
 import { HttpError, NotFoundError } from '../../shared/domain/errors.ts';
-import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import {
+  apiRoleLabel,
+  canRead,
+  canReadTownship,
+  capabilities,
+  type Principal,
+  principalOf,
+} from '../../shared/domain/scope.ts';
 import { cstDate, systemClock } from '../../shared/domain/time.ts';
-import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { claimsOfPrincipal } from './claims.ts';
@@ -116,16 +122,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
       body: {
         principal,
         roleLabel: apiRoleLabel[principal.role],
-        may: {
-          fileReport: principal.role === 'school-head' || principal.role === 'office',
-          openCase: principal.role === 'school-head' || principal.role === 'office',
-          issueNotice: principal.role === 'school-head' || principal.role === 'office',
-          logVisit: principal.role !== 'leader' && principal.role !== 'township-contact',
-          updateCase: principal.role === 'school-head' || principal.role === 'office',
-          acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(principal.role),
-          recordTownshipOrder: principal.role === 'office' || principal.role === 'township-contact',
-          exportLedgers: mayExportLedgers(principal),
-        },
+        may: capabilities(principal),
         org: visibleOrg(principal, org),
         calendar: { gaps: calendarGaps(deps.clock.now()) },
       },
