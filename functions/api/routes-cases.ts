@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
 import {
@@ -51,7 +52,6 @@ import { followUpDepsOf, returnHook } from '../followup-wiring.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
 import type { OrgIndex } from './org.ts';
-import { DynamoCaseExtras } from './read-models.ts';
 import type { Route, RouteContext } from './router.ts';
 
 export interface CasePorts {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
@@ -18,7 +19,6 @@ import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
-import { DynamoLateSlotSource } from './read-models.ts';
 import type { Route } from './router.ts';
 
 export interface ReportPorts {

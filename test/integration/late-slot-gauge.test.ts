@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoLateSlotSource } from '../../functions/api/read-models.ts';
 import { createChaseReportsHandler } from '../../functions/chase-reports/index.ts';
 import { createReconcileHandler, LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { lateSlotsOf } from '../../shared/adapters/dynamo/key-conditions.ts';
 import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';

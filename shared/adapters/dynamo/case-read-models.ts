@@ -1,12 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../shared/adapters/dynamo/client.ts';
-import { lateSlotsOf, ownerIndexPrefix, withValues } from '../../shared/adapters/dynamo/key-conditions.ts';
-import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
-import type { Message } from '../../shared/domain/message.ts';
-import type { Notice } from '../../shared/domain/notice.ts';
-import type { ReportSlot } from '../../shared/domain/report-slot.ts';
-import type { LateSlotSource } from '../../shared/use-cases/list-late-reports.ts';
-import { runLimited } from '../../shared/use-cases/run-limited.ts';
+import type { Message } from '../../domain/message.ts';
+import type { Notice } from '../../domain/notice.ts';
+import type { ReportSlot } from '../../domain/report-slot.ts';
+import type { LateSlotSource } from '../../use-cases/list-late-reports.ts';
+import { runLimited } from '../../use-cases/run-limited.ts';
+import { queryAll } from './client.ts';
+import { lateSlotsOf, ownerIndexPrefix, withValues } from './key-conditions.ts';
+import { itemToMessage } from './message-items.ts';
+import { itemToSlot } from './slot-repository.ts';
 
 /**
  * Late slots from the owner index: one Query per school in scope (`lateSlotsOf`, the late-slot gauge's read too),
@@ -27,7 +28,11 @@ export class DynamoLateSlotSource implements LateSlotSource {
   }
 }
 
-/** A case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's owner index, filtered by subject). */
+/**
+ * Read models of the API's case pages: a case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's
+ * owner index, filtered by subject). Messages are parsed with the message schema (a malformed item fails loudly);
+ * notices have no schema yet and are read as stored.
+ */
 export class DynamoCaseExtras {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -59,10 +64,10 @@ export class DynamoCaseExtras {
         new GetCommand({ TableName: this.tableName, Key: { pk: `MSG#${into}`, sk: 'MSG' } }),
       );
       if (!out.Item) continue;
-      const { covers: _covers, ...message } = stripKeys(out.Item) as unknown as Message;
+      const { covers: _covers, ...message } = itemToMessage(stripKeys(out.Item));
       merged.push({ ...message, text: `（合并发送）${String(note.summary)}` });
     }
-    return [...direct.map((i) => stripKeys(i) as unknown as Message), ...merged].sort((a, b) =>
+    return [...direct.map((i) => itemToMessage(stripKeys(i))), ...merged].sort((a, b) =>
       a.createdAt.localeCompare(b.createdAt),
     );
   }
