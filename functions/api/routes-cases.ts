@@ -14,16 +14,10 @@ import {
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
-import { acknowledgementView, escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import {
-  deliveryTaskReasonLabel,
-  type Notice,
-  noticeMessageIds,
-  receiptMethodLabel,
-} from '../../shared/domain/notice.ts';
-import { maskName, maskPhone, scrubFreeText, scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
+import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
+import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
@@ -34,6 +28,7 @@ import {
   viewForCaller,
   type WriteAction,
 } from '../../shared/domain/scope.ts';
+import { caseMessageView, knownNames, noticeView } from '../../shared/domain/views/case.ts';
 import {
   acknowledgeEscalationUseCase,
   acknowledgeInputSchema,
@@ -139,75 +134,6 @@ const issueNoticeBody = z
   })
   .strict();
 
-/**
- * What every notice view shows: dates, state, the receipt (送达) and the escalation. `masked` (outside the pupil's
- * school and the office, R9): who signed for it is masked like the guardian, free text passes the scrubber.
- */
-const noticeView = (n: Notice, masked = false, guardianSms?: Message) => ({
-  id: n.id,
-  caseId: n.caseId,
-  issuedAt: n.issuedAt,
-  deadline: n.deadline,
-  status: n.status,
-  receipt: n.receipt
-    ? {
-        receivedAt: n.receipt.receivedAt,
-        method: n.receipt.method,
-        methodLabel: receiptMethodLabel[n.receipt.method],
-        receivedBy: masked ? maskName(n.receipt.receivedBy) : n.receipt.receivedBy,
-        ...(n.receipt.evidenceRef
-          ? { evidenceRef: masked ? scrubFreeText(n.receipt.evidenceRef) : n.receipt.evidenceRef }
-          : {}),
-        recordedAt: n.receipt.recordedAt,
-        recordedBy: n.receipt.recordedBy.name,
-      }
-    : null,
-  escalation: n.escalation
-    ? {
-        level: n.escalation.level,
-        levelLabel: escalationLevelLabel[n.escalation.level] ?? String(n.escalation.level),
-        nextAt: n.escalation.nextAt ?? null,
-        // Officials' notes may name the child or a phone: one scrubber for every audience.
-        acknowledged: n.escalation.acknowledged ? acknowledgementView(n.escalation.acknowledged) : null,
-        townshipOrder: n.escalation.townshipOrder
-          ? {
-              kind: n.escalation.townshipOrder.kind,
-              orderedOn: n.escalation.townshipOrder.orderedOn,
-              ref: n.escalation.townshipOrder.ref,
-              deadline: n.escalation.townshipOrder.deadline,
-              lapsedAt: n.escalation.townshipOrder.lapsedAt ?? null,
-            }
-          : null,
-        closedBy: n.escalation.closedBy ?? null,
-      }
-    : null,
-  // The guardian's notice SMS as the provider reported it (sent, DELIVERED / UNDELIVERED with time and code): it
-  // does not replace the 送达回证, which only `receipt` records.
-  ...(guardianSms
-    ? {
-        sms: {
-          status: guardianSms.status,
-          sentAt: guardianSms.sentAt ?? null,
-          delivery: guardianSms.delivery
-            ? { status: guardianSms.delivery.status, at: guardianSms.delivery.at, code: guardianSms.delivery.code }
-            : null,
-        },
-      }
-    : {}),
-  deliveryTask: n.deliveryTask
-    ? {
-        reason: n.deliveryTask.reason,
-        reasonLabel: deliveryTaskReasonLabel[n.deliveryTask.reason],
-        openedAt: n.deliveryTask.openedAt,
-        code: n.deliveryTask.code ?? null,
-        closedAt: n.deliveryTask.closedAt ?? null,
-      }
-    : null,
-});
-
-/** The names a case's record knows (pupil, guardian): masked wherever free text repeats them outside the school. */
-const knownNames = (c: Case) => [c.studentName, c.guardian.name];
-
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
 /** Case routes (R2–R5): open, visits, notices, endings; lists, detail, timeline and message log (R9-scoped). */
@@ -268,30 +194,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     };
   };
 
-  const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) => {
-    const sensitive = canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-    return {
-      id: m.id,
-      audience: m.audience,
-      recipient: { role: m.recipient.role, label: m.recipient.label, phone: maskPhone(m.recipient.phone) },
-      template: m.template,
-      // Guardian texts carry the child's full name: only the school and the office read them. Officials' texts are
-      // masked when written; outside the school they still pass the scrubber, like any free text.
-      ...(sensitive
-        ? { text: m.text }
-        : m.audience === 'official'
-          ? { text: scrubFreeText(m.text, knownNames(c)) }
-          : {}),
-      parts: m.parts,
-      status: m.status,
-      notBefore: m.notBefore,
-      createdAt: m.createdAt,
-      sentAt: m.sentAt,
-      attempts: m.attempts,
-      failureReason: m.failureReason,
-      delivery: m.delivery ? { status: m.delivery.status, at: m.delivery.at, code: m.delivery.code } : null,
-    };
-  };
+  const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) =>
+    caseMessageView(m, canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)), knownNames(c));
 
   async function messagesOf(c: Case) {
     const notices = await ports.caseExtras.notices(c.id);
