@@ -48,7 +48,10 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   'notice-deadline': 465_000,
   // The digests read the aggregates (452 KB measured).
   digests: 455_000,
-  reconcile: 525_000,
+  // +1 KB: every named error lives in shared/domain/errors.ts (one module, one HTTP mapping); esbuild keeps a
+  // derived class it cannot prove side-effect free, so reconcile carries the import/upload error classes too
+  // (525 165 bytes measured).
+  reconcile: 526_000,
   api: 710_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);

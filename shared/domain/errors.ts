@@ -4,15 +4,12 @@ import { basename } from 'node:path';
 import type { CellIssue } from './tabular.ts';
 
 /**
- * Every named error of the system, in one module. A DomainError carries its HTTP status (a static `status` per
- * class), its code and its Chinese message; the API maps any DomainError by those alone (functions/api/http.ts
- * `errorReply`), anything else is a generic 500. The errors after the DomainError family are internal: they never
- * reach a client as such (the caller maps, retries or prints them).
+ * Every named error of the system, in one module. A DomainError carries its HTTP status (its `status` getter), its
+ * code and its Chinese message; the API maps any DomainError by those alone (functions/api/http.ts `errorReply`),
+ * anything else is a generic 500. The errors after the DomainError family are internal: they never reach a client
+ * as such (the caller maps, retries or prints them).
  */
 export class DomainError extends Error {
-  /** HTTP status of this class: 422 (a well-formed request the rules refuse) unless a subclass says otherwise. */
-  static readonly status: number = 422;
-
   constructor(
     message: string,
     readonly code: string,
@@ -23,9 +20,12 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 
-  /** The HTTP status the API answers with. */
+  /**
+   * The HTTP status the API answers with: 422 (a well-formed request the rules refuse) unless the class says
+   * otherwise. A getter, not a static field, so bundles drop the error classes they never use.
+   */
   get status(): number {
-    return (this.constructor as typeof DomainError).status;
+    return 422;
   }
 
   /** Fields the API's error body holds beside `code` and `message`. */
@@ -55,7 +55,9 @@ export class HttpError extends DomainError {
 
 /** Input failed validation: names the field and the reason. */
 export class ValidationError extends DomainError {
-  static override readonly status: number = 400;
+  override get status(): number {
+    return 400;
+  }
 
   constructor(
     readonly issues: { field: string; reason: string }[],
@@ -160,7 +162,9 @@ const WHAT: Record<string, string> = {
 };
 
 export class NotFoundError extends DomainError {
-  static override readonly status: number = 404;
+  override get status(): number {
+    return 404;
+  }
 
   constructor(what: string, id: string) {
     super(`未找到${WHAT[what] ?? what}：${id}`, 'NOT_FOUND');
@@ -169,7 +173,9 @@ export class NotFoundError extends DomainError {
 
 /** A state transition that the lifecycle does not allow from the current state. */
 export class InvalidTransitionError extends DomainError {
-  static override readonly status: number = 409;
+  override get status(): number {
+    return 409;
+  }
 
   constructor(
     readonly entity: string,
@@ -186,7 +192,9 @@ export class InvalidTransitionError extends DomainError {
 
 /** Someone else changed the item first (optimistic concurrency): reload and decide again. */
 export class ConcurrentUpdateError extends DomainError {
-  static override readonly status: number = 409;
+  override get status(): number {
+    return 409;
+  }
 
   constructor(what: string) {
     super(`${what} 已被他人修改，请刷新后重试`, 'CONFLICT');
@@ -199,7 +207,9 @@ export class ConcurrentUpdateError extends DomainError {
  * different pupil of the same name (no 学籍号).
  */
 export class DuplicateCaseError extends DomainError {
-  static override readonly status: number = 409;
+  override get status(): number {
+    return 409;
+  }
 
   constructor(readonly existingCaseIds: readonly string[]) {
     super(
@@ -219,7 +229,9 @@ export class DuplicateCaseError extends DomainError {
  * refused (409) naming the existing one.
  */
 export class DuplicatePlanError extends DomainError {
-  static override readonly status: number = 409;
+  override get status(): number {
+    return 409;
+  }
 
   constructor(
     readonly kind: 'followup' | 'send-teaching',
@@ -262,7 +274,9 @@ export class TermNotConfiguredError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  static override readonly status: number = 403;
+  override get status(): number {
+    return 403;
+  }
 
   constructor(reason: string) {
     super(reason, 'FORBIDDEN');
@@ -307,7 +321,9 @@ export class NoticeNeedsConfirmationError extends DomainError {
  * second, different receipt for one notice. The message says what to do instead.
  */
 export class StateConflictError extends DomainError {
-  static override readonly status: number = 409;
+  override get status(): number {
+    return 409;
+  }
 }
 
 /** A guard of a transaction failed: which item (its index in the transaction), for callers that map it further. */
