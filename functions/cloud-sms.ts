@@ -48,8 +48,8 @@ export const cloudSms = (config: AppConfig): SmsSender => {
 
 /**
  * The receipt source of a function with 'sms-receipts' access: Tencent's PullSmsSendStatus through the lazy
- * provider chunk (credentials from the same SSM SecureString). SNS and Alibaba have nothing to pull here: an
- * empty page (their receipt paths are not built yet: docs/sms.md).
+ * provider chunk (credentials from the same SSM SecureString). SNS and Alibaba have nothing to pull here (an empty
+ * page): SNS's receipts come as delivery-status logs (sms-status-logs), Alibaba's as a push (sms-receipt-hook).
  */
 export const cloudReceipts = (config: AppConfig): ReceiptSource => {
   const provider = config.sms.provider;

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import type { Clock, Log, Metrics, NewId, ReceiptSource, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
+import type { IdHashKey } from '../shared/domain/roll.ts';
 
 /**
  * Everything a handler factory needs. The cloud entry (`handler.ts`) builds it from env at init
@@ -16,6 +17,11 @@ export interface Deps {
   receipts?: ReceiptSource;
   /** Only for the receipt webhook: the shared secret its caller must present (read once, cached). */
   hookToken?: () => Promise<string>;
+  /**
+   * The rolls' keyed-hash key for uploads through the API: locally the runtime's key file (the CLI's); in the cloud
+   * absent, and the upload chunk reads the SSM SecureString `rosters.idKeyParameter`.
+   */
+  idKey?: IdHashKey;
   clock: Clock;
   newId: NewId;
   log: Log;

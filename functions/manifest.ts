@@ -35,7 +35,22 @@ export type Trigger =
   | { kind: 'timer-target' }
   | { kind: 'http' }
   /** A route of the HTTP API without the JWT authorizer, for a provider's push (the handler checks its caller). */
-  | { kind: 'webhook'; method: 'POST'; path: string };
+  | { kind: 'webhook'; method: 'POST'; path: string }
+  /**
+   * A CloudWatch Logs subscription filter (all events) on each of these log groups, which the stack creates;
+   * `{region}` and `{account}` stand for the stage's. Invoked asynchronously with the `awslogs` payload.
+   */
+  | { kind: 'log-subscription'; logGroups: readonly string[]; description: string };
+
+/** SNS's SMS delivery-status log groups (fixed names chosen by SNS): delivered, and failed. */
+export const SNS_SMS_STATUS_LOG_GROUPS = [
+  'sns/{region}/{account}/DirectPublishToPhoneNumber',
+  'sns/{region}/{account}/DirectPublishToPhoneNumber/Failure',
+] as const;
+
+/** A log-subscription trigger's group name for a stage: the placeholders filled in. */
+export const logGroupName = (pattern: string, region: string, account: string) =>
+  pattern.replaceAll('{region}', region).replaceAll('{account}', account);
 
 /**
  * What a function may touch; the stack turns each into a least-privilege grant plus its env var. `audit-append`
@@ -51,6 +66,8 @@ export type Access =
   | 'sms-receipts'
   /** Check a provider's push: read the provider secret (its callbackToken), nothing else. */
   | 'sms-webhook'
+  /** Read the ID-number hash key of rolls and 户籍 lists (the SSM parameter `rosters.idKeyParameter`), nothing else. */
+  | 'roll-id-key'
   | 'scheduler';
 
 export interface FunctionSpec {
@@ -126,7 +143,7 @@ export const functionSpecs: FunctionSpec[] = [
     access: ['table-read', 'table-write', 'sms-receipts'],
     timeoutSeconds: 60,
     memoryMb: 256,
-    // Only Tencent is pulled; Alibaba pushes (sms-receipt-hook); SNS receipts are not built yet (docs/sms.md).
+    // Only Tencent is pulled; Alibaba pushes (sms-receipt-hook); SNS writes delivery-status logs (sms-status-logs).
     smsProviders: ['tencent'],
   },
   {
@@ -137,6 +154,23 @@ export const functionSpecs: FunctionSpec[] = [
     timeoutSeconds: 15,
     memoryMb: 256,
     smsProviders: ['aliyun'],
+  },
+  {
+    name: 'sms-status-logs',
+    description:
+      'SNS SMS delivery-status logs (CloudWatch Logs subscription): each SUCCESS/FAILURE written once onto its message by the SNS MessageId',
+    triggers: [
+      {
+        kind: 'log-subscription',
+        logGroups: SNS_SMS_STATUS_LOG_GROUPS,
+        description: 'SNS writes one entry per SMS (all successes sampled, every failure)',
+      },
+    ],
+    // Reads the MessageId lookup, writes the message's delivery record; nothing else (no SNS, no secret).
+    access: ['table-read', 'table-write'],
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    smsProviders: ['sns'],
   },
   // --- cases and the notice timer (R2–R5) ---
   {
@@ -245,7 +279,7 @@ export const functionSpecs: FunctionSpec[] = [
     description:
       'HTTP API (API Gateway HTTP API, JWT authorizer on Cognito): reports, cases, notices, boards (docs/api.md)',
     triggers: [{ kind: 'http' }],
-    access: ['table-read', 'table-write', 'audit-append'],
+    access: ['table-read', 'table-write', 'audit-append', 'roll-id-key'],
     timeoutSeconds: 15,
     memoryMb: 512,
   },

@@ -25,6 +25,7 @@ const ACCESS = new Set([
   'sms',
   'sms-receipts',
   'sms-webhook',
+  'roll-id-key',
   'scheduler',
 ]);
 
@@ -72,6 +73,11 @@ export function validateFunctionSpecs(specs: readonly FunctionSpec[]): void {
         timerTargets.push(n);
       } else if (t.kind === 'webhook') {
         if (!/^\/hooks\/[a-z0-9/-]+$/.test(t.path)) problems.push(`${n}: a webhook path must be /hooks/<a-z0-9/->`);
+      } else if (t.kind === 'log-subscription') {
+        if (t.logGroups.length === 0) problems.push(`${n}: a log-subscription trigger needs at least one log group`);
+        for (const g of t.logGroups)
+          if (!/^[\w./#{}-]{1,512}$/.test(g))
+            problems.push(`${n}: log group '${g}' is not a CloudWatch Logs group name`);
       }
     }
     if (consumes) streamConsumers++;

@@ -11,6 +11,7 @@ import { AppFunction } from './constructs/app-function.ts';
 import { ConsoleAuth } from './constructs/console-auth.ts';
 import { BaoxueHttpApi } from './constructs/http-api.ts';
 import { Operations, pascal } from './constructs/operations.ts';
+import { SmsStatusLogs } from './constructs/sms-status-logs.ts';
 import { WebConsole } from './constructs/web-console.ts';
 import { scheduleId, validateFunctionSpecs } from './function-specs.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -47,13 +48,20 @@ export class StatelessStack extends Stack {
   readonly httpApi?: BaoxueHttpApi;
   readonly webConsole?: WebConsole;
   readonly consoleAuth?: ConsoleAuth;
+  /** The SNS delivery-status logs and their subscription, when a deployed function has a log-subscription trigger. */
+  readonly smsStatusLogs?: SmsStatusLogs;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     validateFunctionSpecs(props.specs);
     const { stateful, config } = props;
     // The provider was validated with the whole config (and every template checked against it) at synth.
-    const smsProvider = (JSON.parse(props.appConfigJson) as { sms: { provider: SmsProviderConfig } }).sms.provider;
+    const parsedConfig = JSON.parse(props.appConfigJson) as {
+      sms: { provider: SmsProviderConfig };
+      rosters?: { idKeyParameter?: string };
+    };
+    const smsProvider = parsedConfig.sms.provider;
+    const idKeyParameter = parsedConfig.rosters?.idKeyParameter;
     // A function meant for other SMS providers only (the Tencent receipt pull) is not deployed on this stage.
     const specs = deployedSpecs(props.specs, smsProvider.kind);
     const table = stateful.table;
@@ -65,7 +73,9 @@ export class StatelessStack extends Stack {
     const timerFunctionName = selfTargeting ? `${this.stackName}-${timerTargetSpec!.name}`.slice(0, 64) : undefined;
 
     for (const spec of specs) {
-      const invokedAsync = spec.triggers.some((t) => t.kind === 'schedule' || t.kind === 'timer-target');
+      const invokedAsync = spec.triggers.some(
+        (t) => t.kind === 'schedule' || t.kind === 'timer-target' || t.kind === 'log-subscription',
+      );
       const f = new AppFunction(this, pascal(spec.name), {
         spec,
         entry: props.entryFor(spec.name),
@@ -87,6 +97,7 @@ export class StatelessStack extends Stack {
         else if (access === 'sms') f.bindSms(smsProvider);
         else if (access === 'sms-receipts') f.bindSmsReceipts(smsProvider);
         else if (access === 'sms-webhook') f.bindSmsWebhook(smsProvider);
+        else if (access === 'roll-id-key' && idKeyParameter) f.bindSecureParameter(idKeyParameter);
       }
     }
 
@@ -127,6 +138,21 @@ export class StatelessStack extends Stack {
     }
 
     this.wireSweeps(specs, stateful.dlq.sweeps);
+
+    const logSubscribers = specs.flatMap((spec) =>
+      spec.triggers.flatMap((t) => (t.kind === 'log-subscription' ? [[spec, t] as const] : [])),
+    );
+    if (logSubscribers.length > 1)
+      throw new Error(`only one function may subscribe to the SMS status logs, got ${logSubscribers.length}`);
+    for (const [spec, t] of logSubscribers) {
+      (this as { smsStatusLogs?: SmsStatusLogs }).smsStatusLogs = new SmsStatusLogs(this, 'SmsDeliveryStatus', {
+        stage: config.stage,
+        logGroups: t.logGroups,
+        target: this.functions.get(spec.name)!.fn,
+        retention: config.logRetentionDays as RetentionDays,
+        key: stateful.key,
+      });
+    }
 
     this.operations = new Operations(this, 'Operations', {
       config,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAcknowledgeCampaign, registerAcknowledgeVisit } from './commands/acknowledge-visit.ts';
 import { registerCalendar } from './commands/calendar.ts';
 import { registerCompareRolls } from './commands/compare-rolls.ts';
 import { registerCreateCampaign } from './commands/create-campaign.ts';
@@ -75,6 +76,8 @@ export function cliProgram(): Command {
   registerExportLedgers(program);
   registerRecordFollowUpVisit(program);
   registerFollowUpDue(program);
+  registerAcknowledgeVisit(program);
+  registerAcknowledgeCampaign(program);
   registerCreateCampaign(program);
   registerRecordCampaignVisit(program);
   registerImportRoll(program);

@@ -6,11 +6,12 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../functions/deps.ts';
-import { deployedSpecs, type FunctionSpec, functionSpecs } from '../functions/manifest.ts';
+import { deployedSpecs, type FunctionSpec, functionSpecs, logGroupName } from '../functions/manifest.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamo/delivery-receipts.ts';
 import { DynamoDirectoryRepository } from '../shared/adapters/dynamo/directory-repository.ts';
 import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
+import { FileIdHashKey } from '../shared/adapters/secrets/id-hash-key.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
 import { aliyunReceipts, tencentReceipts } from '../shared/domain/delivery.ts';
@@ -18,6 +19,7 @@ import { newId } from '../shared/domain/ids.ts';
 import type { Log, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { redact } from '../shared/domain/privacy.ts';
 import { recordReceipts } from '../shared/use-cases/record-receipts.ts';
+import { awslogsEvent } from './awslogs.ts';
 import {
   CorruptDataError,
   type DynamoDbLocal,
@@ -37,6 +39,8 @@ import { VirtualClock } from './virtual-clock.ts';
 
 export const LOCAL_REGION = 'cn-local-1';
 export const DEFAULT_TABLE = 'baoxue-local';
+/** The account id the local runtime's log groups carry (`sns/cn-local-1/000000000000/…`). */
+export const LOCAL_ACCOUNT = '000000000000';
 /** Where a run records its DynamoDB Local JVM (in the run's folder), so the next start can stop a leftover. */
 export const DYNAMODB_PID_FILE = 'dynamodb.pid';
 
@@ -86,8 +90,14 @@ export interface LocalRuntime {
   >;
   /** The local fake of the provider's API when started with `sms: 'tencent' | 'aliyun'`. */
   providerFake?: ProviderFake;
-  /** Applies the fake's pending delivery receipts to the outbox (settle does it too). */
-  pullReceipts(): Promise<{ recorded: number; duplicate: number; unknown: number }>;
+  /**
+   * Applies the pending delivery receipts to the outbox (settle does it too): the fake's, or with the sink standing
+   * in for SNS its delivery-status log entries through the sms-status-logs function. `minAgeMs`: leave entries of
+   * sends younger than that (real time), which the dispatcher may not have marked SENT yet.
+   */
+  pullReceipts(options?: { minAgeMs?: number }): Promise<{ recorded: number; duplicate: number; unknown: number }>;
+  /** Whether the run has a receipt path to pump (a provider fake, or the SNS status logs). */
+  hasReceipts: boolean;
   scheduler: SchedulerEmulator;
   pollers: StreamPoller[];
   specs: FunctionSpec[];
@@ -152,7 +162,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   const memory = options.memory ?? false;
   const print = options.print ?? ((line: string) => console.log(line));
   const tableName = options.tableName ?? DEFAULT_TABLE;
-  // As a stage on that provider deploys them: the sink counts as SNS (no receipt pull).
+  // As a stage on that provider deploys them: the sink counts as SNS (its status logs, no receipt pull).
   const smsKind = options.sms === 'tencent' || options.sms === 'aliyun' ? options.sms : 'sns';
   const specs = deployedSpecs(options.specs ?? functionSpecs, smsKind);
   const baseConfig = options.config ?? loadConfigFile();
@@ -231,7 +241,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       print(`短信：${options.sms} 适配器 → 本地模拟接口 http://${provider.fake.endpoint}`);
     }
     const config = provider?.config ?? baseConfig;
+    // The sink stands in for SNS: its delivery-status logs go to the function subscribed to them, as in the cloud.
+    const statusLogSpec = provider
+      ? undefined
+      : specs.find((s) => s.triggers.some((t) => t.kind === 'log-subscription'));
     const sink = new SmsSink({
+      statusLogs: statusLogSpec !== undefined,
       clock,
       outboxPath: join(runDir, 'sms-outbox.jsonl'),
       names,
@@ -269,6 +284,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       log: handlerLog('operator'),
       metrics,
       config,
+      // The CLI's default key file for this data folder: a roll uploaded in the console hashes like one imported by CLI.
+      idKey: new FileIdHashKey(join(stateDir, 'roll-id.key')),
     };
     for (const spec of specs) {
       const deps: Deps = {
@@ -355,8 +372,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     // here on every settle) through the real SDK; Alibaba's SmsReport body (a push: its callback route is not built)
     // is applied to the outbox's delivery records directly.
     const receiptStore = new DynamoDeliveryReceipts(doc, tableName);
-    const pullReceipts = async () => {
-      if (!provider) return { recorded: 0, duplicate: 0, unknown: 0 };
+    const pullReceipts = async (opts: { minAgeMs?: number } = {}) => {
+      if (!provider) return statusLogSpec ? feedStatusLogs(statusLogSpec, opts.minAgeMs ?? 0) : none();
       if (options.sms === 'tencent' && handlers.has('sms-receipts'))
         return (await invoke('sms-receipts', {})) as { recorded: number; duplicate: number; unknown: number };
       const raw = provider.fake.takeReceipts();
@@ -372,6 +389,35 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (raw.length === 0) return { recorded: 0, duplicate: 0, unknown: 0 };
       const parsed = options.sms === 'tencent' ? tencentReceipts(raw, clock.now()) : aliyunReceipts(raw);
       return recordReceipts({ receipts: receiptStore, clock, log: handlerLog('sms-receipts') }, parsed);
+    };
+
+    const none = () => ({ recorded: 0, duplicate: 0, unknown: 0 });
+    /** The sink's SNS delivery-status entries as the cloud's subscription delivers them: one awslogs event per group. */
+    const feedStatusLogs = async (spec: FunctionSpec, minAgeMs: number) => {
+      const total = none();
+      const entries = sink.takeStatusEntries(minAgeMs);
+      const trigger = spec.triggers.find((t) => t.kind === 'log-subscription');
+      if (trigger?.kind !== 'log-subscription' || entries.length === 0) return total;
+      for (const group of ['success', 'failure'] as const) {
+        const events = entries.filter((e) => e.group === group);
+        if (events.length === 0) continue;
+        const pattern = trigger.logGroups.find((g) => g.endsWith('/Failure') === (group === 'failure'));
+        if (!pattern) continue;
+        const out = (await invoke(
+          spec.name,
+          awslogsEvent({
+            owner: LOCAL_ACCOUNT,
+            logGroup: logGroupName(pattern, LOCAL_REGION, LOCAL_ACCOUNT),
+            logStream: newId(),
+            subscriptionFilter: `${spec.name}-local`,
+            events: events.map((e) => ({ id: newId(), timestamp: e.timestamp, message: e.message })),
+          }),
+        )) as { recorded: number; duplicate: number; unknown: number };
+        total.recorded += out.recorded;
+        total.duplicate += out.duplicate;
+        total.unknown += out.unknown;
+      }
+      return total;
     };
 
     const settle = async () => {
@@ -417,6 +463,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       sink,
       ...(provider ? { providerFake: provider.fake } : {}),
       pullReceipts,
+      hasReceipts: provider !== undefined || statusLogSpec !== undefined,
       scheduler,
       pollers,
       specs,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCaseRepository } from '../shared/adapters/dynamo/case-repository.ts';
 import { DynamoFollowUpRepository } from '../shared/adapters/dynamo/followup-repository.ts';
@@ -76,6 +77,21 @@ export interface SmsSinkOptions {
    * then records what the provider accepted, with the provider's id. Without it the sink is the provider.
    */
   forwardTo?: SmsSender;
+  /**
+   * Standing in for SNS: keep an SNS delivery-status log entry per accepted send (`takeStatusEntries`), which the
+   * runtime feeds to the sms-status-logs function as the cloud's log subscription does.
+   */
+  statusLogs?: boolean;
+}
+
+/** One SNS SMS delivery-status log entry, as SNS writes it to `sns/<region>/<account>/DirectPublishToPhoneNumber`. */
+export interface SnsStatusEntry {
+  group: 'success' | 'failure';
+  message: string;
+  /** Epoch ms of the log event. */
+  timestamp: number;
+  /** Real time it was kept (ms): the background pump leaves the newest until the dispatcher has marked them SENT. */
+  keptAt: number;
 }
 
 /**
@@ -85,7 +101,8 @@ export interface SmsSinkOptions {
 export class SmsSink implements SmsSender {
   readonly sent: SinkedSms[] = [];
   private readonly injected: { phone?: string; kind: 'transient' | 'permanent'; remaining: number }[] = [];
-  private counter = 0;
+  private readonly undelivered: { phone?: string; remaining: number }[] = [];
+  private statusEntries: SnsStatusEntry[] = [];
 
   constructor(private readonly options: SmsSinkOptions) {}
 
@@ -98,16 +115,63 @@ export class SmsSink implements SmsSender {
     const at = this.options.clock.now().toISOString();
     const providerMessageId = this.options.forwardTo
       ? (await this.options.forwardTo.send(input)).providerMessageId
-      : `local-${String(++this.counter).padStart(6, '0')}`;
+      : // SNS MessageIds are UUIDs; unique across restarts on the same state dir, as the MessageId lookup needs.
+        randomUUID();
     const sms: SinkedSms = { messageId: input.messageId, phone: input.phone, text: input.text, at, providerMessageId };
     this.sent.push(sms);
     if (this.options.outboxPath) appendJsonLine(this.options.outboxPath, sms);
+    if (this.options.statusLogs && !this.options.forwardTo) this.statusEntries.push(this.statusEntry(sms, input.phone));
     const when = cstLocalDateTime(new Date(at)).slice(5, 16).replace('T', ' ');
     if (this.options.print) {
       const names = await this.options.names.namesFor(input.messageId);
       this.options.print(`📱 ${when} ${maskPhone(input.phone)} ← ${maskWithNames(input.text, names)}`);
     }
     return { providerMessageId };
+  }
+
+  /** The next `times` accepted sends (to `phone`, or to anyone) come back FAILURE in the status log (UNDELIVERED). */
+  injectUndelivered(times = 1, phone?: string): void {
+    this.undelivered.push({ remaining: times, ...(phone ? { phone } : {}) });
+  }
+
+  /**
+   * The delivery-status entries kept at least `minAgeMs` ago (real time), each handed out once as a log event is.
+   */
+  takeStatusEntries(minAgeMs = 0): SnsStatusEntry[] {
+    const cutoff = Date.now() - minAgeMs;
+    const out = this.statusEntries.filter((e) => e.keptAt <= cutoff);
+    this.statusEntries = this.statusEntries.filter((e) => e.keptAt > cutoff);
+    return out;
+  }
+
+  /** SNS's shape (docs/sms.md, "Delivery status"): destination included, as SNS writes it; the function drops it. */
+  private statusEntry(sms: SinkedSms, phone: string): SnsStatusEntry {
+    const fail = this.undelivered.find((f) => f.remaining > 0 && (!f.phone || f.phone === phone));
+    if (fail) fail.remaining--;
+    const at = new Date(sms.at);
+    const message = {
+      notification: { messageId: sms.providerMessageId, timestamp: at.toISOString().replace('T', ' ').slice(0, 23) },
+      delivery: {
+        ...(fail ? {} : { phoneCarrier: 'Local Sink' }),
+        mnc: fail ? 0 : 1,
+        destination: phone,
+        priceInUSD: 0.00645,
+        smsType: 'Transactional',
+        mcc: fail ? 0 : 460,
+        providerResponse: fail
+          ? 'Unknown error attempting to reach phone'
+          : 'Message has been accepted by phone carrier',
+        dwellTimeMs: 599,
+        dwellTimeMsUntilDeviceAck: 1344,
+      },
+      status: fail ? 'FAILURE' : 'SUCCESS',
+    };
+    return {
+      group: fail ? 'failure' : 'success',
+      message: JSON.stringify(message),
+      timestamp: at.getTime() + 1344,
+      keptAt: Date.now(),
+    };
   }
 
   /** The next `times` sends (to `phone`, or to anyone) fail with an SmsSendError of that kind. */

@@ -96,11 +96,12 @@ async function main(): Promise<void> {
   printBanner(runtime, values.memory);
   console.log(`网页控制台 / web console: ${api.url}/  （本地登录：选择目录中的人员 / dev sign-in: pick a person）`);
 
-  // With a provider fake, its delivery receipts reach the outbox every 2 s (the provider's callback or pull).
-  const receiptPump = runtime.providerFake
+  // Delivery receipts reach the outbox every 2 s: a provider fake's (its callback or pull), or the sink's SNS
+  // delivery-status logs (a send at least 1 s old: the dispatcher has marked it SENT with its MessageId lookup).
+  const receiptPump = runtime.hasReceipts
     ? setInterval(() => {
         void runtime
-          .pullReceipts()
+          .pullReceipts({ minAgeMs: 1000 })
           .catch((error) => console.error(`回执处理失败 / receipts failed: ${(error as Error).message}`));
       }, 2000)
     : undefined;
@@ -148,7 +149,11 @@ function printBanner(runtime: LocalRuntime, memory: boolean): void {
             ? `Stream（批 ${t.batchSize}，重试 ${t.maxRetries}）`
             : t.kind === 'timer-target'
               ? '一次性定时器目标 / timer target'
-              : 'HTTP API（见下方网页控制台地址 / see the web console URL below）',
+              : t.kind === 'log-subscription'
+                ? '短信送达状态日志（每次发送后由本地短信接收器产生）/ SMS delivery-status logs (the sink emits one per send)'
+                : t.kind === 'webhook'
+                  ? `回调 POST ${t.path}`
+                  : 'HTTP API（见下方网页控制台地址 / see the web console URL below）',
       )
       .join('；');
     console.log(`  · ${spec.name}: ${triggers}`);

@@ -133,6 +133,7 @@ async function openTab(tab) {
     if (tab === 'cases') await renderCases();
     if (tab === 'stats') await renderStats();
     if (tab === 'followup') await renderFollowUp();
+    if (tab === 'imports') renderImports();
   } catch (e) {
     flash(e.message, true);
   }
@@ -610,16 +611,23 @@ const STATS_COLUMNS = [
   ['casesOpened', '新立案'],
   ['casesReturned', '复学'],
   ['noticesLapsed', '通知书逾期'],
+  ['townshipOrders', '乡镇责令（按期复学/逾期/其他结案/未结）'],
   ['casesOpenAtEnd', '期末在办'],
   ['medianDaysToReturn', '复学中位天数'],
   ['visits', '跟踪家访（完成/应访）'],
 ];
+
+/** Township orders made in the period and where they stand: 3（1/1/0/1）. */
+function orderText(r) {
+  return `${r.townshipOrders}（${r.townshipOrdersReturned}/${r.townshipOrdersLapsed}/${r.townshipOrdersEnded}/${r.townshipOrdersOpen}）`;
+}
 
 function statsCell(row, key) {
   if (key === 'onTimeRate')
     return row.onTimeRate === null ? '—' : `${(Math.round(row.onTimeRate * 1000) / 10).toFixed(1)}%`;
   if (key === 'medianDaysToReturn') return row.medianDaysToReturn === null ? '—' : String(row.medianDaysToReturn);
   if (key === 'visits') return `${row.visitsDone}/${row.visitsDue}`;
+  if (key === 'townshipOrders') return orderText(row);
   return String(row[key]);
 }
 
@@ -697,7 +705,10 @@ async function renderStats(period) {
   try {
     const data = await api('GET', `/api/statistics?${new URLSearchParams(q)}`);
     state.stats = data;
-    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>`;
+    const county = data.county
+      ? `<p class="stats-county">全县：通知书逾期 ${data.county.noticesLapsed} 份；乡镇责令 ${data.county.townshipOrders} 份，其中按期复学 ${data.county.townshipOrdersReturned}、逾期未复学 ${data.county.townshipOrdersLapsed}、其他结案 ${data.county.townshipOrdersEnded}、未结 ${data.county.townshipOrdersOpen}</p>`
+      : '';
+    const head = `<p class="muted">统计期间：${esc(data.range.from)} 至 ${esc(data.range.to)}（截至 ${fmt(data.asOf)}）</p>${county}`;
     out.innerHTML =
       data.townships.length > 0
         ? `${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}<div id="stats-schools"></div>`
@@ -810,6 +821,8 @@ function fuRows(data) {
     deadline: v.deadline,
     overdue: v.overdue,
     escalated: v.escalated,
+    acknowledged: v.acknowledged,
+    mayAcknowledge: v.mayAcknowledge,
     what: `第 ${v.no}/${v.of} 次`,
     who: v.responsible.map((r) => r.name).join('、'),
   }));
@@ -831,6 +844,26 @@ function fuRows(data) {
   return [...visits, ...households].sort(
     (a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate),
   );
+}
+
+/** Who took an escalated visit (or a school's late 大家访) on, with the note. */
+function fuAckLine(r) {
+  const a = r.acknowledged;
+  if (!a) return '';
+  return `<div class="row muted fu-ack">已由 ${esc(a.by)} 确认跟进（${fmt(a.at)}）${a.note ? `：${esc(a.note)}` : ''}，不再向上级上报</div>`;
+}
+
+/** Takes an escalated visit on (the school's head, the township's 包乡镇人员, the office; the API checks again). */
+async function acknowledgeVisit(row) {
+  const note = prompt('跟进说明（如：已督促教师本周补访）', '');
+  if (note === null) return;
+  try {
+    await api('POST', `/api/followup/plans/${encodeURIComponent(row.planId)}/visits/${row.no}/acknowledge`, { note });
+    flash('已确认跟进，该次走访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderFollowUp();
 }
 
 function fuClass(row) {
@@ -856,7 +889,9 @@ async function renderFollowUp() {
         (r) => `<article class="case fu-item ${fuClass(r)}" data-fu="${esc(r.key)}">
   <div class="row"><strong>${esc(r.studentName)}</strong><span class="badge">${esc(FU_KIND[r.kind] ?? r.kind)}</span><span>${esc(r.what)}</span>${r.overdue ? '<span class="badge fu-late">已逾期</span>' : ''}${r.escalated ? '<span class="badge">已上报</span>' : ''}</div>
   <div class="row muted">应访日期 ${esc(r.dueDate)} · 截止 ${fmt(r.deadline)}${r.who ? ` · 负责：${esc(r.who)}` : ''}</div>
+  ${fuAckLine(r)}
   <div class="actions">
+    ${r.escalated && !r.acknowledged && r.mayAcknowledge ? '<button type="button" class="secondary" data-fu-act="ack">确认跟进</button>' : ''}
     ${recordsVisits() ? '<button type="button" class="secondary" data-fu-act="record">登记</button>' : ''}
     ${r.planId ? '<button type="button" class="secondary" data-fu-act="plan">一人一案</button>' : ''}
   </div></article>`,
@@ -1130,7 +1165,7 @@ async function renderPlan(planId) {
       visits
         .map(
           (v) =>
-            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
+            `<tr data-no="${v.no}"><td>${v.no}</td><td>${esc(v.dueDate)}</td><td class="${cls(v)}">${esc(v.statusLabel)}${v.escalated ? '（已上报）' : ''}${v.acknowledged ? `<div class="muted">${esc(v.acknowledged.by)} 已确认跟进</div>` : ''}</td><td>${esc(v.doneOn ?? '')}</td><td>${esc(v.doneBy?.name ?? '')}</td><td>${esc([v.content, v.note].filter(Boolean).join('；'))}</td></tr>`,
         )
         .join('') || '<tr><td colspan="6">暂无走访</td></tr>'
     }</tbody></table></div></div>`;
@@ -1167,10 +1202,17 @@ async function renderCampaigns() {
     const rows = data.schools
       .map(
         (s) =>
-          `<tr class="${s.late ? 'fu-overdue' : ''}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}</td></tr>`,
+          `<tr class="${s.late ? 'fu-overdue' : ''}" data-campaign-school="${esc(s.schoolId)}"><td>${esc(s.schoolName)}</td><td>${esc(s.townshipName)}</td><td>${s.done}/${s.total}</td><td>${s.late ? '已逾期' : s.done === s.total ? '已完成' : '进行中'}${s.escalated ? '（已上报）' : ''}${
+            s.acknowledged
+              ? `<div class="muted fu-ack">已由 ${esc(s.acknowledged.by)} 确认跟进（${fmt(s.acknowledged.at)}）${s.acknowledged.note ? `：${esc(s.acknowledged.note)}` : ''}</div>`
+              : s.escalated && s.mayAcknowledge && s.done < s.total
+                ? '<button type="button" class="secondary" data-campaign-act="ack">确认跟进</button>'
+                : ''
+          }</td></tr>`,
       )
       .join('');
     const without = data.withoutList.map((s) => esc(s.schoolName)).join('、');
+    state.campaignWindow = data.window.id;
     out.innerHTML = `<p class="muted">${esc(data.window.start)} 至 ${esc(data.window.end)}</p><div class="table-wrap"><table><thead><tr><th>学校</th><th>乡镇</th><th>已访/应访</th><th>状态</th></tr></thead><tbody>${rows || '<tr><td colspan="4">暂无走访名单</td></tr>'}</tbody></table></div>${without ? `<p class="muted">未上报走访名单：${without}</p>` : ''}`;
   } catch (e) {
     out.innerHTML = `<p class="muted">${e.status === 404 ? '该时段未配置' : esc(e.message)}</p>`;
@@ -1268,6 +1310,7 @@ $('#fu-list').addEventListener('click', (ev) => {
   const item = b.closest('[data-fu]');
   const row = state.fuRows.get(item.dataset.fu);
   if (b.dataset.fuAct === 'plan') renderPlan(row.planId).catch((e) => flash(e.message, true));
+  if (b.dataset.fuAct === 'ack') acknowledgeVisit(row).catch((e) => flash(e.message, true));
   if (b.dataset.fuAct === 'cancel') $('.fu-form', item)?.remove();
   if (b.dataset.fuAct === 'record' && !$('.fu-form', item)) {
     $('.actions', item).insertAdjacentHTML('afterend', visitForm(row));
@@ -1277,6 +1320,24 @@ $('#fu-list').addEventListener('click', (ev) => {
 $('#fu-list').addEventListener('submit', (ev) => {
   ev.preventDefault();
   submitVisit(ev.target);
+});
+$('#fu-campaigns').addEventListener('click', async (ev) => {
+  const b = ev.target.closest('button[data-campaign-act="ack"]');
+  if (!b) return;
+  const schoolId = b.closest('[data-campaign-school]').dataset.campaignSchool;
+  const note = prompt('跟进说明（如：已约谈校长，本周内完成）', '');
+  if (note === null) return;
+  try {
+    await api(
+      'POST',
+      `/api/followup/campaigns/${encodeURIComponent(state.campaignWindow)}/${encodeURIComponent(schoolId)}/acknowledge`,
+      { note },
+    );
+    flash('已确认跟进，该校大家访不再向上级上报');
+  } catch (e) {
+    flash(e.message, true);
+  }
+  await renderCampaigns().catch((e) => flash(e.message, true));
 });
 $('#fu-create').addEventListener('submit', (ev) => {
   ev.preventDefault();
@@ -1288,3 +1349,167 @@ setInterval(tick, 1000);
 
 if (state.token) start().catch(() => signOut());
 else renderSignIn();
+
+// ---- 数据导入: the upload wizard (template → file → 试运行 with the differences → 确认导入), docs/rosters.md ----
+const UPLOAD_KINDS = {
+  roll: { label: '学籍花名册', may: 'uploadRoll', template: 'roll', accept: '.xlsx,.csv' },
+  register: { label: '适龄儿童户籍名单', may: 'uploadRegister', template: 'register', accept: '.xlsx,.csv' },
+  directory: {
+    label: '组织名录（责任学校一览表、领导名单、学校名单）',
+    may: 'uploadDirectory',
+    template: 'directory',
+    accept: '.xlsx',
+  },
+};
+const PHASE = { check: '检查', write: '写入', done: '完成', failed: '未完成' };
+const UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
+/** The wizard's state: the file read once, the dry run's answer, the key of the confirmation (a retry imports once). */
+const upload = { kind: 'roll', file: null, content: null, dry: null, confirmKey: null };
+
+function renderImports() {
+  const may = state.me.may;
+  const kinds = Object.entries(UPLOAD_KINDS).filter(([, k]) => may[k.may]);
+  if (!kinds.some(([id]) => id === upload.kind)) upload.kind = kinds[0]?.[0];
+  const p = state.me.principal;
+  const schools = state.me.org.schools.filter((s) => p.role === 'office' || s.id === p.schoolId);
+  const terms = state.me.calendar.terms ?? [];
+  const k = UPLOAD_KINDS[upload.kind];
+  $('#imports').innerHTML = `<div class="panel upload">
+  <h3>数据导入</h3>
+  <p class="muted">第 1 步 下载模板并填写；第 2 步 选择文件，先“检查”（试运行，不写入）查看差异和错误；第 3 步 确认导入。
+  文件不超过 2 MB（约 1 万行）；全县的大文件请用 CLI（npm run cli -- import-roll …）。身份证号只保存摘要和后四位。</p>
+  <form id="upload-form">
+    <label>导入内容 <select name="kind">${kinds.map(([id, x]) => `<option value="${esc(id)}" ${id === upload.kind ? 'selected' : ''}>${esc(x.label)}</option>`).join('')}</select></label>
+    ${
+      upload.kind === 'roll'
+        ? `<div class="grid2"><label>学校 <select name="schoolId">${schools.map((s) => `<option value="${esc(s.id)}">${esc(s.name)}</option>`).join('')}</select></label>
+      <label>学期 <select name="term">${terms.map((t) => `<option>${esc(t)}</option>`).join('')}</select></label></div>`
+        : upload.kind === 'register'
+          ? `<label>乡镇 <select name="townshipId">${state.me.org.townships.map((t) => `<option value="${esc(t.id)}">${esc(t.name)}</option>`).join('')}</select></label>`
+          : `<label class="check"><input type="checkbox" name="acceptMismatches"> 接受附件与成员名单之间的姓名差异（核对原文件后再勾选）</label>`
+    }
+    <div class="actions">
+      <button type="button" class="secondary" data-template="${esc(k.template)}">下载模板 XLSX</button>
+      <label class="file">选择文件 <input type="file" name="file" accept="${esc(k.accept)}"></label>
+    </div>
+    <div class="actions">
+      <button type="submit" class="primary" name="check">检查（试运行）</button>
+      <button type="button" class="primary" name="confirm" disabled>确认导入</button>
+    </div>
+    <div class="upload-progress" hidden><progress max="1" value="0"></progress> <span></span></div>
+  </form>
+  <div id="upload-result"></div>
+</div>`;
+  const form = $('#upload-form');
+  bindTemplateButtons(form);
+  form.kind.addEventListener('change', () => {
+    upload.kind = form.kind.value;
+    resetUpload();
+    renderImports();
+  });
+  form.addEventListener('change', (ev) => {
+    if (ev.target.name !== 'kind') resetUpload(ev.target.name !== 'file');
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    runUpload(form, true);
+  });
+  form.confirm.addEventListener('click', () => runUpload(form, false));
+}
+
+/** Any change after a dry run asks for a new one (the confirmation must import what was checked). */
+function resetUpload(keepFile = false) {
+  if (!keepFile) Object.assign(upload, { file: null, content: null });
+  Object.assign(upload, { dry: null, confirmKey: null });
+  const form = $('#upload-form');
+  if (form) form.confirm.disabled = true;
+  const result = $('#upload-result');
+  if (result) result.innerHTML = '';
+}
+
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(new Error('无法读取所选文件'));
+    reader.readAsDataURL(file);
+  });
+}
+
+function uploadBody(form, content, dryRun) {
+  const base = { fileName: upload.file.name, content, dryRun };
+  if (upload.kind === 'roll') return { ...base, schoolId: form.schoolId.value, term: form.term.value };
+  if (upload.kind === 'register') return { ...base, townshipId: form.townshipId.value };
+  return { ...base, acceptMismatches: form.acceptMismatches.checked };
+}
+
+async function runUpload(form, dryRun) {
+  const file = form.file.files[0];
+  const out = $('#upload-result');
+  if (!file) return flash('请先选择文件', true);
+  if (file.size > UPLOAD_MAX_BYTES) return flash('文件超过 2 MB：请按学校或乡镇拆分，或用 CLI 导入', true);
+  const bar = $('.upload-progress', form);
+  for (const b of [form.check, form.confirm]) b.disabled = true;
+  // The dry run gets a new key each time; the confirmation keeps one, so a double click or a retry imports once.
+  if (!dryRun && !upload.confirmKey) upload.confirmKey = crypto.randomUUID();
+  const key = dryRun ? crypto.randomUUID() : upload.confirmKey;
+  let polling = true;
+  const poll = async () => {
+    while (polling) {
+      await new Promise((r) => setTimeout(r, 400));
+      if (!polling) break;
+      const p = await api('GET', `/api/uploads/${key}/progress`).catch(() => null);
+      if (p && polling) showProgress(bar, p);
+    }
+  };
+  try {
+    bar.hidden = false;
+    showProgress(bar, { phase: 'check', fraction: 0, rows: 0 });
+    if (upload.file !== file) Object.assign(upload, { file, content: await readBase64(file) });
+    poll();
+    const result = await api('POST', `/api/uploads/${upload.kind}`, uploadBody(form, upload.content, dryRun), key);
+    polling = false;
+    showProgress(bar, { phase: 'done', fraction: 1, rows: result.rows ?? 0 });
+    out.innerHTML = uploadResultHtml(result);
+    if (dryRun) upload.dry = result;
+    else Object.assign(upload, { dry: null, confirmKey: null });
+    flash(dryRun ? '检查通过：请核对差异后确认导入' : '导入完成');
+  } catch (e) {
+    polling = false;
+    showProgress(bar, { phase: 'failed', fraction: 1, rows: 0 });
+    out.innerHTML = uploadErrorHtml(e);
+    flash(e.status === 400 ? '文件有错误，未导入任何内容' : e.message, true);
+  } finally {
+    form.check.disabled = false;
+    form.confirm.disabled = !upload.dry;
+  }
+}
+
+function showProgress(bar, p) {
+  $('progress', bar).value = p.fraction;
+  $('span', bar).textContent =
+    `${PHASE[p.phase] ?? p.phase} ${Math.round(p.fraction * 100)}%${p.rows ? `（${p.rows} 行）` : ''}`;
+}
+
+function uploadResultHtml(r) {
+  const title = r.dryRun ? '试运行结果（尚未写入）' : r.written === false ? '没有变化' : '已导入';
+  const summary =
+    r.kind === 'roll'
+      ? `<table class="upload-diff"><thead><tr><th>学校</th><th>人数</th><th>新增</th><th>变更</th><th>移出</th><th>未变</th></tr></thead><tbody>${r.schools
+          .map(
+            (s) =>
+              `<tr><td>${esc(state.me.org.schools.find((x) => x.id === s.schoolId)?.name ?? s.schoolId)}</td><td>${s.rows}</td><td>${s.added}</td><td>${s.changed}</td><td>${s.removed}</td><td>${s.unchanged}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : r.kind === 'register'
+        ? `<p>共 ${r.rows} 人：新增 ${r.added}，变更 ${r.changed}，移出 ${r.removed}，未变 ${r.unchanged}</p>`
+        : `<p>新增 ${r.added}，更新 ${r.updated}，停用 ${r.deactivated}，未变 ${r.unchanged}；姓名差异 ${r.mismatches} 处</p>`;
+  return `<div class="panel"><h4>${esc(title)}</h4>${summary}<pre class="upload-lines">${esc((r.lines ?? []).join('\n'))}</pre></div>`;
+}
+
+function uploadErrorHtml(e) {
+  const issues = e.issues ?? [];
+  return `<div class="panel bad"><h4>未导入任何内容（数据库未改动）</h4>
+  ${issues.length ? `<table class="upload-errors"><thead><tr><th>位置</th><th>问题</th></tr></thead><tbody>${issues.map((i) => `<tr><td>${esc(i.field)}</td><td>${esc(i.reason)}</td></tr>`).join('')}</tbody></table>` : ''}
+  <pre class="upload-lines">${esc(e.details?.message ?? e.message)}</pre></div>`;
+}

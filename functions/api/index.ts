@@ -54,6 +54,7 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent, context?: Con
           ? Buffer.from(event.body, 'base64').toString()
           : event.body
         : '';
+      const key = headerOf(event, 'idempotency-key');
       const run = async (): Promise<Reply> => {
         const ctx = {
           principal: principal!,
@@ -65,11 +66,11 @@ export function createApiHandler(deps: ApiDeps): (event: ApiEvent, context?: Con
           org: await loadOrg(),
           ports,
           requestId,
+          idempotencyKey: key,
           now: deps.clock.now(),
         };
         return route.handle(ctx);
       };
-      const key = headerOf(event, 'idempotency-key');
       const reply =
         method === 'POST' && key && principal
           ? await idempotent(

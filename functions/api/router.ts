@@ -13,6 +13,8 @@ export interface RouteContext<P> {
   org: OrgIndex;
   ports: P;
   requestId: string;
+  /** The request's Idempotency-Key header (POST), if any. */
+  idempotencyKey?: string | undefined;
   now: Date;
 }
 

@@ -21,6 +21,8 @@ import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import {
   assignedToPlan,
+  canAcknowledgeCampaign,
+  canAcknowledgeDuty,
   canRead,
   canReadPlan,
   canSeeSensitive,
@@ -30,6 +32,7 @@ import {
   seesSchoolFigures,
 } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
+import { acknowledgeCampaignEscalationUseCase } from '../../shared/use-cases/acknowledge-campaign.ts';
 import { acknowledgeVisitEscalationUseCase } from '../../shared/use-cases/acknowledge-visit.ts';
 import {
   createSchoolCampaignUseCase,
@@ -240,6 +243,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         status: v.status,
         statusLabel: line.status,
         escalated: v.escalated,
+        acknowledged: v.acknowledged ? acknowledgementView(v.acknowledged) : null,
         ...(line.doneOn
           ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
           : {}),
@@ -268,6 +272,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       done,
       total,
       escalated: c.escalated,
+      acknowledged: c.acknowledged ? acknowledgementView(c.acknowledged) : null,
       ...(c.completedAt ? { completedAt: c.completedAt } : {}),
       byTeacher: [...byTeacher.entries()].map(([id, t]) => ({ teacherId: id, name: personName(ctx.org, id), ...t })),
       households: c.households.map((h) => ({
@@ -333,8 +338,10 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             schoolName: ctx.org.school(list.schoolId)?.name ?? list.schoolId,
             range: { from: list.from, to: list.to },
             masked: !names,
-            visits: list.visits.map((v) => ({
+            visits: list.visits.map(({ acknowledged, ...v }) => ({
               ...v,
+              acknowledged: acknowledged ? acknowledgementView(acknowledged) : null,
+              mayAcknowledge: canAcknowledgeDuty(ctx.principal, ctx.org.place(v.schoolId, v.townshipId)),
               studentName: names ? v.studentName : maskName(v.studentName),
               responsible: v.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
             })),
@@ -383,7 +390,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = found && ctx.org.place(found.plan.schoolId, found.plan.townshipId);
         if (!found || !place || !canReadPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
         const p = ctx.principal;
-        if (!managesSchool(p, place) && !(p.role === 'township-contact' && p.townshipId === place.townshipId))
+        if (!canAcknowledgeDuty(p, place))
           throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
         const input = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
         const r = await acknowledgeVisitEscalationUseCase(
@@ -555,6 +562,39 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       },
     },
     {
+      method: 'POST',
+      path: '/api/followup/campaigns/:windowId/:schoolId/acknowledge',
+      who: 'head (own school), 包乡镇人员 (township), 包片领导 (area), office',
+      summary:
+        'take a school’s late (escalated) 大家访 on: its head, the township’s 包乡镇人员, the area’s 包片领导 or the office; ' +
+        'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
+      handle: async (ctx) => {
+        const params = parseWith(campaignParams.required(), ctx.params, 'path');
+        const c = await ports.plans.getCampaign(params.windowId, params.schoolId);
+        const place = c && ctx.org.place(c.schoolId, c.townshipId);
+        if (!c || !place || !seesSchoolFigures(ctx.principal, place))
+          throw new NotFoundError('campaign', `${params.windowId}/${params.schoolId}`);
+        if (!canAcknowledgeCampaign(ctx.principal, place))
+          throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员、本片包片领导或控辍办可以确认跟进逾期大家访');
+        const input = parseWith(acknowledgeInputSchema, ctx.body ?? {}, 'body');
+        const r = await acknowledgeCampaignEscalationUseCase(
+          { plans: ports.plans, clock: deps.clock, log: deps.log },
+          { campaignId: c.campaignId, schoolId: c.schoolId },
+          input,
+          ctx.principal,
+        );
+        return {
+          status: r.changed ? 201 : 200,
+          body: {
+            windowId: c.campaignId,
+            schoolId: c.schoolId,
+            acknowledged: acknowledgementView(r.campaign.acknowledged!),
+            changed: r.changed,
+          },
+        };
+      },
+    },
+    {
       method: 'GET',
       path: '/api/followup/campaigns',
       who: 'anyone signed in',
@@ -583,7 +623,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const all = await ports.plans.campaignSchools(windowId);
         const visible = all.filter((c) => sees(c.schoolId, c.townshipId));
         const withList = new Set(all.map((c) => c.schoolId));
-        const escalated = new Map(visible.map((c) => [c.schoolId, c.escalated]));
+        const bySchool = new Map(visible.map((c) => [c.schoolId, c]));
         return {
           status: 200,
           body: {
@@ -593,7 +633,11 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
               ...r,
               schoolName: ctx.org.school(r.schoolId)?.name ?? r.schoolId,
               townshipName: ctx.org.township(r.townshipId)?.name ?? r.townshipId,
-              escalated: escalated.get(r.schoolId) ?? false,
+              escalated: bySchool.get(r.schoolId)?.escalated ?? false,
+              acknowledged: bySchool.get(r.schoolId)?.acknowledged
+                ? acknowledgementView(bySchool.get(r.schoolId)!.acknowledged!)
+                : null,
+              mayAcknowledge: canAcknowledgeCampaign(ctx.principal, ctx.org.place(r.schoolId, r.townshipId)),
             })),
             withoutList: ctx.org.snapshot.schools
               .filter((s) => s.active !== false && !withList.has(s.id) && sees(s.id, s.townshipId))

@@ -130,11 +130,28 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
           : [...new Set(schools.map((s) => s.townshipId))].filter((id) =>
               canReadTownship(ctx.principal, { townshipId: id, areaId: ctx.org.areaOfTownship(id) }),
             );
+        // County totals of the counts that add up (lapses, township orders and their outcomes): the office only,
+        // over the whole county (no filter).
+        const whole = ctx.principal.role === 'office' && !q.townshipId && !q.schoolId;
+        const countyKeys = [
+          'noticesLapsed',
+          'townshipOrders',
+          'townshipOrdersReturned',
+          'townshipOrdersLapsed',
+          'townshipOrdersEnded',
+          'townshipOrdersOpen',
+        ] as const;
+        const county = whole
+          ? Object.fromEntries(
+              countyKeys.map((k) => [k, [...computed.townships.values()].reduce((n, s) => n + s[k], 0)]),
+            )
+          : null;
         return {
           status: 200,
           body: {
             asOf: ctx.now.toISOString(),
             range,
+            county,
             townships: townshipIds.sort().map((id) => ({
               townshipId: id,
               townshipName: ctx.org.township(id)?.name ?? id,

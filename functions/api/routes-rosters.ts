@@ -5,9 +5,10 @@ import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { ledgersToXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import { decisionInputSchema, strikeInputSchema } from '../../shared/domain/cross-check.ts';
+import { priorityFlags } from '../../shared/domain/roll.ts';
 import { cstDate } from '../../shared/domain/time.ts';
 import { type CrossCheckDeps, decideCandidate, listCandidates, strikeOff } from '../../shared/use-cases/cross-check.ts';
-import { crossCheckSheets, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
+import { crossCheckSheets, groupSheet, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -28,7 +29,11 @@ export function rosterPorts(deps: ApiDeps): CrossCheckDeps {
 
 const formatQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict();
 const ledgerQuery = z
-  .object({ format: z.enum(['json', 'xlsx']).default('json'), townshipId: z.string().min(1).max(64).optional() })
+  .object({
+    format: z.enum(['json', 'xlsx']).default('json'),
+    townshipId: z.string().min(1).max(64).optional(),
+    group: z.enum(priorityFlags).optional(),
+  })
   .strict();
 
 const acting = (ctx: RouteContext<ApiPorts>) => ({ principal: ctx.principal, directory: ctx.org.snapshot });
@@ -78,19 +83,22 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'GET',
       path: '/api/roster-ledgers',
-      who: "office, leader, contact, head (own school's rows; not teachers)",
+      who: "office, leader, contact, head (own school's rows; not teachers); `group=脱贫户`: office, head",
       summary:
-        'the three ledgers 适龄儿童 / 疑似辍学 / 辍学 (with 销号) per township in scope (?townshipId&format=json|xlsx)',
+        'the three ledgers 适龄儿童 / 疑似辍学 / 辍学 (with 销号) and counts per priority group, per township in scope (?townshipId&group&format=json|xlsx)',
       handle: async (ctx) => {
         const q = parseWith(ledgerQuery, ctx.query, 'query');
-        const { ledgers } = await rosterLedgers(ports, acting(ctx), q.townshipId ? { townshipId: q.townshipId } : {});
-        if (q.format === 'json') return { status: 200, body: { ledgers } };
+        const { ledgers, groups } = await rosterLedgers(ports, acting(ctx), {
+          ...(q.townshipId ? { townshipId: q.townshipId } : {}),
+          ...(q.group ? { group: q.group } : {}),
+        });
+        if (q.format === 'json') return { status: 200, body: { ledgers, groups } };
         const day = cstDate(deps.clock.now());
         return fileReply({
           contentType: XLSX_TYPE,
           fileName: `控辍保学三本台账-${day}.xlsx`,
           asciiFallback: `baoxue-roster-ledgers-${day}.xlsx`,
-          body: await ledgersToXlsx(ledgers),
+          body: await ledgersToXlsx([...ledgers, groupSheet(groups)]),
         });
       },
     },

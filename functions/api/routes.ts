@@ -23,6 +23,7 @@ import { followUpPorts, followUpRoutes } from './routes-followup.ts';
 import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
 import { rosterPorts, rosterRoutes } from './routes-rosters.ts';
+import { uploadRoutes } from './routes-uploads.ts';
 
 type R = Route<ApiPorts>;
 
@@ -124,7 +125,11 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
         roleLabel: apiRoleLabel[principal.role],
         may: capabilities(principal),
         org: visibleOrg(principal, org),
-        calendar: { gaps: calendarGaps(deps.clock.now()) },
+        calendar: {
+          gaps: calendarGaps(deps.clock.now()),
+          // The configured terms, newest first (the upload wizard's 学期 list).
+          terms: deps.config.calendar.terms.map((t) => t.name).reverse(),
+        },
       },
     }),
   });
@@ -135,6 +140,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     ...insightRoutes(deps, insightPorts(deps)),
     ...followUpRoutes(deps, followUpPorts(deps)),
     ...rosterRoutes(deps, rosterPorts(deps)),
+    ...uploadRoutes(deps),
   ];
   for (const r of routes) router.add(r);
   return router;

@@ -2,7 +2,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
-import { DynamoOutboxRepository, itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
+import { DynamoDispatchOutbox } from '../../shared/adapters/dynamo/dispatch-outbox.ts';
+import { itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { messageSchema } from '../../shared/domain/message.ts';
 import { METRICS } from '../../shared/observability/metrics.ts';
 import { dispatchMessage } from '../../shared/use-cases/dispatch-message.ts';
@@ -17,7 +18,8 @@ import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batc
  */
 export function createOutboxDispatcherHandler(deps: Deps): StreamBatchHandler {
   const dispatchDeps = {
-    outbox: new DynamoOutboxRepository(deps.doc, deps.tableName),
+    // The SENT mark also writes the provider-id lookup the SNS delivery-status logs are matched by.
+    outbox: new DynamoDispatchOutbox(deps.doc, deps.tableName, deps.config.sms.provider.kind),
     directory: new DynamoDirectoryLookup(deps.doc, deps.tableName),
     sms: deps.sms,
     clock: deps.clock,

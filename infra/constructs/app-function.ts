@@ -276,6 +276,11 @@ export class AppFunction extends Construct {
    * parameter only; no sns:Publish. The value never appears in the template, the environment or a log.
    */
   private bindSmsProviderSecret(parameterName: string): void {
+    this.bindSecureParameter(parameterName);
+  }
+
+  /** GetParameter on one SSM SecureString (aws/ssm decrypts it through SSM for this account's principals). */
+  bindSecureParameter(parameterName: string): void {
     const stack = Stack.of(this);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -13,6 +13,7 @@ import { decisionInputSchema, strikeInputSchema, strikeReasonLabel } from '../..
 import { fromZodIssues } from '../../shared/domain/errors.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { slotIdOf } from '../../shared/domain/report-slot.ts';
+import { priorityFlags } from '../../shared/domain/roll.ts';
 import { type Principal, principalOf } from '../../shared/domain/scope.ts';
 import { splitList } from '../../shared/domain/tabular.ts';
 import { cstDate } from '../../shared/domain/time.ts';
@@ -23,7 +24,7 @@ import {
   runCrossCheck,
   strikeOff,
 } from '../../shared/use-cases/cross-check.ts';
-import { crossCheckSheets, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
+import { crossCheckSheets, groupSheet, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
 import { CommandError, connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
 /** The operator running the CLI without `--as` reads as the office (the CLI is the office's tool). */
@@ -131,23 +132,36 @@ export async function runDecide(townshipId: string, candidateId: string, options
 
 interface LedgerOptions extends TargetOptions {
   township?: string;
+  group?: string;
   xlsx?: string;
   as?: string;
 }
 
 export async function runRosterLedgers(options: LedgerOptions): Promise<string[]> {
+  const group = options.group ? priorityFlags.find((f) => f === options.group) : undefined;
+  if (options.group && !group)
+    throw new CommandError(`--group 应为 ${priorityFlags.join('、')} 之一（收到“${options.group}”）`);
   const target = connectToRuntime(options);
   try {
     const directory = await new DynamoDirectoryRepository(target.doc, target.tableName).load();
     const principal = actingAs(directory, options.as);
-    const { ledgers } = await rosterLedgers(
+    const { ledgers, groups } = await rosterLedgers(
       depsOf(target),
       { principal, directory },
-      options.township ? { townshipId: options.township } : {},
+      {
+        ...(options.township ? { townshipId: options.township } : {}),
+        ...(group ? { group } : {}),
+      },
     );
     const out = resolve(options.xlsx ?? `控辍保学三本台账-${cstDate(target.clock.now())}.xlsx`);
-    await writeFile(out, await ledgersToXlsx(ledgers));
-    return [`已导出 ${ledgers.map((l) => `${l.title} ${l.rows.length} 行`).join('，')} 到 ${out}`];
+    await writeFile(out, await ledgersToXlsx([...ledgers, groupSheet(groups)]));
+    return [
+      `已导出 ${ledgers.map((l) => `${l.title} ${l.rows.length} 行`).join('，')}${group ? `（仅${group}）` : ''} 到 ${out}`,
+      ...groups.map(
+        (g) =>
+          `  ${g.township} ${g.group}：适龄 ${g.children} 人，在校 ${g.atSchool}，疑似辍学 ${g.suspected}，辍学台账 ${g.onLedger}（已销号 ${g.struck}）`,
+      ),
+    ];
   } finally {
     target.doc.destroy();
   }
@@ -218,6 +232,10 @@ export function registerCrossCheck(program: Command): void {
       .command('roster-ledgers')
       .description('导出三本台账（适龄儿童台账、疑似辍学台账、辍学台账，XLSX），按导出人的权限范围脱敏')
       .option('--township <乡镇ID>', '只导出某乡镇（默认：权限内全部乡镇）')
+      .option(
+        '--group <重点群体>',
+        '只导出某重点群体：脱贫户、残疾、留守、孤儿、事实无人抚养、随迁（脱贫户限办公室和本校校长）',
+      )
       .option('--xlsx <文件>', '输出文件（默认 控辍保学三本台账-<日期>.xlsx）')
       .option('--as <人员ID>', '按该人员的权限导出（默认：领导小组办公室）'),
   ).action((options: LedgerOptions) =>

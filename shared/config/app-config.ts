@@ -87,5 +87,19 @@ export const appConfigSchema = z.object({
    * escalation to the school head then the township contacts; no campaign window unless configured.
    */
   followup: followUpSectionSchema.default(followUpSectionSchema.parse({})),
+  /**
+   * Pupil rolls and 户籍 lists: `idKeyParameter` names the SSM SecureString holding the ID-number hash key (the one
+   * the CLI's `--key-parameter` reads); the api may read that parameter only. Without it, uploads in the console
+   * are refused on a deployed stage (locally the runtime's key file is used).
+   */
+  rosters: z
+    .object({
+      idKeyParameter: z
+        .string()
+        .regex(/^\/[A-Za-z0-9_.\-/]{1,1000}$/, 'SSM 参数名应以 / 开头')
+        .optional(),
+    })
+    .strict()
+    .default({}),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;

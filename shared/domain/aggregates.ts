@@ -1,4 +1,4 @@
-import { type DateRange, median, type Statistics } from './statistics.ts';
+import { type DateRange, median, type Statistics, townshipOrderOutcome } from './statistics.ts';
 import { addDays, type CstDate, cstDate, cstInstant, cstTimeOfDay, DAY_MS } from './time.ts';
 
 /**
@@ -15,6 +15,8 @@ import { addDays, type CstDate, cstDate, cstInstant, cstTimeOfDay, DAY_MS } from
  *   In day buckets they carry the CST time of the deadline (`rd@1700`): today counts only what is due by now.
  * - `co` opened, `cr` returned, `cc` closed (returned or otherwise), `nl` notices lapsed, `rt<n>` returns after n days
  *   (a histogram: the median of any range is exact).
+ * - `oi` township orders made (on the order's date), and where each stands now: `or` returned before its deadline,
+ *   `ol` lapsed, `oe` the case ended otherwise, `op` open (an outcome moves the count from `op` to another field).
  * - county only, all time: `so:<cadence>:<due date>@<hhmm>` open report slots by deadline (the late-slot gauge).
  */
 
@@ -35,7 +37,9 @@ export type Counters = Record<string, number>;
 /** The fields a source item's contributions can hold that are owed at an instant (reports, visits). */
 const TIMED = new Set(['rd', 'ro', 'vd', 'vx', 'vo']);
 /** Case fields: they count what already happened, never something owed later. */
-const CASE_FIELDS = new Set(['co', 'cr', 'cc', 'nl']);
+const CASE_FIELDS = new Set(['co', 'cr', 'cc', 'nl', 'oi', 'or', 'ol', 'oe', 'op']);
+/** A township order's outcome field (`oi` counts every order, on the order's date). */
+const ORDER_FIELD = { returned: 'or', lapsed: 'ol', ended: 'oe', open: 'op' } as const;
 
 const hhmmOf = (iso: string) => cstTimeOfDay(new Date(iso)).slice(0, 5).replace(':', '');
 const dateOf = (iso: string) => cstDate(new Date(iso));
@@ -90,6 +94,12 @@ export function contributionsOf(item: Record<string, unknown> | undefined): Cont
       if (item.status !== 'lapsed') return [];
       const at = str(item.resolvedAt) ?? str(item.deadline);
       if (at) add(at, 'nl');
+      const order = townshipOrderOutcome(item.escalation);
+      if (order) {
+        const on = cstInstant(order.orderedOn, '12:00').toISOString();
+        add(on, 'oi');
+        add(on, ORDER_FIELD[order.outcome]);
+      }
       return out;
     }
     case 'VISIT': {
@@ -329,6 +339,11 @@ export function statisticsFromCounters(plan: ReadPlan, read: (bucket: string) =>
     visitsDue: sums.vd ?? 0,
     visitsDone: sums.vx ?? 0,
     visitsOnTime: sums.vo ?? 0,
+    townshipOrders: sums.oi ?? 0,
+    townshipOrdersReturned: sums.or ?? 0,
+    townshipOrdersLapsed: sums.ol ?? 0,
+    townshipOrdersEnded: sums.oe ?? 0,
+    townshipOrdersOpen: sums.op ?? 0,
   };
 }
 

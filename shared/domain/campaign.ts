@@ -9,6 +9,7 @@ import { cstDateSchema, note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
+import type { LadderTime } from './working-time.ts';
 
 /** One household a teacher must visit in a 大家访 campaign. */
 export interface Household {
@@ -34,6 +35,8 @@ export interface SchoolCampaign {
   steps: DutyStep[];
   nextStep: number;
   escalated: boolean;
+  /** An official took the late school on (who, when, a note): its later escalation steps are not sent. */
+  acknowledged?: { by: { personId: string; name: string; role: string }; at: string; note: string };
   completedAt?: string;
   version: number;
 }
@@ -48,13 +51,17 @@ export const householdsInputSchema = z
   )
   .min(1, '大家访名单至少需要一户');
 
-/** Assigns a school's households for a campaign window; reminders and the late ladder run on calendar days. */
+/**
+ * Assigns a school's households for a campaign window. Reminders run on calendar days (campaigns run in the
+ * holidays); escalations to officials on their working time (`time`), or calendar days for `afterDays` steps.
+ */
 export function createSchoolCampaign(
   window: CampaignWindow,
   school: { schoolId: string; townshipId: string },
   households: z.input<typeof householdsInputSchema>,
   schedule: DutySchedule,
   now: Date,
+  time: LadderTime,
 ): SchoolCampaign {
   const list = parsePlanInput(householdsInputSchema, households);
   const refs = new Set<string>();
@@ -62,7 +69,7 @@ export function createSchoolCampaign(
     if (refs.has(h.ref)) throw new ValidationError([{ field: `households.${i}.ref`, reason: '重复的户' }]);
     refs.add(h.ref);
   }
-  const steps = dutySteps(window.end, schedule, calendarDays);
+  const steps = dutySteps(window.end, schedule, calendarDays, time);
   const deadline = dutyDeadline(window.end, schedule).toISOString();
   const next = steps.findIndex((s) => Date.parse(s.at) > now.getTime());
   return {
@@ -154,7 +161,10 @@ export function sweepCampaign(
   if (c.completedAt || done === total)
     return { campaign: { ...c, nextStep: c.steps.length, version: c.version + 1 }, messages: [], unresolved: [] };
   const deadline = new Date(c.deadline);
-  const { run, nextStep } = stepsToRun(c.steps, c.nextStep, now, deadline);
+  const due = stepsToRun(c.steps, c.nextStep, now, deadline);
+  const { nextStep } = due;
+  // Taken on by an official: the cursor still moves, but no further escalation goes out (reminders still do).
+  const run = c.acknowledged ? due.run.filter((r) => r.step.kind !== 'escalation') : due.run;
   const messages: Message[] = [];
   const unresolved: string[] = [];
   const school = directory.schools.find((s) => s.id === c.schoolId)?.name ?? c.schoolId;

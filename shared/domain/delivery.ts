@@ -72,3 +72,38 @@ export function aliyunReceipts(entries: unknown[]): DeliveryReceipt[] {
     };
   });
 }
+
+/**
+ * One SNS SMS delivery-status log entry (the `message` of a log event in `sns/<region>/<account>/
+ * DirectPublishToPhoneNumber` or `…/Failure`). Only what a receipt needs is kept: `delivery.destination` (the full
+ * phone number), the carrier, price and MCC/MNC are dropped by the schema and never stored or logged.
+ */
+const snsDeliveryLog = z.object({
+  notification: z.object({
+    messageId: z.string().min(1).max(100),
+    /** `2016-06-28 00:40:34.558`, UTC. */
+    timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/),
+  }),
+  delivery: z.object({ providerResponse: z.string().optional() }),
+  status: z.enum(['SUCCESS', 'FAILURE']),
+});
+
+/** The longest provider code kept on a delivery record (SNS's providerResponse is a sentence). */
+export const RECEIPT_CODE_MAX = 200;
+
+/**
+ * An SNS delivery-status log entry (already JSON-parsed) as a receipt: SUCCESS → DELIVERED, FAILURE → UNDELIVERED,
+ * the code is `providerResponse`. SNS's log carries its own MessageId only (what Publish returned), so the receipt is
+ * matched by the provider's id. Throws a ZodError when the entry is not of that shape.
+ */
+export function snsDeliveryReceipt(entry: unknown): DeliveryReceipt {
+  const e = snsDeliveryLog.parse(entry);
+  const [date, time] = e.notification.timestamp.split(' ') as [string, string];
+  return {
+    provider: 'sns',
+    providerMessageId: e.notification.messageId,
+    status: e.status === 'SUCCESS' ? 'DELIVERED' : 'UNDELIVERED',
+    at: new Date(`${date}T${time}Z`).toISOString(),
+    code: (e.delivery.providerResponse ?? e.status).slice(0, RECEIPT_CODE_MAX),
+  };
+}

@@ -158,6 +158,7 @@ const WHAT: Record<string, string> = {
   slot: '报表',
   message: '短信',
   candidate: '比对结果',
+  upload: '上传记录',
   'dropout-entry': '辍学台账记录',
 };
 

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { cstDateSchema } from './input.ts';
+import { parseDuration } from './time.ts';
+import { delayBases } from './working-time.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
 const isoDate = cstDateSchema;
@@ -9,36 +11,86 @@ export const escalationRoles = ['school-head', 'township-contact', 'area-leader'
 export const escalationRoleSchema = z.enum(escalationRoles);
 export type EscalationRole = z.infer<typeof escalationRoleSchema>;
 
+const duration = z.string().refine(
+  (v) => {
+    try {
+      parseDuration(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: '应为时长，如 1h、21h、1d16h' },
+);
+
 /**
- * When a duty (a visit, a campaign) reminds and escalates, relative to its due date:
- * reminders `daysBefore` the due date at `at`, escalation levels `afterDays` after it at `escalateAt`.
- * Days are school days for visits (a holiday week pushes them out) and calendar days for campaigns.
+ * One escalation step of a duty. Either `after` a delay past the duty's deadline counted on `basis` (default
+ * officials' working time: office hours on national working days, 调休 Saturdays included, so a Friday-evening
+ * deadline's step lands on Monday morning; `wall` keeps wall-clock time, `school` counts office hours on school
+ * days), or — the older form — `afterDays` days (school days for visits, calendar days for campaigns) at
+ * `escalateAt`.
+ */
+export const dutyEscalationStepSchema = z.union([
+  z.object({
+    after: duration,
+    basis: z.enum(delayBases).default('working'),
+    roles: z.array(escalationRoleSchema).min(1),
+  }),
+  z.object({ afterDays: z.number().int().min(1).max(60), roles: z.array(escalationRoleSchema).min(1) }),
+]);
+export type DutyEscalationStep = z.infer<typeof dutyEscalationStepSchema>;
+
+/** Steps in one form: comparable delays (ms for `after`, days for `afterDays`); undefined when mixed. */
+function stepDelays(steps: readonly DutyEscalationStep[]): number[] | undefined {
+  const ms = (text: string) => {
+    try {
+      return parseDuration(text);
+    } catch {
+      return Number.NaN; // reported by the field's own check
+    }
+  };
+  if (steps.every((s) => 'after' in s)) return steps.map((s) => ms((s as { after: string }).after));
+  if (steps.every((s) => 'afterDays' in s)) return steps.map((s) => (s as { afterDays: number }).afterDays);
+  return undefined;
+}
+
+/**
+ * When a duty (a visit, a campaign) reminds and escalates, relative to its due date: reminders `daysBefore` the
+ * due date at `at` (school days for visits, calendar days for campaigns), escalation steps after the deadline
+ * (`dueTime` on the due date), see dutyEscalationStepSchema.
  */
 export const dutyScheduleSchema = z
   .object({
     /** The duty must be recorded by this time on its due date. */
     dueTime: hhmm.default('20:00'),
     reminders: z.array(z.object({ daysBefore: z.number().int().min(0).max(30), at: hhmm })).default([]),
+    /** Time of day of `afterDays` steps. */
     escalateAt: hhmm.default('09:00'),
-    escalation: z
-      .array(z.object({ afterDays: z.number().int().min(1).max(60), roles: z.array(escalationRoleSchema).min(1) }))
-      .min(1),
+    escalation: z.array(dutyEscalationStepSchema).min(1),
   })
-  .refine((s) => s.escalation.every((step, i, all) => i === 0 || step.afterDays > all[i - 1]!.afterDays), {
+  .refine((s) => stepDelays(s.escalation) !== undefined, {
+    message: '各级上报须统一使用 after（时长）或 afterDays（天数）',
+    path: ['escalation'],
+  })
+  .refine((s) => (stepDelays(s.escalation) ?? []).every((d, i, all) => i === 0 || !(d <= all[i - 1]!)), {
     message: '各级上报时间须依次严格递增',
     path: ['escalation'],
   });
 export type DutySchedule = z.infer<typeof dutyScheduleSchema>;
 
-/** Default reminder/escalation schedules (documented in docs/followup.md). */
+/**
+ * Default reminder/escalation schedules (documented in docs/followup.md). Escalations count officials' working
+ * time after the 20:00 deadline (office hours, reports.officeHours, default 08:00–18:00): +1h is 09:00 the next
+ * working day, +21h 09:00 three working days later, +51h 09:00 six working days later.
+ */
 export const DEFAULT_SCHEDULES: Record<'plan' | 'sendTeaching' | 'campaigns', DutySchedule> = {
   plan: {
     dueTime: '20:00',
     reminders: [{ daysBefore: 1, at: '08:00' }],
     escalateAt: '09:00',
     escalation: [
-      { afterDays: 1, roles: ['school-head'] },
-      { afterDays: 3, roles: ['township-contact'] },
+      { after: '1h', basis: 'working', roles: ['school-head'] },
+      { after: '21h', basis: 'working', roles: ['township-contact'] },
     ],
   },
   sendTeaching: {
@@ -46,8 +98,8 @@ export const DEFAULT_SCHEDULES: Record<'plan' | 'sendTeaching' | 'campaigns', Du
     reminders: [{ daysBefore: 2, at: '08:00' }],
     escalateAt: '09:00',
     escalation: [
-      { afterDays: 1, roles: ['school-head'] },
-      { afterDays: 3, roles: ['township-contact'] },
+      { after: '1h', basis: 'working', roles: ['school-head'] },
+      { after: '21h', basis: 'working', roles: ['township-contact'] },
     ],
   },
   campaigns: {
@@ -58,9 +110,9 @@ export const DEFAULT_SCHEDULES: Record<'plan' | 'sendTeaching' | 'campaigns', Du
     ],
     escalateAt: '09:00',
     escalation: [
-      { afterDays: 1, roles: ['school-head'] },
-      { afterDays: 3, roles: ['township-contact'] },
-      { afterDays: 7, roles: ['area-leader'] },
+      { after: '1h', basis: 'working', roles: ['school-head'] },
+      { after: '21h', basis: 'working', roles: ['township-contact'] },
+      { after: '51h', basis: 'working', roles: ['area-leader'] },
     ],
   },
 };

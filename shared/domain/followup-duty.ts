@@ -2,7 +2,8 @@ import type { SchoolCalendar } from './calendar.ts';
 import type { Person } from './directory.ts';
 import type { DutySchedule, EscalationRole } from './followup-config.ts';
 import type { DirectorySnapshot } from './ports.ts';
-import { addDays, type CstDate, cstInstant } from './time.ts';
+import { addDays, type CstDate, cstInstant, parseDuration } from './time.ts';
+import { delayUntil, type LadderTime } from './working-time.ts';
 
 /**
  * A duty is anything with a due date that reminds before and escalates after: a follow-up visit, a 送教上门
@@ -51,8 +52,12 @@ export function dutyDeadline(dueDate: CstDate, schedule: DutySchedule): Date {
   return cstInstant(dueDate, schedule.dueTime);
 }
 
-/** The steps of a duty due on `dueDate`, in firing order. Reminders that would fire after the deadline are dropped. */
-export function dutySteps(dueDate: CstDate, schedule: DutySchedule, shift: DayShift): DutyStep[] {
+/**
+ * The steps of a duty due on `dueDate`, in firing order. Reminders that would fire after the deadline are dropped.
+ * `after` escalation steps count from the deadline on their basis (`time`: the national calendar and officials'
+ * office hours, the same working time as the report ladders); `afterDays` steps move by `shift`.
+ */
+export function dutySteps(dueDate: CstDate, schedule: DutySchedule, shift: DayShift, time: LadderTime): DutyStep[] {
   const deadline = dutyDeadline(dueDate, schedule).getTime();
   const reminders: DutyStep[] = schedule.reminders
     .map((r) => ({
@@ -65,7 +70,10 @@ export function dutySteps(dueDate: CstDate, schedule: DutySchedule, shift: DaySh
   const escalations: DutyStep[] = schedule.escalation.map((e, i) => ({
     kind: 'escalation' as const,
     level: i + 1,
-    at: cstInstant(shift(dueDate, e.afterDays), schedule.escalateAt).toISOString(),
+    at: ('after' in e
+      ? delayUntil(new Date(deadline), parseDuration(e.after), e.basis, time)
+      : cstInstant(shift(dueDate, e.afterDays), schedule.escalateAt)
+    ).toISOString(),
     roles: e.roles,
   }));
   return [...reminders, ...escalations].sort((a, b) => a.at.localeCompare(b.at));

@@ -10,6 +10,7 @@ import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { maskName } from './privacy.ts';
 import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
+import type { LadderTime } from './working-time.ts';
 
 const isoDate = cstDateSchema;
 
@@ -129,6 +130,7 @@ export function buildVisits(
   dueDates: CstDate[],
   schedule: DutySchedule,
   calendar: SchoolCalendar,
+  time: LadderTime,
 ): PlanVisit[] {
   const shift = schoolDays(calendar);
   return dueDates.map((dueDate, i) => ({
@@ -137,7 +139,7 @@ export function buildVisits(
     no: i + 1,
     dueDate,
     deadline: dutyDeadline(dueDate, schedule).toISOString(),
-    steps: dutySteps(dueDate, schedule, shift),
+    steps: dutySteps(dueDate, schedule, shift, time),
     nextStep: 0,
     status: 'planned',
     escalated: false,
@@ -150,7 +152,7 @@ export function buildVisits(
 /** 保学 plan on return (R6, §五(四)): weekly visits for the first weeks, a 结对帮扶 mentor, a reopen window. */
 export function createFollowUpPlan(
   input: CreateFollowUpInput,
-  ctx: { id: string; now: Date; config: FollowUpSection; calendar: SchoolCalendar },
+  ctx: { id: string; now: Date; config: FollowUpSection; calendar: SchoolCalendar; time: LadderTime },
 ): { plan: Plan; visits: PlanVisit[] } {
   const data = parsePlanInput(createFollowUpInputSchema, input);
   const plan: Plan = {
@@ -171,7 +173,7 @@ export function createFollowUpPlan(
     version: 0,
   };
   const dates = followUpDueDates(data.returnedOn, ctx.config.plan, ctx.calendar);
-  const visits = buildVisits(plan, dates, scheduleOf(ctx.config, 'plan'), ctx.calendar);
+  const visits = buildVisits(plan, dates, scheduleOf(ctx.config, 'plan'), ctx.calendar, ctx.time);
   // A plan created late (the return was recorded days after) does not replay reminders already in the past.
   for (const v of visits) v.nextStep = firstFutureStep(v.steps, ctx.now, v);
   return { plan, visits };

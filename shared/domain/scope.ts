@@ -147,6 +147,27 @@ export function assertCanActOnEscalation(p: Principal, action: 'acknowledge' | '
     );
 }
 
+/**
+ * Who takes a missed (escalated) follow-up / 送教上门 visit or a school's late 大家访 on: the school's head, the
+ * township's 包乡镇人员 and the office (the API routes and the operator CLI both ask this).
+ */
+export function canAcknowledgeDuty(p: Principal, place: Place): boolean {
+  if (!anchored(p)) return false;
+  if (p.role === 'office') return true;
+  if (p.role === 'school-head') return p.schoolId === place.schoolId;
+  if (p.role === 'township-contact') return p.townshipId === place.townshipId;
+  return false;
+}
+
+/**
+ * A school's late 大家访 climbs to the 包片领导 too: the area's leader takes it on as well as the head, the
+ * township's 包乡镇人员 and the office.
+ */
+export function canAcknowledgeCampaign(p: Principal, place: Place): boolean {
+  if (canAcknowledgeDuty(p, place)) return true;
+  return anchored(p) && p.role === 'leader' && place.areaId !== undefined && place.areaId === p.areaId;
+}
+
 /** R9: 脱贫户 status and the guardian's phone are visible only to the pupil's own school and the office. */
 export function canSeeSensitive(p: Principal, place: Place): boolean {
   if (!anchored(p)) return false;
@@ -300,5 +321,8 @@ export function capabilities(p: Principal) {
     acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(p.role),
     recordTownshipOrder: p.role === 'office' || p.role === 'township-contact',
     exportLedgers: mayExportLedgers(p),
+    uploadRoll: headOrOffice,
+    uploadRegister: p.role === 'office',
+    uploadDirectory: p.role === 'office',
   };
 }

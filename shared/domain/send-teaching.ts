@@ -7,6 +7,7 @@ import { type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { cstDateSchema, text } from './input.ts';
 import { pupilKeyOf } from './pupil-key.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
+import type { LadderTime } from './working-time.ts';
 
 const isoDate = cstDateSchema;
 
@@ -62,7 +63,7 @@ function nextMonth(month: string): string {
 /** 送教上门 一人一案 plan (§四(三)3, §五(三)): teachers, content and a visit frequency of at least the minimum. */
 export function createSendTeachingPlan(
   input: CreateSendTeachingInput,
-  ctx: { id: string; now: Date; config: FollowUpSection; calendar: SchoolCalendar },
+  ctx: { id: string; now: Date; config: FollowUpSection; calendar: SchoolCalendar; time: LadderTime },
 ): { plan: Plan; visits: PlanVisit[] } {
   const data = parsePlanInput(createSendTeachingInputSchema, input);
   const min = ctx.config.sendTeaching.minVisitsPerMonth;
@@ -78,7 +79,7 @@ export function createSendTeachingPlan(
     townshipId: data.townshipId,
   };
   const dates = sendTeachingDueDates(from, data.to, perMonth, ctx.calendar);
-  const visits = buildVisits(base, dates, scheduleOf(ctx.config, 'sendTeaching'), ctx.calendar);
+  const visits = buildVisits(base, dates, scheduleOf(ctx.config, 'sendTeaching'), ctx.calendar, ctx.time);
   const plan: Plan = {
     ...base,
     ...(data.caseId ? { caseId: data.caseId } : {}),

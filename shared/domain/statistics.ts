@@ -26,6 +26,34 @@ export interface CaseFact {
   closedAt?: string;
   /** The 劝返复学通知书 lapsed (a week without return). */
   noticeLapsedAt?: string;
+  /** The township government's order after the lapse (责令限期改正 / 限期返校): its date and where it stands now. */
+  townshipOrder?: { orderedOn: CstDate; outcome: TownshipOrderOutcome };
+}
+
+/**
+ * Where a township order stands: `returned` (the child came back before its deadline was checked), `lapsed` (the
+ * deadline passed with the child not back: the chief and the office were alerted), `ended` (the case ended
+ * otherwise first: transfer, exemption…), `open` (the deadline is still ahead).
+ */
+export type TownshipOrderOutcome = 'returned' | 'lapsed' | 'ended' | 'open';
+
+/** The outcome of a lapsed notice's township order, from its stored escalation; undefined without an order. */
+export function townshipOrderOutcome(
+  escalation: unknown,
+): { orderedOn: CstDate; outcome: TownshipOrderOutcome } | undefined {
+  const e = escalation as
+    | { townshipOrder?: { orderedOn?: unknown; lapsedAt?: unknown }; closedBy?: { state?: unknown } }
+    | undefined;
+  const order = e?.townshipOrder;
+  if (!order || typeof order.orderedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(order.orderedOn)) return undefined;
+  const outcome: TownshipOrderOutcome = order.lapsedAt
+    ? 'lapsed'
+    : e.closedBy?.state === 'returned'
+      ? 'returned'
+      : e.closedBy
+        ? 'ended'
+        : 'open';
+  return { orderedOn: order.orderedOn, outcome };
 }
 
 /** A visit owed: follow-up, 送教上门 or a 大家访 household. */
@@ -60,6 +88,12 @@ export interface Statistics {
   visitsDue: number;
   visitsDone: number;
   visitsOnTime: number;
+  /** Township orders made in the range (by their date) and where those orders stand now. */
+  townshipOrders: number;
+  townshipOrdersReturned: number;
+  townshipOrdersLapsed: number;
+  townshipOrdersEnded: number;
+  townshipOrdersOpen: number;
 }
 
 /** True when an ISO instant falls inside the CST date range. */
@@ -104,6 +138,10 @@ export function computeStatistics(
     return !closed || Date.parse(closed) >= endOfRange;
   }).length;
   const visits = facts.visits.filter((v) => !v.cancelled && inRange(v.dueAt, range) && Date.parse(v.dueAt) <= now);
+  const orders = facts.cases
+    .map((c) => c.townshipOrder)
+    .filter((o) => o !== undefined && o.orderedOn >= range.from && o.orderedOn <= range.to);
+  const ordersWith = (outcome: TownshipOrderOutcome) => orders.filter((o) => o!.outcome === outcome).length;
   return {
     reportsDue: reports.length,
     reportsOnTime: onTime,
@@ -116,6 +154,11 @@ export function computeStatistics(
     visitsDue: visits.length,
     visitsDone: visits.filter((v) => v.doneAt).length,
     visitsOnTime: visits.filter((v) => v.doneAt && v.doneAt <= v.dueAt).length,
+    townshipOrders: orders.length,
+    townshipOrdersReturned: ordersWith('returned'),
+    townshipOrdersLapsed: ordersWith('lapsed'),
+    townshipOrdersEnded: ordersWith('ended'),
+    townshipOrdersOpen: ordersWith('open'),
   };
 }
 

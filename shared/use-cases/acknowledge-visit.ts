@@ -1,3 +1,4 @@
+import { parseInput } from '../domain/case.ts';
 import { NotFoundError, StateConflictError } from '../domain/errors.ts';
 import { acknowledgementBy } from '../domain/escalation.ts';
 import type { PlanVisit } from '../domain/followup.ts';
@@ -18,7 +19,7 @@ export async function acknowledgeVisitEscalationUseCase(
   input: { note?: string },
   by: Principal,
 ): Promise<{ visit: PlanVisit; changed: boolean }> {
-  const body = acknowledgeInputSchema.parse(input);
+  const body = parseInput(acknowledgeInputSchema, input);
   return retryOnConflict(async () => {
     const found = await deps.plans.getPlan(ref.planId);
     if (!found) throw new NotFoundError('plan', ref.planId);

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type CreateFollowUpInput, createFollowUpPlan, type Plan, type PlanVisit } from '../domain/followup.ts';
 import { scheduleOf } from '../domain/followup-config.ts';
 import { type CreateSendTeachingInput, createSendTeachingPlan } from '../domain/send-teaching.ts';
-import { calendarOf, type FollowUpDeps } from './followup-deps.ts';
+import { calendarOf, dutyTimeOf, type FollowUpDeps } from './followup-deps.ts';
 
 /**
  * Creates the 保学 follow-up plan of a returned pupil (R6). Called by record-return.
@@ -20,6 +20,7 @@ export async function createFollowUpPlanUseCase(
     now: deps.clock.now(),
     config: deps.config.followup,
     calendar: calendarOf(deps),
+    time: dutyTimeOf(deps),
   });
   const created = await deps.repo.createPlan(built.plan, built.visits);
   if (!created) {
@@ -40,6 +41,7 @@ export async function createSendTeachingPlanUseCase(
     now: deps.clock.now(),
     config: deps.config.followup,
     calendar: calendarOf(deps),
+    time: dutyTimeOf(deps),
   });
   await deps.repo.createPlan(built.plan, built.visits);
   deps.log.info('send-teaching plan created', { planId: built.plan.id, visits: built.visits.length });
@@ -64,6 +66,7 @@ export async function createSchoolCampaignUseCase(
     input.households,
     scheduleOf(deps.config.followup, 'campaigns'),
     deps.clock.now(),
+    dutyTimeOf(deps),
   );
   const created = await deps.repo.createCampaign(campaign);
   if (!created) return { campaign: (await deps.repo.getCampaign(window.id, school.id)) ?? campaign, created };

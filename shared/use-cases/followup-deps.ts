@@ -3,6 +3,7 @@ import type { AggregateReader } from '../domain/aggregates.ts';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import type { FollowUpRepository, StatisticsSource } from '../domain/followup-ports.ts';
 import type { Clock, DirectoryRepository, Log, NewId } from '../domain/ports.ts';
+import { type LadderTime, ladderTimeOf } from '../domain/working-time.ts';
 import type { NoteRepository } from './send-official-round.ts';
 
 /** Ports of the follow-up use cases (R6–R8). */
@@ -29,6 +30,12 @@ export interface DigestDeps extends FollowUpDeps {
 /** The bureau's school calendar from config; uncovered-year warnings go to the log. */
 export function calendarOf(deps: Pick<FollowUpDeps, 'config' | 'log'>): SchoolCalendar {
   return new SchoolCalendar(deps.config.calendar, (m) => deps.log.warn(m));
+}
+
+/** Officials' working time for duty escalations: the national calendar and the reports' office hours. */
+export function dutyTimeOf(deps: Pick<FollowUpDeps, 'config' | 'log'>): LadderTime {
+  const warn = (m: string) => deps.log.warn(m);
+  return ladderTimeOf(new SchoolCalendar(deps.config.calendar, warn), deps.config.reports.officeHours, warn);
 }
 
 /** SMS options for texts built by the follow-up features. */

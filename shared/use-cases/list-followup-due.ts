@@ -34,6 +34,8 @@ export interface DueVisitRow {
   deadline: string;
   overdue: boolean;
   escalated: boolean;
+  /** An official took the missed visit on (its later escalations are not sent). */
+  acknowledged?: PlanVisit['acknowledged'];
   responsibleIds: string[];
   mentorId?: string;
   schoolId: string;
@@ -109,6 +111,7 @@ export async function listFollowUpDueUseCase(
       deadline: v.deadline,
       overdue: now.toISOString() > v.deadline,
       escalated: v.escalated,
+      ...(v.acknowledged ? { acknowledged: v.acknowledged } : {}),
       responsibleIds: plan.responsibleIds,
       ...(plan.mentorId ? { mentorId: plan.mentorId } : {}),
       schoolId: plan.schoolId,

@@ -25,21 +25,25 @@ export interface MessageReader {
   get(id: string): Promise<Pick<Message, 'status' | 'sentAt' | 'delivery' | 'failureReason'> | undefined>;
 }
 
+/** Whether a stage's provider delivers receipts to the cloud without setup outside the stack (Tencent, SNS). */
+export const receiptsReachCloud = (kind: 'sns' | 'tencent' | 'aliyun') => kind === 'tencent' || kind === 'sns';
+
 /**
  * Why the guardian's notice SMS has not reached the phone, or undefined while it may still (queued, sending, sent
- * and within the confirmation time, or delivered). Without receipts (SNS) only a failure or an UNDELIVERED counts.
+ * and within the confirmation time, or delivered). Where receipts do not reach the cloud by themselves (Alibaba)
+ * only a failure or an UNDELIVERED counts.
  */
 export function deliveryProblem(
   message: Pick<Message, 'status' | 'sentAt' | 'delivery'> | undefined,
   now: Date,
-  options: { confirmWithinMs: number; receipts: boolean },
+  options: { confirmWithinMs: number; receiptsReachCloud: boolean },
 ): { reason: DeliveryTaskReason; code?: string } | undefined {
   if (!message) return undefined;
   if (message.status === 'FAILED') return { reason: 'failed' };
   if (message.delivery?.status === 'UNDELIVERED') return { reason: 'undelivered', code: message.delivery.code };
   if (message.delivery?.status === 'DELIVERED') return undefined;
   if (
-    options.receipts &&
+    options.receiptsReachCloud &&
     message.status === 'SENT' &&
     message.sentAt &&
     new Date(message.sentAt).getTime() + options.confirmWithinMs <= now.getTime()
@@ -51,7 +55,7 @@ export function deliveryProblem(
 /**
  * Every 15 minutes in office hours (reconcile's escalations task): a pending notice without a recorded receipt
  * whose guardian SMS failed, came back UNDELIVERED, or has no DELIVERED receipt within `sms.deliveryConfirmWithin`
- * (on Tencent, whose receipts are pulled) becomes a task for the school: the notice carries `deliveryTask`, the case
+ * (on Tencent, whose receipts are pulled, and SNS, whose delivery-status logs are subscribed to) becomes a task for the school: the notice carries `deliveryTask`, the case
  * timeline says so, and the head gets one SMS (deterministic id), all in one transaction. The task opens once;
  * recording the receipt (送达: on paper, by phone, in person) closes it.
  */
@@ -61,8 +65,9 @@ export async function checkNoticeDeliveriesUseCase(
   const now = deps.clock.now();
   const options = {
     confirmWithinMs: parseDuration(deps.config.sms.deliveryConfirmWithin),
-    // Only Tencent's receipts reach the cloud today (the pull); on SNS and Alibaba a missing receipt means nothing.
-    receipts: deps.config.sms.provider.kind === 'tencent',
+    // Receipts that reach the cloud on their own: Tencent's pull, SNS's delivery-status logs (sms-status-logs). On
+    // Alibaba the push depends on a receipt URL configured in its console, so a missing receipt means nothing there.
+    receiptsReachCloud: receiptsReachCloud(deps.config.sms.provider.kind),
   };
   const open = (await deps.repo.listOpenNotices()).filter((n) => !n.receipt && !n.deliveryTask);
   const result: DeliveryCheckResult = { checked: open.length, receiptsFromSms: 0, tasksOpened: 0, failed: [] };

@@ -5,6 +5,7 @@ import type { Ledger } from '../domain/export-ledgers.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
 import { maskName } from '../domain/privacy.ts';
 import { isSchoolAge, personKeyOf, schoolYearOf } from '../domain/register.ts';
+import { type PriorityFlag, priorityFlags } from '../domain/roll.ts';
 import { cstDate } from '../domain/time.ts';
 import {
   type Acting,
@@ -121,12 +122,14 @@ export type RosterLedgersDeps = Pick<CrossCheckDeps, 'checks' | 'cases' | 'clock
 export async function rosterLedgers(
   deps: RosterLedgersDeps,
   acting: Acting,
-  input: { townshipId?: string },
-): Promise<{ ledgers: Ledger[]; rows: number }> {
+  input: { townshipId?: string; group?: PriorityFlag },
+): Promise<{ ledgers: Ledger[]; rows: number; groups: GroupCount[] }> {
   const { principal: p, directory } = acting;
   if (input.townshipId && !directory.townships.some((t) => t.id === input.townshipId))
     throw new NotFoundError('township', input.townshipId);
   if (p.role === 'teacher') throw new ForbiddenError('教师无导出台账的权限，请联系校长');
+  if (input.group === '脱贫户' && p.role !== 'office' && p.role !== 'school-head')
+    throw new ForbiddenError('按脱贫户筛选仅限教育局办公室和本校校长（R9）');
   const ownSchool = p.role === 'school-head' ? directory.schools.find((s) => s.id === p.schoolId) : undefined;
   const townships = directory.townships
     .filter((t) => t.active !== false)
@@ -142,6 +145,32 @@ export async function rosterLedgers(
     (seesPoverty(p, row) ? row.flags : row.flags.filter((f) => f !== '脱贫户')).join('、');
 
   const listed = new Set(townships.map((t) => t.id));
+  // Priority groups: `group` keeps only the children carrying it; the counts per township and group are kept for
+  // every group the caller may see on that row (R9: 脱贫户 for the office and the own school only).
+  const inGroup = (f: readonly string[]) => !input.group || f.includes(input.group);
+  const counts = new Map<string, GroupCount>();
+  const count = (
+    township: string,
+    row: { schoolId?: string | undefined; flags: readonly string[] },
+    field: Exclude<keyof GroupCount, 'township' | 'group'>,
+  ) => {
+    for (const g of row.flags) {
+      if (g === '脱贫户' && !seesPoverty(p, row)) continue;
+      if (input.group && g !== input.group) continue;
+      const key = `${township}|${g}`;
+      const c = counts.get(key) ?? {
+        township,
+        group: g,
+        children: 0,
+        atSchool: 0,
+        suspected: 0,
+        onLedger: 0,
+        struck: 0,
+      };
+      c[field]++;
+      counts.set(key, c);
+    }
+  };
   const children: string[][] = [];
   const suspected: string[][] = [];
   const dropouts: string[][] = [];
@@ -204,9 +233,11 @@ export async function rosterLedgers(
         flags: child.flags,
         ...(here ? { schoolId: here.schoolId } : {}),
       };
-      if (!inScope(row)) continue;
+      if (!inScope(row) || !inGroup(child.flags)) continue;
       const status =
         statusOf(child.childKey) || (here ? '在校' : fresh ? '在县内其他乡镇学校就读' : '未比对（请运行 cross-check）');
+      count(t.name, row, 'children');
+      if (status === '在校') count(t.name, row, 'atSchool');
       children.push([
         t.name,
         child.village,
@@ -226,7 +257,10 @@ export async function rosterLedgers(
         const key = personKeyOf(pupil);
         if (inRegister.has(key)) continue;
         const row = { townshipId: t.id, schoolId: s.id, name: pupil.name, flags: pupil.flags };
-        if (!inScope(row)) continue;
+        if (!inScope(row) || !inGroup(pupil.flags)) continue;
+        const status = statusOf(key, pupil.pupilKey) || '在校';
+        count(t.name, row, 'children');
+        if (status === '在校') count(t.name, row, 'atSchool');
         children.push([
           t.name,
           '',
@@ -238,14 +272,15 @@ export async function rosterLedgers(
           s.name,
           pupil.grade,
           flags(row),
-          statusOf(key, pupil.pupilKey) || '在校',
+          status,
         ]);
       }
     });
 
     const pending = candidates.filter((c) => c.status === 'pending' && inScope(c));
     const covered = new Set(pending.flatMap((c) => (c.caseId ? [c.caseId] : [])));
-    for (const c of pending)
+    for (const c of pending.filter((x) => inGroup(x.flags))) {
+      count(t.name, c, 'suspected');
       suspected.push([
         t.name,
         c.village ?? names.school(c.schoolId),
@@ -258,10 +293,18 @@ export async function rosterLedgers(
         day(c.foundAt),
         candidateStatusLabel[c.status],
       ]);
+    }
     for (const c of openCases) {
       if (covered.has(c.id) || closedStates.has(c.state)) continue;
-      const row = { townshipId: t.id, schoolId: c.schoolId, name: c.studentName };
-      if (!inScope(row)) continue;
+      // A case knows one priority group: 脱贫户 (povertyRegistered); the roll's other flags are not on the case.
+      const row = {
+        townshipId: t.id,
+        schoolId: c.schoolId,
+        name: c.studentName,
+        flags: c.povertyRegistered ? ['脱贫户'] : [],
+      };
+      if (!inScope(row) || !inGroup(row.flags)) continue;
+      count(t.name, row, 'suspected');
       suspected.push([
         t.name,
         names.school(c.schoolId),
@@ -276,7 +319,10 @@ export async function rosterLedgers(
       ]);
     }
 
-    for (const e of entries.filter(inScope).sort((a, b) => a.enteredAt.localeCompare(b.enteredAt)))
+    for (const e of entries
+      .filter((x) => inScope(x) && inGroup(x.flags))
+      .sort((a, b) => a.enteredAt.localeCompare(b.enteredAt))) {
+      count(t.name, e, e.status === 'on' ? 'onLedger' : 'struck');
       dropouts.push([
         t.name,
         names.school(e.schoolId),
@@ -294,6 +340,7 @@ export async function rosterLedgers(
         e.strike?.receivingSchool ?? '',
         String(e.relapses),
       ]);
+    }
   });
   const numbered = (rows: string[][]) => rows.map((r, i) => [String(i + 1), ...r]);
   const ledgers: Ledger[] = [
@@ -355,5 +402,37 @@ export async function rosterLedgers(
       rows: numbered(dropouts),
     },
   ];
-  return { ledgers, rows: ledgers.reduce((n, l) => n + l.rows.length, 0) };
+  const order = new Map<string, number>(priorityFlags.map((f, i) => [f, i]));
+  const groups = [...counts.values()].sort(
+    (a, b) => a.township.localeCompare(b.township, 'zh') || (order.get(a.group) ?? 99) - (order.get(b.group) ?? 99),
+  );
+  return { ledgers, rows: ledgers.reduce((n, l) => n + l.rows.length, 0), groups };
+}
+
+/** Per township and priority group: the children of the 适龄儿童台账, those at school, suspected, on and off the 辍学台账. */
+export interface GroupCount {
+  township: string;
+  group: string;
+  children: number;
+  atSchool: number;
+  suspected: number;
+  onLedger: number;
+  struck: number;
+}
+
+/** The counts as a sheet of the ledgers' XLSX (重点群体统计). */
+export function groupSheet(groups: readonly GroupCount[]): Ledger {
+  return {
+    title: '重点群体统计',
+    columns: ['乡镇', '重点群体', '适龄儿童', '在校', '疑似辍学', '辍学台账（未销号）', '已销号'],
+    rows: groups.map((g) => [
+      g.township,
+      g.group,
+      String(g.children),
+      String(g.atSchool),
+      String(g.suspected),
+      String(g.onLedger),
+      String(g.struck),
+    ]),
+  };
 }

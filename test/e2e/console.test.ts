@@ -1,14 +1,23 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { type ApiServer, startApiServer } from '../../functions/api/local-server.ts';
+import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
+import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
+import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { maskName } from '../../shared/domain/privacy.ts';
+import { fakeIdNumber } from '../../shared/domain/roll.ts';
 import { chaseReports } from '../../shared/use-cases/chase-reports.ts';
+import { sweepFollowUpUseCase } from '../../shared/use-cases/sweep-followup.ts';
 import { apiEvent, apiWorld, openCaseBody, openDailySlots, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { launchBrowser } from './support/browser.ts';
@@ -27,6 +36,7 @@ beforeAll(async () => {
   clock = world.clock;
   worldDeps = deps;
   await openDailySlots(deps, '2026-03-09');
+  deps.idKey = new FileIdHashKey(join(mkdtempSync(join(tmpdir(), 'baoxue-console-key-')), 'roll-id.key'));
   server = await startApiServer({ deps, port: 0 });
   browser = await launchBrowser();
 });
@@ -441,5 +451,194 @@ describe('web console', () => {
     } finally {
       clock.set(before);
     }
+  });
+
+  it('a school head uploads a roll in the wizard: errors by row and column, then the dry run, then the import', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'head-s1');
+    await page.locator('.tabs').getByRole('button', { name: '数据导入' }).click();
+    const form = page.locator('#upload-form');
+    await expect.poll(() => form.locator('select[name=term] option').count()).toBeGreaterThan(0);
+    await form.locator('select[name=term]').selectOption('2025-2026学年第二学期');
+    const header = '学籍号,姓名,性别,出生日期,年级,身份证号';
+    const row = (i: number, name: string, birth = '2014-03-01') =>
+      `T00300000${i},${name},男,${birth},五年级,${fakeIdNumber('2014-03-01', 40 + i)}`;
+    const file = (rows: string[]) => ({
+      name: '学籍花名册.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\uFEFF${[header, ...rows].join('\r\n')}\r\n`),
+    });
+    // A file with a bad row: the table of errors names row and column; nothing to confirm.
+    await form.locator('input[type=file]').setInputFiles(file([row(1, '测试向导甲'), row(2, '', '2014-13-01')]));
+    await form.getByRole('button', { name: '检查（试运行）' }).click();
+    const result = page.locator('#upload-result');
+    await expect.poll(() => result.textContent()).toContain('未导入任何内容');
+    expect(await result.textContent()).toContain('第 3 行');
+    expect(await form.getByRole('button', { name: '确认导入' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/19-head-upload-errors.png`, fullPage: true });
+    // The corrected file: the dry run shows 2 new pupils (masked), then the import.
+    await form.locator('input[type=file]').setInputFiles(file([row(1, '测试向导甲'), row(2, '测试向导乙')]));
+    await form.getByRole('button', { name: '检查（试运行）' }).click();
+    await expect.poll(() => result.textContent()).toContain('试运行结果（尚未写入）');
+    expect(await result.locator('.upload-diff tbody tr td').nth(2).textContent()).toBe('2');
+    expect(await result.textContent()).not.toContain('测试向导乙');
+    await page.screenshot({ path: `${SHOTS}/20-head-upload-dry-run.png`, fullPage: true });
+    await form.getByRole('button', { name: '确认导入' }).click();
+    await expect.poll(() => result.textContent()).toContain('已导入');
+    expect(await page.locator('.upload-progress span').textContent()).toContain('完成 100%');
+    await page.screenshot({ path: `${SHOTS}/21-head-upload-imported.png`, fullPage: true });
+    // The office sees all three kinds; a teacher has no such tab.
+    await page.close();
+    const office = await browser.newPage();
+    await signIn(office, 'office-1');
+    await office.locator('.tabs').getByRole('button', { name: '数据导入' }).click();
+    expect(await office.locator('#upload-form select[name=kind] option').allTextContents()).toEqual([
+      '学籍花名册',
+      '适龄儿童户籍名单',
+      '组织名录（责任学校一览表、领导名单、学校名单）',
+    ]);
+    await office.close();
+    const teacher = await browser.newPage();
+    await signIn(teacher, 'teacher-s1');
+    expect(await teacher.locator('.tabs').getByRole('button', { name: '数据导入' }).isVisible()).toBe(false);
+    await teacher.close();
+  });
+
+  it('a township contact takes an escalated 送教上门 visit on from the follow-up list', async () => {
+    const before = clock.now().toISOString();
+    try {
+      const created = await createApiHandler(worldDeps)(
+        apiEvent({
+          method: 'POST',
+          path: '/api/followup/send-teaching-plans',
+          as: who.headS1,
+          body: {
+            studentName: '测试学生庚',
+            schoolId: 's1',
+            teacherIds: ['teacher-s1b'],
+            content: '康复训练',
+            from: '2026-03-10',
+            to: '2026-04-30',
+          },
+        }),
+      );
+      expect(created.statusCode).toBe(201);
+      const planId = JSON.parse(created.body).plan.id as string;
+      const repo = new DynamoFollowUpRepository(worldDeps.doc, worldDeps.tableName);
+      const visit1 = (await repo.getPlan(planId))!.visits.find((v) => v.no === 1)!;
+      // Just after the first escalation step (the head): the visit is escalated, the 包乡镇人员's step still ahead.
+      const [head, contact] = visit1.steps.filter((s) => s.kind === 'escalation');
+      clock.set(new Date(Date.parse(head!.at) + 5 * 60_000).toISOString());
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      page.on('dialog', (d) => void d.accept('已督促送教教师本周补上'));
+      await signIn(page, 'contact-a');
+      await page.getByRole('button', { name: '家访任务' }).click();
+      await page.locator('#fu-school').selectOption('s1');
+      const item = page.locator('#fu-list .fu-item', { hasText: maskName('测试学生庚') }).filter({ hasText: '第 1/' });
+      await expect.poll(() => item.count()).toBe(1);
+      expect(await item.textContent()).toContain('已上报');
+      // Visit 2 is not escalated yet: no button there.
+      const item2 = page.locator('#fu-list .fu-item', { hasText: maskName('测试学生庚') }).filter({ hasText: '第 2/' });
+      expect(await item2.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await item.getByRole('button', { name: '确认跟进' }).click();
+      await expect.poll(() => page.locator('#flash').textContent()).toContain('已确认跟进');
+      await expect.poll(() => item.locator('.fu-ack').textContent()).toContain('已由 测试联络甲 确认跟进');
+      expect(await item.textContent()).toContain('已督促送教教师本周补上');
+      expect(await item.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/16-contact-a-visit-acknowledged-phone.png`, fullPage: true });
+      await page.close();
+
+      // The 包乡镇人员's own step comes and is not sent: they took it on.
+      const sentBefore = (await repo.getPlan(planId))!.visits.find((v) => v.no === 1)!.acknowledged;
+      expect(sentBefore).toMatchObject({ by: { personId: 'contact-a' }, note: '已督促送教教师本周补上' });
+      clock.set(new Date(Date.parse(contact!.at) + 5 * 60_000).toISOString());
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      const toContact = (
+        await new DynamoCaseExtras(worldDeps.doc, worldDeps.tableName).messages('s1', [planId])
+      ).filter((m) => m.recipient.personId === 'contact-a' && m.template === 'send-teaching-escalation');
+      expect(toContact).toEqual([]);
+    } finally {
+      clock.set(before);
+    }
+  });
+
+  it('a township contact takes a school’s late 大家访 on from the campaign table', async () => {
+    const before = clock.now().toISOString();
+    try {
+      // 测试甲镇中学 lists one household for the 寒假后 window (ended Sunday 2026-03-01) and visits nothing; the
+      // head is alerted Monday 03-02 09:00 (officials' working time), the 包乡镇人员 on Wednesday. Listed in time
+      // (02-27): a list made after the window has no steps ahead.
+      clock.set('2026-02-27T02:00:00Z');
+      const created = await createApiHandler(worldDeps)(
+        apiEvent({
+          method: 'POST',
+          path: '/api/followup/campaigns',
+          as: who.office,
+          body: {
+            windowId: '2026-winter-after',
+            schoolId: 's2',
+            households: [{ ref: 'h-s2', studentName: '测试学生辛', teacherId: 'head-s2' }],
+          },
+        }),
+      );
+      expect(created.statusCode).toBe(201);
+      clock.set('2026-03-02T01:05:00Z');
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      clock.set(before);
+
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      page.on('dialog', (d) => void d.accept('已约谈校长，本周内完成'));
+      await signIn(page, 'contact-a');
+      await page.getByRole('button', { name: '家访任务' }).click();
+      const row = page.locator('#fu-campaign-result tr[data-campaign-school="s2"]');
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.textContent()).toContain('0/1');
+      expect(await row.textContent()).toContain('已上报');
+      // s1's list is complete: nothing to take on there.
+      expect(await page.locator('#fu-campaign-result tr[data-campaign-school="s1"] button').count()).toBe(0);
+      await row.getByRole('button', { name: '确认跟进' }).click();
+      await expect.poll(() => page.locator('#flash').textContent()).toContain('该校大家访不再向上级上报');
+      await expect.poll(() => row.locator('.fu-ack').textContent()).toContain('已由 测试联络甲 确认跟进');
+      expect(await row.textContent()).toContain('已约谈校长，本周内完成');
+      expect(await row.getByRole('button', { name: '确认跟进' }).count()).toBe(0);
+      await page.locator('#fu-campaigns').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/17-contact-a-campaign-acknowledged-phone.png`, fullPage: true });
+      await page.close();
+
+      // Wednesday's step to the 包乡镇人员 and the 包片领导's are not sent.
+      clock.set('2026-03-09T02:00:00Z');
+      await sweepFollowUpUseCase(followUpDepsOf(worldDeps));
+      const sent = await new DynamoCaseExtras(worldDeps.doc, worldDeps.tableName).messages('s2', [
+        'campaign-2026-winter-after-s2',
+      ]);
+      expect(sent.filter((m) => m.template === 'campaign-escalation').map((m) => m.recipient.personId)).toEqual([
+        'head-s2',
+      ]);
+    } finally {
+      clock.set(before);
+    }
+  });
+
+  it('the office reads the township order recorded above in the statistics: per township and county-wide', async () => {
+    // No stream runs beside this API: the aggregates are rebuilt from the items (what rebuild-aggregates does).
+    await rebuildAggregates(worldDeps.doc, worldDeps.tableName);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, 'office-1');
+    await page.getByRole('button', { name: '乡镇统计' }).click();
+    const result = page.locator('#stats-result');
+    await expect.poll(() => result.locator('.stats-county').count()).toBe(1);
+    // The notice lapsed and the order was made a week after today (the test moved the clock): ask for all March.
+    await page.locator('#stats-form [name=to]').fill('2026-03-31');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => result.locator('.stats-county').textContent()).toContain('乡镇责令 1 份');
+    expect(await result.locator('.stats-county').textContent()).toContain('通知书逾期 1 份');
+    expect(await result.locator('.stats-county').textContent()).toContain('未结 1');
+    expect(await result.locator('thead').first().textContent()).toContain('乡镇责令（按期复学/逾期/其他结案/未结）');
+    expect(await result.locator('tr[data-township="ta"]').textContent()).toContain('1（0/0/0/1）');
+    expect(await result.locator('tr[data-township="tb"]').textContent()).toContain('0（0/0/0/0）');
+    await page.screenshot({ path: `${SHOTS}/18-office-statistics-township-orders.png`, fullPage: true });
+    await page.close();
   });
 });

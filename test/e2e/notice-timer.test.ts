@@ -15,7 +15,16 @@ import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { demoDirectory, openCaseInput } from '../support/case-fixtures.ts';
 
 // The real case functions and the outbox on the local runtime, with the virtual clock paused: a week in seconds.
-const CASE_FUNCTIONS = ['case-reactor', 'notice-deadline', 'reconcile', 'outbox-dispatcher', 'release-messages'];
+// sms-status-logs: an SNS stage's receipts (the sink's status logs), without which reconcile would call every sent
+// notice SMS unconfirmed after sms.deliveryConfirmWithin.
+const CASE_FUNCTIONS = [
+  'case-reactor',
+  'notice-deadline',
+  'reconcile',
+  'outbox-dispatcher',
+  'release-messages',
+  'sms-status-logs',
+];
 
 // The run's one DynamoDB Local (test/support/dynamodb-global-setup.ts); each runtime gets its own table.
 const endpoint = inject('dynamoEndpoint');

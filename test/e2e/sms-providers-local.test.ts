@@ -66,3 +66,60 @@ describe.each(['tencent', 'aliyun'] as const)('local runtime with --sms %s', (sm
     expect(r.sink.sent.find((s) => s.messageId === id)?.providerMessageId).toBe(send!.serialNo);
   }, 120_000);
 });
+
+describe('local runtime with --sms sink (standing in for SNS)', () => {
+  it('the sink’s delivery-status logs go through sms-status-logs: DELIVERED, and UNDELIVERED when injected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baoxue-sms-sink-'));
+    const r = await startRuntime({
+      stateDir: dir,
+      memory: true,
+      start: START,
+      speed: 0,
+      background: false,
+      print: () => {},
+    });
+    runs.push({ r, dir });
+    expect(r.specs.map((s) => s.name)).toContain('sms-status-logs');
+    expect(r.hasReceipts).toBe(true);
+    const cases = caseDepsOf(r.deps);
+    const open = async (name: string, phone: string) => {
+      const c = await openCaseUseCase(cases, {
+        schoolId: 'maling-zhongxin',
+        studentName: name,
+        kind: 'not-returned',
+        reason: '外出务工',
+        whereabouts: '在家',
+        responsibleTeacher: { name: '测试老师' },
+        guardian: { name: '测试家长', phone },
+        openedBy: { name: '测试校长' },
+      });
+      for (const outcome of ['not-home', 'refused'] as const)
+        await logVisitUseCase(cases, c.id, { by: { name: '测试老师' }, at: START.toISOString(), outcome });
+      return issueNoticeUseCase(cases, c.id, { name: '测试校长' });
+    };
+    const delivered = await open('测试送达生', '+8613800000495');
+    r.sink.injectUndelivered(1, '+8613800000496');
+    const undelivered = await open('测试未达生', '+8613800000496');
+    await r.settle();
+
+    const item = async (noticeId: string) =>
+      (
+        await r.doc.send(
+          new GetCommand({ TableName: r.tableName, Key: messageKey(noticeMessageIds.guardianNotice(noticeId)) }),
+        )
+      ).Item!;
+    const ok = await item(delivered.id);
+    expect(ok.providerMessageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.delivery).toMatchObject({
+      status: 'DELIVERED',
+      provider: 'sns',
+      providerMessageId: ok.providerMessageId,
+    });
+    expect((await item(undelivered.id)).delivery).toMatchObject({
+      status: 'UNDELIVERED',
+      code: 'Unknown error attempting to reach phone',
+    });
+    // Each entry is fed once: nothing is left to feed.
+    expect(await r.pullReceipts()).toEqual({ recorded: 0, duplicate: 0, unknown: 0 });
+  }, 120_000);
+});

@@ -32,6 +32,20 @@ describe('validateFunctionSpecs (manifest checks at synth)', () => {
     expect(() => validateFunctionSpecs(specs)).toThrow(/need 'scheduler' access but no function has a 'timer-target'/);
   });
 
+  it('rejects a log-subscription trigger without log groups or with a group name CloudWatch Logs refuses', () => {
+    const logs = (logGroups: string[]) =>
+      withSpec('reconcile', (s) => ({
+        ...s,
+        triggers: [{ kind: 'log-subscription', logGroups, description: 'x' }],
+      }));
+
+    expect(() => validateFunctionSpecs(logs([]))).toThrow(/reconcile: a log-subscription trigger needs at least one/);
+    expect(() => validateFunctionSpecs(logs(['sns/{region}/bad name']))).toThrow(
+      /reconcile: log group 'sns\/\{region\}\/bad name'/,
+    );
+    expect(() => validateFunctionSpecs(logs(['sns/{region}/{account}/DirectPublishToPhoneNumber']))).not.toThrow();
+  });
+
   it('rejects a five-field cron', () => {
     const specs = withSpec('reconcile', (s) => ({
       ...s,

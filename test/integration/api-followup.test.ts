@@ -355,7 +355,10 @@ describe('大家访 campaigns through the API (R7): 2026 summer, before the brea
   });
 
   it('after the window only the incomplete school escalates (head of s1)', async () => {
-    w.clock.set('2026-07-12T02:00:00Z'); // Sunday 10:00: deadline 07-10 20:00, level 1 at 07-11 09:00
+    // The deadline is Friday 07-10 20:00; level 1 counts officials' working time: Monday 07-13 09:00.
+    w.clock.set('2026-07-12T02:00:00Z'); // Sunday 10:00: nothing on the weekend
+    expect((await w.sweep()).messages).toBe(0);
+    w.clock.set('2026-07-13T01:05:00Z'); // Monday 09:05
 
     const result = await w.sweep();
 

@@ -142,6 +142,7 @@ describe('every POST/PATCH route: generated input is refused cleanly, never a 5x
     'POST /api/cases/:caseId/notices/:noticeId/acknowledge': { note: '已联系乡镇' },
     'POST /api/reports/slots/:slotId/escalations/:level/acknowledge': { note: '已联系学校' },
     'POST /api/followup/plans/:planId/visits/:no/acknowledge': { note: '已督促补访' },
+    'POST /api/followup/campaigns/:windowId/:schoolId/acknowledge': { note: '已督促学校' },
     'POST /api/cases/:caseId/notices/:noticeId/township-order': {
       kind: '限期返校',
       orderedOn: '2026-03-10',

@@ -86,6 +86,29 @@ describe('四查三比对 and ledger routes', () => {
     });
     expect(handler.status).toBe(200);
     expect((await w.call({ method: 'GET', path: '/api/roster-ledgers', as: who.teacherS1 })).status).toBe(403);
+
+    // Priority groups: the filter and its counts; 脱贫户 is the office's and the own school's (R9).
+    const group = (as: (typeof who)[keyof typeof who], g: string) =>
+      w.call({ method: 'GET', path: '/api/roster-ledgers', as, query: { townshipId: 'ta', group: g } });
+    const poor = await group(who.office, '脱贫户');
+    expect(poor.status).toBe(200);
+    expect(poor.body.ledgers[2].rows.map((r: string[]) => r[4])).toEqual(['测试户籍儿童']);
+    expect(poor.body.groups).toEqual([
+      { township: '测试甲镇', group: '脱贫户', children: 1, atSchool: 0, suspected: 1, onLedger: 1, struck: 0 },
+    ]);
+    // The open case of a 建档立卡 pupil counts as suspected in the 脱贫户 group (a case knows that one group).
+    expect(poor.body.ledgers[1].rows.map((r: string[]) => [r[3], r[7]])).toEqual([[PUPIL, '在办案件']]);
+    expect((await group(who.contactA, '脱贫户')).status).toBe(403);
+    expect((await group(who.leaderA, '脱贫户')).status).toBe(403);
+    const contactAll = await w.call({
+      method: 'GET',
+      path: '/api/roster-ledgers',
+      as: who.contactA,
+      query: { townshipId: 'ta' },
+    });
+    expect(JSON.stringify(contactAll.body.groups)).not.toContain('脱贫户');
+    const bad = await group(who.office, '富裕户');
+    expect([bad.status, bad.body.error.issues[0].field]).toEqual([400, 'query.group']);
   });
 
   it('the XLSX download holds the sheets the bureau reports', async () => {
@@ -96,7 +119,7 @@ describe('四查三比对 and ledger routes', () => {
     );
     expect(res.isBase64Encoded).toBe(true);
     const sheets = await readXlsx(Buffer.from(res.body, 'base64'));
-    expect(sheets.map((s) => s.title)).toEqual(['适龄儿童台账', '疑似辍学台账', '辍学台账']);
+    expect(sheets.map((s) => s.title)).toEqual(['适龄儿童台账', '疑似辍学台账', '辍学台账', '重点群体统计']);
     expect(res.headers?.['content-disposition']).toContain("filename*=UTF-8''");
   });
 });

@@ -198,6 +198,20 @@ describe('GET /api/statistics on the seeded April 2023 data set', () => {
       visitsDue: 3,
       visitsDone: 2,
       visitsOnTime: 1,
+      // The township's order after the lapse (stored on the notice's escalation), its deadline still ahead.
+      townshipOrders: 1,
+      townshipOrdersReturned: 0,
+      townshipOrdersLapsed: 0,
+      townshipOrdersEnded: 0,
+      townshipOrdersOpen: 1,
+    });
+    expect(res.body.county).toEqual({
+      noticesLapsed: 1,
+      townshipOrders: 1,
+      townshipOrdersReturned: 0,
+      townshipOrdersLapsed: 0,
+      townshipOrdersEnded: 0,
+      townshipOrdersOpen: 1,
     });
     expect(res.body.townships[1]).toMatchObject({
       reportsDue: 2,
@@ -219,6 +233,7 @@ describe('GET /api/statistics on the seeded April 2023 data set', () => {
 
   it('a township contact sees only their township and its schools; a filter outside it is refused', async () => {
     const res = await w.call({ method: 'GET', path: '/api/statistics', as: who.contactA, query: april });
+    expect(res.body.county).toBeNull(); // county totals are the office's
     const outside = await w.call({
       method: 'GET',
       path: '/api/statistics',

@@ -108,6 +108,19 @@ describe('import-register, cross-check, decide-candidate, roster-ledgers and str
     const ledgers = await runCliInProcess(['roster-ledgers', '--township', 'dumo', '--xlsx', ledgerFile, ...target]);
     expect(ledgers.stdout).toContain('适龄儿童台账 6 行，疑似辍学台账 1 行，辍学台账 1 行');
     expect(existsSync(ledgerFile)).toBe(true);
+    const byGroup = await runCliInProcess([
+      'roster-ledgers',
+      '--township',
+      'dumo',
+      '--group',
+      '残疾',
+      '--xlsx',
+      ledgerFile,
+      ...target,
+    ]);
+    expect(byGroup.stdout).toMatch(/（仅残疾） 到 /);
+    const wrongGroup = await runCliInProcess(['roster-ledgers', '--group', '富裕户', ...target]);
+    expect([wrongGroup.exitCode, wrongGroup.stderr]).toEqual([1, expect.stringContaining('--group 应为 脱贫户、残疾')]);
 
     const noEvidence = await runCliInProcess([
       'strike-off',

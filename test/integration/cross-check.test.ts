@@ -13,7 +13,7 @@ import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
 import { ledgersToXlsx, readXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import { type Candidate, strikeInputSchema } from '../../shared/domain/cross-check.ts';
-import { RegisterRejectedError, StateConflictError } from '../../shared/domain/errors.ts';
+import { ForbiddenError, RegisterRejectedError, StateConflictError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
 import type { DirectoryEntity, DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { FAKE_ID_ANYWHERE } from '../../shared/domain/roll.ts';
@@ -31,7 +31,7 @@ import { importRegister } from '../../shared/use-cases/import-register.ts';
 import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
-import { crossCheckSheets, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
+import { crossCheckSheets, groupSheet, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
 import { caseTestbed, openCaseInput } from '../support/case-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baoxue-xchk-'));
@@ -519,6 +519,50 @@ describe('四查三比对 of one township on seeded data', () => {
     expect(contactText).toContain(R[9]!.name);
     expect(contactText).not.toContain(S[0]!.name);
     expect(contactText).not.toContain('脱贫户');
+  });
+
+  it('priority groups filter the ledgers and split their counts; 脱贫户 only for the office and the own school (R9)', async () => {
+    const all = await rosterLedgers(deps, { principal: office, directory }, { townshipId: 'town-demo' });
+    const poverty = await rosterLedgers(
+      deps,
+      { principal: office, directory },
+      { townshipId: 'town-demo', group: '脱贫户' },
+    );
+    const [kids, , out] = poverty.ledgers;
+    // Exactly the children whose 重点群体 column names the group, and the known answers: R9, R10 (脱贫户), not D.
+    const withFlag = (rows: string[][], g: string) => rows.filter((r) => r[10]!.split('、').includes(g));
+    expect(kids!.rows.map((r) => r[3]).sort()).toEqual(
+      withFlag(all.ledgers[0]!.rows, '脱贫户')
+        .map((r) => r[3])
+        .sort(),
+    );
+    expect(kids!.rows.map((r) => r[3])).toEqual(expect.arrayContaining([R[9]!.name, R[10]!.name]));
+    expect(out!.rows.map((r) => r[4])).toEqual(expect.arrayContaining([R[9]!.name, R[10]!.name]));
+    expect(out!.rows.map((r) => r[4])).not.toContain(fakeD().name);
+    // The counts agree with the rows, group by group.
+    const g = poverty.groups.find((x) => x.group === '脱贫户')!;
+    expect(poverty.groups.map((x) => x.group)).toEqual(['脱贫户']);
+    expect([g.children, g.onLedger + g.struck]).toEqual([kids!.rows.length, out!.rows.length]);
+    expect(g.atSchool).toBe(kids!.rows.filter((r) => r[11] === '在校').length);
+    for (const c of all.groups) {
+      const one = await rosterLedgers(
+        deps,
+        { principal: office, directory },
+        { townshipId: 'town-demo', group: c.group as '残疾' },
+      );
+      expect([one.ledgers[0]!.rows.length, one.ledgers[1]!.rows.length, one.ledgers[2]!.rows.length]).toEqual([
+        c.children,
+        c.suspected,
+        c.onLedger + c.struck,
+      ]);
+    }
+    // R9: the township contact neither filters by 脱贫户 nor sees it counted.
+    await expect(
+      rosterLedgers(deps, { principal: contact, directory }, { townshipId: 'town-demo', group: '脱贫户' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const asContact = await rosterLedgers(deps, { principal: contact, directory }, { townshipId: 'town-demo' });
+    expect(asContact.groups.some((x) => x.group === '脱贫户')).toBe(false);
+    expect(groupSheet(all.groups).rows.length).toBe(all.groups.length);
   });
 
   it('no clear ID number in any item, log line, CLI text or export (CSV, XLSX)', async () => {

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { createReconcileHandler } from '../../functions/reconcile/index.ts';
+import { recount } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { dynamoCaseFacts } from '../../shared/adapters/dynamo/followup-repository.ts';
+import { contributionsOf, readPlan, statisticsFromCounters } from '../../shared/domain/aggregates.ts';
+import { computeStatistics } from '../../shared/domain/statistics.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { acknowledgeEscalationUseCase, recordTownshipOrderUseCase } from '../../shared/use-cases/escalations.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
@@ -179,5 +183,82 @@ describe('the township stage', () => {
     await expect(
       recordTownshipOrderUseCase(cases, ref, { kind: '限期返校', orderedOn: '2023-02-27', ref: 'B' }, contact),
     ).rejects.toMatchObject({ code: 'TOWNSHIP_ORDER_ALREADY_RECORDED' });
+  });
+});
+
+describe('township orders in the statistics (notice item → aggregates, and the facts reader, agree)', () => {
+  const march = { from: '2023-02-01', to: '2023-03-31' };
+  const orderFields = (item: Record<string, unknown>) =>
+    contributionsOf(item)
+      .filter((c) => /^o[ilreop]$/.test(c.field))
+      .map((c) => `${c.date} ${c.field}`)
+      .sort();
+  const statsOf = async (bed: Awaited<ReturnType<typeof lapsedNotice>>) => {
+    const c = (await bed.cases.repo.getCase(bed.ref.caseId))!;
+    const facts = await dynamoCaseFacts(bed.doc, bed.tableName)([c.schoolId], march);
+    const fromFacts = computeStatistics({ reports: [], visits: [], cases: facts }, march, bed.clock.now());
+    const agg = recount([await bed.noticeItem(bed.ref.caseId, bed.ref.noticeId)]);
+    const county = (bucket: string) => agg.county.get(bucket) ?? {};
+    const fromAggregates = statisticsFromCounters(readPlan(march, bed.clock.now()), county);
+    const pick = (s: typeof fromFacts) => [
+      s.townshipOrders,
+      s.townshipOrdersReturned,
+      s.townshipOrdersLapsed,
+      s.townshipOrdersEnded,
+      s.townshipOrdersOpen,
+    ];
+    expect(pick(fromAggregates)).toEqual(pick(fromFacts));
+    return pick(fromFacts);
+  };
+
+  it('an order counts on its date as open, then as lapsed once its deadline passed with the child not back', async () => {
+    const bed = await lapsedNotice();
+    expect(await statsOf(bed)).toEqual([0, 0, 0, 0, 0]);
+    bed.clock.set(cstInstant('2023-02-27', '10:00').toISOString());
+    await recordTownshipOrderUseCase(
+      bed.cases,
+      bed.ref,
+      { kind: '限期返校', orderedOn: '2023-02-27', ref: '示例政发〔2023〕1号' },
+      contact,
+    );
+    expect(orderFields(await bed.noticeItem(bed.ref.caseId, bed.ref.noticeId))).toEqual([
+      '2023-02-27 oi',
+      '2023-02-27 op',
+    ]);
+    expect(await statsOf(bed)).toEqual([1, 0, 0, 0, 1]);
+    await bed.sweep(cstInstant('2023-03-07', '08:00').toISOString());
+    expect(orderFields(await bed.noticeItem(bed.ref.caseId, bed.ref.noticeId))).toEqual([
+      '2023-02-27 oi',
+      '2023-02-27 ol',
+    ]);
+    expect(await statsOf(bed)).toEqual([1, 0, 1, 0, 0]);
+  });
+
+  it('a return before the deadline counts as returned once the deadline is checked (open until then)', async () => {
+    const bed = await lapsedNotice();
+    bed.clock.set(cstInstant('2023-02-27', '10:00').toISOString());
+    await recordTownshipOrderUseCase(
+      bed.cases,
+      bed.ref,
+      { kind: '责令限期改正', orderedOn: '2023-02-27', ref: '示例〔2023〕2号', deadline: '2023-03-03' },
+      contact,
+    );
+    bed.clock.set(cstInstant('2023-03-02', '10:00').toISOString());
+    await recordReturnUseCase(bed.cases, bed.ref.caseId, { by: { name: '示例老师' }, returnedOn: '2023-03-02' });
+    expect(await statsOf(bed)).toEqual([1, 0, 0, 0, 1]);
+    await bed.sweep(cstInstant('2023-03-04', '08:00').toISOString());
+    expect(await statsOf(bed)).toEqual([1, 1, 0, 0, 0]);
+    // An order outside the range is not counted in it.
+    const facts = await dynamoCaseFacts(bed.doc, bed.tableName)(['school-demo'], {
+      from: '2023-03-01',
+      to: '2023-03-31',
+    });
+    expect(
+      computeStatistics(
+        { reports: [], visits: [], cases: facts },
+        { from: '2023-03-01', to: '2023-03-31' },
+        bed.clock.now(),
+      ).townshipOrders,
+    ).toBe(0);
   });
 });

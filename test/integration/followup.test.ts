@@ -189,11 +189,15 @@ describe('follow-up on DynamoDB Local', () => {
     await sweepFollowUpUseCase(deps);
     clock.set(cstInstant('2023-07-08', '09:05').toISOString());
     await sweepFollowUpUseCase(deps);
+    expect((await queued()).map((m) => m.to)).not.toContain('head-ml'); // Saturday: officials are not chased
+    clock.set(cstInstant('2023-07-10', '09:05').toISOString());
+    await sweepFollowUpUseCase(deps);
     await sweepFollowUpUseCase(deps);
 
     const sent = await queued();
     // Reminders 7 days and 1 day before 07-07 went to both teachers (the sweep ran first on 07-06: both fire, in
-    // order), then level 1 to the head; the second run on 07-08 sends nothing.
+    // order), then level 1 to the head on Monday 07-10 09:00 (working time after Friday's 20:00 deadline); the
+    // second run sends nothing.
     expect(sent.map((m) => m.to).sort()).toEqual(['head-ml', 'teacher-1', 'teacher-1', 'teacher-2', 'teacher-2']);
     const schools = await repo.campaignSchools('2023-summer-before');
     expect(schools.map((s) => [s.schoolId, s.escalated])).toEqual([['ml-school', true]]);

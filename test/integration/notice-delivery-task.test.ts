@@ -92,17 +92,19 @@ describe('a guardian notice SMS that does not reach the phone becomes the school
     expect(await ok.headMessages()).toEqual([]);
   });
 
-  it('on SNS and Alibaba (no cloud receipts) a sent SMS is never “unconfirmed”, but a FAILED one is a task at once', async () => {
-    for (const provider of ['sns', 'aliyun'] as const) {
-      const t = await issued(provider);
-      await t.setMessage('SENT');
-      const swept = await t.sweep(cstInstant('2023-02-21', '09:00'));
-      expect([provider, swept.tasksOpened, (await t.noticeItem(t.c.id, t.notice.id)).deliveryTask]).toEqual([
-        provider,
-        0,
-        undefined,
-      ]);
-    }
+  it('on SNS (delivery-status logs) too: no DELIVERED receipt within 2h is “unconfirmed”', async () => {
+    const t = await issued('sns');
+    await t.setMessage('SENT');
+    expect((await t.sweep(cstInstant('2023-02-20', '11:45'))).tasksOpened).toBe(0);
+    expect((await t.sweep(cstInstant('2023-02-20', '12:01'))).tasksOpened).toBe(1);
+    expect((await t.noticeItem(t.c.id, t.notice.id)).deliveryTask.reason).toBe('unconfirmed');
+  });
+
+  it('on Alibaba (the push needs the console’s receipt URL) a sent SMS is never “unconfirmed”; FAILED is a task at once', async () => {
+    const t = await issued('aliyun');
+    await t.setMessage('SENT');
+    const swept = await t.sweep(cstInstant('2023-02-21', '09:00'));
+    expect([swept.tasksOpened, (await t.noticeItem(t.c.id, t.notice.id)).deliveryTask]).toEqual([0, undefined]);
 
     const failed = await issued('sns');
     await failed.setMessage('FAILED');

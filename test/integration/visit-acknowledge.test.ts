@@ -6,6 +6,7 @@ import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-
 import type { Principal } from '../../shared/domain/scope.ts';
 import { sweepFollowUpUseCase } from '../../shared/use-cases/sweep-followup.ts';
 import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
+import { runCliInProcess } from '../support/cli.ts';
 import { freshTable } from '../support/dynamo.ts';
 
 /**
@@ -13,7 +14,7 @@ import { freshTable } from '../support/dynamo.ts';
  * school day later and to the township's 包乡镇人员 three school days later (docs/followup.md).
  */
 async function missedVisit() {
-  const { doc, tableName } = await freshTable('visit-ack');
+  const { doc, tableName, endpoint } = await freshTable('visit-ack');
   const world = await apiWorld(doc, tableName);
   const handler = createApiHandler(world.deps);
   const call = async (as: Principal, method: string, path: string, body?: unknown) => {
@@ -33,7 +34,15 @@ async function missedVisit() {
     (await new DynamoCaseExtras(doc, tableName).messages('s1', [plan!.id])).filter(
       (m) => m.recipient.personId === 'contact-a',
     );
-  return { plan: plan!, sweep, ack, toContact };
+  return {
+    plan: plan!,
+    sweep,
+    ack,
+    toContact,
+    endpoint,
+    tableName,
+    repo: new DynamoFollowUpRepository(doc, tableName),
+  };
 }
 
 describe('acknowledging a missed follow-up visit', () => {
@@ -86,4 +95,63 @@ describe('acknowledging a missed follow-up visit', () => {
     const all = await Promise.all([1, 2, 3, 4, 5].map((i) => t.ack(who.headS1, 1, { note: `第${i}次` })));
     expect(all.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
   });
+});
+
+describe('operator CLI: acknowledge-visit', () => {
+  it('every directory person held to the API rule, Chinese output, the first acknowledgement stands', async () => {
+    const t = await missedVisit();
+    // The CLI runs on the machine's clock (--real-clock): the visit escalated in March 2026, long before.
+    const cli = (no: string, ...args: string[]) =>
+      runCliInProcess([
+        'acknowledge-visit',
+        t.plan.id,
+        no,
+        '--endpoint',
+        t.endpoint,
+        '--table',
+        t.tableName,
+        '--real-clock',
+        ...args,
+      ]);
+    const before = await cli('1', '--person', 'head-s1');
+    expect(before.exitCode).toBe(1);
+    expect(before.stderr).toContain('该次走访没有逾期上报');
+    await t.sweep('2026-03-18T01:05:00Z');
+
+    const refused: Record<string, string> = {};
+    for (const person of ['leader-a', 'teacher-s1', 'teacher-s1b', 'contact-b', 'head-s3', 'nobody']) {
+      const run = await cli('1', '--person', person);
+      expect(run.exitCode, person).toBe(1);
+      expect(run.stdout, person).toBe('');
+      refused[person] = run.stderr;
+    }
+    expect(refused['leader-a']).toContain('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
+    expect(refused['teacher-s1']).toContain('只有本校校长');
+    expect(refused['contact-b']).toContain('只有本校校长');
+    expect(refused['head-s3']).toContain('只有本校校长');
+    expect(refused.nobody).toContain('通讯录中没有在职人员 nobody');
+    expect((await t.repo.getPlan(t.plan.id))!.visits[0]!.acknowledged).toBeUndefined();
+
+    expect((await cli('0', '--person', 'head-s1')).stderr).toContain('序号应为正整数');
+    expect((await cli('9', '--person', 'head-s1')).stderr).toContain('未找到');
+    expect((await cli('1', '--person', 'head-s1', '--note', '长'.repeat(301))).stderr).toContain('note');
+
+    const ok = await cli('1', '--person', 'contact-a', '--note', '已督促学校补访');
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(
+      /^已确认跟进 测\*+生 第1\/4次走访（测试联络甲，2\d{3}-\d\d-\d\d \d\d:\d\d），不再继续向上级上报。$/,
+    );
+    expect(ok.stdout).not.toContain('测试复学学生');
+    for (const person of ['office-1', 'head-s1']) {
+      const again = await cli('1', '--person', person, '--note', '另一条');
+      expect(again.exitCode).toBe(0);
+      expect(again.stdout).toContain('第1次走访已由 测试联络甲 于');
+      expect(again.stdout).toContain('未作改动');
+    }
+    const stored = (await t.repo.getPlan(t.plan.id))!.visits[0]!.acknowledged!;
+    expect(stored).toMatchObject({ by: { personId: 'contact-a', role: 'township-contact' }, note: '已督促学校补访' });
+
+    await t.sweep('2026-03-20T01:05:00Z'); // the 包乡镇人员's own step is not sent after the acknowledgement
+    expect(await t.toContact()).toEqual([]);
+  }, 60_000);
 });

@@ -27,6 +27,15 @@ const caseState = fc.record({
 const noticeState = fc.record({
   status: fc.constantFrom('pending', 'lapsed', 'complied'),
   resolvedAt: fc.option(instant, { nil: undefined }),
+  // After a lapse: the township's order (its date) and how it ended — lapsed, the case closed, or still open.
+  order: fc.option(
+    fc.record({
+      orderedOn: day,
+      lapsed: fc.boolean(),
+      closedBy: fc.option(fc.constantFrom('returned', 'transferred-out'), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
 });
 const visitState = fc.record({
   status: fc.constantFrom('planned', 'done', 'cancelled'),
@@ -91,6 +100,25 @@ export function itemHistory(n: number): fc.Arbitrary<History> {
         deadline,
         status: st.status,
         ...(st.status !== 'pending' && st.resolvedAt ? { resolvedAt: st.resolvedAt } : {}),
+        ...(st.status === 'lapsed'
+          ? {
+              escalation: {
+                level: 0,
+                ...(st.order
+                  ? {
+                      townshipOrder: {
+                        kind: '限期返校',
+                        orderedOn: st.order.orderedOn,
+                        ref: `测试政发〔2026〕${n}号`,
+                        deadline: st.order.orderedOn,
+                        ...(st.order.lapsed ? { lapsedAt: cstInstant(st.order.orderedOn, '12:00').toISOString() } : {}),
+                      },
+                    }
+                  : {}),
+                ...(st.order?.closedBy ? { closedBy: { state: st.order.closedBy, at: deadline } } : {}),
+              },
+            }
+          : {}),
         version,
       })),
     ),

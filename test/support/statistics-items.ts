@@ -6,7 +6,7 @@ import type { Case } from '../../shared/domain/case.ts';
 import type { Notice } from '../../shared/domain/notice.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
 import type { CaseFact, ReportFact, VisitFact } from '../../shared/domain/statistics.ts';
-import { cstDate } from '../../shared/domain/time.ts';
+import { addDays, cstDate, cstInstant } from '../../shared/domain/time.ts';
 
 /**
  * Stores statistics facts as the items the features really write (report slots, cases with their lapsed notice,
@@ -77,6 +77,7 @@ export async function storeFacts(
         timerName: `timer-${f.caseId}`,
         reminderMessageIds: [],
         resolvedAt: f.noticeLapsedAt,
+        ...(f.townshipOrder ? { escalation: orderEscalation(f.townshipOrder) } : {}),
         version: 1,
       };
       await put(noticeToItem(notice, 1));
@@ -112,4 +113,33 @@ export async function storeFacts(
   // Put directly, past the stream the case reactor keeps the aggregates from: recount them as the CLI would
   // (unless the caller drives the stream itself).
   if (options.rebuild !== false) await rebuildAggregates(doc, tableName);
+}
+
+/** A lapsed notice's escalation holding a township order with the given outcome (as the cases feature stores it). */
+function orderEscalation(o: NonNullable<CaseFact['townshipOrder']>): NonNullable<Notice['escalation']> {
+  return {
+    level: 0,
+    acknowledged: {
+      by: { name: '测试联络', role: 'township-contact' },
+      at: cstInstant(o.orderedOn, '10:00').toISOString(),
+      note: '',
+    },
+    townshipOrder: {
+      kind: '限期返校',
+      orderedOn: o.orderedOn,
+      ref: '测试政发〔2023〕1号',
+      deadline: addDays(o.orderedOn, 7),
+      recordedBy: { name: '测试联络' },
+      recordedAt: cstInstant(o.orderedOn, '10:00').toISOString(),
+      ...(o.outcome === 'lapsed' ? { lapsedAt: cstInstant(addDays(o.orderedOn, 8), '08:00').toISOString() } : {}),
+    },
+    ...(o.outcome === 'returned' || o.outcome === 'ended'
+      ? {
+          closedBy: {
+            state: o.outcome === 'returned' ? 'returned' : 'transferred-out',
+            at: cstInstant(addDays(o.orderedOn, 3), '10:00').toISOString(),
+          },
+        }
+      : {}),
+  };
 }

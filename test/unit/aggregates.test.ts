@@ -14,6 +14,7 @@ import {
   computeStatistics,
   inRange,
   type ReportFact,
+  townshipOrderOutcome,
   type VisitFact,
 } from '../../shared/domain/statistics.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
@@ -25,6 +26,8 @@ function factsOf(items: Image[]) {
   const cases: CaseFact[] = [];
   const visits: VisitFact[] = [];
   const lapses: string[] = [];
+  /** Township orders of lapsed notices (the readers put them on their case; here notices stand alone). */
+  const orders: CaseFact[] = [];
   for (const i of items) {
     const at = { schoolId: String(i.schoolId), townshipId: String(i.townshipId) };
     if (i.entity === 'SLOT' && (i.state === 'OPEN' || i.state === 'SUBMITTED'))
@@ -44,6 +47,9 @@ function factsOf(items: Image[]) {
         closedAt: i.state !== 'returned' ? (i.closedAt as string | undefined) : undefined,
       });
     if (i.entity === 'NOTICE' && i.status === 'lapsed') lapses.push(String(i.resolvedAt ?? i.deadline));
+    const order = i.entity === 'NOTICE' && i.status === 'lapsed' ? townshipOrderOutcome(i.escalation) : undefined;
+    if (order)
+      orders.push({ ...at, caseId: `order-${orders.length}`, openedAt: '2026-01-01T00:00:00Z', townshipOrder: order });
     if (i.entity === 'VISIT' && i.status !== 'cancelled')
       visits.push({
         ...at,
@@ -60,7 +66,7 @@ function factsOf(items: Image[]) {
           doneAt: h.visitedOn ? cstInstant(h.visitedOn, '12:00').toISOString() : undefined,
         });
   }
-  return { reports, cases, visits, lapses };
+  return { reports, cases, visits, lapses, orders };
 }
 
 const marchDay = fc.integer({ min: 1, max: 31 }).map((d) => `2026-03-${String(d).padStart(2, '0')}`);
@@ -91,9 +97,24 @@ describe('statistics from the aggregates', () => {
           const got = statisticsFromCounters(readPlan(range, asOf), read);
           const facts = factsOf(items);
           const want = computeStatistics(facts, range, asOf);
-          const { casesOpenAtEnd, noticesLapsed, ...rest } = want;
-          const { casesOpenAtEnd: gotOpen, noticesLapsed: gotLapsed, ...gotRest } = got;
+          const orderFields = [
+            'townshipOrders',
+            'townshipOrdersReturned',
+            'townshipOrdersLapsed',
+            'townshipOrdersEnded',
+            'townshipOrdersOpen',
+          ] as const;
+          const pick = (st: typeof want) => Object.fromEntries(orderFields.map((k) => [k, st[k]]));
+          const notOrders = (st: typeof want) =>
+            Object.fromEntries(Object.entries(st).filter(([k]) => !(orderFields as readonly string[]).includes(k)));
+          const { casesOpenAtEnd, noticesLapsed, ...rest } = notOrders(want) as typeof want;
+          const { casesOpenAtEnd: gotOpen, noticesLapsed: gotLapsed, ...gotRest } = notOrders(got) as typeof got;
           expect(gotRest).toEqual(rest);
+          const ordersWant = computeStatistics({ reports: [], visits: [], cases: facts.orders }, range, asOf);
+          expect(pick(got)).toEqual(pick(ordersWant));
+          expect(got.townshipOrders).toBe(
+            got.townshipOrdersReturned + got.townshipOrdersLapsed + got.townshipOrdersEnded + got.townshipOrdersOpen,
+          );
           expect(gotLapsed).toBe(facts.lapses.filter((l) => inRange(l, range)).length);
           // Open at the end assumes nothing opened or closed after now, as in real data.
           const caseInstants = facts.cases.flatMap((c) => [c.openedAt, c.returnedAt, c.closedAt]).filter(Boolean);

@@ -8,8 +8,8 @@ import {
   sweepCampaign,
 } from '../../shared/domain/campaign.ts';
 import { type CampaignWindow, scheduleOf } from '../../shared/domain/followup-config.ts';
-import { cstInstant } from '../../shared/domain/time.ts';
-import { directory, followUpSection, smsOptions } from './followup-factories.ts';
+import { cstInstant, cstLocalDateTime } from '../../shared/domain/time.ts';
+import { directory, dutyTime, followUpSection, smsOptions } from './followup-factories.ts';
 
 const at = (date: string, time = '00:00') => cstInstant(date, time);
 
@@ -33,6 +33,7 @@ function campaign(schoolId = 'ml-school', now = at('2023-06-20')) {
     ],
     scheduleOf(followUpSection(), 'campaigns'),
     now,
+    dutyTime(),
   );
 }
 
@@ -50,14 +51,25 @@ describe('大家访 campaign', () => {
     expect(result.messages[0]!.text).toBe('【荔浦教育】暑假前大家访:您还有2户未家访，请于7月7日前完成并登记。');
   });
 
-  it('escalates a late school up the ladder: head, township contacts, area leader', () => {
+  it('escalates a late school up the ladder in officials’ working time: head, township contacts, area leader', () => {
+    // The window ends Friday 2023-07-07 (deadline 20:00): nothing on the weekend, the head Monday 09:00, the
+    // contacts three working days on (Wednesday 09:00), the 包片领导 six (Monday 07-17 09:00).
     const c = campaign();
+    expect(c.steps.filter((s) => s.kind === 'escalation').map((s) => cstLocalDateTime(new Date(s.at)))).toEqual([
+      '2023-07-10T09:00:00',
+      '2023-07-12T09:00:00',
+      '2023-07-17T09:00:00',
+    ]);
     const s1 = sweepCampaign(c, at('2023-07-06', '09:00'), directory(), smsOptions); // both reminders
-    const l1 = sweepCampaign(s1.campaign, at('2023-07-08', '09:00'), directory(), smsOptions);
-    const l2 = sweepCampaign(l1.campaign, at('2023-07-10', '09:00'), directory(), smsOptions);
-    const l3 = sweepCampaign(l2.campaign, at('2023-07-14', '09:00'), directory(), smsOptions);
+    const sat = sweepCampaign(s1.campaign, at('2023-07-08', '09:00'), directory(), smsOptions);
+    const sun = sweepCampaign(sat.campaign, at('2023-07-09', '21:00'), directory(), smsOptions);
+    const l1 = sweepCampaign(sun.campaign, at('2023-07-10', '09:05'), directory(), smsOptions);
+    const l2 = sweepCampaign(l1.campaign, at('2023-07-12', '09:05'), directory(), smsOptions);
+    const early = sweepCampaign(l2.campaign, at('2023-07-14', '21:00'), directory(), smsOptions);
+    const l3 = sweepCampaign(early.campaign, at('2023-07-17', '09:05'), directory(), smsOptions);
 
     expect(s1.messages).toHaveLength(4);
+    expect([sat.messages, sun.messages, early.messages]).toEqual([[], [], []]);
     expect(l1.messages.map((m) => m.recipient.personId)).toEqual(['head-ml']);
     expect(l1.messages[0]!.text).toContain('马岭中学暑假前大家访已逾期，完成0/3户');
     expect(l2.messages.map((m) => m.recipient.personId)).toEqual(['contact-ml-1', 'contact-ml-2']);

@@ -4,11 +4,17 @@ import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import type { Person } from '../../shared/domain/directory.ts';
 import { type FollowUpSection, followUpSectionSchema } from '../../shared/domain/followup-config.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
+import { type LadderTime, ladderTimeOf } from '../../shared/domain/working-time.ts';
 
 /** The bureau's real term dates (config/lipu.json), so holiday weeks are the 2023 ones. */
 export function lipuCalendar(): SchoolCalendar {
   const raw = JSON.parse(readFileSync(fileURLToPath(new URL('../../config/lipu.json', import.meta.url)), 'utf8'));
   return new SchoolCalendar(raw.calendar, () => {});
+}
+
+/** Officials' working time on that calendar, office hours 08:00–18:00 (the reports' default). */
+export function dutyTime(): LadderTime {
+  return ladderTimeOf(lipuCalendar(), { start: '08:00', end: '18:00' }, () => {});
 }
 
 export function followUpSection(overrides: Record<string, unknown> = {}): FollowUpSection {

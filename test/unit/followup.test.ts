@@ -10,7 +10,7 @@ import {
   sweepVisit,
 } from '../../shared/domain/followup.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
-import { directory, followUpSection, lipuCalendar, smsOptions } from './followup-factories.ts';
+import { directory, dutyTime, followUpSection, lipuCalendar, smsOptions } from './followup-factories.ts';
 
 const at = (date: string, time = '00:00') => cstInstant(date, time);
 
@@ -25,7 +25,7 @@ function planOn(returnedOn: string, now = at(returnedOn, '10:00')) {
       responsibleIds: ['teacher-1'],
       mentorId: 'mentor-1',
     },
-    { id: 'plan-1', now, config: followUpSection(), calendar: lipuCalendar() },
+    { id: 'plan-1', now, config: followUpSection(), calendar: lipuCalendar(), time: dutyTime() },
   );
 }
 
@@ -80,7 +80,7 @@ describe('createFollowUpPlan', () => {
           returnedOn: '2023-04-24',
           responsibleIds: ['teacher-1'],
         } as never,
-        { id: 'p', now: at('2023-04-24'), config: followUpSection(), calendar: lipuCalendar() },
+        { id: 'p', now: at('2023-04-24'), config: followUpSection(), calendar: lipuCalendar(), time: dutyTime() },
       );
 
     expect(create).toThrow(ValidationError);

@@ -3,7 +3,7 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import { recordVisit, sweepVisit } from '../../shared/domain/followup.ts';
 import { createSendTeachingPlan, planRecord, sendTeachingDueDates } from '../../shared/domain/send-teaching.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
-import { directory, followUpSection, lipuCalendar, smsOptions } from './followup-factories.ts';
+import { directory, dutyTime, followUpSection, lipuCalendar, smsOptions } from './followup-factories.ts';
 
 const at = (date: string, time = '00:00') => cstInstant(date, time);
 
@@ -19,7 +19,7 @@ function plan(input: Partial<Parameters<typeof createSendTeachingPlan>[0]> = {},
       to: '2023-04-30',
       ...input,
     },
-    { id: 'st-1', now, config: followUpSection(), calendar: lipuCalendar() },
+    { id: 'st-1', now, config: followUpSection(), calendar: lipuCalendar(), time: dutyTime() },
   );
 }
 

@@ -54,6 +54,8 @@ export function seed(): {
         ...ml('ml-school'),
         openedAt: iso('2023-04-10', '09:00'),
         noticeLapsedAt: iso('2023-04-24', '09:00'),
+        // The township ordered the return on 04-26 (限期返校); the deadline is still ahead at the end of April.
+        townshipOrder: { orderedOn: '2023-04-26', outcome: 'open' },
       },
       { caseId: 'c4', ...sj, openedAt: iso('2023-04-05', '10:00'), returnedAt: iso('2023-04-25', '10:00') },
       { caseId: 'c5', ...sj, openedAt: iso('2023-02-10', '10:00'), closedAt: iso('2023-04-15', '10:00') },

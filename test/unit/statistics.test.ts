@@ -7,6 +7,7 @@ import {
   median,
   percent,
   statisticsBy,
+  townshipOrderOutcome,
 } from '../../shared/domain/statistics.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { seed } from './statistics-seed.ts';
@@ -30,6 +31,42 @@ describe('statistics on the seeded April 2023 data set', () => {
       visitsDue: 3,
       visitsDone: 2,
       visitsOnTime: 1,
+      townshipOrders: 1,
+      townshipOrdersReturned: 0,
+      townshipOrdersLapsed: 0,
+      townshipOrdersEnded: 0,
+      townshipOrdersOpen: 1,
+    });
+    // An order made before the range is not counted in it.
+    expect(
+      computeStatistics(forTownship(seed(), 'maling'), { from: '2023-04-27', to: '2023-04-30' }, asOf),
+    ).toMatchObject({
+      townshipOrders: 0,
+    });
+  });
+
+  it('counts each township order by its date with where it stands: returned, lapsed, ended otherwise, open', () => {
+    const c = (caseId: string, orderedOn: string, outcome: 'returned' | 'lapsed' | 'ended' | 'open') => ({
+      caseId,
+      schoolId: 'ml-school',
+      townshipId: 'maling',
+      openedAt: cstInstant('2023-03-01', '09:00').toISOString(),
+      townshipOrder: { orderedOn, outcome },
+    });
+    const cases = [
+      c('a', '2023-04-03', 'returned'),
+      c('b', '2023-04-10', 'lapsed'),
+      c('d', '2023-04-11', 'lapsed'),
+      c('e', '2023-04-20', 'ended'),
+      c('f', '2023-04-29', 'open'),
+      c('g', '2023-05-02', 'open'),
+    ];
+    expect(computeStatistics({ reports: [], visits: [], cases }, april, asOf)).toMatchObject({
+      townshipOrders: 5,
+      townshipOrdersReturned: 1,
+      townshipOrdersLapsed: 2,
+      townshipOrdersEnded: 1,
+      townshipOrdersOpen: 1,
     });
   });
 
@@ -87,5 +124,29 @@ describe('helpers', () => {
     expect(daysBetween('2023-04-03T15:30:00.000Z', '2023-04-03T16:30:00.000Z')).toBe(1);
     expect(percent(2 / 3)).toBe('66.7%');
     expect(percent(undefined)).toBe('—');
+  });
+});
+
+describe('townshipOrderOutcome (from a stored escalation)', () => {
+  it('lapsed wins, then returned, then any other end, else open; no order or a bad date → none', () => {
+    const order = { kind: '限期返校', orderedOn: '2026-03-10', ref: '测试政发〔2026〕1号', deadline: '2026-03-17' };
+    expect(townshipOrderOutcome({ level: 0, townshipOrder: order })).toEqual({
+      orderedOn: '2026-03-10',
+      outcome: 'open',
+    });
+    expect(
+      townshipOrderOutcome({ townshipOrder: { ...order, lapsedAt: 'x' }, closedBy: { state: 'returned' } }),
+    ).toMatchObject({
+      outcome: 'lapsed',
+    });
+    expect(townshipOrderOutcome({ townshipOrder: order, closedBy: { state: 'returned', at: 'x' } })).toMatchObject({
+      outcome: 'returned',
+    });
+    expect(townshipOrderOutcome({ townshipOrder: order, closedBy: { state: 'transferred-out' } })).toMatchObject({
+      outcome: 'ended',
+    });
+    expect(townshipOrderOutcome({ level: 1 })).toBeUndefined();
+    expect(townshipOrderOutcome(undefined)).toBeUndefined();
+    expect(townshipOrderOutcome({ townshipOrder: { ...order, orderedOn: 17 } })).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryReceipt } from '../../domain/delivery.ts';
-import { messageKey } from './message-items.ts';
+import { messageKey, providerMessageKey } from './message-items.ts';
 
 export type ReceiptOutcome = 'recorded' | 'duplicate' | 'unknown';
 
@@ -15,6 +15,15 @@ export class DynamoDeliveryReceipts {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** Our message id for a provider's message id (the lookup the SENT mark wrote), or undefined. */
+  async resolve(provider: DeliveryReceipt['provider'], providerMessageId: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: providerMessageKey(provider, providerMessageId) }),
+    );
+    const id = out.Item?.messageId;
+    return typeof id === 'string' ? id : undefined;
+  }
 
   async record(messageId: string, receipt: DeliveryReceipt, receivedAt: Date): Promise<ReceiptOutcome> {
     const delivery = {

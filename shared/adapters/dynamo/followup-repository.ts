@@ -6,7 +6,14 @@ import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
 import type { Message } from '../../domain/message.ts';
 import type { Note } from '../../domain/official-round.ts';
-import { type CaseFact, type DateRange, inRange, type ReportFact, type VisitFact } from '../../domain/statistics.ts';
+import {
+  type CaseFact,
+  type DateRange,
+  inRange,
+  type ReportFact,
+  townshipOrderOutcome,
+  type VisitFact,
+} from '../../domain/statistics.ts';
 import { cstDate, cstInstant } from '../../domain/time.ts';
 import { queryAll, queryPages, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
@@ -479,6 +486,7 @@ export function dynamoCaseFacts(doc: DynamoDBDocumentClient, tableName: string):
         const closedAt = c.closedAt ? String(c.closedAt) : undefined;
         if (Date.parse(String(c.openedAt)) >= end || (closedAt && Date.parse(closedAt) < start)) continue;
         let noticeLapsedAt: string | undefined;
+        let townshipOrder: CaseFact['townshipOrder'];
         if (c.currentNoticeId) {
           const notices = await query({
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
@@ -486,6 +494,7 @@ export function dynamoCaseFacts(doc: DynamoDBDocumentClient, tableName: string):
           });
           const lapsed = notices.find((n) => n.status === 'lapsed');
           noticeLapsedAt = lapsed ? String(lapsed.resolvedAt ?? lapsed.deadline) : undefined;
+          townshipOrder = lapsed ? townshipOrderOutcome(lapsed.escalation) : undefined;
         }
         facts.push({
           caseId: String(c.id),
@@ -495,6 +504,7 @@ export function dynamoCaseFacts(doc: DynamoDBDocumentClient, tableName: string):
           returnedAt: c.state === 'returned' ? closedAt : undefined,
           closedAt: c.state !== 'returned' ? closedAt : undefined,
           noticeLapsedAt,
+          ...(townshipOrder ? { townshipOrder } : {}),
         });
       }
     }

@@ -6,6 +6,20 @@ import { dueKey } from './table-definition.ts';
 
 export const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 
+export type SmsProviderKind = 'sns' | 'tencent' | 'aliyun';
+
+/**
+ * The lookup from a provider's message id to ours (`PMSG#<provider>#<providerMessageId>`), written with the SENT
+ * mark: SNS's delivery-status logs name only the MessageId that Publish returned.
+ */
+export const providerMessageKey = (provider: SmsProviderKind, providerMessageId: string) => ({
+  pk: `PMSG#${provider}#${providerMessageId}`,
+  sk: 'PMSG',
+});
+
+/** How long the lookup is kept (table TTL): receipts come within 72 hours of the send. */
+export const PROVIDER_LOOKUP_DAYS = 30;
+
 /** The stored form of an outbox message. Queued messages sit in the due index until sent. */
 export function messageToItem(message: Message): Record<string, unknown> {
   const key = messageKey(message.id);

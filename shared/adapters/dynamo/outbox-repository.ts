@@ -23,8 +23,8 @@ export function itemToStoredMessage(item: Record<string, unknown>): StoredMessag
  */
 export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly doc: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   /** Enqueues a message with a deterministic id; false if it was already enqueued. */
@@ -63,10 +63,11 @@ export class DynamoOutboxRepository implements OutboxRepository {
   }
 
   markSent(msg: StoredMessage, providerMessageId: string, now: Date): Promise<boolean> {
-    return this.update(msg, 'SENDING', {
-      set: { status: 'SENT', sentAt: now.toISOString(), providerMessageId },
-      remove: ['gsi1pk', 'gsi1sk'],
-    });
+    return this.update(msg, 'SENDING', this.sentChange(providerMessageId, now));
+  }
+
+  protected sentChange(providerMessageId: string, now: Date) {
+    return { set: { status: 'SENT', sentAt: now.toISOString(), providerMessageId }, remove: ['gsi1pk', 'gsi1sk'] };
   }
 
   requeue(msg: StoredMessage, notBefore: Date, error: string): Promise<boolean> {
@@ -131,6 +132,20 @@ export class DynamoOutboxRepository implements OutboxRepository {
     expectedStatus: string,
     change: { set: Record<string, unknown>; remove?: string[] },
   ): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand(this.updateInput(msg, expectedStatus, change)));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  protected updateInput(
+    msg: StoredMessage,
+    expectedStatus: string,
+    change: { set: Record<string, unknown>; remove?: string[] },
+  ) {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
       ':expected': expectedStatus,
@@ -144,21 +159,13 @@ export class DynamoOutboxRepository implements OutboxRepository {
       sets.push(`#a${i} = :a${i}`);
     }
     const remove = change.remove?.length ? ` REMOVE ${change.remove.join(', ')}` : '';
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: messageKey(msg.id),
-          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: '#status = :expected AND version = :v',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return {
+      TableName: this.tableName,
+      Key: messageKey(msg.id),
+      UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+      ConditionExpression: '#status = :expected AND version = :v',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 }
