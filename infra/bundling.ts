@@ -50,7 +50,8 @@ const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   digests: 455_000,
   // +0.4 KB in every function for the `rosters` config section (the api's upload key parameter): 525,037 measured.
   reconcile: 527_000,
-  api: 715_000,
+  // +3 KB for the api: the route table's `who` lines, the error catalogue, the paging helpers (716,553 measured).
+  api: 718_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */

@@ -1,19 +1,11 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import {
-  ConcurrentUpdateError,
-  DomainError,
-  DuplicateCaseError,
-  DuplicatePlanError,
-  ForbiddenError,
-  fromZodIssues,
-  InvalidTransitionError,
-  NotFoundError,
-  StateConflictError,
-  ValidationError,
-} from '../../shared/domain/errors.ts';
+import { DomainError, fromZodIssues, HttpError } from '../../shared/domain/errors.ts';
 import type { Log } from '../../shared/domain/ports.ts';
 import { scrubText } from '../../shared/domain/privacy.ts';
+
+// Routes throw HttpError for refusals outside the domain's rules; it lives with every named error.
+export { HttpError };
 
 /** API Gateway HTTP API (payload 2.0) event with the JWT authorizer's claims. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -27,23 +19,7 @@ export interface Reply {
   raw?: { body: string; isBase64Encoded: boolean };
 }
 
-/** An HTTP-level refusal that is not a domain error (401 without a token, 422 idempotency key reuse, 501). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
 export const unauthorized = () => new HttpError(401, 'UNAUTHENTICATED', '请先登录（缺少或无效的身份令牌）');
-
-export const notBuilt = (what: string) =>
-  new HttpError(501, 'NOT_IMPLEMENTED', `该功能尚未开放：${what}（后端用例尚未合并）`);
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -90,46 +66,15 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix
 }
 
 /**
- * The one error mapper: named domain errors become 4xx with their message, an HttpError its own status;
- * anything else is logged and answered with a generic 500 that reveals no internals.
+ * The one error mapper: a named error (shared/domain/errors.ts) becomes its class's status with its code, Chinese
+ * message and fields; anything else is logged and answered with a generic 500 that reveals no internals.
  */
 export function errorReply(error: unknown, log: Log, requestId: string): Reply {
-  if (error instanceof HttpError)
+  if (error instanceof DomainError)
     return {
       status: error.status,
-      body: { error: { code: error.code, message: error.message, ...(error.details ? error.details : {}) } },
+      body: { error: { code: error.code, message: error.message, ...error.responseFields() } },
     };
-  if (error instanceof ValidationError)
-    return { status: 400, body: { error: { code: error.code, message: error.message, issues: error.issues } } };
-  if (error instanceof ForbiddenError)
-    return { status: 403, body: { error: { code: error.code, message: error.message } } };
-  if (error instanceof NotFoundError)
-    return { status: 404, body: { error: { code: error.code, message: error.message } } };
-  if (error instanceof DuplicateCaseError)
-    return {
-      status: 409,
-      body: {
-        error: {
-          code: error.code,
-          message: error.message,
-          existingCaseId: error.existingCaseIds[0],
-          existingCaseIds: error.existingCaseIds,
-        },
-      },
-    };
-  if (error instanceof DuplicatePlanError)
-    return {
-      status: 409,
-      body: { error: { code: error.code, message: error.message, existingPlanId: error.existingPlanId } },
-    };
-  if (
-    error instanceof InvalidTransitionError ||
-    error instanceof ConcurrentUpdateError ||
-    error instanceof StateConflictError
-  )
-    return { status: 409, body: { error: { code: error.code, message: error.message } } };
-  if (error instanceof DomainError)
-    return { status: 422, body: { error: { code: error.code, message: error.message, ...error.details } } };
   log.error('unhandled API error', {
     requestId,
     error: error instanceof Error ? `${error.name}: ${scrubText(error.message)}` : typeof error,

@@ -10,34 +10,15 @@ import type { Context } from 'aws-lambda';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { SingleTableIdempotency } from '../../shared/adapters/dynamo/idempotency.ts';
-import { type AuditLog, IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
-import { ValidationError } from '../../shared/domain/errors.ts';
-import type { DirectoryRepository } from '../../shared/domain/ports.ts';
-import type { Clock } from '../../shared/domain/time.ts';
-import type { Deps } from '../deps.ts';
+import { IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
+import { HttpError, ValidationError } from '../../shared/domain/errors.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { principalFromClaims } from './claims.ts';
-import { type ApiEvent, type ApiResult, errorReply, HttpError, jsonResult, type Reply, unauthorized } from './http.ts';
+import { type ApiEvent, type ApiResult, errorReply, jsonResult, type Reply, unauthorized } from './http.ts';
 import { cachedOrg } from './org.ts';
 import { buildRouter } from './routes.ts';
 
-/** Ports the API reads and writes besides the use cases' own. Tests pass in-memory ones. */
-export interface ApiPorts {
-  directory: DirectoryRepository;
-  /** Powertools idempotency persistence (DynamoDB in the cloud and locally). */
-  idempotency: BasePersistenceLayer;
-  audit: AuditLog;
-}
-
-export interface ApiDeps extends Deps {
-  /** LOCAL ONLY: enables `POST /api/dev/sign-in` and signs its HS256 tokens. Never set in the cloud. */
-  devAuthSecret?: string;
-  /**
-   * LOCAL ONLY: the clock dev tokens are issued and checked on (default: the machine's). Never the virtual clock: a
-   * sign-in is a real-time session, so `advance 7d` in the runtime must not sign everybody out.
-   */
-  devAuthClock?: Clock;
-  ports?: Partial<ApiPorts>;
-}
+export type { ApiDeps, ApiPorts } from './api-deps.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 

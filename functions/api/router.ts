@@ -24,7 +24,12 @@ export interface Route<P> {
   path: string;
   /** Public routes (the local dev sign-in) run without a principal. */
   public?: boolean;
-  /** One line for docs/api.md and the route listing. */
+  /**
+   * Who may call it, as docs/api.md says it (roles and scope, in English). Descriptive: the handler enforces access
+   * (shared/domain/scope.ts); this is the line of the generated route table.
+   */
+  who: string;
+  /** One line for docs/api.md's route table (`npm run docs:api`). */
   summary: string;
   handle(ctx: RouteContext<P>): Promise<Reply>;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
 import {
@@ -13,16 +14,10 @@ import {
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
-import { acknowledgementView, escalationLevelLabel } from '../../shared/domain/escalation.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import {
-  deliveryTaskReasonLabel,
-  type Notice,
-  noticeMessageIds,
-  receiptMethodLabel,
-} from '../../shared/domain/notice.ts';
-import { maskName, maskPhone, scrubFreeText, scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
+import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
+import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
@@ -33,6 +28,7 @@ import {
   viewForCaller,
   type WriteAction,
 } from '../../shared/domain/scope.ts';
+import { caseMessageView, knownNames, noticeView } from '../../shared/domain/views/case.ts';
 import {
   acknowledgeEscalationUseCase,
   acknowledgeInputSchema,
@@ -48,10 +44,9 @@ import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { recordStatusChangeUseCase } from '../../shared/use-cases/record-status-change.ts';
 import { updateCaseUseCase } from '../../shared/use-cases/update-case.ts';
 import { followUpDepsOf, returnHook } from '../followup-wiring.ts';
-import { parseWith, type Reply } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
+import { parseWith } from './http.ts';
 import type { OrgIndex } from './org.ts';
-import { DynamoCaseExtras } from './read-models.ts';
 import type { Route, RouteContext } from './router.ts';
 
 export interface CasePorts {
@@ -139,75 +134,6 @@ const issueNoticeBody = z
   })
   .strict();
 
-/**
- * What every notice view shows: dates, state, the receipt (送达) and the escalation. `masked` (outside the pupil's
- * school and the office, R9): who signed for it is masked like the guardian, free text passes the scrubber.
- */
-const noticeView = (n: Notice, masked = false, guardianSms?: Message) => ({
-  id: n.id,
-  caseId: n.caseId,
-  issuedAt: n.issuedAt,
-  deadline: n.deadline,
-  status: n.status,
-  receipt: n.receipt
-    ? {
-        receivedAt: n.receipt.receivedAt,
-        method: n.receipt.method,
-        methodLabel: receiptMethodLabel[n.receipt.method],
-        receivedBy: masked ? maskName(n.receipt.receivedBy) : n.receipt.receivedBy,
-        ...(n.receipt.evidenceRef
-          ? { evidenceRef: masked ? scrubFreeText(n.receipt.evidenceRef) : n.receipt.evidenceRef }
-          : {}),
-        recordedAt: n.receipt.recordedAt,
-        recordedBy: n.receipt.recordedBy.name,
-      }
-    : null,
-  escalation: n.escalation
-    ? {
-        level: n.escalation.level,
-        levelLabel: escalationLevelLabel[n.escalation.level] ?? String(n.escalation.level),
-        nextAt: n.escalation.nextAt ?? null,
-        // Officials' notes may name the child or a phone: one scrubber for every audience.
-        acknowledged: n.escalation.acknowledged ? acknowledgementView(n.escalation.acknowledged) : null,
-        townshipOrder: n.escalation.townshipOrder
-          ? {
-              kind: n.escalation.townshipOrder.kind,
-              orderedOn: n.escalation.townshipOrder.orderedOn,
-              ref: n.escalation.townshipOrder.ref,
-              deadline: n.escalation.townshipOrder.deadline,
-              lapsedAt: n.escalation.townshipOrder.lapsedAt ?? null,
-            }
-          : null,
-        closedBy: n.escalation.closedBy ?? null,
-      }
-    : null,
-  // The guardian's notice SMS as the provider reported it (sent, DELIVERED / UNDELIVERED with time and code): it
-  // does not replace the 送达回证, which only `receipt` records.
-  ...(guardianSms
-    ? {
-        sms: {
-          status: guardianSms.status,
-          sentAt: guardianSms.sentAt ?? null,
-          delivery: guardianSms.delivery
-            ? { status: guardianSms.delivery.status, at: guardianSms.delivery.at, code: guardianSms.delivery.code }
-            : null,
-        },
-      }
-    : {}),
-  deliveryTask: n.deliveryTask
-    ? {
-        reason: n.deliveryTask.reason,
-        reasonLabel: deliveryTaskReasonLabel[n.deliveryTask.reason],
-        openedAt: n.deliveryTask.openedAt,
-        code: n.deliveryTask.code ?? null,
-        closedAt: n.deliveryTask.closedAt ?? null,
-      }
-    : null,
-});
-
-/** The names a case's record knows (pupil, guardian): masked wherever free text repeats them outside the school. */
-const knownNames = (c: Case) => [c.studentName, c.guardian.name];
-
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
 /** Case routes (R2–R5): open, visits, notices, endings; lists, detail, timeline and message log (R9-scoped). */
@@ -268,30 +194,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     };
   };
 
-  const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) => {
-    const sensitive = canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-    return {
-      id: m.id,
-      audience: m.audience,
-      recipient: { role: m.recipient.role, label: m.recipient.label, phone: maskPhone(m.recipient.phone) },
-      template: m.template,
-      // Guardian texts carry the child's full name: only the school and the office read them. Officials' texts are
-      // masked when written; outside the school they still pass the scrubber, like any free text.
-      ...(sensitive
-        ? { text: m.text }
-        : m.audience === 'official'
-          ? { text: scrubFreeText(m.text, knownNames(c)) }
-          : {}),
-      parts: m.parts,
-      status: m.status,
-      notBefore: m.notBefore,
-      createdAt: m.createdAt,
-      sentAt: m.sentAt,
-      attempts: m.attempts,
-      failureReason: m.failureReason,
-      delivery: m.delivery ? { status: m.delivery.status, at: m.delivery.at, code: m.delivery.code } : null,
-    };
-  };
+  const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) =>
+    caseMessageView(m, canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)), knownNames(c));
 
   async function messagesOf(c: Case) {
     const notices = await ports.caseExtras.notices(c.id);
@@ -299,14 +203,13 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     return { notices, messages: messages.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
   }
 
-  const withOrg = (fn: (ctx: RouteContext<ApiPorts>) => Promise<Reply>) => fn;
-
   /**
    * The officials' actions on a lapsed notice (`POST …/notices/:noticeId/<action>`): access per action, the body, one
    * use case, and the notice as the caller may see it (201 when it changed, 200 when it was already so).
    */
   function escalationRoute<S extends z.ZodType>(
     action: 'acknowledge' | 'township-order',
+    who: string,
     summary: string,
     schema: S,
     useCase: (
@@ -319,8 +222,9 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     return {
       method: 'POST',
       path: `/api/cases/:caseId/notices/:noticeId/${action}`,
+      who,
       summary,
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const place = ctx.org.place(c.schoolId, c.townshipId);
         assertCanActOnEscalation(ctx.principal, action, place);
@@ -332,7 +236,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         const masked = !canSeeSensitive(ctx.principal, place);
         return { status: r.changed ? 201 : 200, body: { notice: noticeView(r.notice, masked), changed: r.changed } };
-      }),
+      },
     };
   }
 
@@ -340,10 +244,11 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases',
+      who: 'school head (own school), office',
       summary:
         'open a case (R2): kind, reason, 去向, responsible teacher, guardian; 409 DUPLICATE_CASE when the pupil has an ' +
         'open case (allowDuplicate overrides); 200 reopened when a returned case is within its follow-up window',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const body = parseWith(openCaseBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
@@ -356,14 +261,15 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         await audit(ctx, 'open-case', [r.case]);
         if (r.reopened) return { status: 200, body: { reopened: true, case: view(ctx, r.case) } };
         return { status: 201, body: { case: view(ctx, r.case) } };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases',
+      who: 'scoped; teachers only their own cases',
       summary:
         'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) from ?cursor',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const q = parseWith(listQuery, ctx.query, 'query');
         const schools = ctx.org.snapshot.schools.filter(
           (s) =>
@@ -409,24 +315,26 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
             }),
           },
         };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId',
+      who: 'scoped',
       summary: 'one case (R9 fields masked outside the pupil school and the office); the read is audited',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         await audit(ctx, 'read-case', [c]);
         return { status: 200, body: { case: view(ctx, c) } };
-      }),
+      },
     },
     {
       method: 'PATCH',
       path: '/api/cases/:caseId',
+      who: 'head (own school), office',
       summary:
         'correct an open case: guardian name/mobile, reason, 去向, responsible teacher; `version` as read (409 if stale)',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'update-case');
         const { version, ...changes } = parseWith(patchBody, ctx.body, 'body');
         const fields = parseWith(updateCaseInputSchema, changes, 'body');
@@ -437,13 +345,14 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'update-case', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), changed: r.changed } };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId/timeline',
+      who: 'scoped',
       summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const events = await ports.cases.listEvents(c.id);
         const { notices, messages } = await messagesOf(c);
@@ -489,39 +398,42 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
               : items,
           },
         };
-      }),
+      },
     },
     {
       method: 'GET',
       path: '/api/cases/:caseId/messages',
+      who: 'scoped',
       summary: "a case's message log (SMS to guardian and officials) with delivery status; audited",
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx);
         const { messages } = await messagesOf(c);
         await audit(ctx, 'read-messages', [c]);
         return { status: 200, body: { caseId: c.id, messages: messages.map((m) => messageView(ctx, c, m)) } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/visits',
+      who: 'head, office, the responsible teacher',
       summary: 'log a persuasion visit (家访/劝返)',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'log-visit');
         const body = parseWith(visitBody, ctx.body, 'body');
         const next = await logVisitUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
         await audit(ctx, 'log-visit', [next]);
         return { status: 201, body: { case: view(ctx, next) } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/notices',
+      who: 'head, office',
       summary:
         'issue a 劝返复学通知书: SMS to the guardian, the one-week timer starts; 422 NOTICE_NEEDS_CONFIRMATION with ' +
         'the dates when issued outside term or the deadline/reminder falls on a day without school ({confirm: true}); ' +
         '`receivedInPerson` records the receipt (送达) at issue',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'issue-notice');
         const body = parseWith(issueNoticeBody, ctx.body, 'body');
         const n = await issueNoticeUseCase(caseDeps(ctx.org), c.id, actorOf(ctx.principal), {
@@ -529,16 +441,17 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           ...(body.receivedInPerson ? { receivedInPerson: body.receivedInPerson } : {}),
         });
         return { status: 201, body: { notice: noticeView(n) } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/notices/:noticeId/receipt',
+      who: 'head, office',
       summary:
         'record the receipt (送达) of a notice: receivedAt, method (in-person / signed-receipt / post), receivedBy, ' +
         'evidenceRef; the deadline becomes receivedAt + 7 days and the timer moves; the same receipt again changes ' +
         'nothing (200), a different one is 409 RECEIPT_ALREADY_RECORDED',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-receipt');
         const { noticeId } = parseWith(noticeParams, ctx.params, 'path');
         const body = parseWith(receiptInputSchema, ctx.body, 'body');
@@ -552,10 +465,11 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
           status: r.changed ? 201 : 200,
           body: { notice: noticeView(r.notice), changed: r.changed, previousDeadline: r.previousDeadline },
         };
-      }),
+      },
     },
     escalationRoute(
       'acknowledge',
+      '包乡镇人员 of the township, 包片领导 of its area, office',
       'an official takes a lapsed notice on (包乡镇人员 of the township, 包片领导 of its area, office): note; the ' +
         're-escalation stops; the first acknowledgement stands (200 changed: false after it)',
       acknowledgeInputSchema,
@@ -563,6 +477,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     ),
     escalationRoute(
       'township-order',
+      '包乡镇人员 of the township, office',
       "record the township government's order after a lapse (包乡镇人员, office): kind 责令限期改正 / 限期返校, " +
         'orderedOn, ref, deadline (default +7 days); its lapse alerts the chief and the office; a return cancels it',
       townshipOrderInputSchema,
@@ -571,9 +486,10 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/cases/:caseId/return',
+      who: 'head, office',
       summary:
         'record the return (复学): a running notice is complied, its timer and reminder cancelled; the 保学 plan is created',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-return');
         const body = parseWith(returnBody, ctx.body, 'body');
         const hook = returnHook(followUpDepsOf(deps, caseDeps(ctx.org).directory));
@@ -583,13 +499,14 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'record-return', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/transfer',
+      who: 'head, office',
       summary: 'record a status change (R5): 转出 (default), 休学, 转入, 辍学, 复学 with evidence',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-transfer');
         const body = parseWith(transferBody, ctx.body, 'body');
         // 复学 recorded as a status change opens the follow-up plan too (R5).
@@ -600,19 +517,20 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         });
         await audit(ctx, 'record-transfer', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case), followUpPlan: hook.outcome()?.status } };
-      }),
+      },
     },
     {
       method: 'POST',
       path: '/api/cases/:caseId/exemption',
+      who: 'head, office',
       summary: 'record an exemption (R4): application, township approval, filing date with 基教股',
-      handle: withOrg(async (ctx) => {
+      handle: async (ctx) => {
         const c = await loadCase(ctx, 'record-exemption');
         const body = parseWith(exemptionBody, ctx.body, 'body');
         const r = await recordExemptionUseCase(caseDeps(ctx.org), c.id, { ...body, by: actorOf(ctx.principal) });
         await audit(ctx, 'record-exemption', [r.case]);
         return { status: 200, body: { case: view(ctx, r.case) } };
-      }),
+      },
     },
   ];
 }

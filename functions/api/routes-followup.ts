@@ -6,7 +6,13 @@ import type { AuditAction } from '../../shared/domain/access.ts';
 import { campaignWindows, completion, completionBySchool, type SchoolCampaign } from '../../shared/domain/campaign.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { PERSON_NAME_MAX } from '../../shared/domain/directory.ts';
-import { ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import {
+  ForbiddenError,
+  HttpError,
+  InvalidTransitionError,
+  NotFoundError,
+  ValidationError,
+} from '../../shared/domain/errors.ts';
 import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
@@ -14,13 +20,16 @@ import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import {
+  assignedToPlan,
   canAcknowledgeCampaign,
   canAcknowledgeDuty,
   canRead,
-  canReadTownship,
+  canReadPlan,
   canSeeSensitive,
+  managesSchool,
   type Place,
-  type Principal,
+  seesPlanNames,
+  seesSchoolFigures,
 } from '../../shared/domain/scope.ts';
 import { planRecord } from '../../shared/domain/send-teaching.ts';
 import { acknowledgeCampaignEscalationUseCase } from '../../shared/use-cases/acknowledge-campaign.ts';
@@ -36,8 +45,8 @@ import {
   recordCampaignVisitUseCase,
   recordFollowUpVisitUseCase,
 } from '../../shared/use-cases/record-followup-visit.ts';
-import { HttpError, parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
+import { parseWith } from './http.ts';
 import type { OrgIndex } from './org.ts';
 import type { Route, RouteContext } from './router.ts';
 
@@ -125,28 +134,6 @@ const campaignVisitBody = z
   })
   .strict();
 
-/** Teachers who visit or mentor the pupil of a plan. */
-const assigned = (p: Principal, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>) =>
-  p.role === 'teacher' && (plan.responsibleIds.includes(p.personId) || plan.mentorId === p.personId);
-
-/** Heads manage their school's plans and campaigns; the office manages all. */
-const manages = (p: Principal, place: Place) =>
-  p.role === 'office' || (p.role === 'school-head' && p.schoolId === place.schoolId);
-
-/**
- * A plan is read by its school's head, the office, the township/area in scope, and the teachers assigned to it
- * (a 送教 teacher of the special school included); other teachers of the school do not read it (R9, like cases).
- */
-const readsPlan = (p: Principal, place: Place, plan: Plan) => canRead(p, place) || assigned(p, plan);
-
-/** Full names for the pupil's school, the office and the plan's own teachers; everyone else sees 张*明 (R9). */
-const seesNames = (p: Principal, place: Place, plan?: Plan) =>
-  canSeeSensitive(p, place) || (plan !== undefined && assigned(p, plan));
-
-/** Completion figures of a school are aggregates: its head and teachers read them too. */
-const seesSchoolFigures = (p: Principal, place: Place) =>
-  canReadTownship(p, place) || ((p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId);
-
 const forbidden = () => new ForbiddenError('无权执行此操作（超出您的角色或管辖范围）');
 
 /**
@@ -196,7 +183,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     id: plan.caseId ?? plan.id,
     schoolId: plan.schoolId,
     townshipId: plan.townshipId,
-    sensitive: seesNames(ctx.principal, place, plan),
+    sensitive: seesPlanNames(ctx.principal, place, plan),
   });
   const campaignSubject = (c: SchoolCampaign) => ({
     id: `campaign-${c.campaignId}-${c.schoolId}`,
@@ -214,7 +201,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   const personName = (org: OrgIndex, id: string | undefined) => (id ? (org.person(id)?.name ?? id) : undefined);
 
   const planView = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => {
-    const names = seesNames(ctx.principal, place, plan);
+    const names = seesPlanNames(ctx.principal, place, plan);
     return {
       id: plan.id,
       kind: plan.kind,
@@ -245,7 +232,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
    * as typed for the school, the office and the plan's teachers; scrubbed (known name, 学籍号, ID, mobile) for others.
    */
   const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
-    const names = seesNames(ctx.principal, place, plan);
+    const names = seesPlanNames(ctx.principal, place, plan);
     const byNo = new Map(visits.map((v) => [v.no, v]));
     return planRecord(visits, ctx.now).map((line) => {
       const v = byNo.get(line.no)!;
@@ -312,6 +299,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/due',
+      who: 'head (own school), office, leader, contact; a teacher: own plans/households',
       summary:
         "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); audited",
       handle: async (ctx) => {
@@ -370,11 +358,12 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/plans/:planId',
+      who: "head, office, leader, contact (scope); the plan's teachers/mentor",
       summary:
         'a follow-up or 送教上门 plan with every visit (done, late, missed, pending, cancelled): 一人一案; audited',
       handle: async (ctx) => {
         const { plan, visits, place } = await loadPlan(ctx);
-        if (!readsPlan(ctx.principal, place, plan))
+        if (!canReadPlan(ctx.principal, place, plan))
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         // A 送教 teacher of another school (特校) reads the full name too (`sensitive`).
         await audit(ctx, 'read-plan', [planSubject(ctx, plan, place)]);
@@ -391,6 +380,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/plans/:planId/visits/:no/acknowledge',
+      who: 'head (own school), 包乡镇人员 (township), office',
       summary:
         'take a missed (escalated) follow-up / 送教上门 visit on: the school head, the township’s 包乡镇人员 or the office; ' +
         'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
@@ -398,7 +388,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const { planId, no } = parseWith(visitParams, ctx.params, 'path');
         const found = await ports.plans.getPlan(planId);
         const place = found && ctx.org.place(found.plan.schoolId, found.plan.townshipId);
-        if (!found || !place || !readsPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
+        if (!found || !place || !canReadPlan(ctx.principal, place, found.plan)) throw new NotFoundError('plan', planId);
         const p = ctx.principal;
         if (!canAcknowledgeDuty(p, place))
           throw new ForbiddenError('只有本校校长、本乡镇的包乡镇人员或控辍办可以确认跟进逾期走访');
@@ -423,12 +413,13 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/plans/:planId/visits',
+      who: "the plan's teachers/mentor (as themselves), head (own school), office",
       summary:
         'record a follow-up/送教上门 visit done (no: default the first pending; doneOn, byId, content, note): its reminders and escalations stop',
       handle: async (ctx) => {
         const { plan, visits, place } = await loadPlan(ctx);
         const p = ctx.principal;
-        if (!manages(p, place) && !assigned(p, plan)) throw forbidden();
+        if (!managesSchool(p, place) && !assignedToPlan(p, plan)) throw forbidden();
         const body = parseWith(recordVisitBody, ctx.body, 'body');
         const byId = body.byId ?? p.personId;
         if (p.role === 'teacher' && byId !== p.personId)
@@ -458,13 +449,14 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/send-teaching-plans',
+      who: 'head (own school), office',
       summary:
         'create a 送教上门 一人一案 plan (caseId or studentName, teacherIds, content, from, to, visitsPerMonth ≥ minimum): head or office',
       handle: async (ctx) => {
         const body = parseWith(sendTeachingBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
-        if (!manages(ctx.principal, place)) throw forbidden();
+        if (!managesSchool(ctx.principal, place)) throw forbidden();
         body.teacherIds.forEach((id, i) => {
           const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
           if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
@@ -503,13 +495,14 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/campaigns',
+      who: 'head (own school), office',
       summary:
         "create a school's 大家访 campaign for a configured window with its households (ref, studentName, teacherId): head or office",
       handle: async (ctx) => {
         const body = parseWith(campaignBody, ctx.body, 'body');
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
-        if (!manages(ctx.principal, place)) throw forbidden();
+        if (!managesSchool(ctx.principal, place)) throw forbidden();
         body.households.forEach((h, i) => {
           const person = assertPerson(ctx.org, h.teacherId, `body.households.${i}.teacherId`);
           if (person.schoolId !== body.schoolId)
@@ -533,6 +526,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/campaigns/:windowId/:schoolId/visits',
+      who: "the household's teacher, head (own school), office",
       summary: 'record a 大家访 household visited (ref, visitedOn, note): its teacher, the head or the office',
       handle: async (ctx) => {
         const params = parseWith(campaignParams.required(), ctx.params, 'path');
@@ -541,7 +535,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = ctx.org.place(c.schoolId, c.townshipId);
         const p = ctx.principal;
         const teacherHere = p.role === 'teacher' && c.households.some((h) => h.teacherId === p.personId);
-        if (!manages(p, place) && !teacherHere) throw forbidden();
+        if (!managesSchool(p, place) && !teacherHere) throw forbidden();
         const body = parseWith(campaignVisitBody, ctx.body, 'body');
         const household = c.households.find((h) => h.ref === body.ref);
         if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);
@@ -570,6 +564,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'POST',
       path: '/api/followup/campaigns/:windowId/:schoolId/acknowledge',
+      who: 'head (own school), 包乡镇人员 (township), 包片领导 (area), office',
       summary:
         'take a school’s late (escalated) 大家访 on: its head, the township’s 包乡镇人员, the area’s 包片领导 or the office; ' +
         'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
@@ -602,6 +597,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/campaigns',
+      who: 'anyone signed in',
       summary: 'the configured 大家访 windows (derived from the term dates plus explicit ones), newest first',
       handle: async () => {
         const windows = campaignWindows(deps.config.calendar.terms, deps.config.followup.campaigns).sort((a, b) =>
@@ -613,6 +609,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     {
       method: 'GET',
       path: '/api/followup/campaigns/:windowId',
+      who: 'office, leader, contact (scope); head, teacher: their school',
       summary:
         'a 大家访 window: completion (done/total, late) per school in scope, worst first; schools without a list',
       handle: async (ctx) => {

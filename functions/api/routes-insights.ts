@@ -12,8 +12,8 @@ import { computeStatistics, type Statistics } from '../../shared/domain/statisti
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { statisticsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -112,6 +112,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
     {
       method: 'GET',
       path: '/api/statistics',
+      who: 'office, leader, contact: townships + schools; head, teacher: their school only',
       summary: 'statistics per township and school over ?from&to (≤ 366 days; optional townshipId, schoolId), in scope',
       handle: async (ctx) => {
         const q = parseWith(statisticsQuery, ctx.query, 'query');
@@ -173,6 +174,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
     {
       method: 'GET',
       path: '/api/exports/ledgers',
+      who: 'office, leader, contact, head (not teachers)',
       summary:
         'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
       handle: async (ctx) => {
@@ -211,6 +213,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
     {
       method: 'GET',
       path: '/api/templates/:kind',
+      who: 'any signed-in person',
       summary:
         'blank import template as XLSX: directory (组织名录), roll (学籍花名册) or register (户籍名单); no personal data',
       handle: async (ctx) => {

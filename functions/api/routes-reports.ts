@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
@@ -16,9 +17,8 @@ import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-repo
 import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
-import { DynamoLateSlotSource } from './read-models.ts';
 import type { Route } from './router.ts';
 
 export interface ReportPorts {
@@ -55,6 +55,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'POST',
       path: '/api/reports',
+      who: 'school head (own school), office',
       summary:
         'file (or re-file) a 日报/周报/月报; the ladder stops; pupils listed not back reopen, feed or open cases',
       handle: async ({ principal, body, org }) => {
@@ -119,6 +120,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'POST',
       path: '/api/reports/slots/:slotId/escalations/:level/acknowledge',
+      who: "the level's recipients (person ids on the slot's escalation record), office",
       summary:
         'a recipient of a report ladder level (or the office) takes the late report on: note; the first ' +
         'acknowledgement stands (200 changed: false after it); the ladder climbs until the report is filed',
@@ -152,6 +154,7 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'GET',
       path: '/api/reports/late',
+      who: 'office, leader (area), contact (township), head (school)',
       summary: 'late reports in scope, grouped by township, with the ladder level reached',
       handle: async ({ principal, query, org, now }) => {
         const q = parseWith(lateQuerySchema, query, 'query');

@@ -9,8 +9,8 @@ import { priorityFlags } from '../../shared/domain/roll.ts';
 import { cstDate } from '../../shared/domain/time.ts';
 import { type CrossCheckDeps, decideCandidate, listCandidates, strikeOff } from '../../shared/use-cases/cross-check.ts';
 import { crossCheckSheets, groupSheet, rosterLedgers } from '../../shared/use-cases/roster-ledgers.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -48,6 +48,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'GET',
       path: '/api/cross-check/:townshipId',
+      who: "office, leader (area), contact (township); head: own school's rows only",
       summary:
         'a township’s 四查三比对 results (?format=json|xlsx): 适龄未入学, 在籍不在校, 脱贫户 (office only); schools see their own',
       handle: async (ctx) => {
@@ -66,6 +67,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'POST',
       path: '/api/cross-check/:townshipId/candidates/:candidateId/decision',
+      who: "contact (township), head (own school's pupils), office",
       summary:
         'confirm (onto the 辍学台账) or dismiss one cross-check candidate, with a reason; township, school or office',
       handle: async (ctx) => {
@@ -81,6 +83,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'GET',
       path: '/api/roster-ledgers',
+      who: "office, leader, contact, head (own school's rows; not teachers); `group=脱贫户`: office, head",
       summary:
         'the three ledgers 适龄儿童 / 疑似辍学 / 辍学 (with 销号) and counts per priority group, per township in scope (?townshipId&group&format=json|xlsx)',
       handle: async (ctx) => {
@@ -102,6 +105,7 @@ export function rosterRoutes(deps: ApiDeps, ports: CrossCheckDeps): Route<ApiPor
     {
       method: 'POST',
       path: '/api/roster-ledgers/dropouts/:entryId/strike-off',
+      who: 'contact (township), head (own school), office',
       summary:
         '销号 of a 辍学台账 entry: reason (returned, transferred + receiving school, exempted, moved-away) and evidence',
       handle: async (ctx) => {

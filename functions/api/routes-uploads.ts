@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
 import type { Route, RouteContext } from './router.ts';
 import { UploadProgressStore } from './upload-progress.ts';
 
@@ -36,6 +36,7 @@ export function uploadRoutes(deps: ApiDeps): Route<ApiPorts>[] {
     {
       method: 'POST',
       path: '/api/uploads/:kind',
+      who: 'roll: head (own school), office; register, directory: office',
       summary: 'upload a filled-in template (roll | register | directory) as base64 JSON, dry run or import',
       handle: async (ctx: RouteContext<ApiPorts>) => {
         const kind = parseWith(kindParam, ctx.params.kind, 'kind');
@@ -53,6 +54,7 @@ export function uploadRoutes(deps: ApiDeps): Route<ApiPorts>[] {
     {
       method: 'GET',
       path: '/api/uploads/:uploadId/progress',
+      who: 'the uploader only (404 for anyone else)',
       summary: 'the progress of the caller’s own upload (phase, fraction, rows), polled by the console',
       handle: async (ctx) => {
         const uploadId = ctx.params.uploadId ?? '';

@@ -1,15 +1,21 @@
 import * as z from 'zod';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
-import { apiRoleLabel, canRead, canReadTownship, type Principal, principalOf } from '../../shared/domain/scope.ts';
+import { HttpError, NotFoundError } from '../../shared/domain/errors.ts';
+import {
+  apiRoleLabel,
+  canRead,
+  canReadTownship,
+  capabilities,
+  type Principal,
+  principalOf,
+} from '../../shared/domain/scope.ts';
 import { cstDate, systemClock } from '../../shared/domain/time.ts';
-import { mayExportLedgers } from '../../shared/use-cases/export-ledgers.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
+import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { claimsOfPrincipal } from './claims.ts';
 import { signDevToken } from './dev-token.ts';
-import { HttpError, parseWith, type Reply } from './http.ts';
-import type { ApiDeps, ApiPorts } from './index.ts';
+import { parseWith, type Reply } from './http.ts';
 import type { OrgIndex } from './org.ts';
 import { type Route, Router } from './router.ts';
 import { casePorts, caseRoutes } from './routes-cases.ts';
@@ -67,6 +73,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     router.add({
       method: 'GET',
       path: '/api/dev/people',
+      who: 'LOCAL ONLY, public',
       public: true,
       summary: 'LOCAL ONLY: people of the directory one can sign in as',
       handle: async ({ org }) => ({
@@ -89,6 +96,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     router.add({
       method: 'POST',
       path: '/api/dev/sign-in',
+      who: 'LOCAL ONLY, public',
       public: true,
       summary: 'LOCAL ONLY: sign in as a person of the directory; returns an HS256 token with the Cognito claim names',
       handle: async ({ body, org }) => {
@@ -108,25 +116,14 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
   router.add({
     method: 'GET',
     path: '/api/me',
+    who: 'anyone signed in',
     summary: 'the caller (claims), role label and the part of the organisation in scope',
     handle: async ({ principal, org }): Promise<Reply> => ({
       status: 200,
       body: {
         principal,
         roleLabel: apiRoleLabel[principal.role],
-        may: {
-          fileReport: principal.role === 'school-head' || principal.role === 'office',
-          openCase: principal.role === 'school-head' || principal.role === 'office',
-          issueNotice: principal.role === 'school-head' || principal.role === 'office',
-          logVisit: principal.role !== 'leader' && principal.role !== 'township-contact',
-          updateCase: principal.role === 'school-head' || principal.role === 'office',
-          acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(principal.role),
-          recordTownshipOrder: principal.role === 'office' || principal.role === 'township-contact',
-          exportLedgers: mayExportLedgers(principal),
-          uploadRoll: principal.role === 'school-head' || principal.role === 'office',
-          uploadRegister: principal.role === 'office',
-          uploadDirectory: principal.role === 'office',
-        },
+        may: capabilities(principal),
         org: visibleOrg(principal, org),
         calendar: {
           gaps: calendarGaps(deps.clock.now()),

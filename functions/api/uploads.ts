@@ -8,9 +8,13 @@ import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-reposito
 import { SsmIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { isDirectoryTemplate, readDirectoryTemplate } from '../../shared/adapters/tabular/directory-template-file.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
-import { UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
-import { TemplateIssues } from '../../shared/domain/directory-template.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  TemplateIssues,
+  UnsupportedFileError,
+  ValidationError,
+} from '../../shared/domain/errors.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import type { IdHashKey } from '../../shared/domain/roll.ts';
 import type { Principal } from '../../shared/domain/scope.ts';

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { METRICS } from '../../infra/metrics.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { moveNoticeTimer, startNoticeTimer, stopNoticeTimer } from '../../shared/use-cases/notice-timer.ts';
 import type { Deps } from '../deps.ts';
 import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';

@@ -1,7 +1,7 @@
-import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { type ChaseResult, chaseReports } from '../../shared/use-cases/chase-reports.ts';
 import type { Deps } from '../deps.ts';
 
@@ -20,7 +20,7 @@ export function createChaseReportsHandler(deps: Deps): (event?: unknown) => Prom
   };
   return async () => {
     const result = await chaseReports(useCaseDeps);
-    // Only what the sweep already read: slots past their deadline whose next ladder level is due (infra/metrics.ts).
+    // Only what the sweep already read: slots past their deadline whose next ladder level is due (shared/observability/metrics.ts).
     deps.metrics.gauge(METRICS.lateReportSlots, result.due);
     deps.metrics.count(METRICS.escalations, result.notes);
     return result;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { METRICS } from '../../infra/metrics.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { type DeadlineOutcome, handleNoticeDeadlineUseCase } from '../../shared/use-cases/handle-notice-deadline.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
 import type { Deps } from '../deps.ts';

@@ -1,11 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDispatchOutbox } from '../../shared/adapters/dynamo/dispatch-outbox.ts';
 import { itemToStoredMessage } from '../../shared/adapters/dynamo/outbox-repository.ts';
 import { messageSchema } from '../../shared/domain/message.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { dispatchMessage } from '../../shared/use-cases/dispatch-message.ts';
 import type { Deps } from '../deps.ts';
 import { type StreamBatchHandler, sequentialStreamHandler } from '../stream-batch.ts';

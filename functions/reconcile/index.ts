@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { METRICS } from '../../infra/metrics.ts';
 import { compareSchoolAggregates, DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { countLateSlotsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
 import type { LateSlotCounts } from '../../shared/use-cases/count-late-slots.ts';
 import { countOpenCases, type OpenCaseCounts } from '../../shared/use-cases/count-open-cases.ts';

@@ -1,6 +1,6 @@
-import { METRICS } from '../../infra/metrics.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
+import { METRICS } from '../../shared/observability/metrics.ts';
 import { type ReleaseResult, releaseMessages } from '../../shared/use-cases/release-messages.ts';
 import type { Deps } from '../deps.ts';
 

@@ -14,9 +14,9 @@ import { AUDIT_KEY_PREFIX } from '../../shared/adapters/dynamo/audit.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamo/table-definition.ts';
 import { splitSmsTemplates } from '../../shared/config/load-config.ts';
 import type { SmsProviderConfig } from '../../shared/domain/templates/provider-rules.ts';
+import { METRIC_NAMESPACE, serviceName } from '../../shared/observability/metrics.ts';
 import { BUNDLE, lazyChunkCommands, lazyChunksOf, lazyPackagesOf, NODE_OPTIONS } from '../bundling.ts';
 import type { Stage } from '../config.ts';
-import { METRIC_NAMESPACE, serviceName } from '../metrics.ts';
 import { suppress } from '../nag.ts';
 
 type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;

@@ -19,9 +19,9 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { cadences } from '../../shared/domain/periods.ts';
+import { METRIC_NAMESPACE, METRICS, serviceName } from '../../shared/observability/metrics.ts';
 import { openCaseStates } from '../../shared/use-cases/count-open-cases.ts';
 import type { InfraConfig } from '../config.ts';
-import { METRIC_NAMESPACE, METRICS, serviceName } from '../metrics.ts';
 import type { AppFunction } from './app-function.ts';
 
 export interface OperationsProps {

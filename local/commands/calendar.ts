@@ -4,7 +4,8 @@ import { holidayFilePath, loadHolidayFile } from '../../shared/config/holiday-fi
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from '../../shared/config/load-config.ts';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner } from '../../shared/domain/calendar-alerts.ts';
-import { HolidayFileError, summariseHolidayYear } from '../../shared/domain/national-calendar.ts';
+import { HolidayFileError } from '../../shared/domain/errors.ts';
+import { summariseHolidayYear } from '../../shared/domain/national-calendar.ts';
 import { addDays, cstDate, isCstDate, systemClock, weekdayOf } from '../../shared/domain/time.ts';
 import { CALENDAR_WARNING_DAYS } from '../../shared/use-cases/open-reports.ts';
 import { CliError } from './import-directory.ts';

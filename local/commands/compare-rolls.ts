@@ -7,8 +7,9 @@ import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lo
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
-import { readSheetRows, UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
+import { readSheetRows } from '../../shared/adapters/tabular/sheet-reader.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { UnsupportedFileError } from '../../shared/domain/errors.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { normaliseName, normaliseRef } from '../../shared/domain/pupil-key.ts';
 import { slotIdOf } from '../../shared/domain/report-slot.ts';

@@ -5,9 +5,8 @@ import type { Command } from 'commander';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { isDirectoryTemplate, readDirectoryTemplate } from '../../shared/adapters/tabular/directory-template-file.ts';
-import { UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
-import { directoryTemplateSheets, TemplateIssues, type TemplateRead } from '../../shared/domain/directory-template.ts';
-import { DomainError } from '../../shared/domain/errors.ts';
+import { directoryTemplateSheets, type TemplateRead } from '../../shared/domain/directory-template.ts';
+import { DomainError, TemplateIssues, UnsupportedFileError } from '../../shared/domain/errors.ts';
 import { type Clock, systemClock } from '../../shared/domain/time.ts';
 import {
   describeImportResult,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
-import { UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
+import { UnsupportedFileError } from '../../shared/domain/errors.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import {
   describeRegisterImport,

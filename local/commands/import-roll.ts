@@ -5,8 +5,8 @@ import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/director
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey, SsmIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
-import { UnsupportedFileError } from '../../shared/adapters/tabular/sheet-reader.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
+import { UnsupportedFileError } from '../../shared/domain/errors.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import type { IdHashKey } from '../../shared/domain/roll.ts';
 import {

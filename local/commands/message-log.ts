@@ -1,5 +1,5 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
+import { scanAll } from '../../shared/adapters/dynamo/client.ts';
 import { itemToMessage } from '../../shared/adapters/dynamo/message-items.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { maskPhone } from '../../shared/domain/privacy.ts';
@@ -19,21 +19,12 @@ export async function loadMessages(
   doc: ReturnType<typeof connectToRuntime>['doc'],
   tableName: string,
 ): Promise<Message[]> {
-  const messages: Message[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entity = :msg',
-        ExpressionAttributeValues: { ':msg': 'MSG' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) messages.push(itemToMessage(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return messages.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const items = await scanAll(doc, {
+    TableName: tableName,
+    FilterExpression: 'entity = :msg',
+    ExpressionAttributeValues: { ':msg': 'MSG' },
+  });
+  return items.map(itemToMessage).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** One line per message; phones masked, the text only on request (it may name a child). */

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
+import { createDocumentClient, localClientConfig, scanAll } from '../../shared/adapters/dynamo/client.ts';
 import { DomainError } from '../../shared/domain/errors.ts';
 import { type Clock, cstLocalDateTime } from '../../shared/domain/time.ts';
 import { processAlive } from '../dynamodb-local.ts';
@@ -133,21 +132,11 @@ export async function scanEntity(
   tableName: string,
   entity: string,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entity = :e',
-        ExpressionAttributeValues: { ':e': entity },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return scanAll(doc, {
+    TableName: tableName,
+    FilterExpression: 'entity = :e',
+    ExpressionAttributeValues: { ':e': entity },
+  });
 }
 
 /** Actor `{ name }` from a `--by` option; a directory person id is kept when the name is one. */

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HolidayFileError, type HolidayYear, parseHolidayYear } from '../domain/national-calendar.ts';
+import { HolidayFileError } from '../domain/errors.ts';
+import { type HolidayYear, parseHolidayYear } from '../domain/national-calendar.ts';
 
 /** The repository's national-calendar year files: `config/holidays/<year>.json`. */
 export const DEFAULT_HOLIDAYS_DIR = fileURLToPath(new URL('../../config/holidays', import.meta.url));

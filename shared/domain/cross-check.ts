@@ -199,11 +199,3 @@ export interface CrossCheckRepository {
   /** Replaces the entry guarded by the version it was read at (strike off, relapse, a learned pupil key). */
   saveEntry(next: DropoutEntry, expected: number): Promise<void>;
 }
-
-/** The candidate was decided (or changed) by someone else first. */
-export class CandidateTakenError extends Error {
-  constructor(readonly candidateId: string) {
-    super(`candidate ${candidateId} changed meanwhile`);
-    this.name = 'CandidateTakenError';
-  }
-}

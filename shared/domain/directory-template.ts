@@ -1,5 +1,6 @@
 import type { DirectoryFileKey, DirectorySource } from './directory-source.ts';
 import { directoryFiles, schoolKinds } from './directory-source.ts';
+import { TemplateIssues } from './errors.ts';
 import {
   type CellIssue,
   type ColumnSpec,
@@ -153,14 +154,6 @@ export interface TemplateRead {
   source: DirectorySource;
   /** The cell a field of the source came from (importer field notation, e.g. `schools.json schools[3].phone`). */
   locate: (field: string) => string | undefined;
-}
-
-/** Thrown when the sheets themselves are unusable (missing sheet or column, conflicting chief, bad 办公室 value). */
-export class TemplateIssues extends Error {
-  constructor(readonly issues: CellIssue[]) {
-    super(issues.map((i) => `${i.field}：${i.reason}`).join('\n'));
-    this.name = 'TemplateIssues';
-  }
 }
 
 const fieldKey = (file: DirectoryFileKey, path: string) => `${directoryFiles[file]} ${path}`;

@@ -1,6 +1,6 @@
 import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import * as z from 'zod';
-import { CalendarNotCoveredError } from './errors.ts';
+import { CalendarNotCoveredError, HolidayFileError, type HolidayFileIssue } from './errors.ts';
 import { type CstDate, isCstDate, weekdayOf } from './time.ts';
 
 /** The seven statutory public holidays (全国年节及纪念日放假办法), as the State Council's notices name them. */
@@ -55,29 +55,6 @@ export const holidayYearSchema = z
     });
   });
 export type HolidayYear = z.infer<typeof holidayYearSchema>;
-
-/** One problem of a year file, with the entry it is about, in Chinese for the bureau's operator. */
-export interface HolidayFileIssue {
-  /** e.g. `days[3].date`, or `year`. */
-  field: string;
-  /** The entry's date when the issue is about a day (helps find it in the notice). */
-  date?: string;
-  reason: string;
-}
-
-/** A year file that cannot be used: names the file, each bad entry and the reason. */
-export class HolidayFileError extends Error {
-  constructor(
-    readonly source: string,
-    readonly issues: readonly HolidayFileIssue[],
-  ) {
-    super(
-      `节假日文件 ${source} 有 ${issues.length} 处错误：\n` +
-        issues.map((i) => `  - ${i.field}${i.date ? `（${i.date}）` : ''}：${i.reason}`).join('\n'),
-    );
-    this.name = 'HolidayFileError';
-  }
-}
 
 /**
  * Validates one year file. `source` names it in errors (e.g. `config/holidays/2027.json`); `expectedYear` is the

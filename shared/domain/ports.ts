@@ -22,22 +22,11 @@ export interface ReceiptSource {
 }
 
 /** Sends one SMS. Implementations: SNS, Tencent Cloud SMS, Alibaba Cloud SMS, the local sink, test fakes. */
+/** Senders throw SmsSendError (shared/domain/errors.ts, with every named error); re-exported for the ports' users. */
+export { SmsSendError } from './errors.ts';
+
 export interface SmsSender {
   send(input: SmsRequest): Promise<{ providerMessageId: string }>;
-}
-
-/** Why a send failed: transient errors are retried, permanent ones mark the message FAILED. */
-export class SmsSendError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'transient' | 'permanent',
-    readonly providerCode?: string,
-    /** Do not retry before this instant (a provider's daily cap: the next day). */
-    readonly retryNotBefore?: Date,
-  ) {
-    super(message);
-    this.name = 'SmsSendError';
-  }
 }
 
 /** One-time timers (EventBridge Scheduler in the cloud, the emulator locally). */
@@ -93,7 +82,7 @@ export interface DirectoryRepository {
   save(entities: DirectoryEntity[], meta?: DirectorySnapshot['meta']): Promise<void>;
 }
 
-/** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: infra/metrics.ts. */
+/** Operational metrics (CloudWatch EMF in the cloud; in memory locally). Names: shared/observability/metrics.ts. */
 export interface Metrics {
   /** A counter: CloudWatch adds the points up (chart and alarm on Sum). */
   count(name: string, value?: number): void;

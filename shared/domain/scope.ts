@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
+import type { Plan } from './followup.ts';
 import { maskName, maskPhone, maskStudentRef, scrubFreeTextDeep } from './privacy.ts';
 
 /**
@@ -275,4 +276,53 @@ export function principalOf(person: Person, org: OrgForPrincipal): Principal | u
     if (person.schoolId) return { ...base, schoolId: person.schoolId };
   }
   return undefined;
+}
+
+// Follow-up plans (保学, 送教上门 一人一案) and 大家访 campaigns (R6, R7).
+
+/** Teachers who visit or mentor the pupil of a plan. */
+export const assignedToPlan = (p: Principal, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>): boolean =>
+  p.role === 'teacher' && (plan.responsibleIds.includes(p.personId) || plan.mentorId === p.personId);
+
+/** Heads manage their school's plans and campaigns; the office manages all. */
+export const managesSchool = (p: Principal, place: Place): boolean =>
+  p.role === 'office' || (p.role === 'school-head' && p.schoolId === place.schoolId);
+
+/**
+ * A plan is read by its school's head, the office, the township/area in scope, and the teachers assigned to it
+ * (a 送教 teacher of the special school included); other teachers of the school do not read it (R9, like cases).
+ */
+export const canReadPlan = (p: Principal, place: Place, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>): boolean =>
+  canRead(p, place) || assignedToPlan(p, plan);
+
+/** Full names for the pupil's school, the office and the plan's own teachers; everyone else sees 张*明 (R9). */
+export const seesPlanNames = (p: Principal, place: Place, plan?: Pick<Plan, 'responsibleIds' | 'mentorId'>): boolean =>
+  canSeeSensitive(p, place) || (plan !== undefined && assignedToPlan(p, plan));
+
+/** Completion figures of a school are aggregates: its head and teachers read them too. */
+export const seesSchoolFigures = (p: Principal, place: Place): boolean =>
+  canReadTownship(p, place) || ((p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId);
+
+/** Who may export the ledgers: the office, 包片领导, 包乡镇人员 and school heads (teachers keep no ledger). */
+export const mayExportLedgers = (p: Principal): boolean => p.role !== 'teacher';
+
+/**
+ * The role matrix the console builds its buttons from (`GET /api/me` → `may`): what the role may do somewhere in
+ * its scope. Each action is still checked against the record's place when it is done.
+ */
+export function capabilities(p: Principal) {
+  const headOrOffice = p.role === 'school-head' || p.role === 'office';
+  return {
+    fileReport: headOrOffice,
+    openCase: headOrOffice,
+    issueNotice: headOrOffice,
+    logVisit: p.role !== 'leader' && p.role !== 'township-contact',
+    updateCase: headOrOffice,
+    acknowledgeEscalation: ['office', 'leader', 'township-contact'].includes(p.role),
+    recordTownshipOrder: p.role === 'office' || p.role === 'township-contact',
+    exportLedgers: mayExportLedgers(p),
+    uploadRoll: headOrOffice,
+    uploadRegister: p.role === 'office',
+    uploadDirectory: p.role === 'office',
+  };
 }

@@ -2,7 +2,6 @@ import { type Case, caseKindLabel } from '../domain/case.ts';
 import type { CaseRepository } from '../domain/case-ports.ts';
 import {
   type Candidate,
-  CandidateTakenError,
   type CrossCheckRepository,
   type CrossCheckRun,
   candidateKindLabel,
@@ -15,6 +14,7 @@ import {
   strikeReasonLabel,
 } from '../domain/cross-check.ts';
 import {
+  CandidateTakenError,
   ConcurrentUpdateError,
   ForbiddenError,
   NotFoundError,

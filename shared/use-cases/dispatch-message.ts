@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config/app-config.ts';
+import { SmsSendError, TransientDispatchError } from '../domain/errors.ts';
 import type { DirectoryReader } from '../domain/ladder.ts';
 import type { Message } from '../domain/message.ts';
-import { type Clock, type Log, SmsSendError, type SmsSender } from '../domain/ports.ts';
+import type { Clock, Log, SmsSender } from '../domain/ports.ts';
 import { maskPhone } from '../domain/privacy.ts';
 import {
   alertRecipient,
@@ -55,18 +56,6 @@ export interface DispatchDeps {
   clock: Clock;
   log: Log;
   config: Pick<AppConfig, 'sms' | 'outbox'>;
-}
-
-/** A transient failure that must fail the stream record (partial batch response); the message is requeued. */
-export class TransientDispatchError extends Error {
-  constructor(
-    readonly messageId: string,
-    readonly retryAt: string,
-    cause: string,
-  ) {
-    super(`message ${messageId}: transient send failure, retry at ${retryAt}: ${cause}`);
-    this.name = 'TransientDispatchError';
-  }
 }
 
 export type DispatchOutcome = 'sent' | 'not-due' | 'deferred' | 'stale' | 'failed' | 'ignored';

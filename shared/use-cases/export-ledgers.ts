@@ -5,14 +5,11 @@ import type { Role } from '../domain/directory.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import { caseLedger, type Ledger, rosterLedger } from '../domain/export-ledgers.ts';
 import type { Clock, DirectorySnapshot, NewId } from '../domain/ports.ts';
-import { type ApiRole, canRead, canSeeSensitive, type Principal } from '../domain/scope.ts';
+import { type ApiRole, canRead, canSeeSensitive, mayExportLedgers, type Principal } from '../domain/scope.ts';
 import { type CstDate, cstDate } from '../domain/time.ts';
 import { runLimited } from './run-limited.ts';
 
 export type LedgerChoice = 'roster' | 'cases' | 'all';
-
-/** Who may export the ledgers: the office, 包片领导, 包乡镇人员 and school heads (teachers keep no ledger). */
-export const mayExportLedgers = (p: Principal): boolean => p.role !== 'teacher';
 
 const ledgerRole: Record<ApiRole, Role> = {
   office: 'office',

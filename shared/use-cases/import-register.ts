@@ -1,5 +1,5 @@
 import type { RegisterRepository } from '../domain/cross-check.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { RegisterRejectedError, ValidationError } from '../domain/errors.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import { parseRegisterRow, type RegisterChild, registerColumns } from '../domain/register.ts';
 import type { IdHashKey } from '../domain/roll.ts';
@@ -33,23 +33,6 @@ export interface ImportRegisterResult {
   changed: number;
   unchanged: number;
   previous?: { importId: string; count: number; importedAt: string };
-}
-
-/** The file has bad rows: nothing was written. */
-export class RegisterRejectedError extends ValidationError {
-  constructor(
-    issues: CellIssue[],
-    readonly total: number,
-  ) {
-    super(
-      issues,
-      [
-        `户籍名单有 ${total} 处错误，未导入任何内容（数据库未改动）：`,
-        ...issues.map((i) => `  - ${i.field}：${i.reason}`),
-        ...(total > issues.length ? [`  …另有 ${total - issues.length} 处错误未列出`] : []),
-      ].join('\n'),
-    );
-  }
 }
 
 const MAX_ISSUES = 200;

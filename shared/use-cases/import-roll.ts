@@ -1,4 +1,4 @@
-import { DomainError, ValidationError } from '../domain/errors.ts';
+import { DomainError, RollRejectedError, ValidationError } from '../domain/errors.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import { maskName } from '../domain/privacy.ts';
 import {
@@ -65,23 +65,6 @@ export interface ImportRollResult {
   term: string;
   rows: number;
   schools: RollDiff[];
-}
-
-/** The file has bad rows: nothing was written. `issues` holds the first ones, `total` counts them all. */
-export class RollRejectedError extends ValidationError {
-  constructor(
-    issues: CellIssue[],
-    readonly total: number,
-  ) {
-    super(
-      issues,
-      [
-        `名册有 ${total} 处错误，未导入任何内容（数据库未改动）：`,
-        ...issues.map((i) => `  - ${i.field}：${i.reason}`),
-        ...(total > issues.length ? [`  …另有 ${total - issues.length} 处错误未列出`] : []),
-      ].join('\n'),
-    );
-  }
 }
 
 /** Shown per import: more would drown the operator; the total is always given. */

@@ -13,7 +13,7 @@ import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
 import { ledgersToXlsx, readXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import { type Candidate, strikeInputSchema } from '../../shared/domain/cross-check.ts';
-import { ForbiddenError, StateConflictError } from '../../shared/domain/errors.ts';
+import { ForbiddenError, RegisterRejectedError, StateConflictError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
 import type { DirectoryEntity, DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { FAKE_ID_ANYWHERE } from '../../shared/domain/roll.ts';
@@ -27,7 +27,7 @@ import {
   runCrossCheck,
   strikeOff,
 } from '../../shared/use-cases/cross-check.ts';
-import { importRegister, RegisterRejectedError } from '../../shared/use-cases/import-register.ts';
+import { importRegister } from '../../shared/use-cases/import-register.ts';
 import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createChaseReportsHandler } from '../../functions/chase-reports/index.ts';
 import { createReconcileHandler, LATE_SLOTS_TASK } from '../../functions/reconcile/index.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { lateSlotsOf } from '../../shared/adapters/dynamo/key-conditions.ts';
+import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
@@ -118,5 +121,56 @@ describe('reconcile late-slot task: OpenLateSlots', () => {
     const { deps } = await seeded();
 
     await expect(createReconcileHandler(deps)({ task: 'late-slot' })).rejects.toThrow(/task/);
+  });
+});
+
+describe('late board and late-slot gauge: one key condition', () => {
+  /** The Query inputs a reader sends, recorded. */
+  function recording(doc: Awaited<ReturnType<typeof seeded>>['doc']) {
+    const inputs: Record<string, unknown>[] = [];
+    const proxy = new Proxy(doc, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { input: Record<string, unknown> }) => {
+              inputs.push(command.input);
+              return target.send(command as never);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    return { proxy, inputs };
+  }
+
+  it('the board lists exactly the slots the per-school count counts, for every school and at several moments', async () => {
+    const { doc, tableName } = await seeded();
+    const board = new DynamoLateSlotSource(doc, tableName);
+    const gauge = new DynamoLateSlotCounter(doc, tableName);
+    const moments = [NOW, cstInstant('2026-03-10', '17:00'), cstInstant('2026-03-12', '08:00')];
+    const seen: number[] = [];
+    for (const now of moments)
+      for (const schoolId of ['sch-1', 'sch-2', 'sch-3']) {
+        const listed = await board.listLate(now, [schoolId]);
+        const counted = await gauge.countLate(schoolId, now);
+        const byCadence: Record<string, number> = {};
+        for (const s of listed) byCadence[s.cadence] = (byCadence[s.cadence] ?? 0) + 1;
+        expect(counted).toEqual(byCadence);
+        seen.push(listed.length);
+      }
+    // Not vacuous: at 10:00 sch-1 and sch-2 have one late slot each; at 17:00 sch-2's daily slot joins; on the 12th
+    // the filed slot stays out and sch-3's slot of the 11th is late.
+    expect(seen).toEqual([1, 1, 0, 1, 2, 0, 1, 2, 1]);
+  });
+
+  it('both send the same key condition, filter and values (only the projection differs)', async () => {
+    const { doc, tableName } = await seeded();
+    const a = recording(doc);
+    const b = recording(doc);
+    await new DynamoLateSlotSource(a.proxy, tableName).listLate(NOW, ['sch-2']);
+    await new DynamoLateSlotCounter(b.proxy, tableName).countLate('sch-2', NOW);
+    const [boardInput] = a.inputs;
+    const [gaugeInput] = b.inputs;
+    const { ProjectionExpression, ...gaugeRest } = gaugeInput ?? {};
+    expect(ProjectionExpression).toBe('gsi2sk');
+    expect(boardInput).toEqual({ ...gaugeRest, ExclusiveStartKey: undefined });
+    expect(boardInput).toMatchObject({ TableName: tableName, ...lateSlotsOf('sch-2', NOW) });
   });
 });

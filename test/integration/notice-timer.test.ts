@@ -1,11 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoCaseExtras } from '../../functions/api/read-models.ts';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { createCaseReactorHandler } from '../../functions/case-reactor/index.ts';
 import { createNoticeDeadlineHandler } from '../../functions/notice-deadline/index.ts';
 import { createReconcileHandler } from '../../functions/reconcile/index.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
 import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
@@ -167,7 +167,7 @@ describe('notice-deadline', () => {
     expect(again.outcome).toBe('not-pending');
     expect(await messagesOf(notice.id)).toHaveLength(before.length);
     expect(metrics.totals.get('NoticesLapsed')).toBe(1);
-    expect(metrics.totals.has('Escalations')).toBe(false); // report-ladder only (infra/metrics.ts)
+    expect(metrics.totals.has('Escalations')).toBe(false); // report-ladder only (shared/observability/metrics.ts)
   });
 
   it('sends nothing when the child returned first (return, then deadline)', async () => {

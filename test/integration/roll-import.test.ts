@@ -7,10 +7,10 @@ import { fakePupils, fakeRollHeader, fakeRollRow, writeFakeRollCsv, writeFakeRol
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
-import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
+import { ConcurrentUpdateError, RollRejectedError } from '../../shared/domain/errors.ts';
 import { FAKE_ID_ANYWHERE, FAKE_ID_PATTERN, hashIdNumber } from '../../shared/domain/roll.ts';
 import { fixedClock } from '../../shared/domain/time.ts';
-import { importRoll, type RollProgress, RollRejectedError } from '../../shared/use-cases/import-roll.ts';
+import { importRoll, type RollProgress } from '../../shared/use-cases/import-roll.ts';
 import { freshTable } from '../support/dynamo.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'baoxue-roll-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
-import { DynamoCaseExtras } from '../../functions/api/read-models.ts';
 import { followUpDepsOf } from '../../functions/followup-wiring.ts';
+import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { sweepFollowUpUseCase } from '../../shared/use-cases/sweep-followup.ts';

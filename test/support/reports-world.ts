@@ -6,8 +6,8 @@ import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/director
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
-import type { DirectoryEntity } from '../../shared/domain/ports.ts';
-import { type SmsRequest, SmsSendError } from '../../shared/domain/ports.ts';
+import { SmsSendError } from '../../shared/domain/errors.ts';
+import type { DirectoryEntity, SmsRequest } from '../../shared/domain/ports.ts';
 import { fixedClock } from '../../shared/domain/time.ts';
 import { freshTable } from './dynamo.ts';
 

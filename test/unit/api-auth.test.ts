@@ -44,8 +44,14 @@ describe('claims → principal', () => {
 
 describe('router', () => {
   const router = new Router<unknown>()
-    .add({ method: 'GET', path: '/api/cases/:caseId', summary: '', handle: async () => ({ status: 200, body: {} }) })
-    .add({ method: 'GET', path: '/api/cases', summary: '', handle: async () => ({ status: 200, body: {} }) });
+    .add({
+      method: 'GET',
+      path: '/api/cases/:caseId',
+      who: '',
+      summary: '',
+      handle: async () => ({ status: 200, body: {} }),
+    })
+    .add({ method: 'GET', path: '/api/cases', who: '', summary: '', handle: async () => ({ status: 200, body: {} }) });
 
   it('captures decoded params and tells a wrong method from a missing route', () => {
     const m = router.match('GET', '/api/cases/a%2Fb');

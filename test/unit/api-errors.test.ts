@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorReply, fileReply, notBuilt } from '../../functions/api/http.ts';
+import { fileReply } from '../../functions/api/http.ts';
 import { type ApiDeps, createApiHandler } from '../../functions/api/index.ts';
 import { memoryMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../../shared/adapters/logger.ts';
@@ -49,12 +49,6 @@ describe('error mapping', () => {
     expect(res.body).not.toContain('socket');
     expect(JSON.parse(res.body).error.message).toBe('服务器内部错误，请稍后重试');
     expect(JSON.stringify(log.lines)).not.toContain('13800000001');
-  });
-
-  it('a route whose use case is not built answers 501 in Chinese, without data', () => {
-    const reply = errorReply(notBuilt('某功能'), memoryLog(), 'req-1');
-    expect(reply.status).toBe(501);
-    expect(reply.body).toEqual({ error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('尚未开放') } });
   });
 
   it('a file name in Content-Disposition is RFC 5987 encoded, with an ASCII fallback', () => {

@@ -15,8 +15,8 @@ import {
   atExpression,
   atInstant,
   EventBridgeTimerScheduler,
-  TimerConflictError,
 } from '../../shared/adapters/scheduler/eventbridge-timer-scheduler.ts';
+import { TimerConflictError } from '../../shared/domain/errors.ts';
 import { noticeDeadline, timerName } from '../../shared/domain/notice.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 

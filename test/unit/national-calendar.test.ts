@@ -5,12 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../../shared/config/holiday-files.ts';
 import { configForEnv, loadConfigFile, withHolidayYears } from '../../shared/config/load-config.ts';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
-import {
-  chineseDaysYears,
-  HolidayFileError,
-  NationalCalendar,
-  parseHolidayYear,
-} from '../../shared/domain/national-calendar.ts';
+import { HolidayFileError } from '../../shared/domain/errors.ts';
+import { chineseDaysYears, NationalCalendar, parseHolidayYear } from '../../shared/domain/national-calendar.ts';
 import { addDays } from '../../shared/domain/time.ts';
 
 const PAPER = 'https://www.gov.cn/zhengce/content/203011/content_0000000.htm';

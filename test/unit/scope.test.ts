@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { Person } from '../../shared/domain/directory.ts';
 import {
   apiRoles,
+  assignedToPlan,
   canRead,
+  canReadPlan,
   canReadTownship,
   canSeeSensitive,
   canWrite,
+  capabilities,
+  managesSchool,
+  mayExportLedgers,
   type Place,
   type Principal,
   principalOf,
+  seesPlanNames,
+  seesSchoolFigures,
   viewForCaller,
   writeActions,
 } from '../../shared/domain/scope.ts';
@@ -181,5 +188,77 @@ describe('principalOf: directory person → claims', () => {
     expect(principalOf(person('h', ['school-head']), org)).toBeUndefined();
     expect(principalOf(person('h', ['school-head'], { schoolId: 's1', active: false }), org)).toBeUndefined();
     expect(principalOf(person('m', ['member']), org)).toBeUndefined();
+  });
+});
+
+describe('scope: follow-up plans and campaigns, the role matrix', () => {
+  const plan = { responsibleIds: ['t'], mentorId: undefined };
+  const mentored = { responsibleIds: ['x'], mentorId: 't' };
+  const otherPlan = { responsibleIds: ['x'], mentorId: undefined };
+  const other = { personId: 't2', role: 'teacher', schoolId: 's1' } as Principal;
+
+  /** who → [manages s1, manages s3, reads plan at s1, reads other plan at s1, sees names at s1 (other plan), figures s1, figures s3] */
+  const expected: Record<string, boolean[]> = {
+    office: [true, true, true, true, true, true, true],
+    leaderA: [false, false, true, true, false, true, false],
+    contactA: [false, false, true, true, false, true, false],
+    headS1: [true, false, true, true, true, true, false],
+    teacherS1: [false, false, true, false, true, true, false],
+  };
+  for (const [who, p] of Object.entries(principals))
+    it(`${who}: manages, reads plans, sees names, reads figures as the table says`, () => {
+      expect([
+        managesSchool(p, places.s1!),
+        managesSchool(p, places.s3!),
+        canReadPlan(p, places.s1!, plan),
+        canReadPlan(p, places.s1!, otherPlan),
+        seesPlanNames(p, places.s1!, otherPlan),
+        seesSchoolFigures(p, places.s1!),
+        seesSchoolFigures(p, places.s3!),
+      ]).toEqual(expected[who]);
+    });
+
+  it('a teacher is assigned by being responsible or the mentor; another teacher of the school is not', () => {
+    const t = principals.teacherS1!;
+    expect([assignedToPlan(t, plan), assignedToPlan(t, mentored), assignedToPlan(t, otherPlan)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(assignedToPlan(principals.headS1!, { responsibleIds: ['h'] })).toBe(false); // heads manage, not assigned
+    // A teacher assigned to a plan at another school (送教 from the special school) reads it and sees names there.
+    expect(canReadPlan(t, places.s3!, plan)).toBe(true);
+    expect(seesPlanNames(t, places.s3!, plan)).toBe(true);
+    expect(seesPlanNames(t, places.s3!)).toBe(false);
+    expect(canReadPlan(other, places.s1!, plan)).toBe(false);
+  });
+
+  it('GET /api/me `may`: the matrix per role', () => {
+    const row = (who: string) => Object.values(capabilities(principals[who]!));
+    expect(Object.keys(capabilities(principals.office!))).toEqual([
+      'fileReport',
+      'openCase',
+      'issueNotice',
+      'logVisit',
+      'updateCase',
+      'acknowledgeEscalation',
+      'recordTownshipOrder',
+      'exportLedgers',
+      'uploadRoll',
+      'uploadRegister',
+      'uploadDirectory',
+    ]);
+    expect(row('office')).toEqual([true, true, true, true, true, true, true, true, true, true, true]);
+    expect(row('leaderA')).toEqual([false, false, false, false, false, true, false, true, false, false, false]);
+    expect(row('contactA')).toEqual([false, false, false, false, false, true, true, true, false, false, false]);
+    expect(row('headS1')).toEqual([true, true, true, true, true, false, false, true, true, false, false]);
+    expect(row('teacherS1')).toEqual([false, false, false, true, false, false, false, false, false, false, false]);
+    expect(apiRoles.map((role) => mayExportLedgers({ personId: 'x', role } as Principal))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import 'aws-sdk-client-mock-vitest/extend';
 import { classifySnsError, SnsSmsSender } from '../../shared/adapters/sms/sns-sms-sender.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
-import { SmsSendError } from '../../shared/domain/ports.ts';
+import { SmsSendError } from '../../shared/domain/errors.ts';
 import { noticeTemplates, renderNoticeSms } from '../../shared/domain/templates/notice-templates.ts';
 
 const snsMock = mockClient(SNSClient);

@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   AGGREGATED_ENTITIES,
   type AggregateDelta,
@@ -17,9 +11,9 @@ import {
   contributionsOf,
   deltaOf,
 } from '../../domain/aggregates.ts';
-import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, TransactionConditionFailed } from '../../domain/errors.ts';
 import { runLimited } from '../../use-cases/run-limited.ts';
-import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
+import { queryAll, scanPages, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { TABLE } from './table-definition.ts';
 
 /**
@@ -293,16 +287,12 @@ async function writeBatches(doc: DynamoDBDocumentClient, tableName: string, requ
 export async function rebuildAggregates(doc: DynamoDBDocumentClient, tableName: string): Promise<RebuildResult> {
   const sources: Record<string, unknown>[] = [];
   const existing = new Map<string, Record<string, unknown>>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+  for await (const page of scanPages(doc, { TableName: tableName }))
     for (const item of page.Items ?? []) {
       const pk = String(item.pk);
       if (pk.startsWith('AGG#') || pk.startsWith('AGGSRC#')) existing.set(`${pk}|${item.sk}`, item);
       else if (AGGREGATED_ENTITIES.includes(item.entity as never)) sources.push(item);
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
 
   const puts = aggregateItems(recount(sources), existing);
   const countyItems = puts.filter((p) => p.sk === 'C').length;

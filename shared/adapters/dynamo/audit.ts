@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../../domain/access.ts';
+import { queryAll } from './client.ts';
 
 /** Partition key prefix of every audit item; IAM denies changing or deleting items under it (infra/constructs). */
 export const AUDIT_KEY_PREFIX = 'AUDIT#';
@@ -67,24 +68,15 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async listForCase(caseId: string): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `${AUDIT_KEY_PREFIX}${caseId}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _p, sk: _s, entity: _e, version: _v, gsi2pk: _g, gsi2sk: _h, ...entry } = item;
-        out.push(entry as AuditEntry);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${AUDIT_KEY_PREFIX}${caseId}` },
+    });
+    return items.map((item) => {
+      const { pk: _p, sk: _s, entity: _e, version: _v, gsi2pk: _g, gsi2sk: _h, ...entry } = item;
+      return entry as unknown as AuditEntry;
+    });
   }
 }
 

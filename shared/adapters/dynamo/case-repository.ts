@@ -3,14 +3,15 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  type QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Case, type CaseEvent, type CaseState, closedStates } from '../../domain/case.ts';
 import type { CaseChange, CaseRepository } from '../../domain/case-ports.ts';
-import { ConcurrentUpdateError, DuplicateCaseError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, DuplicateCaseError, TransactionConditionFailed } from '../../domain/errors.ts';
 import { escalationDueAt } from '../../domain/escalation.ts';
 import type { Notice } from '../../domain/notice.ts';
-import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
+import { queryAll, queryPage, type TransactItem, transactWrite, versionGuard } from './client.ts';
+import { ownerIndexPrefix } from './key-conditions.ts';
 import { enqueueMessage, messageKey } from './message-items.ts';
 import { putNote } from './note-repository.ts';
 import { dueKey, TABLE } from './table-definition.ts';
@@ -118,13 +119,7 @@ export class DynamoCaseRepository implements CaseRepository {
           : filter === 'closed'
             ? 'CASE#CLOSED#'
             : ownerPrefix(filter);
-    return (
-      await this.queryAll({
-        IndexName: TABLE.ownerIndex.name,
-        KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
-        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': prefix },
-      })
-    ).map((i) => strip<Case>(i));
+    return (await this.queryAll(ownerIndexPrefix(`SCHOOL#${schoolId}`, prefix))).map((i) => strip<Case>(i));
   }
 
   async pageBySchool(
@@ -134,20 +129,9 @@ export class DynamoCaseRepository implements CaseRepository {
     startKey?: Record<string, unknown>,
   ): Promise<{ cases: Case[]; nextKey?: Record<string, unknown> }> {
     const prefix = filter === 'open' ? 'CASE#OPEN#' : filter === 'closed' ? 'CASE#CLOSED#' : 'CASE#';
-    const page = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE.ownerIndex.name,
-        KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
-        ExpressionAttributeValues: { ':o': `SCHOOL#${schoolId}`, ':p': prefix },
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return {
-      cases: (page.Items ?? []).map((i) => strip<Case>(i)),
-      ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}),
-    };
+    const query = { TableName: this.tableName, ...ownerIndexPrefix(`SCHOOL#${schoolId}`, prefix) };
+    const page = await queryPage(this.doc, query, limit, startKey);
+    return { cases: page.items.map((i) => strip<Case>(i)), ...(page.nextKey ? { nextKey: page.nextKey } : {}) };
   }
 
   async pendingNotices(refs: readonly { caseId: string; noticeId: string }[]): Promise<Notice[]> {

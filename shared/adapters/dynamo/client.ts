@@ -3,10 +3,14 @@ import {
   DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandInput,
+  type ScanCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, TransactionConditionFailed } from '../../domain/errors.ts';
 
 /** One document client per container, created at init and passed to every adapter. */
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
@@ -25,16 +29,6 @@ export function localClientConfig(endpoint: string): DynamoDBClientConfig {
 }
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** A guard of a transaction failed: which item (its index in the transaction), for callers that map it further. */
-export class TransactionConditionFailed extends ConcurrentUpdateError {
-  constructor(
-    what: string,
-    readonly index: number,
-  ) {
-    super(what);
-  }
-}
 
 /** Attempts of a transaction that DynamoDB cancelled for a conflict with another one in flight (no guard failed). */
 const CONFLICT_ATTEMPTS = 8;
@@ -82,17 +76,73 @@ export function versionGuard(expected: number): {
   };
 }
 
+/**
+ * The one way to page (every multi-page read goes through these): pages of a Query or a Scan, following
+ * `LastEvaluatedKey` until the last one. `pageLimit`, when given, sets each page's `Limit` from what the caller has
+ * gathered so far (sweeps with a budget); a caller that has enough simply stops iterating.
+ */
+export async function* queryPages(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  pageLimit?: () => number,
+): AsyncGenerator<QueryCommandOutput> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const limit = pageLimit ? { Limit: pageLimit() } : {};
+    const page = await doc.send(new QueryCommand({ ...input, ...limit, ExclusiveStartKey: startKey }));
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** Pages of a Scan (local tools and the aggregate rebuild; never on a request path). */
+export async function* scanPages(
+  doc: DynamoDBDocumentClient,
+  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
+): AsyncGenerator<ScanCommandOutput> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 /** Every item of a Query, page after page (for reads that need them all; sweeps with a limit page themselves). */
 export async function queryAll(
   doc: DynamoDBDocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of queryPages(doc, input)) items.push(...(page.Items ?? []));
   return items;
+}
+
+/** Every item of a Scan. */
+export async function scanAll(
+  doc: DynamoDBDocumentClient,
+  input: Omit<ScanCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of scanPages(doc, input)) items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** Largest page a listing returns (`?limit` ≤ 100). */
+export const MAX_PAGE = 100;
+
+/**
+ * One page of a Query for a paged listing: at most `limit` (1…MAX_PAGE) items from `startKey` (the previous page's
+ * `nextKey`); `nextKey` only when DynamoDB has more. The API wraps `nextKey` into an opaque cursor.
+ */
+export async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<{ items: Record<string, unknown>[]; nextKey?: Record<string, unknown> }> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw new RangeError(`a page holds 1…${MAX_PAGE} items, got ${limit}`);
+  const page = await doc.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: startKey }));
+  return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
 }

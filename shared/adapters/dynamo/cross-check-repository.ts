@@ -1,15 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type Candidate,
-  CandidateTakenError,
-  type CrossCheckRepository,
-  type CrossCheckRun,
-  type Decision,
-  type DropoutEntry,
+import type {
+  Candidate,
+  CrossCheckRepository,
+  CrossCheckRun,
+  Decision,
+  DropoutEntry,
 } from '../../domain/cross-check.ts';
-import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import { CandidateTakenError, ConcurrentUpdateError, TransactionConditionFailed } from '../../domain/errors.ts';
 import { runLimited } from '../../use-cases/run-limited.ts';
-import { queryAll, TransactionConditionFailed, transactWrite } from './client.ts';
+import { queryAll, transactWrite } from './client.ts';
 
 const checkPk = (townshipId: string) => `XCHK#${townshipId}`;
 const entryKey = (id: string) => ({ pk: `DROPOUT#${id}`, sk: 'ENTRY' });

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Area,
   areaSchema,
@@ -10,6 +10,7 @@ import {
   townshipSchema,
 } from '../../domain/directory.ts';
 import type { DirectoryEntity, DirectoryRepository, DirectorySnapshot } from '../../domain/ports.ts';
+import { queryPages } from './client.ts';
 
 const ORG = 'ORG';
 const prefix: Record<DirectoryEntity['kind'], string> = {
@@ -28,16 +29,12 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
 
   async load(): Promise<DirectorySnapshot> {
     const snapshot: DirectorySnapshot = { people: [], areas: [], townships: [], schools: [], meta: {} };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :org',
-          ExpressionAttributeValues: { ':org': ORG },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const query = {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :org',
+      ExpressionAttributeValues: { ':org': ORG },
+    };
+    for await (const page of queryPages(this.doc, query))
       for (const item of page.Items ?? []) {
         const { pk: _pk, sk, entity: _e, version: _v, ...data } = item;
         const s = String(sk);
@@ -47,8 +44,6 @@ export class DynamoDirectoryRepository implements DirectoryRepository {
         else if (s.startsWith(prefix.school)) snapshot.schools.push(schoolSchema.parse(data));
         else if (s === 'META') snapshot.meta = data as DirectorySnapshot['meta'];
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
     return snapshot;
   }
 

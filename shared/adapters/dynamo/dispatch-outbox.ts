@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionConditionFailed } from '../../domain/errors.ts';
 import type { StoredMessage } from '../../use-cases/dispatch-message.ts';
-import { TransactionConditionFailed, transactWrite } from './client.ts';
+import { transactWrite } from './client.ts';
 import { PROVIDER_LOOKUP_DAYS, providerMessageKey, type SmsProviderKind } from './message-items.ts';
 import { DynamoOutboxRepository } from './outbox-repository.ts';
 

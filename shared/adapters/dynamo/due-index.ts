@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './client.ts';
 import { TABLE } from './table-definition.ts';
 
 /** Upper bound for `gsi1sk <= now`: keys are `<iso>#<pk>`, and `~` sorts after every pk character. */
@@ -17,21 +18,16 @@ export async function queryDueItems(
 ): Promise<{ items: Record<string, unknown>[]; itemsRead: number }> {
   const items: Record<string, unknown>[] = [];
   let itemsRead = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: TABLE.dueIndex.name,
-        KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':due': `DUE#${kind}`, ':now': dueUpTo(now) },
-        ExclusiveStartKey: startKey,
-        Limit: Math.min(limit - items.length, pageSize),
-      }),
-    );
+  const query = {
+    TableName: tableName,
+    IndexName: TABLE.dueIndex.name,
+    KeyConditionExpression: 'gsi1pk = :due AND gsi1sk <= :now',
+    ExpressionAttributeValues: { ':due': `DUE#${kind}`, ':now': dueUpTo(now) },
+  };
+  for await (const page of queryPages(doc, query, () => Math.min(limit - items.length, pageSize))) {
     itemsRead += page.ScannedCount ?? 0;
     items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
+    if (items.length >= limit) break;
+  }
   return { items, itemsRead };
 }

@@ -1,7 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { TownshipMonthlyReport } from '../../domain/digest.ts';
-import { ConcurrentUpdateError, DuplicatePlanError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, DuplicatePlanError, TransactionConditionFailed } from '../../domain/errors.ts';
 import type { Plan, PlanVisit } from '../../domain/followup.ts';
 import type { FollowUpRepository, StatisticsSource } from '../../domain/followup-ports.ts';
 import type { Message } from '../../domain/message.ts';
@@ -15,8 +15,9 @@ import {
   type VisitFact,
 } from '../../domain/statistics.ts';
 import { cstDate, cstInstant } from '../../domain/time.ts';
-import { queryAll, type TransactItem, TransactionConditionFailed, transactWrite, versionGuard } from './client.ts';
+import { queryAll, queryPages, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
+import { ownerIndexRange } from './key-conditions.ts';
 import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
 import { putNote } from './note-repository.ts';
 import { dueKey, TABLE } from './table-definition.ts';
@@ -439,21 +440,11 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
     const facts: ReportFact[] = [];
     for (const schoolId of schoolIds)
       for (const state of ['OPEN', 'SUBMITTED'] as const) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await doc.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: TABLE.ownerIndex.name,
-              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': `SCHOOL#${schoolId}`,
-                ':from': `SLOT#${state}#${range.from}`,
-                ':to': `SLOT#${state}#${range.to}~`,
-              },
-              ExclusiveStartKey: startKey,
-            }),
-          );
+        const query = {
+          TableName: tableName,
+          ...ownerIndexRange(`SCHOOL#${schoolId}`, `SLOT#${state}#${range.from}`, `SLOT#${state}#${range.to}~`),
+        };
+        for await (const page of queryPages(doc, query))
           for (const item of page.Items ?? []) {
             if (item.entity !== 'SLOT') continue;
             facts.push({
@@ -465,8 +456,6 @@ export function dynamoReportFacts(doc: DynamoDBDocumentClient, tableName: string
               filedAt: item.firstSubmittedAt ? String(item.firstSubmittedAt) : undefined,
             });
           }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
       }
     return facts
       .filter((f) => inRange(f.dueAt, range))

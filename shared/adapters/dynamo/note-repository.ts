@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError } from '../../domain/errors.ts';
+import { ConcurrentUpdateError, TransactionConditionFailed } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
 import { type Note, noteSchema, phoneKey } from '../../domain/official-round.ts';
 import type { CstDate } from '../../domain/time.ts';
 import type { NoteRepository, RoundWrite } from '../../use-cases/send-official-round.ts';
-import { type TransactItem, TransactionConditionFailed, transactWrite } from './client.ts';
+import { type TransactItem, transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
 import { dueKey } from './table-definition.ts';

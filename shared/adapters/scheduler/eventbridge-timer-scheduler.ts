@@ -8,6 +8,7 @@ import {
   ScheduleState,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { TimerConflictError } from '../../domain/errors.ts';
 import type { TimerScheduler } from '../../domain/ports.ts';
 import { cstInstant, cstLocalDateTime, TIME_ZONE } from '../../domain/time.ts';
 
@@ -29,14 +30,6 @@ export const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
  * 0–185), so a throttled or failing target is retried for a whole day before the event goes to the DLQ.
  */
 export const TIMER_RETRY_POLICY = { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 } as const;
-
-/** The existing schedule under this name is not the one we asked for: never silently accept it. */
-export class TimerConflictError extends Error {
-  constructor(name: string, existing: string | undefined, wanted: string) {
-    super(`schedule ${name} exists with ${existing ?? 'no expression'}, expected ${wanted}`);
-    this.name = 'TimerConflictError';
-  }
-}
 
 /** `at(yyyy-mm-ddThh:mm:ss)` in CST; sub-second deadlines round UP so the timer never fires before them. */
 export function atExpression(at: Date): string {

@@ -1,7 +1,7 @@
 import * as dysms from '@alicloud/dysmsapi20170525';
 import * as openapi from '@alicloud/openapi-core';
+import { SmsSendError } from '../../domain/errors.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
-import { SmsSendError } from '../../domain/ports.ts';
 import { providerError, sdkError } from './provider-errors.ts';
 
 /** What the sender reads of a SendSms answer (the SDK's SendSmsResponse has it under `body`). */

@@ -1,4 +1,4 @@
-import { SmsSendError } from '../../domain/ports.ts';
+import { SmsSendError } from '../../domain/errors.ts';
 import { scrubText } from '../../domain/privacy.ts';
 import { addDays, cstDate, cstInstant } from '../../domain/time.ts';
 

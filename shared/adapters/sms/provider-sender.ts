@@ -1,8 +1,8 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as z from 'zod';
 import type { DeliveryReceipt } from '../../domain/delivery.ts';
+import { SmsSendError } from '../../domain/errors.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
-import { SmsSendError } from '../../domain/ports.ts';
 import type { SmsProviderConfig } from '../../domain/templates/provider-rules.ts';
 import { AliyunSmsSender, aliyunClient } from './aliyun-sms-sender.ts';
 import { TencentSmsSender, tencentClient } from './tencent-sms-sender.ts';

@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { type SmsRequest, SmsSendError, type SmsSender } from '../../domain/ports.ts';
+import { SmsSendError } from '../../domain/errors.ts';
+import type { SmsRequest, SmsSender } from '../../domain/ports.ts';
 import { scrubText } from '../../domain/privacy.ts';
 
 /** Errors SNS documents as retryable: throttling, internal errors, KMS throttling, timeouts. */

@@ -6,8 +6,8 @@ import type {
   SendSmsResponse,
 } from 'tencentcloud-sdk-nodejs-sms/tencentcloud/services/sms/v20210111/sms_models.js';
 import { type DeliveryReceipt, tencentReceipts } from '../../domain/delivery.ts';
+import { SmsSendError } from '../../domain/errors.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
-import { SmsSendError } from '../../domain/ports.ts';
 import { smsTemplateCatalog } from '../../domain/templates/catalog.ts';
 import { providerTemplateText } from '../../domain/templates/provider-rules.ts';
 import { providerError, sdkError } from './provider-errors.ts';

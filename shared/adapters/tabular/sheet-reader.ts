@@ -4,6 +4,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { UnsupportedFileError } from '../../domain/errors.ts';
 import type { SheetRow } from '../../domain/tabular.ts';
 
 /**
@@ -35,13 +36,6 @@ export async function* readSheetRows(
   } else {
     stream.destroy();
     throw new UnsupportedFileError(path);
-  }
-}
-
-export class UnsupportedFileError extends Error {
-  constructor(readonly path: string) {
-    super(`不支持的文件类型：${basename(path)}（请上传 .xlsx 或 .csv 文件；.xls 请先在 Excel 中另存为 .xlsx）`);
-    this.name = 'UnsupportedFileError';
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Custom CloudWatch metrics the functions emit (Powertools Metrics or EMF) and the stack alarms on and charts.
- * No aws-cdk-lib import here, so function code may import these names too.
+ * Shared by the functions (which emit them) and infra (which alarms on and charts them): functions and shared code
+ * never import infra/, so the names live here.
  *
  * Emit them in namespace `Baoxue` (the stack sets POWERTOOLS_METRICS_NAMESPACE) with only the default
  * `service` dimension (the stack sets POWERTOOLS_SERVICE_NAME to `baoxue-<stage>`). Extra dimensions make a

@@ -1,18 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../shared/adapters/dynamo/client.ts';
-import { itemToSlot } from '../../shared/adapters/dynamo/slot-repository.ts';
-import { TABLE } from '../../shared/adapters/dynamo/table-definition.ts';
-import type { Message } from '../../shared/domain/message.ts';
-import type { Notice } from '../../shared/domain/notice.ts';
-import type { ReportSlot } from '../../shared/domain/report-slot.ts';
-import { cstDate } from '../../shared/domain/time.ts';
-import type { LateSlotSource } from '../../shared/use-cases/list-late-reports.ts';
-import { runLimited } from '../../shared/use-cases/run-limited.ts';
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Message } from '../../domain/message.ts';
+import type { Notice } from '../../domain/notice.ts';
+import type { ReportSlot } from '../../domain/report-slot.ts';
+import type { LateSlotSource } from '../../use-cases/list-late-reports.ts';
+import { runLimited } from '../../use-cases/run-limited.ts';
+import { queryAll } from './client.ts';
+import { lateSlotsOf, ownerIndexPrefix, withValues } from './key-conditions.ts';
+import { itemToMessage } from './message-items.ts';
+import { itemToSlot } from './slot-repository.ts';
 
 /**
- * Late slots from the owner index: a school's OPEN slots sort under `SLOT#OPEN#<dueDate>`, so one Query per school
- * in scope reads only its open slots due up to today, including those whose whole ladder has been sent (which
- * have left the sparse due index). At most 16 queries in flight.
+ * Late slots from the owner index: one Query per school in scope (`lateSlotsOf`, the late-slot gauge's read too),
+ * at most 16 in flight.
  */
 export class DynamoLateSlotSource implements LateSlotSource {
   constructor(
@@ -21,36 +20,19 @@ export class DynamoLateSlotSource implements LateSlotSource {
   ) {}
 
   async listLate(now: Date, schoolIds: readonly string[]): Promise<ReportSlot[]> {
-    const upTo = `SLOT#OPEN#${cstDate(now)}~`;
     const perSchool = await runLimited(schoolIds, 16, async (schoolId) => {
-      const slots: ReportSlot[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TABLE.ownerIndex.name,
-            KeyConditionExpression: 'gsi2pk = :o AND gsi2sk BETWEEN :from AND :to',
-            FilterExpression: 'deadline <= :now',
-            ExpressionAttributeValues: {
-              ':o': `SCHOOL#${schoolId}`,
-              ':from': 'SLOT#OPEN#',
-              ':to': upTo,
-              ':now': now.toISOString(),
-            },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) slots.push(itemToSlot(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return slots;
+      const query = { TableName: this.tableName, ...lateSlotsOf(schoolId, now) };
+      return (await queryAll(this.doc, query)).map(itemToSlot);
     });
     return perSchool.flat();
   }
 }
 
-/** A case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's owner index, filtered by subject). */
+/**
+ * Read models of the API's case pages: a case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's
+ * owner index, filtered by subject). Messages are parsed with the message schema (a malformed item fails loudly);
+ * notices have no schema yet and are read as stored.
+ */
 export class DynamoCaseExtras {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -82,25 +64,23 @@ export class DynamoCaseExtras {
         new GetCommand({ TableName: this.tableName, Key: { pk: `MSG#${into}`, sk: 'MSG' } }),
       );
       if (!out.Item) continue;
-      const { covers: _covers, ...message } = stripKeys(out.Item) as unknown as Message;
+      const { covers: _covers, ...message } = itemToMessage(stripKeys(out.Item));
       merged.push({ ...message, text: `（合并发送）${String(note.summary)}` });
     }
-    return [...direct.map((i) => stripKeys(i) as unknown as Message), ...merged].sort((a, b) =>
+    return [...direct.map((i) => itemToMessage(stripKeys(i))), ...merged].sort((a, b) =>
       a.createdAt.localeCompare(b.createdAt),
     );
   }
 
   private async ownerItems(schoolId: string, prefix: string, subjectIds: string[]) {
-    const values: Record<string, unknown> = { ':o': `SCHOOL#${schoolId}`, ':p': prefix };
+    const values: Record<string, unknown> = {};
     subjectIds.forEach((id, i) => {
       values[`:s${i}`] = id;
     });
     const items = await this.queryAll({
-      IndexName: TABLE.ownerIndex.name,
-      KeyConditionExpression: 'gsi2pk = :o AND begins_with(gsi2sk, :p)',
+      ...withValues(ownerIndexPrefix(`SCHOOL#${schoolId}`, prefix), values),
       FilterExpression: `#subject.#id IN (${subjectIds.map((_, i) => `:s${i}`).join(', ')})`,
       ExpressionAttributeNames: { '#subject': 'subject', '#id': 'id' },
-      ExpressionAttributeValues: values,
     });
     return items;
   }
