@@ -10,7 +10,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedSpecs, entryOf, functionSpecs } from '../../functions/manifest.ts';
-import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS } from '../../infra/bundling.ts';
+import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS, UPLOADS } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 import { assetDirOf as assetDirIn, freshSynthAssets, functionAssetsOf } from '../support/synth-assets.ts';
@@ -146,5 +146,36 @@ describe('handler bundles', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('function,function');
+  });
+
+  it('api: the upload importers are the lazy chunk uploads.mjs; loaded from the asset it answers a refusal itself', () => {
+    expect(lazyChunksOf('api')).toContain(UPLOADS);
+    const dir = assetDirOf('api')!;
+    const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(main).toContain('./lazy/uploads.mjs');
+    // The roll importer (its log message) is in the chunk, not in the main one.
+    expect(main).not.toContain('roll import refused');
+    expect(readFileSync(join(dir, 'lazy', 'uploads.mjs'), 'utf8')).toContain('roll import refused');
+    // Its errors are its own copies of the domain classes: the chunk maps them to a reply (400 naming the field),
+    // here a stage without the ID-number key parameter; exceljs resolves from the asset's node_modules.
+    const deps =
+      '{ config: { rosters: {}, calendar: { terms: [] } }, log: { debug() {}, info() {}, warn() {}, error() {} }, ' +
+      "clock: { now: () => new Date() }, doc: {}, tableName: 't' }";
+    const request = {
+      kind: 'roll',
+      principal: { personId: 'o', name: '测试办公室', role: 'office' },
+      directory: { schools: [{ id: 's1', active: true }], townships: [] },
+      body: { schoolId: 's1', term: 'T', fileName: 'a.csv', content: 'YQ==', dryRun: true },
+      requestId: 'r',
+    };
+    const script = `import('./lazy/uploads.mjs').then(async (m) => { const r = await m.handleUpload(${deps}, ${JSON.stringify(request)}); console.log(JSON.stringify([r.status, r.body.error.issues[0].field])); })`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([400, 'rosters.idKeyParameter']);
   });
 });
