@@ -62,6 +62,18 @@ afterAll(() => {
 /** The asset folder of function `name`. */
 const assetDirOf = (name: string) => assetDirIn(assetOf, name);
 
+/** Runs an ES-module snippet in a function asset's folder, as Lambda would resolve its imports; stderr must be empty. */
+function runInAsset(dir: string, script: string) {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(run.stderr).toBe('');
+  return run;
+}
+
 describe('handler bundles', () => {
   it.runIf(written.length === 0)('there is no handler to bundle yet (the manifest is empty)', () => {
     expect(written).toEqual([]);
@@ -115,13 +127,7 @@ describe('handler bundles', () => {
       const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
       for (const pkg of chunks) expect(main).toContain(`import("${pkg}")`);
       const script = `Promise.all(${JSON.stringify(chunks)}.map((p) => import(p))).then((ms) => console.log(JSON.stringify(ms.map((m) => Object.keys(m).length > 0))))`;
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
-      expect(run.stderr).toBe('');
+      const run = runInAsset(dir, script);
       expect(JSON.parse(run.stdout)).toEqual(chunks.map(() => true));
     },
   );
@@ -138,13 +144,7 @@ describe('handler bundles', () => {
     expect(statSync(chunk).size).toBeGreaterThan(500_000);
     const script =
       "import('./lazy/sms-providers.mjs').then((m) => console.log([typeof m.LazyProviderSender, typeof m.cloudSecretSource].join(',')))";
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(run.stderr).toBe('');
+    const run = runInAsset(dir, script);
     expect(run.stdout.trim()).toBe('function,function');
   });
 
@@ -169,13 +169,7 @@ describe('handler bundles', () => {
       requestId: 'r',
     };
     const script = `import('./lazy/uploads.mjs').then(async (m) => { const r = await m.handleUpload(${deps}, ${JSON.stringify(request)}); console.log(JSON.stringify([r.status, r.body.error.issues[0].field])); })`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(run.stderr).toBe('');
+    const run = runInAsset(dir, script);
     expect(JSON.parse(run.stdout)).toEqual([400, 'rosters.idKeyParameter']);
   });
 });
