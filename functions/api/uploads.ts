@@ -17,7 +17,7 @@ import {
 } from '../../shared/domain/errors.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import type { IdHashKey } from '../../shared/domain/roll.ts';
-import type { Principal } from '../../shared/domain/scope.ts';
+import { capabilities, type Principal } from '../../shared/domain/scope.ts';
 import { describeImportResult, importDirectory, NameMismatchError } from '../../shared/use-cases/import-directory.ts';
 import { describeRegisterImport, importRegister } from '../../shared/use-cases/import-register.ts';
 import { describeRollImport, importRoll, type RollProgress } from '../../shared/use-cases/import-roll.ts';
@@ -108,35 +108,25 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
   });
   let dir: string | undefined;
   try {
-    const { path, parsed } = await (async () => {
-      const schema = req.kind === 'roll' ? rollBody : req.kind === 'register' ? registerBody : directoryBody;
-      const parsed = parseWith(
-        schema as z.ZodType<z.infer<typeof rollBody> & Record<string, unknown>>,
-        req.body,
-        'body',
+    const upload = parseUpload(req);
+    assertMayUpload(req, upload);
+    const { input } = upload;
+    const bytes = Buffer.from(input.content, 'base64');
+    // An .xlsx is a ZIP (PK\x03\x04): an .xls or a renamed file would fail deep in the reader.
+    if (/\.xlsx$/i.test(input.fileName) && bytes.subarray(0, 4).toString('latin1') !== 'PK\x03\x04')
+      throw new ValidationError(
+        [{ field: 'content', reason: '不是有效的 .xlsx 文件（.xls 请先在 Excel 中另存为 .xlsx）' }],
+        '文件不是有效的 .xlsx 文件：.xls 请先在 Excel 中另存为 .xlsx，或改为上传 .csv',
       );
-      assertMayUpload(req, parsed);
-      const bytes = Buffer.from(parsed.content, 'base64');
-      if (bytes.length > MAX_UPLOAD_BYTES)
-        throw new ValidationError([{ field: 'content', reason: `文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB` }]);
-      // An .xlsx is a ZIP (PK\x03\x04): an .xls or a renamed file would fail deep in the reader.
-      if (/\.xlsx$/i.test(parsed.fileName) && bytes.subarray(0, 4).toString('latin1') !== 'PK\x03\x04')
-        throw new ValidationError(
-          [{ field: 'content', reason: '不是有效的 .xlsx 文件（.xls 请先在 Excel 中另存为 .xlsx）' }],
-          '文件不是有效的 .xlsx 文件：.xls 请先在 Excel 中另存为 .xlsx，或改为上传 .csv',
-        );
-      dir = await mkdtemp(join(tmpdir(), 'baoxue-upload-'));
-      // The user's file name inside a private random folder: a CSV's rows are named after it (工作表「学籍花名册」).
-      const safeName = parsed.fileName.replace(/[\\/\0:*?"<>|]/g, '_').replace(/^\.+/, '_');
-      const path = join(dir, safeName);
-      await writeFile(path, bytes, { mode: 0o600 });
-      return { path, parsed };
-    })();
+    dir = await mkdtemp(join(tmpdir(), 'baoxue-upload-'));
+    // The user's file name inside a private random folder: a CSV's rows are named after it (工作表「学籍花名册」).
+    const path = join(dir, input.fileName.replace(/[\\/\0:*?"<>|]/g, '_').replace(/^\.+/, '_'));
+    await writeFile(path, bytes, { mode: 0o600 });
     await report({ phase: 'check', fraction: 0, rows: 0 }, true);
     const onProgress = (p: RollProgress) => void report(p);
     let body: Record<string, unknown>;
-    if (req.kind === 'roll') {
-      const input = parsed as z.infer<typeof rollBody>;
+    if (upload.kind === 'roll') {
+      const { input } = upload;
       const result = await importRoll(
         {
           repo: new DynamoRollRepository(deps.doc, deps.tableName),
@@ -173,8 +163,8 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
         })),
         lines: capped(describeRollImport(result, 15)),
       };
-    } else if (req.kind === 'register') {
-      const input = parsed as unknown as z.infer<typeof registerBody>;
+    } else if (upload.kind === 'register') {
+      const { input } = upload;
       const result = await importRegister(
         {
           repo: new DynamoRegisterRepository(deps.doc, deps.tableName),
@@ -193,7 +183,7 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
       const { previous, ...counts } = result;
       body = { kind: 'register', ...counts, previous: previous ?? null, lines: capped(describeRegisterImport(result)) };
     } else {
-      const input = parsed as unknown as z.infer<typeof directoryBody>;
+      const { input } = upload;
       if (!isDirectoryTemplate(path)) throw new UnsupportedFileError(input.fileName);
       const read = await readDirectoryTemplate(path);
       const result = await importDirectory(
@@ -229,38 +219,45 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
   }
 }
 
-/** Who may upload what: a school head its own school's roll, the office any roll, register and the directory. */
-function assertMayUpload(req: UploadRequest, input: Record<string, unknown>): void {
+type Upload =
+  | { kind: 'roll'; input: z.infer<typeof rollBody> }
+  | { kind: 'register'; input: z.infer<typeof registerBody> }
+  | { kind: 'directory'; input: z.infer<typeof directoryBody> };
+
+function parseUpload(req: UploadRequest): Upload {
+  if (req.kind === 'roll') return { kind: 'roll', input: parseWith(rollBody, req.body, 'body') };
+  if (req.kind === 'register') return { kind: 'register', input: parseWith(registerBody, req.body, 'body') };
+  return { kind: 'directory', input: parseWith(directoryBody, req.body, 'body') };
+}
+
+/**
+ * Who may upload what (the roles of `capabilities`, which the console's tab follows): a school head its own school's
+ * roll (another school's is not found), the office any roll, the registers and the directory.
+ */
+function assertMayUpload(req: UploadRequest, upload: Upload): void {
   const p = req.principal;
-  if (req.kind === 'roll') {
-    const schoolId = String(input.schoolId);
+  const may = capabilities(p);
+  if (upload.kind === 'roll') {
+    const { schoolId } = upload.input;
     if (!req.directory.schools.some((s) => s.id === schoolId)) throw new NotFoundError('school', schoolId);
-    if (p.role === 'office') return;
-    if (p.role === 'school-head' && p.schoolId === schoolId) return;
-    if (p.role === 'school-head') throw new NotFoundError('school', schoolId);
-    throw new ForbiddenError('只有本校校长或教育局办公室可以导入学籍名册');
+    if (!may.uploadRoll) throw new ForbiddenError('只有本校校长或教育局办公室可以导入学籍名册');
+    if (p.role === 'school-head' && p.schoolId !== schoolId) throw new NotFoundError('school', schoolId);
+    return;
   }
-  if (req.kind === 'register') {
-    const townshipId = String(input.townshipId);
+  if (upload.kind === 'register') {
+    const { townshipId } = upload.input;
     if (!req.directory.townships.some((t) => t.id === townshipId)) throw new NotFoundError('township', townshipId);
-    if (p.role === 'office') return;
-    throw new ForbiddenError('只有教育局办公室可以导入户籍名单');
+    if (!may.uploadRegister) throw new ForbiddenError('只有教育局办公室可以导入户籍名单');
+    return;
   }
-  if (p.role !== 'office') throw new ForbiddenError('只有教育局办公室可以导入组织名录');
+  if (!may.uploadDirectory) throw new ForbiddenError('只有教育局办公室可以导入组织名录');
 }
 
 /** Reader and template errors become named validation errors (400) with the operator's Chinese message. */
 function asDomainError(error: unknown): unknown {
   if (error instanceof UnsupportedFileError)
     return new ValidationError([{ field: 'fileName', reason: error.message }], error.message);
-  if (error instanceof TemplateIssues)
-    return new ValidationError(
-      error.issues,
-      [
-        `目录模板有 ${error.issues.length} 处错误，未导入任何内容：`,
-        ...error.issues.map((i) => `  - ${i.field}：${i.reason}`),
-      ].join('\n'),
-    );
+  if (error instanceof TemplateIssues) return new ValidationError(error.issues, error.operatorText());
   if (error instanceof NameMismatchError)
     return new ValidationError(
       error.mismatches.filter((m) => !m.accepted).map((m) => ({ field: 'acceptMismatches', reason: m.name })),

@@ -53,14 +53,7 @@ export async function loadDirectorySource(path: string): Promise<TemplateRead> {
   try {
     return await readDirectoryTemplate(path);
   } catch (error) {
-    if (error instanceof TemplateIssues) {
-      throw new CliError(
-        [
-          `目录模板有 ${error.issues.length} 处错误，未导入任何内容：`,
-          ...error.issues.map((i) => `  - ${i.field}：${i.reason}`),
-        ].join('\n'),
-      );
-    }
+    if (error instanceof TemplateIssues) throw new CliError(error.operatorText());
     if (error instanceof UnsupportedFileError) throw new CliError(error.message);
     throw new CliError(`无法读取 ${path}：${(error as Error).message}`);
   }

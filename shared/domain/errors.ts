@@ -418,4 +418,12 @@ export class TemplateIssues extends Error {
     super(issues.map((i) => `${i.field}：${i.reason}`).join('\n'));
     this.name = 'TemplateIssues';
   }
+
+  /** What the operator reads (CLI, console upload): the count, that nothing was imported, each cell's problem. */
+  operatorText(): string {
+    return [
+      `目录模板有 ${this.issues.length} 处错误，未导入任何内容：`,
+      ...this.issues.map((i) => `  - ${i.field}：${i.reason}`),
+    ].join('\n');
+  }
 }

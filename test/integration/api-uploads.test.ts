@@ -223,6 +223,17 @@ describe('uploads through the API: the console wizard’s dry run, import, progr
     const ok = await upload('roll', who.office, rollBody(rows, { fileName: 'roll.xlsx', content: b64(xlsx) }));
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body.rows).toBe(1);
+    // A directory workbook without the template's sheets: refused sheet by sheet, nothing imported.
+    const wrong = new ExcelJS.Workbook();
+    wrong.addWorksheet('别的表').addRow(['甲', '乙']);
+    const notTemplate = await upload('directory', who.office, {
+      fileName: '组织名录.xlsx',
+      content: b64(Buffer.from(await wrong.xlsx.writeBuffer())),
+      dryRun: true,
+    });
+    expect(notTemplate.status).toBe(400);
+    expect(notTemplate.body.error.message).toMatch(/^目录模板有 \d+ 处错误，未导入任何内容：/);
+    expect(notTemplate.body.error.issues.length).toBeGreaterThan(0);
     // Logs hold no clear ID number, phone or full pupil name.
     const logs = JSON.stringify(w.log.lines);
     expect(logs).not.toMatch(FAKE_ID_ANYWHERE);
