@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createDocumentClient } from '../shared/adapters/dynamo/client.ts';
 import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { powertoolsLog } from '../shared/adapters/logger.ts';
@@ -29,14 +29,14 @@ export interface CloudClients {
 
 /** Env every function gets from the stack; no silent defaults for resource names. */
 const envSchema = z.object({
-  TABLE_NAME: z.string().min(3),
-  APP_CONFIG: z.string().min(2),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('Baoxue'),
-  SCHEDULE_GROUP: z.string().optional(),
-  TIMER_TARGET_ARN: z.string().optional(),
-  TIMER_ROLE_ARN: z.string().optional(),
-  TIMER_DLQ_ARN: z.string().optional(),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  APP_CONFIG: z.string().check(z.minLength(2)),
+  POWERTOOLS_SERVICE_NAME: z.string().check(z.minLength(1)),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'Baoxue'),
+  SCHEDULE_GROUP: z.optional(z.string()),
+  TIMER_TARGET_ARN: z.optional(z.string()),
+  TIMER_ROLE_ARN: z.optional(z.string()),
+  TIMER_DLQ_ARN: z.optional(z.string()),
 });
 
 /** Builds the cloud dependencies once per container; throws naming the missing env var. */

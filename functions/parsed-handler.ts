@@ -2,7 +2,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 
 /** What a Lambda-shaped handler looks like to the local host and to tests: the context is optional. */
@@ -12,7 +12,7 @@ export type InvokableHandler<R> = (event?: unknown, context?: Context) => Promis
  * A middy handler whose event is checked by the Powertools parser middleware before `run` sees it. A bad event is a
  * ValidationError naming the `event.<field>`, as everywhere else. Same code in Lambda, the local host and tests.
  */
-export function parsedHandler<S extends z.ZodType, R>(
+export function parsedHandler<S extends z.ZodMiniType, R>(
   schema: S,
   run: (event: z.output<S>, context: Context) => Promise<R>,
 ): InvokableHandler<R> {

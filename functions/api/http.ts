@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, fromZodIssues, HttpError } from '../../shared/domain/errors.ts';
 import type { Log } from '../../shared/domain/ports.ts';
 import { scrubText } from '../../shared/domain/privacy.ts';
@@ -59,7 +59,7 @@ export function rfc5987(value: string): string {
 }
 
 /** Parses with a zod schema; failures are a ValidationError naming each field (→ 400). */
-export function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix: string): z.infer<T> {
+export function parseWith<T extends z.ZodMiniType>(schema: T, input: unknown, prefix: string): z.infer<T> {
   const r = schema.safeParse(input);
   if (!r.success) throw fromZodIssues(r.error.issues, prefix);
   return r.data;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
@@ -63,32 +63,27 @@ export function casePorts(deps: ApiDeps): CasePorts {
 
 const isoDate = cstDateSchema;
 /** Bodies: the actor (`by`, `openedBy`) always comes from the token, never from the body. */
-const openCaseBody = openCaseInputSchema
-  .omit({ openedBy: true })
-  .extend({
+const openCaseBody = z.strictObject(
+  z.extend(z.omit(openCaseInputSchema, { openedBy: true }), {
     /** The caller confirms a different pupil of the same name as an open case (no 学籍号 to tell them apart). */
-    allowDuplicate: z.boolean().optional(),
-  })
-  .strict();
-const visitBody = visitInputSchema.omit({ by: true }).strict();
-const returnBody = z
-  .object({
-    returnedOn: isoDate,
-    evidence: z.array(text(200)).max(20).optional(),
-    note: note(300).optional(),
-  })
-  .strict();
-const transferBody = z
-  .object({
-    kind: z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']).default('transfer-out'),
-    effectiveOn: isoDate,
-    evidence: z.array(text(200)).min(1, '至少需要一项证明材料').max(20),
-    destination: text(100).optional(),
-    approvalRef: text(100).optional(),
-    note: note(300).default(''),
-  })
-  .strict();
-const exemptionBody = exemptionInputSchema.omit({ by: true }).strict();
+    allowDuplicate: z.optional(z.boolean()),
+  }).shape,
+);
+const visitBody = z.strictObject(z.omit(visitInputSchema, { by: true }).shape);
+const returnBody = z.strictObject({
+  returnedOn: isoDate,
+  evidence: z.optional(z.array(text(200)).check(z.maxLength(20))),
+  note: z.optional(note(300)),
+});
+const transferBody = z.strictObject({
+  kind: z._default(z.enum(['transfer-out', 'suspension', 'transfer-in', 'dropout', 'resumption']), 'transfer-out'),
+  effectiveOn: isoDate,
+  evidence: z.array(text(200)).check(z.minLength(1, '至少需要一项证明材料'), z.maxLength(20)),
+  destination: z.optional(text(100)),
+  approvalRef: z.optional(text(100)),
+  note: z._default(note(300), ''),
+});
+const exemptionBody = z.strictObject(z.omit(exemptionInputSchema, { by: true }).shape);
 /** Most cases in one page of `GET /api/cases`. */
 const MAX_PAGE = 100;
 
@@ -97,7 +92,7 @@ interface CaseCursor {
   i: number;
   k?: Record<string, unknown>;
 }
-const cursorSchema = z.object({ i: z.number().int().min(0), k: z.record(z.string(), z.unknown()).optional() }).strict();
+const cursorSchema = z.strictObject({ i: z.int().check(z.gte(0)), k: z.optional(z.record(z.string(), z.unknown())) });
 const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(cursor: string | undefined): CaseCursor {
   if (!cursor) return { i: 0 };
@@ -108,31 +103,28 @@ function decodeCursor(cursor: string | undefined): CaseCursor {
   }
 }
 
-const listQuery = z
-  .object({
-    schoolId: z.string().min(1).optional(),
-    townshipId: z.string().min(1).optional(),
-    state: z.enum(['open', 'closed', 'all']).default('open'),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(MAX_PAGE),
-    cursor: z.string().min(1).max(2000).optional(),
-  })
-  .strict();
+const listQuery = z.strictObject({
+  schoolId: z.optional(z.string().check(z.minLength(1))),
+  townshipId: z.optional(z.string().check(z.minLength(1))),
+  state: z._default(z.enum(['open', 'closed', 'all']), 'open'),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), MAX_PAGE),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
+});
 /** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema; nothing else. */
-const patchBody = z
-  .object({ version: z.number({ error: '必填：读取时案件的版本号' }).int().min(1), ...updateCaseFields })
-  .strict();
-const caseIdParam = z.object({ caseId: z.string().min(1).max(64) });
-const noticeParams = z.object({ caseId: z.string().min(1).max(64), noticeId: z.string().min(1).max(64) });
+const patchBody = z.strictObject({
+  version: z.int({ error: '必填：读取时案件的版本号' }).check(z.gte(1)),
+  ...updateCaseFields,
+});
+const caseIdParam = z.object({ caseId: z.string().check(z.minLength(1), z.maxLength(64)) });
+const noticeParams = z.object({
+  caseId: z.string().check(z.minLength(1), z.maxLength(64)),
+  noticeId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 /** Issue: `receivedInPerson` when the guardian took the notice from the issuer's hand (receipt = issue time). */
-const issueNoticeBody = z
-  .object({
-    confirm: z.literal(true).optional(),
-    receivedInPerson: z
-      .object({ receivedBy: text(32), evidenceRef: note(100).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict();
+const issueNoticeBody = z.strictObject({
+  confirm: z.optional(z.literal(true)),
+  receivedInPerson: z.optional(z.strictObject({ receivedBy: text(32), evidenceRef: z.optional(note(100)) })),
+});
 
 const actorOf = (p: Principal) => ({ personId: p.personId, name: p.name ?? p.personId });
 
@@ -207,7 +199,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
    * The officials' actions on a lapsed notice (`POST …/notices/:noticeId/<action>`): access per action, the body, one
    * use case, and the notice as the caller may see it (201 when it changed, 200 when it was already so).
    */
-  function escalationRoute<S extends z.ZodType>(
+  function escalationRoute<S extends z.ZodMiniType>(
     action: 'acknowledge' | 'township-order',
     who: string,
     summary: string,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoFollowUpDueSource } from '../../shared/adapters/dynamo/followup-due-source.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
@@ -65,74 +65,62 @@ export function followUpPorts(deps: ApiDeps): FollowUpPorts {
 }
 
 const calendarDate = cstDateSchema;
-const personId = z.string().min(1).max(64);
+const personId = z.string().check(z.minLength(1), z.maxLength(64));
 
-const dueQuery = z
-  .object({
-    schoolId: z.string().min(1, '必填').max(64),
-    from: calendarDate.optional(),
-    to: calendarDate.optional(),
-  })
-  .strict();
-const planIdParam = z.object({ planId: z.string().min(1).max(100) });
+const dueQuery = z.strictObject({
+  schoolId: z.string().check(z.minLength(1, '必填'), z.maxLength(64)),
+  from: z.optional(calendarDate),
+  to: z.optional(calendarDate),
+});
+const planIdParam = z.object({ planId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const visitParams = z.object({
-  planId: z.string().min(1).max(100),
-  no: z.coerce.number().int().min(1).max(999),
+  planId: z.string().check(z.minLength(1), z.maxLength(100)),
+  no: z.coerce.number().check(z.int(), z.gte(1), z.lte(999)),
 });
 const campaignParams = z.object({
-  windowId: z.string().min(1).max(64),
-  schoolId: z.string().min(1).max(64).optional(),
+  windowId: z.string().check(z.minLength(1), z.maxLength(64)),
+  schoolId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
 /** Bodies. `byId` (who did the visit) defaults to the caller; a teacher may only name themselves. */
-const recordVisitBody = z
-  .object({
-    no: z.number().int().min(1).optional(),
-    doneOn: calendarDate,
-    byId: personId.optional(),
-    content: note(500).optional(),
-    note: note(500).optional(),
-  })
-  .strict();
+const recordVisitBody = z.strictObject({
+  no: z.optional(z.int().check(z.gte(1))),
+  doneOn: calendarDate,
+  byId: z.optional(personId),
+  content: z.optional(note(500)),
+  note: z.optional(note(500)),
+});
 const sendTeachingBody = z
-  .object({
-    caseId: z.string().min(1).max(64).optional(),
-    studentName: text(PERSON_NAME_MAX).optional(),
-    schoolId: z.string().min(1).max(64),
-    teacherIds: z.array(personId).min(1, '至少一名送教教师').max(10),
+  .strictObject({
+    caseId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    studentName: z.optional(text(PERSON_NAME_MAX)),
+    schoolId: z.string().check(z.minLength(1), z.maxLength(64)),
+    teacherIds: z.array(personId).check(z.minLength(1, '至少一名送教教师'), z.maxLength(10)),
     content: text(500),
     from: calendarDate,
     to: calendarDate,
-    visitsPerMonth: z.number().int().min(1).max(8).optional(),
+    visitsPerMonth: z.optional(z.int().check(z.gte(1), z.lte(8))),
   })
-  .strict()
-  .refine((b) => b.caseId || b.studentName, { message: '未提供 caseId 时必填', path: ['studentName'] });
-const campaignBody = z
-  .object({
-    windowId: z.string().min(1).max(64),
-    schoolId: z.string().min(1).max(64),
-    households: z
-      .array(
-        z
-          .object({
-            ref: text(64),
-            studentName: text(PERSON_NAME_MAX),
-            teacherId: personId,
-          })
-          .strict(),
-      )
-      .min(1, '大家访名单至少需要一户')
-      .max(2000),
-  })
-  .strict();
-const campaignVisitBody = z
-  .object({
-    ref: text(64),
-    visitedOn: calendarDate,
-    byId: personId.optional(),
-    note: note(500).optional(),
-  })
-  .strict();
+  .check(z.refine((b) => b.caseId || b.studentName, { message: '未提供 caseId 时必填', path: ['studentName'] }));
+const campaignBody = z.strictObject({
+  windowId: z.string().check(z.minLength(1), z.maxLength(64)),
+  schoolId: z.string().check(z.minLength(1), z.maxLength(64)),
+  households: z
+    .array(
+      z.strictObject({
+        ref: text(64),
+        studentName: text(PERSON_NAME_MAX),
+        teacherId: personId,
+      }),
+    )
+    .check(z.minLength(1, '大家访名单至少需要一户'), z.maxLength(2000)),
+});
+const campaignVisitBody = z.strictObject({
+  ref: text(64),
+  visitedOn: calendarDate,
+  byId: z.optional(personId),
+  note: z.optional(note(500)),
+});
 
 const forbidden = () => new ForbiddenError('无权执行此操作（超出您的角色或管辖范围）');
 
@@ -529,7 +517,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       who: "the household's teacher, head (own school), office",
       summary: 'record a 大家访 household visited (ref, visitedOn, note): its teacher, the head or the office',
       handle: async (ctx) => {
-        const params = parseWith(campaignParams.required(), ctx.params, 'path');
+        const params = parseWith(z.required(campaignParams), ctx.params, 'path');
         const c = await ports.plans.getCampaign(params.windowId, params.schoolId);
         if (!c) throw new NotFoundError('campaign', `${params.windowId}/${params.schoolId}`);
         const place = ctx.org.place(c.schoolId, c.townshipId);
@@ -569,7 +557,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         'take a school’s late (escalated) 大家访 on: its head, the township’s 包乡镇人员, the area’s 包片领导 or the office; ' +
         'note; its later escalations are not sent; 201 then 200 changed: false; 409 when it did not escalate',
       handle: async (ctx) => {
-        const params = parseWith(campaignParams.required(), ctx.params, 'path');
+        const params = parseWith(z.required(campaignParams), ctx.params, 'path');
         const c = await ports.plans.getCampaign(params.windowId, params.schoolId);
         const place = c && ctx.org.place(c.schoolId, c.townshipId);
         if (!c || !place || !seesSchoolFigures(ctx.principal, place))

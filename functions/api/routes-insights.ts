@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { ledgersToXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
@@ -46,14 +46,12 @@ function dayNumber(d: string): number {
 const calendarDate = cstDateSchema;
 
 const scopeFilter = {
-  townshipId: z.string().min(1).max(64).optional(),
-  schoolId: z.string().min(1).max(64).optional(),
+  townshipId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  schoolId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 };
 
-const statisticsQuery = z
-  .object({ from: calendarDate, to: calendarDate, ...scopeFilter })
-  .strict()
-  .superRefine((q, ctx) => {
+const statisticsQuery = z.strictObject({ from: calendarDate, to: calendarDate, ...scopeFilter }).check(
+  z.superRefine((q, ctx) => {
     const days = dayNumber(q.to) - dayNumber(q.from) + 1;
     if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: '不能早于开始日期（from）' });
     else if (days > MAX_STATISTICS_DAYS)
@@ -62,19 +60,21 @@ const statisticsQuery = z
         path: ['to'],
         message: `统计期间最多 ${MAX_STATISTICS_DAYS} 天`,
       });
-  });
+  }),
+);
 
 const exportQuery = z
-  .object({
-    ledger: z.enum(['roster', 'cases', 'all']).default('roster'),
-    format: z.enum(['csv', 'xlsx']).default('csv'),
+  .strictObject({
+    ledger: z._default(z.enum(['roster', 'cases', 'all']), 'roster'),
+    format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
     ...scopeFilter,
   })
-  .strict()
-  .superRefine((q, ctx) => {
-    if (q.ledger === 'all' && q.format === 'csv')
-      ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'CSV 只能包含一个台账：roster 或 cases' });
-  });
+  .check(
+    z.superRefine((q, ctx) => {
+      if (q.ledger === 'all' && q.format === 'csv')
+        ctx.addIssue({ code: 'custom', path: ['ledger'], message: 'CSV 只能包含一个台账：roster 或 cases' });
+    }),
+  );
 
 /** Statistics of a school are aggregates without personal data: its head and teachers read them too. */
 function seesSchoolFigures(p: Principal, place: Place): boolean {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
@@ -35,19 +35,18 @@ export function reportPorts(deps: ApiDeps): ReportPorts {
   };
 }
 
-const fileReportSchema = z
-  .object({
-    schoolId: z.string().min(1, '必填'),
-    cadence: cadenceSchema,
-    periodKey: z.string().min(4, '必填').max(12),
-    /** `submittedBy` is set from the caller's token, never taken from the body. */
-    submission: z.object({}).passthrough(),
-  })
-  .strict();
+const fileReportSchema = z.strictObject({
+  schoolId: z.string().check(z.minLength(1, '必填')),
+  cadence: cadenceSchema,
+  periodKey: z.string().check(z.minLength(4, '必填'), z.maxLength(12)),
+  /** `submittedBy` is set from the caller's token, never taken from the body. */
+  submission: z.looseObject({}),
+});
 
-const lateQuerySchema = z
-  .object({ townshipId: z.string().min(1).optional(), cadence: cadenceSchema.optional() })
-  .strict();
+const lateQuerySchema = z.strictObject({
+  townshipId: z.optional(z.string().check(z.minLength(1))),
+  cadence: z.optional(cadenceSchema),
+});
 
 /** Report routes: file a report (R1 stops the ladder) and the late-report board. */
 export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>[] {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoCrossCheckRepository } from '../../shared/adapters/dynamo/cross-check-repository.ts';
 import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
@@ -27,14 +27,12 @@ export function rosterPorts(deps: ApiDeps): CrossCheckDeps {
   };
 }
 
-const formatQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict();
-const ledgerQuery = z
-  .object({
-    format: z.enum(['json', 'xlsx']).default('json'),
-    townshipId: z.string().min(1).max(64).optional(),
-    group: z.enum(priorityFlags).optional(),
-  })
-  .strict();
+const formatQuery = z.strictObject({ format: z._default(z.enum(['json', 'xlsx']), 'json') });
+const ledgerQuery = z.strictObject({
+  format: z._default(z.enum(['json', 'xlsx']), 'json'),
+  townshipId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  group: z.optional(z.enum(priorityFlags)),
+});
 
 const acting = (ctx: RouteContext<ApiPorts>) => ({ principal: ctx.principal, directory: ctx.org.snapshot });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { gapBanner, gapFix } from '../../shared/domain/calendar-alerts.ts';
 import { HttpError, NotFoundError } from '../../shared/domain/errors.ts';
@@ -27,7 +27,7 @@ import { uploadRoutes } from './routes-uploads.ts';
 
 type R = Route<ApiPorts>;
 
-const signInSchema = z.object({ personId: z.string().min(1, '必填').max(64) }).strict();
+const signInSchema = z.strictObject({ personId: z.string().check(z.minLength(1, '必填'), z.maxLength(64)) });
 
 /** What the caller may see of the organisation: the console builds its filters and boards from this. */
 function visibleOrg(p: Principal, org: OrgIndex) {

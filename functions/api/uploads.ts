@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
@@ -43,32 +43,37 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 const base = {
   fileName: z
     .string()
-    .min(1)
-    .max(200)
-    .regex(/\.(xlsx|csv)$/i, '只接受 .xlsx 或 .csv 文件（.xls 请先在 Excel 中另存为 .xlsx）'),
+    .check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.regex(/\.(xlsx|csv)$/i, '只接受 .xlsx 或 .csv 文件（.xls 请先在 Excel 中另存为 .xlsx）'),
+    ),
   content: z
     .string()
-    .min(1, '文件为空')
-    .max(
-      Math.ceil(MAX_UPLOAD_BYTES / 3) * 4,
-      `文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB：请按学校或乡镇拆分，或用 CLI 导入`,
-    )
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, '不是有效的 base64 内容'),
+    .check(
+      z.minLength(1, '文件为空'),
+      z.maxLength(
+        Math.ceil(MAX_UPLOAD_BYTES / 3) * 4,
+        `文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB：请按学校或乡镇拆分，或用 CLI 导入`,
+      ),
+      z.regex(/^[A-Za-z0-9+/]+={0,2}$/, '不是有效的 base64 内容'),
+    ),
   dryRun: z.boolean(),
 };
-const rollBody = z.object({ ...base, schoolId: z.string().min(1).max(64), term: z.string().min(1).max(64) }).strict();
-const registerBody = z.object({ ...base, townshipId: z.string().min(1).max(64) }).strict();
-const directoryBody = z
-  .object({
-    ...base,
-    fileName: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/\.xlsx$/i, '组织名录请上传填好的 .xlsx 模板'),
-    acceptMismatches: z.union([z.boolean(), z.array(z.string().min(1).max(32)).max(50)]).default(false),
-  })
-  .strict();
+const rollBody = z.strictObject({
+  ...base,
+  schoolId: z.string().check(z.minLength(1), z.maxLength(64)),
+  term: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+const registerBody = z.strictObject({ ...base, townshipId: z.string().check(z.minLength(1), z.maxLength(64)) });
+const directoryBody = z.strictObject({
+  ...base,
+  fileName: z.string().check(z.minLength(1), z.maxLength(200), z.regex(/\.xlsx$/i, '组织名录请上传填好的 .xlsx 模板')),
+  acceptMismatches: z._default(
+    z.union([z.boolean(), z.array(z.string().check(z.minLength(1), z.maxLength(32))).check(z.maxLength(50))]),
+    false,
+  ),
+});
 
 export type UploadKind = 'roll' | 'register' | 'directory';
 

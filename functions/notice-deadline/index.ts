@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { METRICS } from '../../shared/observability/metrics.ts';
 import { type DeadlineOutcome, handleNoticeDeadlineUseCase } from '../../shared/use-cases/handle-notice-deadline.ts';
 import { caseDepsOf } from '../case-reactor/case-deps.ts';
@@ -6,7 +6,10 @@ import type { Deps } from '../deps.ts';
 import { parsedHandler } from '../parsed-handler.ts';
 
 /** The payload each notice's `at()` schedule carries (set by startNoticeTimer). */
-export const noticeTimerEventSchema = z.object({ caseId: z.string().min(1), noticeId: z.string().min(1) });
+export const noticeTimerEventSchema = z.object({
+  caseId: z.string().check(z.minLength(1)),
+  noticeId: z.string().check(z.minLength(1)),
+});
 
 /** Timer target: the notice's week is over. Idempotent: a second invocation finds the notice resolved. */
 export function createNoticeDeadlineHandler(deps: Deps) {

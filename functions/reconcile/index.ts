@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { compareSchoolAggregates, DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoOutboxRepository } from '../../shared/adapters/dynamo/outbox-repository.ts';
@@ -19,7 +19,9 @@ export const LATE_SLOTS_TASK = 'late-slots';
 export const ESCALATIONS_TASK = 'escalations';
 
 /** Scheduled event (cloud Input or local emulator); called with nothing in tests and by hand. */
-const reconcileEventSchema = z.looseObject({ task: z.enum([LATE_SLOTS_TASK, ESCALATIONS_TASK]).optional() }).optional();
+const reconcileEventSchema = z.optional(
+  z.looseObject({ task: z.optional(z.enum([LATE_SLOTS_TASK, ESCALATIONS_TASK])) }),
+);
 
 /** Schools whose aggregates the daily run recounts and compares. */
 export const AGGREGATE_SAMPLE = 5;

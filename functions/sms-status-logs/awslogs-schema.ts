@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The CloudWatch Logs subscription event Lambda receives: `awslogs.data`, base64 of gzip'd JSON (AWS's documented
@@ -14,18 +14,25 @@ export const awslogsPayload = z.object({
   logGroup: z.string(),
   logStream: z.string(),
   subscriptionFilters: z.array(z.string()),
-  logEvents: z.array(logEvent).nonempty(),
+  logEvents: z.array(logEvent).check(z.minLength(1)),
 });
 
 export const awslogsEventSchema = z.object({
   awslogs: z.object({
-    data: z.base64().transform((data, ctx) => {
-      try {
-        return awslogsPayload.parse(JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: '无法解压 CloudWatch Logs 数据 / not gzip JSON of a log batch' });
-        return z.NEVER;
-      }
-    }),
+    data: z.pipe(
+      z.base64(),
+      z.transform((data, ctx) => {
+        try {
+          return awslogsPayload.parse(JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')));
+        } catch {
+          ctx.issues.push({
+            code: 'custom',
+            message: '无法解压 CloudWatch Logs 数据 / not gzip JSON of a log batch',
+            input: data,
+          });
+          return z.NEVER;
+        }
+      }),
+    ),
   }),
 });

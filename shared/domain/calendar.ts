@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CalendarNotCoveredError, TermNotConfiguredError } from './errors.ts';
 import { holidayYearSchema, NationalCalendar, type NationalDay, type StatutoryHoliday } from './national-calendar.ts';
 import { addDays, type CstDate, isCstDate, weekdayOf } from './time.ts';
@@ -10,8 +10,7 @@ function daysBetween(from: CstDate, to: CstDate): number {
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine(isCstDate, '不是真实存在的日期');
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'), z.refine(isCstDate, '不是真实存在的日期'));
 
 /** Bureau term dates and overrides, on top of the national workday calendar. */
 export const calendarConfigSchema = z.object({
@@ -19,22 +18,22 @@ export const calendarConfigSchema = z.object({
   terms: z
     .array(
       z
-        .object({ name: z.string().min(1), start: isoDate, end: isoDate })
-        .refine((t) => t.start <= t.end, { message: '学期结束日期不能早于开始日期', path: ['end'] }),
+        .object({ name: z.string().check(z.minLength(1)), start: isoDate, end: isoDate })
+        .check(z.refine((t) => t.start <= t.end, { message: '学期结束日期不能早于开始日期', path: ['end'] })),
     )
-    .min(1),
+    .check(z.minLength(1)),
   /** Bureau decisions that win over everything else (e.g. a typhoon closure, a make-up Saturday). */
-  overrides: z.record(isoDate, z.enum(['school', 'no-school'])).default({}),
+  overrides: z._default(z.record(isoDate, z.enum(['school', 'no-school'])), {}),
   /**
    * Years that chinese-days does not cover but the bureau accepts to run on plain Mon–Fri weekdays,
    * knowingly. Any other uncovered year is refused.
    */
-  assumeWeekdaysFor: z.array(z.number().int()).default([]),
+  assumeWeekdaysFor: z._default(z.array(z.int()), []),
   /**
    * The bureau's national-calendar year files (`config/holidays/<year>.json`), loaded and validated by the config
    * loader (never written inline in the config file); a year with a file wins over chinese-days.
    */
-  holidayYears: z.array(holidayYearSchema).default([]),
+  holidayYears: z._default(z.array(holidayYearSchema), []),
 });
 export type CalendarConfig = z.infer<typeof calendarConfigSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { InvalidTransitionError, ValidationError } from './errors.ts';
 import { parsePlanInput } from './followup.ts';
@@ -49,7 +49,7 @@ export const householdsInputSchema = z
       teacherId: idSchema,
     }),
   )
-  .min(1, '大家访名单至少需要一户');
+  .check(z.minLength(1, '大家访名单至少需要一户'));
 
 /**
  * Assigns a school's households for a campaign window. Reminders run on calendar days (campaigns run in the
@@ -114,7 +114,7 @@ export const householdVisitInputSchema = z.object({
   ref: text(64),
   visitedOn: cstDateSchema,
   byId: idSchema,
-  note: note(500).optional(),
+  note: z.optional(note(500)),
 });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, mobileSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { cstDateSchema, note, text } from './input.ts';
@@ -80,27 +80,27 @@ export function nextState(current: CaseState, action: CaseAction): CaseState {
 }
 
 /** Who did something on a case: a directory person, or a free-text name (e.g. a village cadre). */
-export const actorSchema = z.object({ personId: idSchema.optional(), name: text(32) }).strict();
+export const actorSchema = z.strictObject({ personId: z.optional(idSchema), name: text(32) });
 export type Actor = z.infer<typeof actorSchema>;
 
 const isoDate = cstDateSchema;
-const evidenceSchema = z.array(text(200)).min(1, '至少需要一项证明材料').max(20);
+const evidenceSchema = z.array(text(200)).check(z.minLength(1, '至少需要一项证明材料'), z.maxLength(20));
 
 export const openCaseInputSchema = z.object({
   schoolId: idSchema,
   studentName: text(PERSON_NAME_MAX),
   /** 学籍号 or another school reference; optional because never-enrolled children have none. */
-  studentRef: text(40).optional(),
-  grade: text(20).optional(),
+  studentRef: z.optional(text(40)),
+  grade: z.optional(text(20)),
   kind: caseKindSchema,
   reason: text(500),
   /** 去向: where the child is now (外出务工, 在家, 随父母外出…). */
   whereabouts: text(200),
   /** 科任教师包人: the teacher answerable for this child. */
   responsibleTeacher: actorSchema,
-  guardian: z.object({ name: text(32), phone: mobileSchema.optional() }).strict(),
+  guardian: z.strictObject({ name: text(32), phone: z.optional(mobileSchema) }),
   /** 建档立卡脱贫户: shown only within limited scope (R9). */
-  povertyRegistered: z.boolean().default(false),
+  povertyRegistered: z._default(z.boolean(), false),
   openedBy: actorSchema,
 });
 export type OpenCaseInput = z.input<typeof openCaseInputSchema>;
@@ -111,7 +111,7 @@ export const visitInputSchema = z.object({
   /** When the visit took place (ISO instant). */
   at: z.iso.datetime(),
   outcome: z.enum(visitOutcomes),
-  note: note(500).default(''),
+  note: z._default(note(500), ''),
 });
 export type VisitInput = z.input<typeof visitInputSchema>;
 export type Visit = z.infer<typeof visitInputSchema>;
@@ -142,18 +142,20 @@ export const statusChangeInputSchema = z
     effectiveOn: isoDate,
     evidence: evidenceSchema,
     /** 转出: the receiving school or place. */
-    destination: text(100).optional(),
+    destination: z.optional(text(100)),
     /** 休学: the approval reference (only approved 休学 is recorded). */
-    approvalRef: text(100).optional(),
-    note: note(300).default(''),
+    approvalRef: z.optional(text(100)),
+    note: z._default(note(300), ''),
     by: actorSchema,
   })
-  .superRefine((v, ctx) => {
-    if (v.kind === 'transfer-out' && !v.destination)
-      ctx.addIssue({ code: 'custom', path: ['destination'], message: '转出须填写去向学校或地点' });
-    if (v.kind === 'suspension' && !v.approvalRef)
-      ctx.addIssue({ code: 'custom', path: ['approvalRef'], message: '休学须填写批准文号' });
-  });
+  .check(
+    z.superRefine((v, ctx) => {
+      if (v.kind === 'transfer-out' && !v.destination)
+        ctx.addIssue({ code: 'custom', path: ['destination'], message: '转出须填写去向学校或地点' });
+      if (v.kind === 'suspension' && !v.approvalRef)
+        ctx.addIssue({ code: 'custom', path: ['approvalRef'], message: '休学须填写批准文号' });
+    }),
+  );
 export type StatusChangeInput = z.input<typeof statusChangeInputSchema>;
 export type StatusChange = z.infer<typeof statusChangeInputSchema>;
 
@@ -371,18 +373,17 @@ export function pupilKeyToHold(c: Case): string | undefined {
  */
 /** The fields a correction may change (PATCH adds the version it read). */
 export const updateCaseFields = {
-  guardianName: text(PERSON_NAME_MAX).optional(),
-  guardianPhone: mobileSchema.optional(),
-  reason: text(500).optional(),
-  whereabouts: text(200).optional(),
-  responsibleTeacher: actorSchema.optional(),
+  guardianName: z.optional(text(PERSON_NAME_MAX)),
+  guardianPhone: z.optional(mobileSchema),
+  reason: z.optional(text(500)),
+  whereabouts: z.optional(text(200)),
+  responsibleTeacher: z.optional(actorSchema),
 };
-export const updateCaseInputSchema = z
-  .object(updateCaseFields)
-  .strict()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), {
+export const updateCaseInputSchema = z.strictObject(updateCaseFields).check(
+  z.refine((v) => Object.values(v).some((x) => x !== undefined), {
     message: '没有要修改的内容：请至少填写 guardianName、guardianPhone、reason、whereabouts、responsibleTeacher 之一',
-  });
+  }),
+);
 export type UpdateCaseInput = z.infer<typeof updateCaseInputSchema>;
 
 /**
@@ -429,7 +430,7 @@ export function assertNoticeAllowed(c: Case, minVisits: number): void {
 }
 
 /** Input parsing that names the field on failure. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
+export function parseInput<T extends z.ZodMiniType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
   const r = schema.safeParse(input);
   if (!r.success) throw fromZodIssues(r.error.issues, prefix);
   return r.data;

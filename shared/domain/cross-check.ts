@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { text } from './input.ts';
 import type { RegisterChild } from './register.ts';
 
@@ -130,27 +130,26 @@ export interface DropoutEntry {
   version: number;
 }
 
-export const decisionInputSchema = z
-  .object({
-    decision: z.enum(['confirm', 'dismiss'], { error: '应为 confirm（确认）或 dismiss（排除）' }),
-    reason: text(200),
-    note: text(500).optional(),
-  })
-  .strict();
+export const decisionInputSchema = z.strictObject({
+  decision: z.enum(['confirm', 'dismiss'], { error: '应为 confirm（确认）或 dismiss（排除）' }),
+  reason: text(200),
+  note: z.optional(text(500)),
+});
 export type DecisionInput = z.infer<typeof decisionInputSchema>;
 
 export const strikeInputSchema = z
-  .object({
+  .strictObject({
     reason: z.enum(strikeReasons, { error: '应为 returned、transferred、exempted 或 moved-away' }),
-    evidence: z.array(text(200)).min(1, '销号须附至少一项证明材料').max(20),
-    receivingSchool: text(100).optional(),
-    note: text(500).optional(),
+    evidence: z.array(text(200)).check(z.minLength(1, '销号须附至少一项证明材料'), z.maxLength(20)),
+    receivingSchool: z.optional(text(100)),
+    note: z.optional(text(500)),
   })
-  .strict()
-  .superRefine((v, ctx) => {
-    if (v.reason === 'transferred' && !v.receivingSchool)
-      ctx.addIssue({ code: 'custom', path: ['receivingSchool'], message: '转学销号须写明接收学校' });
-  });
+  .check(
+    z.superRefine((v, ctx) => {
+      if (v.reason === 'transferred' && !v.receivingSchool)
+        ctx.addIssue({ code: 'custom', path: ['receivingSchool'], message: '转学销号须写明接收学校' });
+    }),
+  );
 export type StrikeInput = z.infer<typeof strikeInputSchema>;
 
 /** The register as stored: one active import per township (staged, then one conditional pointer flip). */

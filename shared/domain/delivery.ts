@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * A provider's verdict on one sent SMS (a delivery receipt): DELIVERED or UNDELIVERED, when, and the provider's
@@ -28,11 +28,11 @@ export function cstStampToIso(stamp: string): string {
 }
 
 const tencentPulled = z.object({
-  SerialNo: z.string().min(1),
+  SerialNo: z.string().check(z.minLength(1)),
   ReportStatus: z.enum(['SUCCESS', 'FAIL']),
-  UserReceiveTime: z.number().int().optional(),
-  Description: z.string().optional(),
-  SessionContext: z.string().optional(),
+  UserReceiveTime: z.optional(z.int()),
+  Description: z.optional(z.string()),
+  SessionContext: z.optional(z.string()),
 });
 
 /** Tencent PullSmsSendStatus entries (PullSmsSendStatusSet). */
@@ -51,8 +51,8 @@ export function tencentReceipts(entries: unknown[], receivedAt: Date): DeliveryR
 }
 
 const aliyunReport = z.object({
-  biz_id: z.string().min(1),
-  out_id: z.string().optional(),
+  biz_id: z.string().check(z.minLength(1)),
+  out_id: z.optional(z.string()),
   success: z.boolean(),
   err_code: z.string(),
   report_time: z.string(),
@@ -80,11 +80,11 @@ export function aliyunReceipts(entries: unknown[]): DeliveryReceipt[] {
  */
 const snsDeliveryLog = z.object({
   notification: z.object({
-    messageId: z.string().min(1).max(100),
+    messageId: z.string().check(z.minLength(1), z.maxLength(100)),
     /** `2016-06-28 00:40:34.558`, UTC. */
-    timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/),
+    timestamp: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/)),
   }),
-  delivery: z.object({ providerResponse: z.string().optional() }),
+  delivery: z.object({ providerResponse: z.optional(z.string()) }),
   status: z.enum(['SUCCESS', 'FAILURE']),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The directory's source files (data/directory/): the organisation of 荔教〔2023〕1号 as written there
@@ -16,26 +16,30 @@ export type DirectoryFileKey = keyof typeof directoryFiles;
 
 const id = z
   .string()
-  .min(2, 'id 至少 2 个字符')
-  .max(64, 'id 最多 64 个字符')
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'id 只能由小写字母、数字和连字符组成');
-const rawName = z.string().trim().min(1, '姓名不能为空').max(32, '姓名最多 32 个字符');
+  .check(
+    z.minLength(2, 'id 至少 2 个字符'),
+    z.maxLength(64, 'id 最多 64 个字符'),
+    z.regex(/^[a-z0-9][a-z0-9-]*$/, 'id 只能由小写字母、数字和连字符组成'),
+  );
+const rawName = z.string().check(z.trim(), z.minLength(1, '姓名不能为空'), z.maxLength(32, '姓名最多 32 个字符'));
 // Phones are only required to be text here: the importer checks them itself so the error can name the person.
 const phone = z.string();
-const title = z.string().max(64, '职务最多 64 个字符').optional();
+const title = z.optional(z.string().check(z.maxLength(64, '职务最多 64 个字符')));
 
 export const memberPositions = ['组长', '副组长', '成员', '办公室成员'] as const;
 
 /** §三 健全机构: the leadership group and its office. */
 export const memberListSchema = z.object({
-  source: z.string().optional(),
-  people: z.array(z.object({ id, name: rawName, position: z.enum(memberPositions), title, phone })).min(1),
+  source: z.optional(z.string()),
+  people: z
+    .array(z.object({ id, name: rawName, position: z.enum(memberPositions), title, phone }))
+    .check(z.minLength(1)),
   office: z.object({ director: rawName, members: z.array(rawName) }),
 });
 
 /** 附件 责任学校一览表: 总负责人, 包片领导 and their townships with 包乡镇人员. */
 export const assignmentTableSchema = z.object({
-  source: z.string().optional(),
+  source: z.optional(z.string()),
   chief: rawName,
   areas: z
     .array(
@@ -46,16 +50,16 @@ export const assignmentTableSchema = z.object({
           .array(
             z.object({
               id,
-              name: z.string().trim().min(1, '乡镇名称不能为空'),
-              contacts: z.array(rawName).min(1, '每个乡镇至少要有一名包乡镇人员'),
+              name: z.string().check(z.trim(), z.minLength(1, '乡镇名称不能为空')),
+              contacts: z.array(rawName).check(z.minLength(1, '每个乡镇至少要有一名包乡镇人员')),
               /** Schools the table names inside the township (含民中、滨江小学、云惠学校). */
-              includes: z.array(z.string().trim().min(1)).default([]),
+              includes: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
             }),
           )
-          .min(1),
+          .check(z.minLength(1)),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /** People the 附件 names who are not in §三: contact data only, the name cross-check still applies. */
@@ -70,9 +74,9 @@ export const schoolListSchema = z.object({
   schools: z.array(
     z.object({
       id,
-      name: z.string().trim().min(1, '学校名称不能为空'),
-      kind: z.enum(schoolKinds, { error: `学校类型应为 ${schoolKinds.join('、')} 之一` }).optional(),
-      parentId: id.optional(),
+      name: z.string().check(z.trim(), z.minLength(1, '学校名称不能为空')),
+      kind: z.optional(z.enum(schoolKinds, { error: `学校类型应为 ${schoolKinds.join('、')} 之一` })),
+      parentId: z.optional(id),
       townshipId: id,
       phone,
       head: z.object({ id, name: rawName, title, phone }),
@@ -87,7 +91,7 @@ export const townshipGovernmentsSchema = z.object({
 export const directorySourceSchema = z.object({
   members: memberListSchema,
   assignments: assignmentTableSchema,
-  otherStaff: otherStaffSchema.default({ people: [] }),
+  otherStaff: z._default(otherStaffSchema, { people: [] }),
   schools: schoolListSchema,
   governments: townshipGovernmentsSchema,
 });

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cstDateSchema } from './input.ts';
 import { parseDuration } from './time.ts';
 import { delayBases } from './working-time.ts';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
 const isoDate = cstDateSchema;
 
 /** Who an escalation goes to, resolved against the directory. */
@@ -11,16 +11,18 @@ export const escalationRoles = ['school-head', 'township-contact', 'area-leader'
 export const escalationRoleSchema = z.enum(escalationRoles);
 export type EscalationRole = z.infer<typeof escalationRoleSchema>;
 
-const duration = z.string().refine(
-  (v) => {
-    try {
-      parseDuration(v);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: '应为时长，如 1h、21h、1d16h' },
+const duration = z.string().check(
+  z.refine(
+    (v) => {
+      try {
+        parseDuration(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: '应为时长，如 1h、21h、1d16h' },
+  ),
 );
 
 /**
@@ -33,10 +35,13 @@ const duration = z.string().refine(
 export const dutyEscalationStepSchema = z.union([
   z.object({
     after: duration,
-    basis: z.enum(delayBases).default('working'),
-    roles: z.array(escalationRoleSchema).min(1),
+    basis: z._default(z.enum(delayBases), 'working'),
+    roles: z.array(escalationRoleSchema).check(z.minLength(1)),
   }),
-  z.object({ afterDays: z.number().int().min(1).max(60), roles: z.array(escalationRoleSchema).min(1) }),
+  z.object({
+    afterDays: z.int().check(z.gte(1), z.lte(60)),
+    roles: z.array(escalationRoleSchema).check(z.minLength(1)),
+  }),
 ]);
 export type DutyEscalationStep = z.infer<typeof dutyEscalationStepSchema>;
 
@@ -62,20 +67,22 @@ function stepDelays(steps: readonly DutyEscalationStep[]): number[] | undefined 
 export const dutyScheduleSchema = z
   .object({
     /** The duty must be recorded by this time on its due date. */
-    dueTime: hhmm.default('20:00'),
-    reminders: z.array(z.object({ daysBefore: z.number().int().min(0).max(30), at: hhmm })).default([]),
+    dueTime: z._default(hhmm, '20:00'),
+    reminders: z._default(z.array(z.object({ daysBefore: z.int().check(z.gte(0), z.lte(30)), at: hhmm })), []),
     /** Time of day of `afterDays` steps. */
-    escalateAt: hhmm.default('09:00'),
-    escalation: z.array(dutyEscalationStepSchema).min(1),
+    escalateAt: z._default(hhmm, '09:00'),
+    escalation: z.array(dutyEscalationStepSchema).check(z.minLength(1)),
   })
-  .refine((s) => stepDelays(s.escalation) !== undefined, {
-    message: '各级上报须统一使用 after（时长）或 afterDays（天数）',
-    path: ['escalation'],
-  })
-  .refine((s) => (stepDelays(s.escalation) ?? []).every((d, i, all) => i === 0 || !(d <= all[i - 1]!)), {
-    message: '各级上报时间须依次严格递增',
-    path: ['escalation'],
-  });
+  .check(
+    z.refine((s) => stepDelays(s.escalation) !== undefined, {
+      message: '各级上报须统一使用 after（时长）或 afterDays（天数）',
+      path: ['escalation'],
+    }),
+    z.refine((s) => (stepDelays(s.escalation) ?? []).every((d, i, all) => i === 0 || !(d <= all[i - 1]!)), {
+      message: '各级上报时间须依次严格递增',
+      path: ['escalation'],
+    }),
+  );
 export type DutySchedule = z.infer<typeof dutyScheduleSchema>;
 
 /**
@@ -132,33 +139,33 @@ export function scheduleOf(
 /** R6 保学: follow-up of a returned pupil (§五(四)). */
 export const followUpConfigSchema = z.object({
   /** Number of follow-up visits, one every `everyDays` calendar days after the return (default: 4 weekly visits). */
-  visits: z.number().int().min(1).max(52).default(4),
-  everyDays: z.number().int().min(1).max(60).default(7),
+  visits: z._default(z.int().check(z.gte(1), z.lte(52)), 4),
+  everyDays: z._default(z.int().check(z.gte(1), z.lte(60)), 7),
   /** A pupil reported absent within this many calendar days of the return reopens the case. */
-  windowDays: z.number().int().min(1).max(365).default(56),
+  windowDays: z._default(z.int().check(z.gte(1), z.lte(365)), 56),
   /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
-  schedule: dutyScheduleSchema.optional(),
+  schedule: z.optional(dutyScheduleSchema),
 });
 
 /** R6 送教上门 一人一案 for severely disabled children (§四(三)3, §五(三)). */
 export const sendTeachingConfigSchema = z.object({
   /** Minimum visits a month; each month's school days are split into this many stretches, one visit due in each. */
-  minVisitsPerMonth: z.number().int().min(1).max(8).default(2),
+  minVisitsPerMonth: z._default(z.int().check(z.gte(1), z.lte(8)), 2),
   /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
-  schedule: dutyScheduleSchema.optional(),
+  schedule: z.optional(dutyScheduleSchema),
 });
 
 /** R7 大家访 windows before/after 寒假 and 暑假 (§四(四)2): dates are the bureau's, per year. */
 export const campaignWindowSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, '编号只能由小写字母、数字和连字符组成'),
-    name: z.string().min(1).max(24),
+    id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, '编号只能由小写字母、数字和连字符组成')),
+    name: z.string().check(z.minLength(1), z.maxLength(24)),
     holiday: z.enum(['winter', 'summer']),
     phase: z.enum(['before', 'after']),
     start: isoDate,
     end: isoDate,
   })
-  .refine((w) => w.start <= w.end, { message: '开始日期不能晚于结束日期', path: ['end'] });
+  .check(z.refine((w) => w.start <= w.end, { message: '开始日期不能晚于结束日期', path: ['end'] }));
 export type CampaignWindow = z.infer<typeof campaignWindowSchema>;
 
 export const campaignConfigSchema = z.object({
@@ -167,25 +174,28 @@ export const campaignConfigSchema = z.object({
    * that ends before 寒假/暑假, `after` = the last `afterDays` days of the break before the next term starts.
    * `windows` adds or replaces (same id) windows the bureau fixes otherwise.
    */
-  beforeDays: z.number().int().min(1).max(30).default(14),
-  afterDays: z.number().int().min(1).max(30).default(10),
-  windows: z.array(campaignWindowSchema).default([]),
+  beforeDays: z._default(z.int().check(z.gte(1), z.lte(30)), 14),
+  afterDays: z._default(z.int().check(z.gte(1), z.lte(30)), 10),
+  windows: z._default(z.array(campaignWindowSchema), []),
   /** Calendar days: campaigns run in the holidays. Reminders go to teachers with households still to visit. */
   /** Reminders and escalations; absent = the default in DEFAULT_SCHEDULES (kept out of the parsed config: Lambda env is small). */
-  schedule: dutyScheduleSchema.optional(),
+  schedule: z.optional(dutyScheduleSchema),
 });
 
 /** R8 digests: weekly counts to 包片领导 and 包乡镇人员, a monthly report per township for its government. */
 export const digestConfigSchema = z.object({
   /** Who gets the weekly digest (covers the previous Monday–Sunday; the monthly report the previous month). */
-  weeklyRecipients: z.array(z.enum(['area-leader', 'township-contact'])).default(['area-leader', 'township-contact']),
+  weeklyRecipients: z._default(z.array(z.enum(['area-leader', 'township-contact'])), [
+    'area-leader',
+    'township-contact',
+  ]),
 });
 
 /** The `followup` section of the app config (R6–R8). */
 export const followUpSectionSchema = z.object({
-  plan: followUpConfigSchema.default(followUpConfigSchema.parse({})),
-  sendTeaching: sendTeachingConfigSchema.default(sendTeachingConfigSchema.parse({})),
-  campaigns: campaignConfigSchema.default(campaignConfigSchema.parse({})),
-  digests: digestConfigSchema.default(digestConfigSchema.parse({})),
+  plan: z._default(followUpConfigSchema, followUpConfigSchema.parse({})),
+  sendTeaching: z._default(sendTeachingConfigSchema, sendTeachingConfigSchema.parse({})),
+  campaigns: z._default(campaignConfigSchema, campaignConfigSchema.parse({})),
+  digests: z._default(digestConfigSchema, digestConfigSchema.parse({})),
 });
 export type FollowUpSection = z.infer<typeof followUpSectionSchema>;

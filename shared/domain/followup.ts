@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SchoolCalendar } from './calendar.ts';
 import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
@@ -84,20 +84,20 @@ export interface PlanVisit {
 }
 
 export const createFollowUpInputSchema = z.object({
-  caseId: z.string().min(1).max(64),
-  studentName: z.string().min(1).max(PERSON_NAME_MAX),
+  caseId: z.string().check(z.minLength(1), z.maxLength(64)),
+  studentName: z.string().check(z.minLength(1), z.maxLength(PERSON_NAME_MAX)),
   schoolId: idSchema,
   townshipId: idSchema,
   returnedOn: isoDate,
-  responsibleIds: z.array(idSchema).min(1, '至少一名责任教师'),
+  responsibleIds: z.array(idSchema).check(z.minLength(1, '至少一名责任教师')),
   mentorId: idSchema,
   /** The case's pupil key (`pupilKeyToHold`): one active follow-up plan per pupil. */
-  pupilKey: z.string().min(1).max(64).optional(),
+  pupilKey: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 export type CreateFollowUpInput = z.input<typeof createFollowUpInputSchema>;
 
 /** Parses input with a schema, turning issues into a ValidationError naming the field. */
-export function parsePlanInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+export function parsePlanInput<T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) throw fromZodIssues(result.error.issues);
   return result.data;
@@ -189,8 +189,8 @@ function firstFutureStep(steps: DutyStep[], now: Date, visit: Pick<PlanVisit, 'd
 export const recordVisitInputSchema = z.object({
   doneOn: isoDate,
   byId: idSchema,
-  content: note(500).optional(),
-  note: note(500).optional(),
+  content: z.optional(note(500)),
+  note: z.optional(note(500)),
 });
 export type RecordVisitInput = z.input<typeof recordVisitInputSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from './errors.ts';
 import { type CstDate, cstDate, cstInstant, isCstDate } from './time.ts';
 
@@ -10,8 +10,7 @@ import { type CstDate, cstDate, cstInstant, isCstDate } from './time.ts';
 /** A business date `YYYY-MM-DD` that exists on the calendar (2023-02-30, 2023-13-01, 2023-02-29 are refused). */
 export const cstDateSchema = z
   .string({ error: '应为日期 YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine(isCstDate, '不是真实存在的日期');
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'), z.refine(isCstDate, '不是真实存在的日期'));
 
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -20,22 +19,25 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\
  * An instant as officials type it: `2023-02-22 10:30` (or `T`) in Beijing time, or a full ISO instant with its
  * offset. Parsed to ISO UTC; the date must exist and the time of day be real.
  */
-export const cstDateTimeSchema = z.string({ error: '应为时间，如 2023-02-22 10:30' }).transform((s, ctx) => {
-  const local = LOCAL_DATE_TIME.exec(s.trim());
-  if (local) {
-    if (!isCstDate(local[1]!)) {
-      ctx.addIssue({ code: 'custom', message: '不是真实存在的日期' });
+export const cstDateTimeSchema = z.pipe(
+  z.string({ error: '应为时间，如 2023-02-22 10:30' }),
+  z.transform((s: string, ctx) => {
+    const local = LOCAL_DATE_TIME.exec(s.trim());
+    if (local) {
+      if (!isCstDate(local[1]!)) {
+        ctx.issues.push({ code: 'custom', message: '不是真实存在的日期', input: s });
+        return z.NEVER;
+      }
+      return cstInstant(local[1]!, `${local[2]}:${local[3]}`).toISOString();
+    }
+    const parsed = ISO_INSTANT.test(s) ? Date.parse(s) : Number.NaN;
+    if (Number.isNaN(parsed) || !isCstDate(s.slice(0, 10))) {
+      ctx.issues.push({ code: 'custom', message: '时间格式应为 YYYY-MM-DD HH:mm（北京时间）', input: s });
       return z.NEVER;
     }
-    return cstInstant(local[1]!, `${local[2]}:${local[3]}`).toISOString();
-  }
-  const parsed = ISO_INSTANT.test(s) ? Date.parse(s) : Number.NaN;
-  if (Number.isNaN(parsed) || !isCstDate(s.slice(0, 10))) {
-    ctx.addIssue({ code: 'custom', message: '时间格式应为 YYYY-MM-DD HH:mm（北京时间）' });
-    return z.NEVER;
-  }
-  return new Date(parsed).toISOString();
-});
+    return new Date(parsed).toISOString();
+  }),
+);
 
 /** C0/C1 controls except tab and newline, and the bidi embedding/override/isolate marks (text spoofing). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this pattern
@@ -45,24 +47,34 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Only invisible characters (spaces, zero-width, BOM): blank to a reader. */
 const INVISIBLE_ONLY = /^[\s\u200B-\u200D\u2060\uFEFF]*$/;
 
-function cleanText(schema: z.ZodString, allowEmpty: boolean) {
-  return z
+function cleanText(schema: z.ZodMiniString<string>, allowEmpty: boolean) {
+  const raw = z
     .string({ error: '应为文本' })
-    .refine((s) => !LONE_SURROGATE.test(s), '含有无效的字符编码（孤立代理项）')
-    .transform((s) => s.normalize('NFC').trim())
-    .refine((s) => !FORBIDDEN.test(s), '含有不允许的控制字符或双向文本控制符')
-    .refine((s) => (allowEmpty && s === '') || !INVISIBLE_ONLY.test(s), '不能为空')
-    .pipe(schema);
+    .check(z.refine((s) => !LONE_SURROGATE.test(s), '含有无效的字符编码（孤立代理项）'));
+  const cleaned = z.string().check(
+    z.refine((s) => !FORBIDDEN.test(s), '含有不允许的控制字符或双向文本控制符'),
+    z.refine((s) => (allowEmpty && s === '') || !INVISIBLE_ONLY.test(s), '不能为空'),
+  );
+  return z.pipe(
+    z.pipe(
+      z.pipe(
+        raw,
+        z.transform((s: string) => s.normalize('NFC').trim()),
+      ),
+      cleaned,
+    ),
+    schema,
+  );
 }
 
 /** Required text: NFC-normalised and trimmed; refused when blank, zero-width-only, or holding controls. */
 export function text(max: number) {
-  return cleanText(z.string().max(max, `最多 ${max} 个字符`), false);
+  return cleanText(z.string().check(z.maxLength(max, `最多 ${max} 个字符`)), false);
 }
 
 /** Optional free text (a note): may be empty, otherwise the same rules as `text`. */
 export function note(max: number) {
-  return cleanText(z.string().max(max, `最多 ${max} 个字符`), true);
+  return cleanText(z.string().check(z.maxLength(max, `最多 ${max} 个字符`)), true);
 }
 
 /** How far ahead of the server clock a reported instant may be (phones with a slightly fast clock). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Role } from './directory.ts';
 import { type Cadence, cadences } from './periods.ts';
 import type { DirectorySnapshot } from './ports.ts';
@@ -15,17 +15,19 @@ export const recipientKinds = ['school-head', 'township-contact', 'area-leader',
 export const recipientKindSchema = z.enum(recipientKinds);
 export type RecipientKind = z.infer<typeof recipientKindSchema>;
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)');
-const duration = z.string().refine(
-  (s) => {
-    try {
-      parseDuration(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: '应为时长，如 30m、2h、1d16h' },
+const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
+const duration = z.string().check(
+  z.refine(
+    (s) => {
+      try {
+        parseDuration(s);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: '应为时长，如 30m、2h、1d16h' },
+  ),
 );
 
 export const ladderLevelSchema = z.object({
@@ -35,18 +37,21 @@ export const ladderLevelSchema = z.object({
    * `wall`: calendar time. `working`: only officials' office hours on national working days count (调休 Saturdays
    * included), so a Friday deadline's next level lands on Monday. `school`: office hours on school days.
    */
-  basis: z.enum(delayBases).default('wall'),
-  recipients: z.array(recipientKindSchema).min(1),
+  basis: z._default(z.enum(delayBases), 'wall'),
+  recipients: z.array(recipientKindSchema).check(z.minLength(1)),
 });
 export type LadderLevel = z.infer<typeof ladderLevelSchema>;
 
-export const ladderSchema = z
-  .array(ladderLevelSchema)
-  .min(1)
-  .max(10)
-  .refine((levels) => levels.every((l, i) => i === 0 || parseDuration(l.after) > parseDuration(levels[i - 1]!.after)), {
-    message: '催报各级延时须严格递增',
-  });
+export const ladderSchema = z.array(ladderLevelSchema).check(
+  z.minLength(1),
+  z.maxLength(10),
+  z.refine(
+    (levels) => levels.every((l, i) => i === 0 || parseDuration(l.after) > parseDuration(levels[i - 1]!.after)),
+    {
+      message: '催报各级延时须严格递增',
+    },
+  ),
+);
 export type Ladder = z.infer<typeof ladderSchema>;
 
 /**
@@ -79,26 +84,31 @@ export const defaultLadders: Record<Cadence, z.input<typeof ladderSchema>> = {
 
 export const reportsConfigSchema = z.object({
   /** Time of day (CST) on the period's last school day by which the report is due. */
-  dueTime: z
-    .object({ daily: hhmm.default('17:00'), weekly: hhmm.default('17:00'), monthly: hhmm.default('17:00') })
-    .default({ daily: '17:00', weekly: '17:00', monthly: '17:00' }),
-  ladders: z
-    .object({
-      daily: ladderSchema.default(defaultLadders.daily as Ladder),
-      weekly: ladderSchema.default(defaultLadders.weekly as Ladder),
-      monthly: ladderSchema.default(defaultLadders.monthly as Ladder),
-    })
-    .default(defaultLadders as Record<Cadence, Ladder>),
+  dueTime: z._default(
+    z.object({
+      daily: z._default(hhmm, '17:00'),
+      weekly: z._default(hhmm, '17:00'),
+      monthly: z._default(hhmm, '17:00'),
+    }),
+    { daily: '17:00', weekly: '17:00', monthly: '17:00' },
+  ),
+  ladders: z._default(
+    z.object({
+      daily: z._default(ladderSchema, defaultLadders.daily as Ladder),
+      weekly: z._default(ladderSchema, defaultLadders.weekly as Ladder),
+      monthly: z._default(ladderSchema, defaultLadders.monthly as Ladder),
+    }),
+    defaultLadders as Record<Cadence, Ladder>,
+  ),
   /** Officials' office hours: `working`/`school` ladder delays count only this time of a working day. */
-  officeHours: z
-    .object({ start: hhmm, end: hhmm })
-    .refine((h) => h.start < h.end, { message: '办公时间的结束须晚于开始', path: ['end'] })
-    .default({ start: '08:00', end: '18:00' }),
+  officeHours: z._default(
+    z
+      .object({ start: hhmm, end: hhmm })
+      .check(z.refine((h) => h.start < h.end, { message: '办公时间的结束须晚于开始', path: ['end'] })),
+    { start: '08:00', end: '18:00' },
+  ),
   /** Which cadences the bureau collects; a cadence left out opens no slots. */
-  cadences: z
-    .array(z.enum(cadences))
-    .min(1)
-    .default([...cadences]),
+  cadences: z._default(z.array(z.enum(cadences)).check(z.minLength(1)), [...cadences]),
 });
 export type ReportsConfig = z.infer<typeof reportsConfigSchema>;
 

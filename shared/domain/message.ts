@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, mobileSchema, roleSchema } from './directory.ts';
 
 /**
@@ -13,56 +13,63 @@ export type Audience = z.infer<typeof audienceSchema>;
 
 export const messageSchema = z.object({
   /** Deterministic: the same cause always yields the same id, so a retry cannot enqueue twice. */
-  id: z.string().min(8).max(200),
+  id: z.string().check(z.minLength(8), z.maxLength(200)),
   audience: audienceSchema,
   recipient: z.object({
-    personId: idSchema.optional(),
+    personId: z.optional(idSchema),
     role: z.union([roleSchema, z.literal('guardian')]),
     phone: mobileSchema,
     /** Display name for the office's log (guardians: masked). */
-    label: z.string().max(64),
+    label: z.string().check(z.maxLength(64)),
   }),
-  template: z.string().min(1),
+  template: z.string().check(z.minLength(1)),
   /**
    * The exact wording (`notice.guardian.short`) a template provider has approved under a code of its own; the
    * stage's `sms.provider.templates` maps it. Absent on messages written before providers were added.
    */
-  templateKey: z.string().min(1).optional(),
+  templateKey: z.optional(z.string().check(z.minLength(1))),
   /** Named template parameters as sent (names masked for officials); the provider fills its template with them. */
-  params: z.record(z.string(), z.string()).optional(),
+  params: z.optional(z.record(z.string(), z.string())),
   /** The rendered text, signature included: what SNS and the sink send, and what the log and console show. */
-  text: z.string().min(1),
-  parts: z.number().int().min(1),
+  text: z.string().check(z.minLength(1)),
+  parts: z.int().check(z.gte(1)),
   /** Do not send before this instant (quiet hours, reminders scheduled ahead). ISO UTC. */
   notBefore: z.iso.datetime(),
   status: z.enum(messageStatuses),
   createdAt: z.iso.datetime(),
-  attempts: z.number().int().min(0).default(0),
-  sentAt: z.iso.datetime().optional(),
-  providerMessageId: z.string().optional(),
-  failureReason: z.string().optional(),
+  attempts: z._default(z.int().check(z.gte(0)), 0),
+  sentAt: z.optional(z.iso.datetime()),
+  providerMessageId: z.optional(z.string()),
+  failureReason: z.optional(z.string()),
   /** The provider's delivery receipt, once one came (first one wins; docs/sms.md "Delivery receipts"). */
-  delivery: z
-    .object({
+  delivery: z.optional(
+    z.object({
       status: z.enum(['DELIVERED', 'UNDELIVERED']),
       at: z.iso.datetime(),
       code: z.string(),
       provider: z.string(),
       receivedAt: z.iso.datetime(),
-      providerMessageId: z.string().optional(),
-    })
-    .optional(),
+      providerMessageId: z.optional(z.string()),
+    }),
+  ),
   /** What caused it: a report slot, a case, a notice. */
   subject: z.object({ kind: z.enum(['slot', 'case', 'notice', 'system', 'plan']), id: z.string() }),
   /** For the office's views and statistics. */
-  schoolId: idSchema.optional(),
-  townshipId: idSchema.optional(),
-  version: z.number().int().min(0).default(0),
+  schoolId: z.optional(idSchema),
+  townshipId: z.optional(idSchema),
+  version: z._default(z.int().check(z.gte(0)), 0),
   /** A merged official message (one per official per round): the causes it covers, for the console's full list. */
-  covers: z
-    .array(z.object({ id: z.string().min(1).max(200), summary: z.string().max(200), schoolId: idSchema.optional() }))
-    .max(100)
-    .optional(),
+  covers: z.optional(
+    z
+      .array(
+        z.object({
+          id: z.string().check(z.minLength(1), z.maxLength(200)),
+          summary: z.string().check(z.maxLength(200)),
+          schoolId: z.optional(idSchema),
+        }),
+      )
+      .check(z.maxLength(100)),
+  ),
 });
 export type Message = z.infer<typeof messageSchema>;
 

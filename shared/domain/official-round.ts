@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, roleSchema } from './directory.ts';
 import { type Message, messageSchema, smsParts } from './message.ts';
 import type { SmsProviderKind } from './templates/provider-rules.ts';
@@ -17,31 +17,31 @@ import { addDays, type CstDate, cstInstant } from './time.ts';
  */
 export const noteSchema = z.object({
   /** Deterministic, the id the single SMS would have had (e.g. `slot#<slotId>#L1#<personId>`). */
-  id: z.string().min(8).max(200),
+  id: z.string().check(z.minLength(8), z.maxLength(200)),
   /** Officials only: a guardian's message is never a note, never merged (its own SMS, one per cause). */
-  recipient: messageSchema.shape.recipient.extend({ personId: idSchema, role: roleSchema }),
+  recipient: z.extend(messageSchema.shape.recipient, { personId: idSchema, role: roleSchema }),
   /** The SMS this note is on its own (already rendered and masked for officials). */
   single: z.object({
-    template: z.string().min(1),
+    template: z.string().check(z.minLength(1)),
     /** The exact wording key and params, for a template provider (absent on notes written before them). */
-    templateKey: z.string().min(1).optional(),
-    params: z.record(z.string(), z.string()).optional(),
-    text: z.string().min(1),
-    parts: z.number().int().min(1),
+    templateKey: z.optional(z.string().check(z.minLength(1))),
+    params: z.optional(z.record(z.string(), z.string())),
+    text: z.string().check(z.minLength(1)),
+    parts: z.int().check(z.gte(1)),
   }),
   /** Notes of the same group are listed under one header in a merged SMS. */
   group: z.object({
-    key: z.string().min(1),
+    key: z.string().check(z.minLength(1)),
     /** Header for several notes of the group; `{n}` is replaced by their count (e.g. `东昌镇等{n}所学校12月2日日报逾期未报`). */
-    many: z.string().min(1),
+    many: z.string().check(z.minLength(1)),
   }),
   /** How this cause reads in a list: the school name, or school + masked pupil. */
-  item: z.string().min(1).max(64),
+  item: z.string().check(z.minLength(1), z.maxLength(64)),
   /** How this cause reads on its own in the console's list (`[1级催报]东昌中心校12月2日日报逾期未报`). */
-  summary: z.string().min(1).max(200),
+  summary: z.string().check(z.minLength(1), z.maxLength(200)),
   subject: messageSchema.shape.subject,
-  schoolId: idSchema.optional(),
-  townshipId: idSchema.optional(),
+  schoolId: z.optional(idSchema),
+  townshipId: z.optional(idSchema),
   createdAt: z.iso.datetime(),
   /** Due for the next round at or after this instant (moved to the next day when the daily cap is reached). */
   notBefore: z.iso.datetime(),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SchoolCalendar } from './calendar.ts';
 import { addDays, type CstDate, cstDate, cstInstant, weekdayOf } from './time.ts';
 

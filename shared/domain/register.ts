@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deterministicId } from './ids.ts';
 import { normaliseName } from './pupil-key.ts';
 import { hashIdNumber, idNumberProblem, normaliseIdNumber, parseBirthDate } from './roll.ts';
@@ -61,11 +61,11 @@ export const registerChildSchema = z.object({
   birthDate: z.string(),
   idHash: z.string(),
   idLast4: z.string(),
-  guardian: z.string().optional(),
-  guardianPhone: z.string().optional(),
-  address: z.string().optional(),
+  guardian: z.optional(z.string()),
+  guardianPhone: z.optional(z.string()),
+  address: z.optional(z.string()),
   flags: z.array(z.enum(registerFlags)),
-  row: z.number().int(),
+  row: z.int(),
 });
 export type RegisterChild = z.infer<typeof registerChildSchema>;
 

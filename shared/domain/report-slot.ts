@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, ValidationError } from './errors.ts';
 import { note, text } from './input.ts';
@@ -15,61 +15,61 @@ export const slotStates = ['OPEN', 'SUBMITTED'] as const;
 export type SlotState = (typeof slotStates)[number];
 
 export const countsSchema = z
-  .object({
+  .strictObject({
     /** 应到: pupils on the roll. */
-    enrolled: z.number().int().min(0),
+    enrolled: z.int().check(z.gte(0)),
     /** 已返校 */
-    returned: z.number().int().min(0),
+    returned: z.int().check(z.gte(0)),
     /** 未按时返校 */
-    notReturned: z.number().int().min(0),
+    notReturned: z.int().check(z.gte(0)),
     /** 辍学 (incl. never enrolled) */
-    droppedOut: z.number().int().min(0),
+    droppedOut: z.int().check(z.gte(0)),
   })
-  .strict()
-  .refine((c) => c.returned + c.notReturned <= c.enrolled, {
-    message: '已返校与未返校人数之和不能超过在册人数',
-    path: ['returned'],
-  });
+  .check(
+    z.refine((c) => c.returned + c.notReturned <= c.enrolled, {
+      message: '已返校与未返校人数之和不能超过在册人数',
+      path: ['returned'],
+    }),
+  );
 export type ReportCounts = z.infer<typeof countsSchema>;
 
 /** A pupil who is not back: feeds the cases feature (R2). The full name stays in the table, never in an official's SMS. */
-export const notBackSchema = z
-  .object({
-    studentName: text(PERSON_NAME_MAX),
-    studentId: text(64).optional(),
-    grade: text(16).optional(),
-    className: text(16).optional(),
-    status: z.enum(['not-returned', 'dropped-out']),
-    reason: note(200).optional(),
-  })
-  .strict();
+export const notBackSchema = z.strictObject({
+  studentName: text(PERSON_NAME_MAX),
+  studentId: z.optional(text(64)),
+  grade: z.optional(text(16)),
+  className: z.optional(text(16)),
+  status: z.enum(['not-returned', 'dropped-out']),
+  reason: z.optional(note(200)),
+});
 export type NotBackStudent = z.infer<typeof notBackSchema>;
 
 export const submissionSchema = z
-  .object({
+  .strictObject({
     counts: countsSchema,
-    notBack: z.array(notBackSchema).max(500).default([]),
+    notBack: z._default(z.array(notBackSchema).check(z.maxLength(500)), []),
     /** Person who filed it (school head or a delegate). */
     submittedBy: idSchema,
-    note: note(500).optional(),
+    note: z.optional(note(500)),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    const notReturned = s.notBack.filter((n) => n.status === 'not-returned').length;
-    const droppedOut = s.notBack.filter((n) => n.status === 'dropped-out').length;
-    if (notReturned !== s.counts.notReturned)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notBack'],
-        message: `名单列出 ${notReturned} 名未返校学生，但 counts.notReturned 为 ${s.counts.notReturned}`,
-      });
-    if (droppedOut !== s.counts.droppedOut)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notBack'],
-        message: `名单列出 ${droppedOut} 名辍学学生，但 counts.droppedOut 为 ${s.counts.droppedOut}`,
-      });
-  });
+  .check(
+    z.superRefine((s, ctx) => {
+      const notReturned = s.notBack.filter((n) => n.status === 'not-returned').length;
+      const droppedOut = s.notBack.filter((n) => n.status === 'dropped-out').length;
+      if (notReturned !== s.counts.notReturned)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notBack'],
+          message: `名单列出 ${notReturned} 名未返校学生，但 counts.notReturned 为 ${s.counts.notReturned}`,
+        });
+      if (droppedOut !== s.counts.droppedOut)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notBack'],
+          message: `名单列出 ${droppedOut} 名辍学学生，但 counts.droppedOut 为 ${s.counts.droppedOut}`,
+        });
+    }),
+  );
 export type SubmissionInput = z.input<typeof submissionSchema>;
 export type Submission = z.infer<typeof submissionSchema> & { submittedAt: string };
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normaliseGrade, normaliseName, normaliseRef, pupilKeyOf } from './pupil-key.ts';
 import { type CellIssue, type ColumnSpec, normalisePhone, rowReader, type SheetRow } from './tabular.ts';
 
@@ -67,17 +67,17 @@ export const rollPupilSchema = z.object({
   gender: z.enum(['男', '女']),
   birthDate: z.string(),
   grade: z.string(),
-  className: z.string().optional(),
+  className: z.optional(z.string()),
   /** HMAC-SHA256 of the normalised ID number (hex), for matching only. */
-  idHash: z.string().optional(),
+  idHash: z.optional(z.string()),
   /** The ID number's last four characters, for display (****1234). */
-  idLast4: z.string().optional(),
-  guardian: z.string().optional(),
-  guardianPhone: z.string().optional(),
-  address: z.string().optional(),
+  idLast4: z.optional(z.string()),
+  guardian: z.optional(z.string()),
+  guardianPhone: z.optional(z.string()),
+  address: z.optional(z.string()),
   flags: z.array(z.enum(priorityFlags)),
   /** The spreadsheet row it came from, for messages. */
-  row: z.number().int(),
+  row: z.int(),
 });
 export type RollPupil = z.infer<typeof rollPupilSchema>;
 

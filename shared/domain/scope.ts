@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
 import type { Plan } from './followup.ts';
@@ -23,12 +23,12 @@ export const apiRoleLabel: Record<ApiRole, string> = {
 
 /** The signed-in caller, from the JWT claims (cloud: Cognito custom attributes; local: the dev token). */
 export const principalSchema = z.object({
-  personId: z.string().min(1),
-  name: z.string().min(1).optional(),
+  personId: z.string().check(z.minLength(1)),
+  name: z.optional(z.string().check(z.minLength(1))),
   role: apiRoleSchema,
-  schoolId: z.string().min(1).optional(),
-  townshipId: z.string().min(1).optional(),
-  areaId: z.string().min(1).optional(),
+  schoolId: z.optional(z.string().check(z.minLength(1))),
+  townshipId: z.optional(z.string().check(z.minLength(1))),
+  areaId: z.optional(z.string().check(z.minLength(1))),
 });
 export type Principal = z.infer<typeof principalSchema>;
 

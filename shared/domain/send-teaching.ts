@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SchoolCalendar } from './calendar.ts';
 import { idSchema, PERSON_NAME_MAX } from './directory.ts';
 import { ValidationError } from './errors.ts';
@@ -14,21 +14,21 @@ const isoDate = cstDateSchema;
 export const createSendTeachingInputSchema = z
   .object({
     /** The pupil's case, when there is one (dropout of a severely disabled child); the plan is then listed with it. */
-    caseId: z.string().min(1).max(64).optional(),
+    caseId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
     studentName: text(PERSON_NAME_MAX),
     schoolId: idSchema,
     townshipId: idSchema,
-    teacherIds: z.array(idSchema).min(1, '至少一名送教教师'),
+    teacherIds: z.array(idSchema).check(z.minLength(1, '至少一名送教教师')),
     /** 个别化教育方案: what is taught (subjects, life skills, rehabilitation), in short. */
     content: text(500),
     from: isoDate,
     to: isoDate,
     /** Visits a month; at least the bureau's minimum. */
-    visitsPerMonth: z.number().int().min(1).max(8).optional(),
+    visitsPerMonth: z.optional(z.int().check(z.gte(1), z.lte(8))),
     /** The pupil's uniqueness key; default: school + name (`pupilKeyOf`). One active 送教上门 plan per pupil. */
-    pupilKey: z.string().min(1).max(64).optional(),
+    pupilKey: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   })
-  .refine((p) => p.from <= p.to, { message: '不能早于开始日期（from）', path: ['to'] });
+  .check(z.refine((p) => p.from <= p.to, { message: '不能早于开始日期（from）', path: ['to'] }));
 export type CreateSendTeachingInput = z.input<typeof createSendTeachingInputSchema>;
 
 /**

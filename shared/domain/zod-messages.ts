@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Zod's own messages in Simplified Chinese, installed once for the whole process (officials read them; the field

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Actor, actorSchema, type Case, closedStates, parseInput } from '../domain/case.ts';
 import type { Person } from '../domain/directory.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '../domain/errors.ts';
@@ -23,17 +23,15 @@ import { sendOfficialRound } from './send-official-round.ts';
 
 type Deps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log' | 'config' | 'notes'>;
 
-export const acknowledgeInputSchema = z.object({ note: note(300).default('') }).strict();
-export const townshipOrderInputSchema = z
-  .object({
-    kind: z.enum(townshipOrderKinds, { error: `应为 ${townshipOrderKinds.join(' / ')} 之一` }),
-    orderedOn: cstDateSchema,
-    /** The order's document reference (文号). */
-    ref: text(100),
-    /** Default: orderedOn + cases.escalation.townshipOrderDays. */
-    deadline: cstDateSchema.optional(),
-  })
-  .strict();
+export const acknowledgeInputSchema = z.strictObject({ note: z._default(note(300), '') });
+export const townshipOrderInputSchema = z.strictObject({
+  kind: z.enum(townshipOrderKinds, { error: `应为 ${townshipOrderKinds.join(' / ')} 之一` }),
+  orderedOn: cstDateSchema,
+  /** The order's document reference (文号). */
+  ref: text(100),
+  /** Default: orderedOn + cases.escalation.townshipOrderDays. */
+  deadline: z.optional(cstDateSchema),
+});
 
 /** The acting official: name and id validated like every actor, the role (from the token) kept beside them. */
 function officialOf(by: Actor & { role: string }): Actor & { role: string } {

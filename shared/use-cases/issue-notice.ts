@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SchoolCalendar } from '../domain/calendar.ts';
 import { type Actor, actorSchema, applyAction, assertNoticeAllowed, type Case, parseInput } from '../domain/case.ts';
 import type { School } from '../domain/directory.ts';
@@ -17,7 +17,7 @@ import { maskName } from '../domain/privacy.ts';
 import { displayPhone, noticeTemplates, renderNoticeSms, returnBy } from '../domain/templates/notice-templates.ts';
 import { type CaseDeps, queuedMessage, retryOnConflict } from './case-deps.ts';
 
-const inPersonSchema = z.object({ receivedBy: text(32), evidenceRef: note(100).optional() }).strict();
+const inPersonSchema = z.strictObject({ receivedBy: text(32), evidenceRef: z.optional(note(100)) });
 
 /**
  * Issues a 劝返复学通知书 to the guardian (R3, §四(一)).

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Actor, actorSchema, parseInput } from '../domain/case.ts';
 import { NotFoundError, StateConflictError, ValidationError } from '../domain/errors.ts';
 import { assertNotFuture, cstDateTimeSchema, note, text } from '../domain/input.ts';
@@ -17,20 +17,20 @@ import { type CaseDeps, retryOnConflict } from './case-deps.ts';
 import { guardianReminderMessage } from './issue-notice.ts';
 
 /** What the school records about the 送达 (API body, CLI options, console form). */
-export const receiptInputSchema = z
-  .object({
-    /** When the guardian received it: `2023-02-22 10:30` (Beijing time) or an ISO instant. */
-    receivedAt: cstDateTimeSchema,
-    method: z.enum(receiptMethods, { error: `应为 ${receiptMethods.join(' / ')} 之一` }),
-    /** Who received or signed for it (the guardian, a family member). */
-    receivedBy: text(32),
-    /** 送达回证 number, post tracking number, photo reference. */
-    evidenceRef: note(100).optional(),
-  })
-  .strict();
+export const receiptInputSchema = z.strictObject({
+  /** When the guardian received it: `2023-02-22 10:30` (Beijing time) or an ISO instant. */
+  receivedAt: cstDateTimeSchema,
+  method: z.enum(receiptMethods, { error: `应为 ${receiptMethods.join(' / ')} 之一` }),
+  /** Who received or signed for it (the guardian, a family member). */
+  receivedBy: text(32),
+  /** 送达回证 number, post tracking number, photo reference. */
+  evidenceRef: z.optional(note(100)),
+});
 export type ReceiptInput = z.input<typeof receiptInputSchema>;
 /** The system's own receipt (a DELIVERED SMS where the config lets it stand for the 送达): never from input. */
-const systemReceiptSchema = receiptInputSchema.extend({ method: z.enum([...receiptMethods, ...systemReceiptMethods]) });
+const systemReceiptSchema = z.extend(receiptInputSchema, {
+  method: z.enum([...receiptMethods, ...systemReceiptMethods]),
+});
 export type SystemReceiptInput = z.input<typeof systemReceiptSchema>;
 
 export interface ReceiptOutcome {

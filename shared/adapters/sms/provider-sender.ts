@@ -1,5 +1,5 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { DeliveryReceipt } from '../../domain/delivery.ts';
 import { SmsSendError } from '../../domain/errors.ts';
 import type { Clock, SmsRequest, SmsSender } from '../../domain/ports.ts';
@@ -8,8 +8,14 @@ import { AliyunSmsSender, aliyunClient } from './aliyun-sms-sender.ts';
 import { TencentSmsSender, tencentClient } from './tencent-sms-sender.ts';
 
 /** The SecureString's JSON: Tencent's SecretId/SecretKey or Alibaba's AccessKey pair. */
-const tencentSecret = z.object({ secretId: z.string().min(1), secretKey: z.string().min(1) });
-const aliyunSecret = z.object({ accessKeyId: z.string().min(1), accessKeySecret: z.string().min(1) });
+const tencentSecret = z.object({
+  secretId: z.string().check(z.minLength(1)),
+  secretKey: z.string().check(z.minLength(1)),
+});
+const aliyunSecret = z.object({
+  accessKeyId: z.string().check(z.minLength(1)),
+  accessKeySecret: z.string().check(z.minLength(1)),
+});
 
 /** Reads a secret's JSON text (SSM SecureString in the cloud; the local fake's key locally). */
 export type SecretSource = (name: string) => Promise<string>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PERSON_NAME_MAX, PLACE_NAME_MAX } from '../directory.ts';
 import { townshipOrderKinds } from '../escalation.ts';
 import type { RenderedSms, SmsTemplate } from './render.ts';
@@ -12,40 +12,43 @@ import { ROUND_TOPIC_MAX } from './round-templates.ts';
  * Secrets (SecretId/SecretKey, AccessKey) are never here: `secretParameter` names an SSM SecureString.
  */
 const templateCodes = (pattern: RegExp, example: string) =>
-  z.record(z.string().min(1), z.string().regex(pattern, `expected an approved template code such as ${example}`));
+  z.record(
+    z.string().check(z.minLength(1)),
+    z.string().check(z.regex(pattern, `expected an approved template code such as ${example}`)),
+  );
 
 const secretParameter = z
   .string()
-  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name such as /baoxue/prod/sms/tencent');
+  .check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name such as /baoxue/prod/sms/tencent'));
 
 export const smsProviderSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sns') }),
   z.object({
     kind: z.literal('tencent'),
     /** 短信 SdkAppId of the application (控制台 → 应用管理). */
-    smsSdkAppId: z.string().regex(/^\d{10}$/, 'expected the 10-digit SdkAppId'),
+    smsSdkAppId: z.string().check(z.regex(/^\d{10}$/, 'expected the 10-digit SdkAppId')),
     /** The approved signature text (签名内容, not its id), e.g. 荔浦县教育局. */
-    signName: z.string().min(2).max(20),
-    region: z.string().default('ap-guangzhou'),
+    signName: z.string().check(z.minLength(2), z.maxLength(20)),
+    region: z._default(z.string(), 'ap-guangzhou'),
     /** Our template key → the approved 模板 ID. */
     templates: templateCodes(/^\d{1,10}$/, '1234567'),
     /** Longest value the approved templates accept in one variable (check the 变量属性 you register). */
-    variableMaxLength: z.number().int().min(1).max(500).default(35),
+    variableMaxLength: z._default(z.int().check(z.gte(1), z.lte(500)), 35),
     secretParameter,
     /** API host; default sms.tencentcloudapi.com. Locally the fake's host:port. */
-    endpoint: z.string().min(1).optional(),
+    endpoint: z.optional(z.string().check(z.minLength(1))),
   }),
   z.object({
     kind: z.literal('aliyun'),
     /** The approved 签名名称, e.g. 荔浦县教育局. */
-    signName: z.string().min(2).max(20),
+    signName: z.string().check(z.minLength(2), z.maxLength(20)),
     /** Our template key → the approved 模板 CODE. */
     templates: templateCodes(/^SMS_\d+$/, 'SMS_123456789'),
     /** Alibaba's notification variables take 1–35 characters unless a longer limit was approved. */
-    variableMaxLength: z.number().int().min(1).max(500).default(35),
+    variableMaxLength: z._default(z.int().check(z.gte(1), z.lte(500)), 35),
     secretParameter,
     /** API host; default dysmsapi.aliyuncs.com. Locally the fake's host:port. */
-    endpoint: z.string().min(1).optional(),
+    endpoint: z.optional(z.string().check(z.minLength(1))),
   }),
 ]);
 export type SmsProviderConfig = z.infer<typeof smsProviderSchema>;
