@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import { calendarConfigSchema } from '../domain/calendar.ts';
 import { followUpSectionSchema } from '../domain/followup-config.ts';
+import { hhmmSchema } from '../domain/input.ts';
 import { reportsConfigSchema } from '../domain/ladder.ts';
 import { smsProviderSchema } from '../domain/templates/provider-rules.ts';
 import { delayBases } from '../domain/working-time.ts';
 
-const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
+const hhmm = hhmmSchema;
 
 /** Outbox dispatcher retry policy: transient failures back off exponentially, capped; after `maxAttempts` the
  * message is FAILED and the office told. A message left SENDING longer than `sendingTimeout` (a crash between

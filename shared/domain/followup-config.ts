@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { cstDateSchema } from './input.ts';
+import { cstDateSchema, durationSchema, hhmmSchema } from './input.ts';
 import { parseDuration } from './time.ts';
 import { delayBases } from './working-time.ts';
 
-const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
+const hhmm = hhmmSchema;
 const isoDate = cstDateSchema;
 
 /** Who an escalation goes to, resolved against the directory. */
@@ -11,19 +11,7 @@ export const escalationRoles = ['school-head', 'township-contact', 'area-leader'
 export const escalationRoleSchema = z.enum(escalationRoles);
 export type EscalationRole = z.infer<typeof escalationRoleSchema>;
 
-const duration = z.string().check(
-  z.refine(
-    (v) => {
-      try {
-        parseDuration(v);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: '应为时长，如 1h、21h、1d16h' },
-  ),
-);
+const duration = durationSchema('1h、21h、1d16h');
 
 /**
  * One escalation step of a duty. Either `after` a delay past the duty's deadline counted on `basis` (default

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ValidationError } from './errors.ts';
-import { type CstDate, cstDate, cstInstant, isCstDate } from './time.ts';
+import { type CstDate, cstDate, cstInstant, isCstDate, parseDuration } from './time.ts';
 
 /**
  * Input rules shared by every route and command: dates that exist, text that is what it looks like. Reasons are
@@ -11,6 +11,26 @@ import { type CstDate, cstDate, cstInstant, isCstDate } from './time.ts';
 export const cstDateSchema = z
   .string({ error: '应为日期 YYYY-MM-DD' })
   .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'), z.refine(isCstDate, '不是真实存在的日期'));
+
+/** A time of day `HH:MM` (24-hour, CST), as the configuration writes deadlines and office hours. */
+export const hhmmSchema = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
+
+/** A delay as the configuration writes it (`30m`, `2h`, `1d16h`); `examples` goes into the Chinese reason. */
+export function durationSchema(examples: string) {
+  return z.string().check(
+    z.refine(
+      (v) => {
+        try {
+          parseDuration(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: `应为时长，如 ${examples}` },
+    ),
+  );
+}
 
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Role } from './directory.ts';
+import { durationSchema, hhmmSchema } from './input.ts';
 import { type Cadence, cadences } from './periods.ts';
 import type { DirectorySnapshot } from './ports.ts';
 import { parseDuration } from './time.ts';
@@ -15,20 +16,8 @@ export const recipientKinds = ['school-head', 'township-contact', 'area-leader',
 export const recipientKindSchema = z.enum(recipientKinds);
 export type RecipientKind = z.infer<typeof recipientKindSchema>;
 
-const hhmm = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour, CST)'));
-const duration = z.string().check(
-  z.refine(
-    (s) => {
-      try {
-        parseDuration(s);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: '应为时长，如 30m、2h、1d16h' },
-  ),
-);
+const hhmm = hhmmSchema;
+const duration = durationSchema('30m、2h、1d16h');
 
 export const ladderLevelSchema = z.object({
   /** Delay after the deadline (e.g. `30m`, `1d16h`), counted on `basis`. */
