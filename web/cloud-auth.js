@@ -1,3 +1,4 @@
+// @ts-check
 // Cloud sign-in for the console: Cognito managed login, OAuth 2.0 authorization code + PKCE (RFC 7636, S256).
 // No build step, no library. The stack deploys /config.json next to this file (infra/constructs/web-console.ts);
 // locally there is none, `cloud` is null and the console keeps its dev sign-in. The helpers are pure and unit
@@ -6,7 +7,10 @@
 const KEY = { token: 'baoxue.idToken', verifier: 'baoxue.pkceVerifier', state: 'baoxue.oauthState' };
 const SCOPES = 'openid profile';
 
-/** RFC 4648 §5 base64url without padding. */
+/**
+ * RFC 4648 §5 base64url without padding.
+ * @param {Uint8Array} bytes
+ */
 export function base64url(bytes) {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
@@ -18,13 +22,21 @@ export function randomString(byteLength = 32) {
   return base64url(crypto.getRandomValues(new Uint8Array(byteLength)));
 }
 
-/** PKCE S256 code challenge: base64url(SHA-256(verifier)). */
+/**
+ * PKCE S256 code challenge: base64url(SHA-256(verifier)).
+ * @param {string} verifier
+ */
 export async function codeChallenge(verifier) {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   return base64url(new Uint8Array(digest));
 }
 
-/** The /config.json the stack writes, or null when it is missing or not for Cognito (local development). */
+/**
+ * The /config.json the stack writes, or null when it is missing or not for Cognito (local development).
+ * @typedef {{ auth: 'cognito', clientId: string, domain: string, redirectUri: string, [k: string]: any }} CloudConfig
+ * @param {any} json
+ * @returns {CloudConfig | null}
+ */
 export function parseConfig(json) {
   if (json?.auth !== 'cognito') return null;
   for (const k of ['clientId', 'domain', 'redirectUri']) {
@@ -36,7 +48,11 @@ export function parseConfig(json) {
   return { ...json, domain: json.domain.replace(/\/+$/, '') };
 }
 
-/** Managed-login authorize URL (the browser navigates there). */
+/**
+ * Managed-login authorize URL (the browser navigates there).
+ * @param {CloudConfig} config
+ * @param {{ state: string, challenge: string }} p
+ */
 export function authorizeUrl(config, { state, challenge }) {
   const q = new URLSearchParams({
     response_type: 'code',
@@ -51,7 +67,11 @@ export function authorizeUrl(config, { state, challenge }) {
   return `${config.domain}/oauth2/authorize?${q}`;
 }
 
-/** The token request: POST `url` with `body` (application/x-www-form-urlencoded); no client secret. */
+/**
+ * The token request: POST `url` with `body` (application/x-www-form-urlencoded); no client secret.
+ * @param {CloudConfig} config
+ * @param {{ code: string, verifier: string }} p
+ */
 export function tokenRequest(config, { code, verifier }) {
   const body = new URLSearchParams({
     grant_type: 'authorization_code',
@@ -63,13 +83,19 @@ export function tokenRequest(config, { code, verifier }) {
   return { url: `${config.domain}/oauth2/token`, body };
 }
 
-/** Managed-login sign-out: ends the Cognito session, then returns to the console. */
+/**
+ * Managed-login sign-out: ends the Cognito session, then returns to the console.
+ * @param {CloudConfig} config
+ */
 export function logoutUrl(config) {
   const q = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri });
   return `${config.domain}/logout?${q}`;
 }
 
-/** The claims of a JWT (not verified: the API's authorizer does that), or null when it is not a JWT. */
+/**
+ * The claims of a JWT (not verified: the API's authorizer does that), or null when it is not a JWT.
+ * @param {unknown} token
+ */
 export function jwtClaims(token) {
   const part = typeof token === 'string' ? token.split('.')[1] : undefined;
   if (!part) return null;
@@ -82,7 +108,11 @@ export function jwtClaims(token) {
   }
 }
 
-/** Whether a token is still usable at `nowMs`, with a minute's margin for clock skew and the request itself. */
+/**
+ * Whether a token is still usable at `nowMs`, with a minute's margin for clock skew and the request itself.
+ * @param {string} token
+ * @param {number} nowMs
+ */
 export function tokenUsable(token, nowMs) {
   const exp = jwtClaims(token)?.exp;
   return typeof exp === 'number' && exp * 1000 > nowMs + 60_000;
@@ -91,6 +121,7 @@ export function tokenUsable(token, nowMs) {
 /**
  * What the return from managed login carries: `{ code, state }`, `{ error, state }`, or null when the URL is a
  * normal page load.
+ * @param {string} search
  */
 export function callbackParams(search) {
   const q = new URLSearchParams(search);
@@ -123,13 +154,13 @@ async function createCloudAuth() {
     else if (!expected || back.state !== expected || !verifier) error = '登录校验失败，请重新登录';
     else {
       try {
-        const { url, body } = tokenRequest(config, { code: back.code, verifier });
+        const { url, body } = tokenRequest(config, { code: back.code ?? '', verifier });
         const res = await fetch(url, { method: 'POST', body });
         const data = await res.json().catch(() => ({}));
         if (!res.ok || typeof data.id_token !== 'string') throw new Error(data.error || String(res.status));
         store.setItem(KEY.token, data.id_token);
       } catch (e) {
-        error = `登录失败（${e.message}），请重新登录`;
+        error = `登录失败（${e instanceof Error ? e.message : String(e)}），请重新登录`;
       }
     }
   }
@@ -144,14 +175,15 @@ async function createCloudAuth() {
     },
     /** Shows the sign-in panel for the cloud: one button to managed login, no person picker. */
     showSignIn() {
-      document.querySelector('#sign-in-hint').textContent = '请使用教育局分配的账号登录（统一身份认证）。';
-      const picker = document.querySelector('#person').closest('label');
+      const q = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
+      q('#sign-in-hint').textContent = '请使用教育局分配的账号登录（统一身份认证）。';
+      const picker = /** @type {HTMLElement} */ (q('#person').closest('label'));
       picker.hidden = true;
       picker.style.display = 'none'; // app.css gives labels a display, which beats [hidden]
-      const button = document.querySelector('#sign-in-button');
+      const button = q('#sign-in-button');
       button.hidden = false;
       button.textContent = '前往登录';
-      document.querySelector('#sign-in-error').textContent = error;
+      q('#sign-in-error').textContent = error;
     },
     /** Goes to managed login; the answer comes back to the console with ?code=&state=. */
     async signIn() {
