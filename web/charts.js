@@ -8,9 +8,9 @@ import { html } from './render.js';
  * @typedef {{ label: string, value: number, text: string, long?: string }} Bar
  */
 
-const WIDTH = 560;
-const LABEL_W = 130;
-const VALUE_W = 70;
+const WIDTH = 460;
+const LABEL_W = 100;
+const VALUE_W = 110;
 const ROW_H = 26;
 const BAR_H = 16;
 
