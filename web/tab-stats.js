@@ -2,7 +2,7 @@
 // 乡镇统计: statistics per township and school for a period, and the ledger exports / import templates.
 import { api, bindTemplateButtons, downloadFile } from './api.js';
 import { isoWeeks, onTimeChart, openByStateChart, percent, returnsOf, weeklyReturnsChart } from './charts.js';
-import { html, mount } from './render.js';
+import { html, mount, nothing } from './render.js';
 import { $, $$, cstToday, fmt, me, serverNow, state } from './shared.js';
 
 export { percent };
@@ -227,7 +227,7 @@ export function exportsHtml(role, mayExport) {
     <button type="button" class="secondary" data-template="roll">学籍花名册模板 XLSX</button>
     ${role === 'office' ? html`<button type="button" class="secondary" data-template="register">适龄儿童户籍名单模板 XLSX</button>` : ''}
   </div></div>`
-      : '';
+      : nothing;
   if (!mayExport) return templates;
   return html`<div class="panel exports"><h3>台账导出</h3><p class="muted">按您的管辖范围导出；本校及办公室以外的学生姓名已脱敏。每次导出均记录在查阅日志中。</p>
   <div class="actions">

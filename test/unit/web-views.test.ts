@@ -1075,3 +1075,91 @@ describe('case states', () => {
     );
   });
 });
+
+const statsMore = await web<{ exportsHtml(role: string | undefined, mayExport: boolean): Safe }>('tab-stats');
+const fuMore = await web<{ windowOptions: View; createFormsHtml: View; visitForm: View }>('tab-followup');
+const importsMore = await web<{ importsHtml: View; progressText(p: unknown): string }>('tab-imports');
+const forms = await web<{
+  options: View;
+  parseNotBack(text: string): { studentName: string; status: string }[];
+}>('tab-forms');
+
+describe('the other views: exports, import wizard, forms, windows, progress', () => {
+  it('exportsHtml: ledger buttons for those who may export, templates by role', () => {
+    const officeHtml = text(statsMore.exportsHtml('office', true));
+    for (const s of [
+      '台账导出',
+      '辍学学生花名册 CSV',
+      '案件台账 CSV',
+      '全部台账 XLSX',
+      '组织名录模板 XLSX',
+      '适龄儿童户籍名单模板 XLSX',
+    ])
+      expect(officeHtml).toContain(s);
+    const headHtml = text(statsMore.exportsHtml('school-head', true));
+    expect(headHtml).toContain('学籍花名册模板 XLSX');
+    expect(headHtml).not.toContain('组织名录模板');
+    expect(statsMore.exportsHtml('teacher', false).value).toBe('');
+    expect(text(statsMore.exportsHtml('township-contact', true))).not.toContain('导入模板');
+  });
+
+  it('importsHtml: only the kinds the viewer may upload; the roll asks school and term, the register township', () => {
+    const m = {
+      principal: head,
+      may: { uploadRoll: true, uploadRegister: false, uploadDirectory: false },
+      org: {
+        schools: [
+          { id: 'school-a', name: `示例小学${HOSTILE}` },
+          { id: 'school-b', name: '别校' },
+        ],
+        townships: [{ id: 'town-a', name: '甲镇' }],
+        staff: [],
+      },
+      calendar: { terms: ['2026-spring'] },
+    };
+    const roll = importsMore.importsHtml(m, 'roll');
+    expect(roll.value).toContain('<option value="roll" selected>学籍花名册</option>');
+    expect(roll.value).not.toContain('value="register"');
+    expect(roll.value).toContain('<option value="school-a">');
+    expect(roll.value).not.toContain('别校'); // a head uploads for their own school
+    expect(roll.value).toContain('<option>2026-spring</option>');
+    escapesHostile(roll);
+    const office = { ...m, principal: { personId: 'p-office', role: 'office' }, may: { uploadRegister: true } };
+    expect(importsMore.importsHtml(office, 'register').value).toContain('<option value="town-a">甲镇</option>');
+    expect(importsMore.progressText({ phase: 'write', fraction: 0.426, rows: 120 })).toBe('写入 43%（120 行）');
+    expect(importsMore.progressText({ phase: 'check', fraction: 0 })).toBe('检查 0%');
+  });
+
+  it('windowOptions preselects the latest window already started; the forms escape names and carry keys', () => {
+    const windows = [
+      { id: 'w3', name: '2026年暑假后', start: '2026-09-01', end: '2026-09-15' },
+      { id: 'w2', name: `2026年暑假前${HOSTILE}`, start: '2026-06-20', end: '2026-07-05' },
+      { id: 'w1', name: '2026年寒假后', start: '2026-03-01', end: '2026-03-11' },
+    ];
+    const o = fuMore.windowOptions(windows, '2026-06-25');
+    expect(o.value).toContain('<option value="w2" selected>');
+    expect(o.value.match(/selected/g)).toHaveLength(1);
+    expect(fuMore.windowOptions(windows, '2026-01-01').value).toContain('<option value="w1" selected>');
+    escapesHostile(o);
+    const staff = [{ id: 't-1', name: `示例老师${HOSTILE}`, schoolId: 'school-a' }];
+    const f = fuMore.createFormsHtml(staff, '2026-03-10', o);
+    expect(f.value).toContain('name="teacherIds" value="t-1"');
+    expect(f.value).toContain('name="from" type="date" value="2026-03-10"');
+    expect(f.value).toMatch(/id="st-form" class="fu-new-form" data-key="[0-9a-f-]{36}"/);
+    escapesHostile(f);
+    expect(text(fuMore.createFormsHtml([], '2026-03-10', null))).toContain('尚未配置大家访时段');
+    const v = fuMore.visitForm({ kind: 'send-teaching' }, '2026-03-10');
+    expect(v.value).toContain('name="date" value="2026-03-10" max="2026-03-10"');
+    expect(v.value).toContain('name="content"');
+    expect(fuMore.visitForm({ kind: 'followup' }, '2026-03-10').value).not.toContain('name="content"');
+  });
+
+  it('the report form: 姓名 未返校|辍学 lines; school options escaped', () => {
+    expect(forms.parseNotBack('测试甲 辍学\n\n 测试乙 未返校 \n测试丙')).toEqual([
+      { studentName: '测试甲', status: 'dropped-out' },
+      { studentName: '测试乙', status: 'not-returned' },
+      { studentName: '测试丙', status: 'not-returned' },
+    ]);
+    escapesHostile(forms.options([{ id: 's', name: HOSTILE }]));
+  });
+});
