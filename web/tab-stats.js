@@ -137,10 +137,17 @@ export async function renderStats(period) {
     const data = await api('GET', `/api/statistics?${new URLSearchParams(q)}`);
     state.stats = data;
     mount(out, statsResultHtml(data));
-    await renderStatsCharts(data);
   } catch (e) {
     mount(out, html`<p class="panel error" role="alert">${e instanceof Error ? e.message : String(e)}</p>`);
+    return;
   }
+  // The charts below the table: a failure there leaves the table as it is.
+  await renderStatsCharts().catch((e) =>
+    mount(
+      $('#stats-charts'),
+      html`<p class="panel error" role="alert">${e instanceof Error ? e.message : String(e)}</p>`,
+    ),
+  );
 }
 
 /** How long the period-independent chart data (open cases now, the last weeks' returns) is reused. */
@@ -174,8 +181,8 @@ export function statsChartsHtml(data, openCases, weeks) {
   }${weeks ? weeklyReturnsChart(weeks) : ''}</div></div>`;
 }
 
-/** @param {{ townships: any[], schools: any[] }} data */
-async function renderStatsCharts(data) {
+/** The charts of the statistics shown (`state.stats`, read after the fetches: a later query may have replaced it). */
+async function renderStatsCharts() {
   const today = cstToday();
   const personId = me().principal.personId;
   if (!chartsFresh(state.statsCharts, personId, today, serverNow())) {
@@ -195,7 +202,7 @@ async function renderStatsCharts(data) {
       weeks: replies.every(Boolean) ? weeks.map((w, i) => ({ ...w, returned: returnsOf(replies[i]) })) : null,
     };
   }
-  mount($('#stats-charts'), statsChartsHtml(data, state.statsCharts.openCases, state.statsCharts.weeks));
+  mount($('#stats-charts'), statsChartsHtml(state.stats, state.statsCharts.openCases, state.statsCharts.weeks));
 }
 
 /** @param {string} townshipId */
