@@ -425,25 +425,37 @@ export function e164(phone) {
   return /^1\d{10}$/.test(digits) ? `+86${digits}` : digits;
 }
 
-/** @param {HTMLFormElement} form */
-export async function submitCaseEdit(form) {
-  const f = new FormData(form);
-  const before = state.caseShown;
+/**
+ * The PATCH body's changes: the edit form's fields that differ from the case as shown (blank fields are left as
+ * they are; the phone in E.164; the teacher with the name from the directory).
+ * @param {any} before the case as shown (state.caseShown)
+ * @param {(name: string) => string} field the form's value of a field
+ * @param {import('./shared.js').Staff[]} staff
+ * @returns {Record<string, unknown>}
+ */
+export function caseChanges(before, field, staff) {
   /** @type {Record<string, unknown>} */
   const changes = {};
-  const name = String(f.get('guardianName') ?? '').trim();
-  const phone = e164(String(f.get('guardianPhone') ?? '').trim());
+  const name = field('guardianName').trim();
+  const phone = e164(field('guardianPhone').trim());
   if (name && name !== (before.guardian?.name ?? '')) changes.guardianName = name;
   if (phone && phone !== (before.guardian?.phone ?? '')) changes.guardianPhone = phone;
   for (const k of ['whereabouts', 'reason']) {
-    const v = String(f.get(k) ?? '').trim();
+    const v = field(k).trim();
     if (v && v !== before[k]) changes[k] = v;
   }
-  const teacherId = String(f.get('responsibleTeacher') ?? '');
+  const teacherId = field('responsibleTeacher');
   if (teacherId && teacherId !== before.responsibleTeacher?.personId) {
-    const person = me().org.staff.find((p) => p.id === teacherId);
+    const person = staff.find((p) => p.id === teacherId);
     changes.responsibleTeacher = { personId: teacherId, name: person?.name ?? teacherId };
   }
+  return changes;
+}
+
+/** @param {HTMLFormElement} form */
+export async function submitCaseEdit(form) {
+  const f = new FormData(form);
+  const changes = caseChanges(state.caseShown, (k) => String(f.get(k) ?? ''), me().org.staff);
   clearErrors(form);
   if (Object.keys(changes).length === 0) return flash('没有需要保存的修改');
   try {

@@ -25,6 +25,53 @@ const UPLOAD_MAX_BYTES = 2 * 1024 * 1024;
 const upload = { kind: 'roll', file: null, content: null, dry: null, confirmKey: null };
 
 /**
+ * The kind to show: the one chosen when the viewer may upload it, else the first they may, else the roll.
+ * @param {Record<string, boolean>} may
+ * @param {string} kind
+ */
+export function allowedKind(may, kind) {
+  const kinds = Object.entries(UPLOAD_KINDS).filter(([, k]) => may[k.may]);
+  return kinds.some(([id]) => id === kind) ? kind : (kinds[0]?.[0] ?? 'roll');
+}
+
+/**
+ * The wizard's state after a change: the dry run and the confirmation key are dropped (a new dry run is needed);
+ * the file read too unless `keepFile`.
+ * @param {typeof upload} u
+ * @param {boolean} keepFile
+ * @returns {typeof upload}
+ */
+export function afterChange(u, keepFile) {
+  return { ...u, ...(keepFile ? {} : { file: null, content: null }), dry: null, confirmKey: null };
+}
+
+/**
+ * The Idempotency-Key of an upload request, and the state that keeps it: a dry run gets a new key each time; the
+ * confirmation keeps one until it succeeds, so a double click or a retry imports once.
+ * @param {typeof upload} u
+ * @param {boolean} dryRun
+ * @param {() => string} newId
+ * @returns {{ key: string, next: typeof upload }}
+ */
+export function requestKey(u, dryRun, newId) {
+  if (dryRun) return { key: newId(), next: u };
+  const key = u.confirmKey ?? newId();
+  return { key, next: { ...u, confirmKey: key } };
+}
+
+/**
+ * The wizard's state after an upload succeeded: a dry run is kept (it enables the confirmation), an import clears
+ * the dry run and the key.
+ * @param {typeof upload} u
+ * @param {boolean} dryRun
+ * @param {any} result
+ * @returns {typeof upload}
+ */
+export function afterResult(u, dryRun, result) {
+  return dryRun ? { ...u, dry: result } : { ...u, dry: null, confirmKey: null };
+}
+
+/**
  * The wizard form for the kinds the viewer may upload.
  * @param {import('./shared.js').Me} m
  * @param {string} kind
@@ -65,8 +112,7 @@ export function importsHtml(m, kind) {
 
 export function renderImports() {
   const m = me();
-  const kinds = Object.entries(UPLOAD_KINDS).filter(([, k]) => m.may[k.may]);
-  if (!kinds.some(([id]) => id === upload.kind)) upload.kind = kinds[0]?.[0] ?? 'roll';
+  upload.kind = allowedKind(m.may, upload.kind);
   mount($('#imports'), importsHtml(m, upload.kind));
   const form = $('#upload-form');
   bindTemplateButtons(form);
@@ -91,8 +137,7 @@ export function renderImports() {
  * @param {boolean} [keepFile]
  */
 function resetUpload(keepFile = false) {
-  if (!keepFile) Object.assign(upload, { file: null, content: null });
-  Object.assign(upload, { dry: null, confirmKey: null });
+  Object.assign(upload, afterChange(upload, keepFile));
   const form = $maybe('#upload-form');
   if (form) form.confirm.disabled = true;
   const result = $maybe('#upload-result');
@@ -133,8 +178,8 @@ async function runUpload(form, dryRun) {
   const bar = $('.upload-progress', form);
   for (const b of [form.check, form.confirm]) b.disabled = true;
   // The dry run gets a new key each time; the confirmation keeps one, so a double click or a retry imports once.
-  if (!dryRun && !upload.confirmKey) upload.confirmKey = crypto.randomUUID();
-  const key = dryRun ? crypto.randomUUID() : (upload.confirmKey ?? crypto.randomUUID());
+  const { key, next } = requestKey(upload, dryRun, () => crypto.randomUUID());
+  Object.assign(upload, next);
   let polling = true;
   const poll = async () => {
     while (polling) {
@@ -153,8 +198,7 @@ async function runUpload(form, dryRun) {
     polling = false;
     showProgress(bar, { phase: 'done', fraction: 1, rows: result.rows ?? 0 });
     mount(out, uploadResultHtml(result, me().org.schools));
-    if (dryRun) upload.dry = result;
-    else Object.assign(upload, { dry: null, confirmKey: null });
+    Object.assign(upload, afterResult(upload, dryRun, result));
     flash(dryRun ? '检查通过：请核对差异后确认导入' : '导入完成');
   } catch (err) {
     const e = /** @type {any} */ (err);

@@ -1,8 +1,11 @@
 // @ts-check
 // 乡镇统计: statistics per township and school for a period, and the ledger exports / import templates.
 import { api, bindTemplateButtons, downloadFile } from './api.js';
-import { html, mount } from './render.js';
+import { isoWeeks, onTimeChart, openByStateChart, percent, returnsOf, weeklyReturnsChart } from './charts.js';
+import { html, mount, nothing } from './render.js';
 import { $, $$, cstToday, fmt, me, serverNow, state } from './shared.js';
+
+export { percent };
 
 /** @type {[string, string][]} */
 const STATS_COLUMNS = [
@@ -16,14 +19,6 @@ const STATS_COLUMNS = [
   ['medianDaysToReturn', '复学中位天数'],
   ['visits', '跟踪家访（完成/应访）'],
 ];
-
-/**
- * A rate 0..1 as `87.5%`, '—' when there is none.
- * @param {number | null | undefined} rate
- */
-export function percent(rate) {
-  return rate === null || rate === undefined ? '—' : `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
-}
 
 /**
  * One cell of the statistics table as text.
@@ -103,6 +98,7 @@ function statsForm(p) {
   </div>
 </form>
 <div id="stats-result"></div>
+<div id="stats-charts" class="charts"></div>
 <div id="stats-exports"></div>`;
 }
 
@@ -143,7 +139,70 @@ export async function renderStats(period) {
     mount(out, statsResultHtml(data));
   } catch (e) {
     mount(out, html`<p class="panel error" role="alert">${e instanceof Error ? e.message : String(e)}</p>`);
+    return;
   }
+  // The charts below the table: a failure there leaves the table as it is.
+  await renderStatsCharts().catch((e) =>
+    mount(
+      $('#stats-charts'),
+      html`<p class="panel error" role="alert">${e instanceof Error ? e.message : String(e)}</p>`,
+    ),
+  );
+}
+
+/** How long the period-independent chart data (open cases now, the last weeks' returns) is reused. */
+export const CHARTS_TTL_MS = 5 * 60_000;
+
+/**
+ * Whether the cached chart data still serves: the same person, the same CST day, fetched less than 5 minutes ago.
+ * @param {{ personId: string, today: string, at: number } | null | undefined} cache
+ * @param {string} personId
+ * @param {string} today
+ * @param {number} now
+ */
+export function chartsFresh(cache, personId, today, now) {
+  return Boolean(cache && cache.personId === personId && cache.today === today && now - cache.at < CHARTS_TTL_MS);
+}
+
+/**
+ * The charts of the statistics tab: on-time rate per township of the chosen period, open cases per state now,
+ * returns per ISO week over the last 8 weeks.
+ * @param {{ townships: any[], schools: any[] }} data the statistics of the chosen period
+ * @param {{ total: number, byState: Record<string, number> } | null} openCases null when not available
+ * @param {{ week: string, from: string, to: string, returned: number }[] | null} weeks null when not available
+ */
+export function statsChartsHtml(data, openCases, weeks) {
+  const rates =
+    data.townships.length > 0
+      ? data.townships
+      : data.schools.map((/** @type {any} */ s) => ({ ...s, townshipId: s.schoolId, townshipName: s.schoolName }));
+  return html`<div class="panel charts-panel"><h3>图表</h3><div class="chart-grid">${onTimeChart(rates)}${
+    openCases ? openByStateChart(openCases) : ''
+  }${weeks ? weeklyReturnsChart(weeks) : ''}</div></div>`;
+}
+
+/** The charts of the statistics shown (`state.stats`, read after the fetches: a later query may have replaced it). */
+async function renderStatsCharts() {
+  const today = cstToday();
+  const personId = me().principal.personId;
+  if (!chartsFresh(state.statsCharts, personId, today, serverNow())) {
+    const weeks = isoWeeks(today, 8);
+    // The API has no weekly series: one statistics request per ISO week (each reads 1–2 aggregate buckets).
+    const [openCases, ...replies] = await Promise.all([
+      api('GET', '/api/statistics/open-cases').catch(() => null),
+      ...weeks.map((w) =>
+        api('GET', `/api/statistics?${new URLSearchParams({ from: w.from, to: w.to })}`).catch(() => null),
+      ),
+    ]);
+    state.statsCharts = {
+      personId,
+      today,
+      at: serverNow(),
+      openCases,
+      weeks: replies.every(Boolean) ? weeks.map((w, i) => ({ ...w, returned: returnsOf(replies[i]) })) : null,
+    };
+  }
+  mount($('#stats-charts'), statsChartsHtml(state.stats, state.statsCharts.openCases, state.statsCharts.weeks));
 }
 
 /** @param {string} townshipId */
@@ -175,7 +234,7 @@ export function exportsHtml(role, mayExport) {
     <button type="button" class="secondary" data-template="roll">学籍花名册模板 XLSX</button>
     ${role === 'office' ? html`<button type="button" class="secondary" data-template="register">适龄儿童户籍名单模板 XLSX</button>` : ''}
   </div></div>`
-      : '';
+      : nothing;
   if (!mayExport) return templates;
   return html`<div class="panel exports"><h3>台账导出</h3><p class="muted">按您的管辖范围导出；本校及办公室以外的学生姓名已脱敏。每次导出均记录在查阅日志中。</p>
   <div class="actions">

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { DynamoOpenCaseCounter } from '../../shared/adapters/dynamo/case-counts.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { ledgersToXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
 import type { AggregateReader } from '../../shared/domain/aggregates.ts';
@@ -11,6 +12,7 @@ import { canReadTownship, type Place, type Principal } from '../../shared/domain
 import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { statisticsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
+import { countOpenCasesOf, type OpenCaseCounter } from '../../shared/use-cases/count-open-cases.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
@@ -22,12 +24,15 @@ export interface InsightPorts {
   /** Statistics read the aggregates the stream keeps (functions/aggregator), not every school's items. */
   aggregates: AggregateReader;
   cases: CaseRepository;
+  /** Open cases per state from the owner index's keys (the statistics tab's chart). */
+  openCases: OpenCaseCounter;
 }
 
 export function insightPorts(deps: ApiDeps): InsightPorts {
   return {
     aggregates: new DynamoAggregateStore(deps.doc, deps.tableName),
     cases: new DynamoCaseRepository(deps.doc, deps.tableName),
+    openCases: new DynamoOpenCaseCounter(deps.doc, deps.tableName),
   };
 }
 
@@ -62,6 +67,8 @@ const statisticsQuery = z.strictObject({ from: calendarDate, to: calendarDate, .
       });
   }),
 );
+
+const openCasesQuery = z.strictObject(scopeFilter);
 
 const exportQuery = z
   .strictObject({
@@ -169,6 +176,18 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
               })),
           },
         };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/statistics/open-cases',
+      who: 'as /api/statistics: office, leader, contact their scope; head, teacher their school',
+      summary: 'open cases now per state in scope (optional townshipId, schoolId): counts only, no personal data',
+      handle: async (ctx) => {
+        const q = parseWith(openCasesQuery, ctx.query, 'query');
+        const schools = schoolsInScope(ctx, q, seesSchoolFigures);
+        const counts = await countOpenCasesOf(schools, ports.openCases);
+        return { status: 200, body: { asOf: ctx.now.toISOString(), ...counts } };
       },
     },
     {

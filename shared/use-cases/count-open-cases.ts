@@ -29,7 +29,18 @@ export async function countOpenCases(deps: {
   counter: OpenCaseCounter;
 }): Promise<OpenCaseCounts> {
   const { schools } = await deps.directory.load();
-  const perSchool = await runLimited(schools, 16, (s) => deps.counter.countOpen(s.id));
+  return countOpenCasesOf(schools, deps.counter);
+}
+
+/**
+ * Open cases per state of the given schools (the statistics tab's chart: the schools in the caller's scope).
+ * Counts only, no case item is loaded.
+ */
+export async function countOpenCasesOf(
+  schools: readonly { id: string }[],
+  counter: OpenCaseCounter,
+): Promise<OpenCaseCounts> {
+  const perSchool = await runLimited(schools, 16, (s) => counter.countOpen(s.id));
   const byState = Object.fromEntries(openCaseStates.map((s) => [s, 0])) as Record<OpenCaseState, number>;
   for (const counts of perSchool)
     for (const [state, n] of Object.entries(counts)) {

@@ -145,6 +145,10 @@ describe('R9 masking: every role × every read route', () => {
       '/api/cases/:caseId/timeline': [{ path: `/api/cases/${caseId}/timeline`, personal: true, ref: true }],
       '/api/cases/:caseId/messages': [{ path: `/api/cases/${caseId}/messages`, personal: true }],
       '/api/statistics': [{ path: '/api/statistics', query: { from: '2026-03-01', to: '2026-03-31' } }],
+      '/api/statistics/open-cases': [
+        { path: '/api/statistics/open-cases' },
+        { path: '/api/statistics/open-cases', query: { schoolId: 's1' } },
+      ],
       '/api/exports/ledgers': [
         { path: '/api/exports/ledgers', query: { ledger: 'roster' }, personal: true },
         { path: '/api/exports/ledgers', query: { ledger: 'cases' }, personal: true },

@@ -280,6 +280,77 @@ describe('GET /api/statistics on the seeded April 2023 data set', () => {
   });
 });
 
+describe('GET /api/statistics/open-cases on the seeded April 2023 data set', () => {
+  let w: Awaited<ReturnType<typeof setUp>>;
+  beforeAll(async () => {
+    w = await setUp('wire-open-cases', '2023-05-02T04:00:00Z');
+    await storeFacts(w.doc, w.tableName, seed(), {
+      schools: { 'ml-school': 's1', 'ml-second': 's2', 'sj-school': 's3' },
+      townships: { maling: 'ta', shuangjiang: 'tb' },
+    });
+  });
+
+  /** The open cases the office lists (every page), counted per state: what the keys-only count must match. */
+  async function listedByState(query: Record<string, string> = {}) {
+    const counts: Record<string, number> = {};
+    let cursor: string | undefined;
+    do {
+      const page = await w.call({
+        method: 'GET',
+        path: '/api/cases',
+        as: who.office,
+        query: { ...query, ...(cursor ? { cursor } : {}) },
+      });
+      for (const c of page.body.cases as { state: string }[]) counts[c.state] = (counts[c.state] ?? 0) + 1;
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    return counts;
+  }
+  const nonZero = (byState: Record<string, number>) =>
+    Object.fromEntries(Object.entries(byState).filter(([, n]) => n > 0));
+
+  it('the office: every open state with a count (0 included), the same figures as the open case list', async () => {
+    const res = await w.call({ method: 'GET', path: '/api/statistics/open-cases', as: who.office });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.byState)).toEqual(['opened', 'persuading', 'notice-issued', 'lapsed', 'escalated']);
+    const listed = await listedByState();
+    expect(nonZero(res.body.byState)).toEqual(listed);
+    expect(res.body.total).toBe(Object.values(listed).reduce((a, b) => a + b, 0));
+    expect(res.body.total).toBeGreaterThan(0);
+    expect(res.body.schools).toBe(3);
+  });
+
+  it('a township contact counts their township only; a head their school; outside the scope 403, unknown 404', async () => {
+    const contact = await w.call({ method: 'GET', path: '/api/statistics/open-cases', as: who.contactA });
+    expect(contact.body.schools).toBe(2);
+    expect(nonZero(contact.body.byState)).toEqual(await listedByState({ townshipId: 'ta' }));
+    const head = await w.call({ method: 'GET', path: '/api/statistics/open-cases', as: who.headS3 });
+    expect(head.body.schools).toBe(1);
+    expect(nonZero(head.body.byState)).toEqual(await listedByState({ schoolId: 's3' }));
+    const outside = await w.call({
+      method: 'GET',
+      path: '/api/statistics/open-cases',
+      as: who.contactA,
+      query: { townshipId: 'tb' },
+    });
+    expect(outside.status).toBe(403);
+    const unknown = await w.call({
+      method: 'GET',
+      path: '/api/statistics/open-cases',
+      as: who.office,
+      query: { schoolId: 'zz' },
+    });
+    expect(unknown.status).toBe(404);
+    const stray = await w.call({
+      method: 'GET',
+      path: '/api/statistics/open-cases',
+      as: who.office,
+      query: { from: '2023-04-01' },
+    });
+    expect(stray.status).toBe(400);
+  });
+});
+
 describe('GET /api/exports/ledgers', () => {
   let w: Awaited<ReturnType<typeof setUp>>;
   let caseS1: string;
