@@ -1,10 +1,14 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { runRebuildAggregates } from '../../local/commands/rebuild-aggregates.ts';
+import { ensureTable } from '../../local/dynamodb-local.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoSlotRepository, slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
+import { createTableInput } from '../../shared/adapters/dynamo/table-definition.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
@@ -329,8 +333,18 @@ describe('GET /api/reports/late: who sees what', () => {
 });
 
 describe('rebuild-aggregates migrates a table written before the late index', () => {
-  it('gives open slots without late-index keys their keys; filed slots get none', async () => {
-    const { doc, tableName, endpoint } = await freshTable('late-migrate');
+  it('a table without gsi3 gets the index (ensureTable), then open slots get their keys; filed slots none', async () => {
+    const { doc, endpoint } = await freshTable('late-migrate');
+    // The table as it was before the late index: created from the definition without gsi3.
+    const tableName = `late-old-${Date.now().toString(36)}`;
+    const input = createTableInput(tableName);
+    const old = {
+      ...input,
+      AttributeDefinitions: input.AttributeDefinitions.filter((a) => !a.AttributeName.startsWith('gsi3')),
+      GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.filter((i) => i.IndexName !== 'gsi3'),
+    };
+    const client = new DynamoDBClient(localClientConfig(endpoint));
+    await client.send(new CreateTableCommand(old));
     const { deps } = await apiWorld(doc, tableName);
     const strip = (item: Record<string, unknown>) => {
       const { gsi3pk: _a, gsi3sk: _b, ...rest } = item;
@@ -347,6 +361,10 @@ describe('rebuild-aggregates migrates a table written before the late index', ()
         ),
       }),
     );
+    await ensureTable(endpoint, tableName);
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    client.destroy();
+    expect(described.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2', 'gsi3']);
     const handler = createApiHandler(deps);
     const board = async () =>
       rowsOf(JSON.parse((await handler(apiEvent({ method: 'GET', path: '/api/reports/late', as: who.office }))).body));
