@@ -60,8 +60,11 @@ export interface LateBoard {
   };
 }
 
-/** Items a township read asks DynamoDB for (one Query evaluates at most this many, before the filters). */
-const READ_PAGE = 100;
+/**
+ * Items a township read asks DynamoDB for (one Query evaluates at most this many, before the filters): one more than
+ * the largest page, so a page that fills up knows whether its township holds more (no empty page at the end).
+ */
+const READ_PAGE = 101;
 /** Reads a page may spend beyond one per township (filters that drop most items): the page then ends short. */
 const EXTRA_READS = 8;
 
