@@ -389,7 +389,8 @@ async function runSize(db: BenchDynamo, n: number): Promise<{ rows: Row[]; laten
   );
   const latency: string[] = [];
   try {
-    // The late board still reads one Query per school: fewer calls at a province's size.
+    // The late board reads one late-index Query per township (gsi3) plus the summary's aggregates; fewer calls at a
+    // province's size all the same.
     const perUser = TINY ? 2 : n >= 1000 ? 1 : 4;
     // Statistics read the aggregates (a few requests whatever N), so they run over HTTP at every size.
     const paths = [

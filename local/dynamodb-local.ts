@@ -14,7 +14,13 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { createTableInput } from '../shared/adapters/dynamo/table-definition.ts';
 
@@ -291,12 +297,31 @@ export class CorruptDataError extends Error {
   }
 }
 
-/** Creates the table from the shared definition unless it exists. */
+/**
+ * Creates the table from the shared definition unless it exists. An existing table (kept in the data folder) that
+ * lacks an index of the definition gets it (one UpdateTable per index, as in the cloud); the items written before it
+ * get their keys from `npm run cli -- rebuild-aggregates` (the late index's backfill).
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'exists'> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
     const tables = await client.send(new ListTablesCommand({}));
-    if (tables.TableNames?.includes(tableName)) return 'exists';
+    if (tables.TableNames?.includes(tableName)) {
+      const input = createTableInput(tableName);
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const have = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+      for (const index of input.GlobalSecondaryIndexes.filter((i) => !have.has(i.IndexName))) {
+        const keys = new Set<string>(index.KeySchema.map((k) => k.AttributeName));
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: input.AttributeDefinitions.filter((a) => keys.has(a.AttributeName)),
+            GlobalSecondaryIndexUpdates: [{ Create: index }],
+          }),
+        );
+      }
+      return 'exists';
+    }
     await client.send(new CreateTableCommand(createTableInput(tableName)));
     return 'created';
   } finally {

@@ -1,6 +1,7 @@
 // @ts-check
 // 迟报看板: the late reports per township, the ladder level of each, and the viewer's acknowledge button.
 import { api } from './api.js';
+import { lateFiltersHtml, latePagerHtml, lateQueryPath, lateSummaryHtml } from './late-view.js';
 import { html, mount } from './render.js';
 import { $, flash, fmt, me, message } from './shared.js';
 
@@ -10,7 +11,8 @@ import { $, flash, fmt, me, message } from './shared.js';
  *   periodKey: string, deadline: string, overdueMinutes: number, level: number, levelCount?: number, stage: string,
  *   reached?: string, escalations?: LateEscalation[] }} LateRow
  * @typedef {{ townshipId: string, townshipName: string, reports: LateRow[] }} LateTownship
- * @typedef {{ asOf?: string, townships: LateTownship[], nextCursor?: string }} LateBoard
+ * @typedef {{ asOf?: string, townships: LateTownship[], nextCursor?: string,
+ *   summary?: import('./late-view.js').LateSummary }} LateBoard
  * @typedef {{ personId: string, role: string }} Viewer
  */
 
@@ -57,11 +59,42 @@ export function lateBoardHtml(data, viewer) {
   )}`;
 }
 
+/**
+ * The board's state between renders: the filters, the cursors of the pages shown so far (the first page has none),
+ * and the townships in scope (from the first unfiltered summary, so the township filter can be changed back).
+ * @type {{ filter: import('./late-view.js').LateFilter, cursors: (string | undefined)[],
+ *   townships: { townshipId: string, townshipName: string }[] }}
+ */
+const board = { filter: {}, cursors: [undefined], townships: [] };
+
 export async function renderLate() {
-  const data = await api('GET', '/api/reports/late');
-  const board = $('#late-board');
-  mount(board, lateBoardHtml(data, me().principal));
-  for (const b of board.querySelectorAll('[data-act="ack-report"]'))
+  const cursor = board.cursors.at(-1);
+  /** @type {LateBoard} */
+  const data = await api('GET', lateQueryPath(board.filter, cursor));
+  if (!board.filter.townshipId && data.summary) board.townships = data.summary.townships;
+  const root = $('#late-board');
+  mount(
+    root,
+    html`${lateSummaryHtml(data.summary)}${lateFiltersHtml(board.townships, board.filter)}${lateBoardHtml(data, me().principal)}${latePagerHtml(data, board.cursors.length)}`,
+  );
+  const filters = /** @type {HTMLFormElement | null} */ (root.querySelector('#late-filters'));
+  filters?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = new FormData(filters);
+    const value = (/** @type {string} */ name) => String(f.get(name) ?? '') || undefined;
+    board.filter = { townshipId: value('townshipId'), cadence: value('cadence'), level: value('level') };
+    board.cursors = [undefined];
+    await renderLate();
+  });
+  root.querySelector('[data-act="late-next"]')?.addEventListener('click', async () => {
+    board.cursors.push(data.nextCursor);
+    await renderLate();
+  });
+  root.querySelector('[data-act="late-first"]')?.addEventListener('click', async () => {
+    board.cursors = [undefined];
+    await renderLate();
+  });
+  for (const b of root.querySelectorAll('[data-act="ack-report"]'))
     b.addEventListener('click', async () => {
       const { slot, level } = /** @type {HTMLElement} */ (b).dataset;
       const note = prompt('跟进说明（可空）：', '') ?? '';

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
-import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
+import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import { DynamoLateBoardSource } from '../../shared/adapters/dynamo/late-board-source.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
+import type { AggregateReader } from '../../shared/domain/aggregates.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { acknowledgementView } from '../../shared/domain/escalation.ts';
@@ -9,12 +11,13 @@ import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
 import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
+import { lateBoardView } from '../../shared/domain/views/late-board.ts';
 import {
   acknowledgeReportEscalationUseCase,
   reportAcknowledgeInputSchema,
 } from '../../shared/use-cases/acknowledge-report.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
-import { type LateSlotSource, listLateReports } from '../../shared/use-cases/list-late-reports.ts';
+import { type LateBoardSource, listLateBoard } from '../../shared/use-cases/list-late-board.ts';
 import { submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
@@ -23,14 +26,16 @@ import type { Route } from './router.ts';
 
 export interface ReportPorts {
   slots: SlotRepository;
-  lateSlots: LateSlotSource;
+  lateBoard: LateBoardSource;
+  aggregates: AggregateReader;
   cases: CaseRepository;
 }
 
 export function reportPorts(deps: ApiDeps): ReportPorts {
   return {
     slots: new DynamoSlotRepository(deps.doc, deps.tableName),
-    lateSlots: new DynamoLateSlotSource(deps.doc, deps.tableName),
+    lateBoard: new DynamoLateBoardSource(deps.doc, deps.tableName),
+    aggregates: new DynamoAggregateStore(deps.doc, deps.tableName),
     cases: new DynamoCaseRepository(deps.doc, deps.tableName),
   };
 }
@@ -43,9 +48,29 @@ const fileReportSchema = z.strictObject({
   submission: z.looseObject({}),
 });
 
+/** Most late slots in one page of `GET /api/reports/late`, and the page when `limit` is not given. */
+const LATE_PAGE_MAX = 100;
+const LATE_PAGE_DEFAULT = 50;
+
 const lateQuerySchema = z.strictObject({
-  townshipId: z.optional(z.string().check(z.minLength(1))),
+  townshipId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   cadence: z.optional(cadenceSchema),
+  level: z.optional(
+    z.coerce
+      .number({ error: '催报级别应为 0 至 9 的整数' })
+      .check(z.int('催报级别应为 0 至 9 的整数'), z.gte(0), z.lte(9)),
+  ),
+  limit: z._default(
+    z.coerce
+      .number({ error: '每页条数 limit 应为 1 至 100 的整数' })
+      .check(
+        z.int('每页条数 limit 应为 1 至 100 的整数'),
+        z.gte(1, '每页条数 limit 至少为 1'),
+        z.lte(LATE_PAGE_MAX, '每页条数 limit 最多为 100'),
+      ),
+    LATE_PAGE_DEFAULT,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000, '翻页游标 cursor 过长'))),
 });
 
 /** Report routes: file a report (R1 stops the ladder) and the late-report board. */
@@ -153,36 +178,17 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     {
       method: 'GET',
       path: '/api/reports/late',
-      who: 'office, leader (area), contact (township), head (school)',
-      summary: 'late reports in scope, grouped by township, with the ladder level reached',
+      who: 'office, leader (area), contact (township), head (school); teachers see none',
+      summary:
+        'late reports in scope, grouped by township, with the ladder level reached; pages of ?limit (≤ 100, default ' +
+        '50) from ?cursor, filters ?townshipId ?cadence ?level; summary: owed/filed/late per township this month',
       handle: async ({ principal, query, org, now }) => {
         const q = parseWith(lateQuerySchema, query, 'query');
-        const schoolIds = org.snapshot.schools
-          .filter((s) => s.active !== false && (!q.townshipId || s.townshipId === q.townshipId))
-          .filter((s) => canRead(principal, org.place(s.id, s.townshipId)))
-          .map((s) => s.id);
-        const rows = await listLateReports(
-          { source: ports.lateSlots, config: deps.config },
-          now,
-          schoolIds,
-          (s) =>
-            canRead(principal, org.place(s.schoolId, s.townshipId)) &&
-            (!q.townshipId || s.townshipId === q.townshipId) &&
-            (!q.cadence || s.cadence === q.cadence),
+        const board = await listLateBoard(
+          { source: ports.lateBoard, aggregates: ports.aggregates, config: deps.config },
+          { principal, snapshot: org.snapshot, query: q, now },
         );
-        const byTownship = new Map<string, typeof rows>();
-        for (const r of rows) byTownship.set(r.townshipId, [...(byTownship.get(r.townshipId) ?? []), r]);
-        return {
-          status: 200,
-          body: {
-            asOf: now.toISOString(),
-            townships: [...byTownship].map(([townshipId, reports]) => ({
-              townshipId,
-              townshipName: org.township(townshipId)?.name ?? townshipId,
-              reports: reports.map((r) => ({ ...r, schoolName: org.school(r.schoolId)?.name ?? r.schoolId })),
-            })),
-          },
-        };
+        return { status: 200, body: lateBoardView(board, org) };
       },
     },
   ];

@@ -11,7 +11,8 @@ import { addDays, type CstDate, cstDate, cstInstant, cstTimeOfDay, DAY_MS } from
  * of unrelated items, and a recount from the items gives the same numbers (rebuild, reconcile).
  *
  * Fields (per school and bucket):
- * - `rd` / `ro`: report slots owed (due then) / filed on time; `vd` / `vx` / `vo`: visits owed / done / done on time.
+ * - `rd` / `ro` / `rf`: report slots owed (due then) / filed on time / filed at all; `rl<n>` unfiled slots whose
+ *   ladder reached level n ≥ 1 (the late board's summary); `vd` / `vx` / `vo`: visits owed / done / done on time.
  *   In day buckets they carry the CST time of the deadline (`rd@1700`): today counts only what is due by now.
  * - `co` opened, `cr` returned, `cc` closed (returned or otherwise), `nl` notices lapsed, `rt<n>` returns after n days
  *   (a histogram: the median of any range is exact).
@@ -73,7 +74,12 @@ export function contributionsOf(item: Record<string, unknown> | undefined): Cont
       add(deadline, 'rd', deadline);
       const filed = str(item.firstSubmittedAt);
       if (filed && filed <= deadline) add(deadline, 'ro', deadline);
+      if (item.state === 'SUBMITTED') add(deadline, 'rf', deadline);
       if (item.state === 'OPEN') add(deadline, `so:${String(item.cadence)}`, deadline);
+      // The late board's summary: unfiled slots by the ladder level reached (level 0, none sent, is owed − filed − these).
+      const level = Number(item.nextLevel ?? 0);
+      if (item.state === 'OPEN' && Number.isInteger(level) && level >= 1)
+        add(deadline, `rl${Math.min(level, 9)}`, deadline);
       return out;
     }
     case 'CASE': {
@@ -359,4 +365,41 @@ export function lateSlotsFromCounters(all: Counters, asOf: Date): Record<string,
     if (date < today || (date === today && hhmm <= nowHhmm)) out[cadence] = (out[cadence] ?? 0) + n;
   }
   return out;
+}
+
+/** One scope's report summary of a range (the late board's table): owed, filed, still late, on time, by level. */
+export interface ReportSummary {
+  owed: number;
+  filed: number;
+  /** Owed by now and not filed (open past the deadline). */
+  late: number;
+  onTime: number;
+  onTimeRate: number | undefined;
+  /** Late slots by the ladder level reached: `0` none sent yet, `1`…`9`. */
+  byLevel: Record<string, number>;
+}
+
+/** The report summary of a scope from its summed counters (`read(bucket)`), timed fields counted as the statistics do. */
+export function reportSummaryFromCounters(plan: ReadPlan, read: (bucket: string) => Counters): ReportSummary {
+  const sums: Counters = {};
+  for (const { bucket, use } of plan.range)
+    for (const [attr, n] of Object.entries(read(bucket))) {
+      const [field, hhmm] = attr.split('@') as [string, string | undefined];
+      if (field !== 'rd' && field !== 'ro' && field !== 'rf' && !/^rl\d$/.test(field)) continue;
+      if (use === 'future' || (use === 'today' && hhmm !== undefined && hhmm > plan.nowHhmm)) continue;
+      bump(sums, field, n);
+    }
+  const owed = sums.rd ?? 0;
+  const filed = sums.rf ?? 0;
+  const late = Math.max(0, owed - filed);
+  const byLevel: Record<string, number> = {};
+  let climbed = 0;
+  for (let level = 1; level <= 9; level++) {
+    const n = sums[`rl${level}`] ?? 0;
+    if (n > 0) byLevel[String(level)] = n;
+    climbed += n;
+  }
+  if (late - climbed > 0) byLevel['0'] = late - climbed;
+  const onTime = sums.ro ?? 0;
+  return { owed, filed, late, onTime, onTimeRate: owed ? onTime / owed : undefined, byLevel };
 }

@@ -56,32 +56,33 @@ export async function listLateReports(
   );
   return slots
     .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.schoolId.localeCompare(b.schoolId))
-    .map((s) => {
-      const ladder = deps.config.reports.ladders[s.cadence];
-      const reached = [...new Set(ladder.slice(0, s.nextLevel).flatMap((l) => l.recipients))].map(
-        (r) => recipientLabel[r],
-      );
-      return {
-        slotId: s.id,
-        schoolId: s.schoolId,
-        townshipId: s.townshipId,
-        cadence: s.cadence,
-        cadenceLabel: cadenceLabel[s.cadence],
-        periodKey: s.periodKey,
-        deadline: s.deadline,
-        overdueMinutes: Math.floor((now.getTime() - Date.parse(s.deadline)) / 60_000),
-        level: s.nextLevel,
-        levelCount: ladder.length,
-        stage: ladderStageLabel(s.nextLevel, ladder.length),
-        reached: reached.join('、'),
-        ...(s.nextDueAt ? { nextDueAt: s.nextDueAt } : {}),
-        escalations: s.escalations
-          .filter((e) => e.level > 0)
-          .map((e) => ({
-            level: e.level,
-            personIds: e.personIds,
-            acknowledged: e.acknowledged ? { by: e.acknowledged.by.name, at: e.acknowledged.at } : null,
-          })),
-      };
-    });
+    .map((s) => lateReportRow(deps.config, now, s));
+}
+
+/** One late slot as the board shows it: how late, and how far up its ladder it has gone. */
+export function lateReportRow(config: Pick<AppConfig, 'reports'>, now: Date, s: ReportSlot): LateReportRow {
+  const ladder = config.reports.ladders[s.cadence];
+  const reached = [...new Set(ladder.slice(0, s.nextLevel).flatMap((l) => l.recipients))].map((r) => recipientLabel[r]);
+  return {
+    slotId: s.id,
+    schoolId: s.schoolId,
+    townshipId: s.townshipId,
+    cadence: s.cadence,
+    cadenceLabel: cadenceLabel[s.cadence],
+    periodKey: s.periodKey,
+    deadline: s.deadline,
+    overdueMinutes: Math.floor((now.getTime() - Date.parse(s.deadline)) / 60_000),
+    level: s.nextLevel,
+    levelCount: ladder.length,
+    stage: ladderStageLabel(s.nextLevel, ladder.length),
+    reached: reached.join('、'),
+    ...(s.nextDueAt ? { nextDueAt: s.nextDueAt } : {}),
+    escalations: s.escalations
+      .filter((e) => e.level > 0)
+      .map((e) => ({
+        level: e.level,
+        personIds: e.personIds,
+        acknowledged: e.acknowledged ? { by: e.acknowledged.by.name, at: e.acknowledged.at } : null,
+      })),
+  };
 }

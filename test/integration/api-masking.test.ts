@@ -135,7 +135,10 @@ describe('R9 masking: every role × every read route', () => {
   const reads = () =>
     ({
       '/api/me': [{ path: '/api/me' }],
-      '/api/reports/late': [{ path: '/api/reports/late' }],
+      '/api/reports/late': [
+        { path: '/api/reports/late' },
+        { path: '/api/reports/late', query: { townshipId: 'ta', cadence: 'daily', level: '0', limit: '1' } },
+      ],
       '/api/cases': [
         { path: '/api/cases', personal: true },
         { path: '/api/cases', query: { state: 'all' }, personal: true },

@@ -6,6 +6,7 @@ import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.
 import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { lateSlotsOf } from '../../shared/adapters/dynamo/key-conditions.ts';
+import { DynamoLateBoardSource } from '../../shared/adapters/dynamo/late-board-source.ts';
 import { DynamoLateSlotCounter } from '../../shared/adapters/dynamo/late-slot-counts.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { DirectoryEntity } from '../../shared/domain/ports.ts';
@@ -158,6 +159,25 @@ describe('late board and late-slot gauge: one key condition', () => {
     // Not vacuous: at 10:00 sch-1 and sch-2 have one late slot each; at 17:00 sch-2's daily slot joins; on the 12th
     // the filed slot stays out and sch-3's slot of the 11th is late.
     expect(seen).toEqual([1, 1, 0, 1, 2, 0, 1, 2, 1]);
+  });
+
+  it('the township late index (gsi3) lists exactly the slots the per-school reads list, at several moments', async () => {
+    const { doc, tableName } = await seeded();
+    const perSchool = new DynamoLateSlotSource(doc, tableName);
+    const byTownship = new DynamoLateBoardSource(doc, tableName);
+    const moments = [NOW, cstInstant('2026-03-10', '17:00'), cstInstant('2026-03-12', '08:00')];
+    const counts: number[] = [];
+    for (const now of moments) {
+      const want = (await perSchool.listLate(now, ['sch-1', 'sch-2', 'sch-3'])).map((s) => s.id).sort();
+      const page = await byTownship.page('tw-1', now, {}, 100);
+      expect(page.nextKey).toBeUndefined();
+      expect(page.items.map((i) => i.slot.id).sort()).toEqual(want);
+      // Oldest deadline first: the order the board shows.
+      const deadlines = page.items.map((i) => i.slot.deadline);
+      expect(deadlines).toEqual([...deadlines].sort());
+      counts.push(want.length);
+    }
+    expect(counts).toEqual([2, 3, 4]);
   });
 
   it('both send the same key condition, filter and values (only the projection differs)', async () => {

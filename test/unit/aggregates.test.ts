@@ -7,6 +7,7 @@ import {
   isoWeekOf,
   lateSlotsFromCounters,
   readPlan,
+  reportSummaryFromCounters,
   statisticsFromCounters,
 } from '../../shared/domain/aggregates.ts';
 import {
@@ -129,6 +130,58 @@ describe('statistics from the aggregates', () => {
     const all = { 'so:daily:2026-03-09@1700': 2, 'so:daily:2026-03-10@1700': 1, 'so:weekly:2026-03-06@1700': 1 };
     expect(lateSlotsFromCounters(all, cstInstant('2026-03-10', '10:00'))).toEqual({ daily: 2, weekly: 1 });
     expect(lateSlotsFromCounters(all, cstInstant('2026-03-10', '17:00'))).toEqual({ daily: 3, weekly: 1 });
+  });
+
+  it("the late board's summary: owed by now, filed, late, on time, late ones by the ladder level reached", () => {
+    const slot = (id: string, dueDate: string, extra: Record<string, unknown>) => ({
+      pk: `SLOT#${id}`,
+      sk: 'SLOT',
+      entity: 'SLOT',
+      schoolId: id,
+      townshipId: 'ta',
+      cadence: 'daily',
+      deadline: cstInstant(dueDate, '17:00').toISOString(),
+      state: 'OPEN',
+      nextLevel: 0,
+      version: 1,
+      ...extra,
+    });
+    const items = [
+      slot('s1', '2026-03-02', { nextLevel: 2 }), // late since last week, level 2 sent
+      slot('s2', '2026-03-09', { nextLevel: 1 }), // late since yesterday, level 1 sent
+      slot('s3', '2026-03-09', {}), // late, nothing sent yet
+      slot('s4', '2026-03-09', {
+        state: 'SUBMITTED',
+        firstSubmittedAt: cstInstant('2026-03-09', '16:00').toISOString(),
+      }),
+      slot('s5', '2026-03-09', {
+        state: 'SUBMITTED',
+        firstSubmittedAt: cstInstant('2026-03-09', '18:00').toISOString(),
+      }),
+      slot('s6', '2026-03-10', { nextLevel: 0 }), // due today 17:00: owed only from then on
+    ];
+    const full = recount(items);
+    const read = (bucket: string) => {
+      const out: Counters = {};
+      for (const s of full.townships.get(bucket)?.get('ta')?.values() ?? []) addCounters(out, s);
+      return out;
+    };
+    const month = { from: '2026-03-01', to: '2026-03-10' };
+    const morning = cstInstant('2026-03-10', '10:00');
+    expect(reportSummaryFromCounters(readPlan(month, morning), read)).toEqual({
+      owed: 5,
+      filed: 2,
+      late: 3,
+      onTime: 1,
+      onTimeRate: 0.2,
+      byLevel: { 0: 1, 1: 1, 2: 1 },
+    });
+    const evening = cstInstant('2026-03-10', '17:30');
+    expect(reportSummaryFromCounters(readPlan(month, evening), read)).toMatchObject({
+      owed: 6,
+      late: 4,
+      byLevel: { 0: 2, 1: 1, 2: 1 },
+    });
   });
 
   it('ISO weeks: the week-year is the Thursday’s', () => {

@@ -69,8 +69,9 @@ export class DynamoAggregateStore implements AggregateReader {
     const keys = [...delta.townships].flatMap(([bucket, t]) =>
       [...t.keys()].map((townshipId) => aggregateKeys.township(bucket, townshipId)),
     );
-    // Nothing to count (an escalation step, a reminder id): no write at all. Its replay is as empty, and the guard
-    // compares record versions only, so an older record still finds the version it must not count again.
+    // Nothing to count (a reminder id; a slot's escalation step does count, `rl<n>`): no write at all. Its replay is
+    // as empty, and the guard compares record versions only, so an older record still finds the version it must not
+    // count again.
     if (keys.length === 0 && delta.county.size === 0) return 'unchanged';
     for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
       const current = await this.getMany(keys, true);

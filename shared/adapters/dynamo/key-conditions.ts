@@ -48,3 +48,36 @@ export function lateSlotsOf(schoolId: string, now: Date): KeyCondition {
 export function withValues(condition: KeyCondition, values: Record<string, unknown>): KeyCondition {
   return { ...condition, ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ...values } };
 }
+
+/**
+ * A township's late report slots (access pattern S6) from the sparse late index: every unfiled slot carries
+ * `LATE#<townshipId>` / `<deadline>#<pk>`, so `gsi3sk <= <now>#~` is exactly "deadline at or before now" (the late
+ * board's rule), oldest deadline first. Optional filters narrow the page (cadence, ladder level, one school);
+ * DynamoDB applies them after the key condition, so a page may hold fewer items than its limit.
+ */
+export function lateSlotsOfTownship(
+  townshipId: string,
+  now: Date,
+  filter: { cadence?: string; level?: number; schoolId?: string } = {},
+): KeyCondition {
+  const values: Record<string, unknown> = { ':t': `LATE#${townshipId}`, ':now': `${now.toISOString()}#~` };
+  const clauses: string[] = [];
+  if (filter.cadence !== undefined) {
+    clauses.push('cadence = :cadence');
+    values[':cadence'] = filter.cadence;
+  }
+  if (filter.level !== undefined) {
+    clauses.push('nextLevel = :level');
+    values[':level'] = filter.level;
+  }
+  if (filter.schoolId !== undefined) {
+    clauses.push('schoolId = :school');
+    values[':school'] = filter.schoolId;
+  }
+  return {
+    IndexName: TABLE.lateIndex.name,
+    KeyConditionExpression: 'gsi3pk = :t AND gsi3sk <= :now',
+    ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
+    ExpressionAttributeValues: values,
+  };
+}

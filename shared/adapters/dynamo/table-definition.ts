@@ -7,18 +7,21 @@
  *  - due index `gsi1` (sparse): only items that need an action at a time carry gsi1pk=DUE#<kind>, gsi1sk=<ISO due>#<pk>.
  *    Sweeps query `gsi1pk = DUE#kind AND gsi1sk <= now`, so they read what is due, never every school.
  *  - by-owner index `gsi2`: gsi2pk=SCHOOL#id | TOWNSHIP#id, gsi2sk=<entity>#<state>#<time> for listings.
+ *  - late index `gsi3` (sparse): only unfiled report slots carry gsi3pk=LATE#<townshipId>, gsi3sk=<deadline>#<pk>.
+ *    The late board queries `gsi3pk = LATE#t AND gsi3sk <= now`: one Query per township page, never per school.
  */
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   dueIndex: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   ownerIndex: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  lateIndex: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   streamView: 'NEW_AND_OLD_IMAGES',
   /** Epoch seconds after which DynamoDB may delete the item (idempotency records). DynamoDB Local ignores it. */
   ttlAttribute: 'expiresAt',
 } as const;
 
-export const GLOBAL_INDEXES = [TABLE.dueIndex, TABLE.ownerIndex] as const;
+export const GLOBAL_INDEXES = [TABLE.dueIndex, TABLE.ownerIndex, TABLE.lateIndex] as const;
 
 /** CreateTable input for DynamoDB Local (the cloud table is built from the same TABLE by the CDK stack). */
 export function createTableInput(tableName: string) {
@@ -55,4 +58,9 @@ export function dueKey(
 ) {
   const iso = typeof dueAt === 'string' ? dueAt : dueAt.toISOString();
   return { gsi1pk: `DUE#${kind}`, gsi1sk: `${iso}#${pk}` };
+}
+
+/** Key of an unfiled report slot in the late index: its township, then its deadline (the board's order). */
+export function lateKey(townshipId: string, deadline: string, pk: string) {
+  return { gsi3pk: `LATE#${townshipId}`, gsi3sk: `${deadline}#${pk}` };
 }
