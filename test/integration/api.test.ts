@@ -39,15 +39,23 @@ async function visit(caseId: string, as: Principal = who.headS1) {
   });
 }
 
-beforeAll(async () => {
-  const { doc, tableName } = await freshTable('api');
-  const world = await apiWorld(doc, tableName);
-  deps = world.deps;
-  handler = createApiHandler(deps);
-  await openDailySlots(deps, '2026-03-09');
-});
+/**
+ * Each describe block gets its own table and API (called inside the block): no test reads what another block
+ * wrote, so any block runs alone (`-t`) or in any order.
+ */
+function freshWorld(): void {
+  beforeAll(async () => {
+    const { doc, tableName } = await freshTable('api');
+    const world = await apiWorld(doc, tableName);
+    deps = world.deps;
+    handler = createApiHandler(deps);
+    await openDailySlots(deps, '2026-03-09');
+  });
+}
 
 describe('authentication and routing', () => {
+  freshWorld();
+
   it('401 without claims, 404 for an unknown route, 405 for a wrong method', async () => {
     expect((await call({ method: 'GET', path: '/api/cases' })).status).toBe(401);
     expect((await call({ method: 'GET', path: '/api/nothing', as: who.office })).status).toBe(404);
@@ -68,6 +76,8 @@ describe('authentication and routing', () => {
 });
 
 describe('validation', () => {
+  freshWorld();
+
   it('400 names each field and its reason', async () => {
     const res = await call({
       method: 'POST',
@@ -97,6 +107,8 @@ describe('validation', () => {
 });
 
 describe('scope: reports', () => {
+  freshWorld();
+
   const report = (schoolId: string) => ({
     schoolId,
     cadence: 'daily',
@@ -132,6 +144,8 @@ describe('scope: reports', () => {
 });
 
 describe('scope: cases', () => {
+  freshWorld();
+
   it('a school head opens cases only at their school', async () => {
     const refused = await call({ method: 'POST', path: '/api/cases', as: who.headS1, body: openCaseBody('s3') });
     expect(refused.status).toBe(403);
@@ -274,6 +288,8 @@ describe('scope: cases', () => {
 });
 
 describe('idempotency', () => {
+  freshWorld();
+
   it('a retry with the same key replays the first response and creates nothing new', async () => {
     const headers = { 'idempotency-key': 'open-case-retry-0001' };
     const body = { ...openCaseBody('s3'), ...pupilRef() };
