@@ -7,7 +7,7 @@ import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
-import { timerName } from '../../shared/domain/notice.ts';
+import { noticeMessageIds, timerName } from '../../shared/domain/notice.ts';
 import { DAY_MS } from '../../shared/domain/time.ts';
 import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
@@ -182,7 +182,19 @@ describe('local runtime with the manifest functions', () => {
 
     expect(pendingBeforeStop).toEqual([timerName(notice.id)]);
     const escalations = second.sink.sent.filter((s) => s.messageId.startsWith(`notice-${notice.id}-escalation-`));
-    expect(escalations.length).toBeGreaterThan(0);
+    // One escalation per official of the rule (the head, the township's contacts and government, the office).
+    const directory = await new DynamoDirectoryRepository(second.doc, tableName).load();
+    const school = directory.schools.find((s) => s.id === 'maling-zhongxin')!;
+    const township = directory.townships.find((t) => t.id === school.townshipId)!;
+    const officials = new Set([
+      school.headId,
+      ...township.contactIds,
+      ...(township.governmentContactId ? [township.governmentContactId] : []),
+      ...(directory.meta.officeIds ?? []),
+    ]);
+    expect(escalations.map((s) => s.messageId).sort()).toEqual(
+      [...officials].map((p) => noticeMessageIds.escalation(notice.id, p)).sort(),
+    );
     expect(new Set(escalations.map((s) => s.at))).toEqual(new Set(['2023-03-01T02:00:00.000Z']));
     expect(new Set(escalations.map((s) => s.messageId)).size).toBe(escalations.length);
     expect(second.scheduler.pendingTimers()).toEqual([]);
