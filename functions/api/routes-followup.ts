@@ -13,7 +13,6 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../shared/domain/errors.ts';
-import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import { nextPlannedVisit, type Plan, type PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
@@ -31,6 +30,7 @@ import {
   seesPlanNames,
   seesSchoolFigures,
 } from '../../shared/domain/scope.ts';
+import { acknowledgementReply } from '../../shared/domain/views/acknowledgement.ts';
 import { campaignView, campaignWindowView } from '../../shared/domain/views/campaign.ts';
 import { followUpDueSubjects, followUpDueView } from '../../shared/domain/views/followup-due.ts';
 import { planView, planVisitsView } from '../../shared/domain/views/plan.ts';
@@ -299,12 +299,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         );
         return {
           status: r.changed ? 201 : 200,
-          body: {
-            planId,
-            no,
-            acknowledged: acknowledgementView(r.visit.acknowledged!),
-            changed: r.changed,
-          },
+          body: acknowledgementReply({ planId, no }, r.visit.acknowledged!, r.changed),
         };
       },
     },
@@ -430,15 +425,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           input,
           ctx.principal,
         );
-        return {
-          status: r.changed ? 201 : 200,
-          body: {
-            windowId: c.campaignId,
-            schoolId: c.schoolId,
-            acknowledged: acknowledgementView(r.campaign.acknowledged!),
-            changed: r.changed,
-          },
-        };
+        const ref = { windowId: c.campaignId, schoolId: c.schoolId };
+        return { status: r.changed ? 201 : 200, body: acknowledgementReply(ref, r.campaign.acknowledged!, r.changed) };
       },
     },
     {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
+import { acknowledgementReply } from '../../shared/domain/views/acknowledgement.ts';
 import { reportAcknowledgementView, reportFiledView } from '../../shared/domain/views/report.ts';
 
 const slot = {
@@ -81,5 +82,26 @@ describe('report views (shared/domain/views/report.ts)', () => {
     });
     expect(v.acknowledged.note).toContain('已电话联系');
     expect(v.acknowledged.note).not.toContain('13900000000');
+  });
+
+  it('every acknowledgement reply: the ids first, then who took it on and whether it changed', () => {
+    const ack = {
+      by: { personId: 'head-1', name: '张校长', role: 'school-head' },
+      at: '2026-03-10T10:00:00.000Z',
+      note: '',
+    };
+    const reply = acknowledgementReply({ windowId: 'w-1', schoolId: 's1' }, ack, false);
+    expect(reply).toEqual({
+      windowId: 'w-1',
+      schoolId: 's1',
+      acknowledged: { by: '张校长', role: 'school-head', at: '2026-03-10T10:00:00.000Z', note: '' },
+      changed: false,
+    });
+    expect(Object.keys(acknowledgementReply({ planId: 'st-1', no: 2 }, ack, true))).toEqual([
+      'planId',
+      'no',
+      'acknowledged',
+      'changed',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
-import { acknowledgementView, type EscalationAck } from '../escalation.ts';
+import type { EscalationAck } from '../escalation.ts';
 import type { ReportSlot } from '../report-slot.ts';
+import { acknowledgementReply } from './acknowledgement.ts';
 
 // Views of a filed report and of a report ladder level taken on (R1, R2). The reply lists case ids and counts,
 // never a pupil's name: the same for every audience that may file or acknowledge. Pure.
@@ -52,5 +53,5 @@ export function reportAcknowledgementView(
   ack: EscalationAck,
   changed: boolean,
 ) {
-  return { slotId: ref.slotId, level: ref.level, acknowledged: acknowledgementView(ack), changed };
+  return acknowledgementReply({ slotId: ref.slotId, level: ref.level }, ack, changed);
 }
