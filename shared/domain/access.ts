@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseStored, type SameType } from './stored.ts';
 
 /**
  * Ports of the HTTP API's access layer: the audit trail of personal-data reads (R9) and the lifetime of
@@ -67,18 +68,11 @@ export const auditEntrySchema = z.object({
 });
 
 /** The schema and the interface describe the same record (checked by the compiler both ways). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const auditEntrySchemaMatches: Same<z.infer<typeof auditEntrySchema>, AuditEntry> = true;
+const auditEntrySchemaMatches: SameType<z.infer<typeof auditEntrySchema>, AuditEntry> = true;
 void auditEntrySchemaMatches;
 
 /** A stored audit entry read back, or an error naming the entry and every field that is wrong. */
-export function parseStoredAuditEntry(item: unknown): AuditEntry {
-  const r = auditEntrySchema.safeParse(item);
-  if (r.success) return r.data;
-  const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : '?';
-  const fields = r.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
-  throw new Error(`stored audit entry ${id} is corrupt: ${fields}`);
-}
+export const parseStoredAuditEntry = (item: unknown): AuditEntry => parseStored(auditEntrySchema, item, 'audit entry');
 
 /** Keys live 24 hours: long enough for a phone on a poor connection to retry, short enough to stay small. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { SchoolCalendar } from './calendar.ts';
 import { type NoticeEscalation, townshipOrderKinds } from './escalation.ts';
+import { parseStored, type SameType } from './stored.ts';
 import { cstDate, DAY_MS } from './time.ts';
 
 /**
@@ -220,15 +221,8 @@ export const noticeSchema = z.object({
 });
 
 /** The schema and the interface describe the same record (checked by the compiler both ways). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const noticeSchemaMatches: Same<z.infer<typeof noticeSchema>, Notice> = true;
+const noticeSchemaMatches: SameType<z.infer<typeof noticeSchema>, Notice> = true;
 void noticeSchemaMatches;
 
 /** A stored notice read back: the Notice it holds, or an error naming the notice and every field that is wrong. */
-export function parseStoredNotice(item: unknown): Notice {
-  const r = noticeSchema.safeParse(item);
-  if (r.success) return r.data;
-  const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : '?';
-  const fields = r.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
-  throw new Error(`stored notice ${id} is corrupt: ${fields}`);
-}
+export const parseStoredNotice = (item: unknown): Notice => parseStored(noticeSchema, item, 'notice');

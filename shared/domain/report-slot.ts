@@ -5,6 +5,7 @@ import { note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { Note } from './official-round.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
+import { parseStored, type SameType } from './stored.ts';
 
 /**
  * A report slot: what one school owes for one period of one cadence (日报/周报/月报, §五(一)).
@@ -167,18 +168,11 @@ export const storedSlotSchema = z.object({
 });
 
 /** The schema and the interface describe the same record (checked by the compiler both ways). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const storedSlotSchemaMatches: Same<z.infer<typeof storedSlotSchema>, ReportSlot> = true;
+const storedSlotSchemaMatches: SameType<z.infer<typeof storedSlotSchema>, ReportSlot> = true;
 void storedSlotSchemaMatches;
 
 /** A stored slot read back, or an error naming the slot and every field that is wrong. */
-export function parseStoredSlot(item: unknown): ReportSlot {
-  const r = storedSlotSchema.safeParse(item);
-  if (r.success) return r.data;
-  const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : '?';
-  const fields = r.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
-  throw new Error(`stored report slot ${id} is corrupt: ${fields}`);
-}
+export const parseStoredSlot = (item: unknown): ReportSlot => parseStored(storedSlotSchema, item, 'report slot');
 
 export const slotIdOf = (schoolId: string, cadence: Cadence, periodKey: string) =>
   `${schoolId}:${cadence}:${periodKey}`;
