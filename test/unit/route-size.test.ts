@@ -94,12 +94,12 @@ describe('routes are adapters: every handle in functions/api/routes*.ts is short
       "  { method: 'GET', path: '/api/a', handle: async () => {",
       '      return 1;',
       '    } },',
-      "  { method: 'POST', path: `/api/b/${x}`, async handle() { return 2; } },",
+      `  { method: 'POST', path: \`/api/b/\${x}\`, async handle() { return 2; } },`,
       '];',
     ].join('\n');
     expect(handleSizes('x.ts', text)).toEqual([
       { file: 'x.ts', line: 2, key: 'GET /api/a', lines: 3 },
-      { file: 'x.ts', line: 5, key: 'POST `/api/b/${x}`', lines: 1 },
+      { file: 'x.ts', line: 5, key: `POST \`/api/b/\${x}\``, lines: 1 },
     ]);
   });
 });
