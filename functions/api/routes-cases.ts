@@ -16,8 +16,7 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
-import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
+import type { Notice } from '../../shared/domain/notice.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
@@ -28,7 +27,7 @@ import {
   viewForCaller,
   type WriteAction,
 } from '../../shared/domain/scope.ts';
-import { caseMessageView, knownNames, noticeView } from '../../shared/domain/views/case.ts';
+import { caseMessageView, caseTimelineView, knownNames, noticeView } from '../../shared/domain/views/case.ts';
 import {
   acknowledgeEscalationUseCase,
   acknowledgeInputSchema,
@@ -350,45 +349,9 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
         const { notices, messages } = await messagesOf(c);
         await audit(ctx, 'read-timeline', [c]);
         const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-        const items = [
-          ...events.map((e) => ({ at: e.at, kind: 'event' as const, type: e.type, by: e.by?.name, data: e.data })),
-          ...notices.map((n) => ({
-            at: n.issuedAt,
-            kind: 'notice' as const,
-            type: `notice-${n.status}`,
-            data: {
-              deadline: n.deadline,
-              status: n.status,
-              resolvedAt: n.resolvedAt,
-              receipt: noticeView(n, masked).receipt,
-            },
-          })),
-          ...messages.map((m) => ({
-            at: m.createdAt,
-            kind: 'message' as const,
-            type: m.status,
-            data: messageView(ctx, c, m),
-          })),
-        ].sort((a, b) => a.at.localeCompare(b.at));
         return {
           status: 200,
-          body: {
-            case: view(ctx, c),
-            notices: notices.map((n) =>
-              noticeView(
-                n,
-                masked,
-                messages.find((m) => m.id === noticeMessageIds.guardianNotice(n.id)),
-              ),
-            ),
-            // Visit notes and event data may name the child or hold numbers: outside the school every string of
-            // the event passes the one scrubber (known names, 学籍号, ID and mobile numbers).
-            timeline: masked
-              ? items.map((i) =>
-                  i.kind === 'event' ? { ...i, data: scrubFreeTextDeep(i.data, knownNames(c)) as typeof i.data } : i,
-                )
-              : items,
-          },
+          body: { case: view(ctx, c), ...caseTimelineView(c, events, notices, messages, masked) },
         };
       },
     },

@@ -3,7 +3,7 @@ import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-reposito
 import { DynamoFollowUpDueSource } from '../../shared/adapters/dynamo/followup-due-source.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
-import { campaignWindows, completion, completionBySchool, type SchoolCampaign } from '../../shared/domain/campaign.ts';
+import { campaignWindows, type SchoolCampaign } from '../../shared/domain/campaign.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { PERSON_NAME_MAX } from '../../shared/domain/directory.ts';
 import {
@@ -13,25 +13,27 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../shared/domain/errors.ts';
-import { acknowledgementView } from '../../shared/domain/escalation.ts';
-import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
+import { nextPlannedVisit, type Plan, type PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
-import { maskName, scrubFreeText } from '../../shared/domain/privacy.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import {
   assignedToPlan,
   canAcknowledgeCampaign,
   canAcknowledgeDuty,
-  canRead,
+  canReadDueList,
   canReadPlan,
   canSeeSensitive,
   managesSchool,
+  mayRecordCampaignVisit,
   type Place,
   seesPlanNames,
   seesSchoolFigures,
 } from '../../shared/domain/scope.ts';
-import { planRecord } from '../../shared/domain/send-teaching.ts';
+import { acknowledgementReply } from '../../shared/domain/views/acknowledgement.ts';
+import { campaignView, campaignWindowView } from '../../shared/domain/views/campaign.ts';
+import { followUpDueSubjects, followUpDueView } from '../../shared/domain/views/followup-due.ts';
+import { planView, planVisitsView } from '../../shared/domain/views/plan.ts';
 import { acknowledgeCampaignEscalationUseCase } from '../../shared/use-cases/acknowledge-campaign.ts';
 import { acknowledgeVisitEscalationUseCase } from '../../shared/use-cases/acknowledge-visit.ts';
 import {
@@ -186,101 +188,50 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     return { ...found, place: ctx.org.place(found.plan.schoolId, found.plan.townshipId) };
   }
 
-  const personName = (org: OrgIndex, id: string | undefined) => (id ? (org.person(id)?.name ?? id) : undefined);
-
-  const planView = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place) => {
+  /** A plan and its visits as this caller may see them (names for the school, the office, its teachers). */
+  const planViews = (ctx: RouteContext<ApiPorts>, plan: Plan, place: Place, visits: PlanVisit[]) => {
     const names = seesPlanNames(ctx.principal, place, plan);
-    return {
-      id: plan.id,
-      kind: plan.kind,
-      kindLabel: plan.kind === 'followup' ? '复学跟踪(保学)' : '送教上门',
-      ...(plan.caseId ? { caseId: plan.caseId } : {}),
-      studentName: names ? plan.studentName : maskName(plan.studentName),
-      masked: !names,
-      schoolId: plan.schoolId,
-      schoolName: ctx.org.school(plan.schoolId)?.name ?? plan.schoolId,
-      townshipId: plan.townshipId,
-      townshipName: ctx.org.township(plan.townshipId)?.name ?? plan.townshipId,
-      responsible: plan.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
-      ...(plan.mentorId ? { mentor: { id: plan.mentorId, name: personName(ctx.org, plan.mentorId) } } : {}),
-      startsOn: plan.startsOn,
-      endsOn: plan.endsOn,
-      // 送教 content may name the pupil or hold numbers: outside the school it passes the one scrubber.
-      ...(plan.content ? { content: names ? plan.content : scrubFreeText(plan.content, [plan.studentName]) } : {}),
-      visitCount: plan.visitCount,
-      status: plan.status,
-      createdAt: plan.createdAt,
-      ...(plan.closedAt ? { closedAt: plan.closedAt, closedReason: plan.closedReason } : {}),
-      version: plan.version,
-    };
+    return { plan: planView(plan, names, ctx.org), visits: planVisitsView(plan, visits, ctx.now, names, ctx.org) };
   };
-
-  /**
-   * The 一人一案 record: every visit with what happened. Notes and content may name the family or hold numbers:
-   * as typed for the school, the office and the plan's teachers; scrubbed (known name, 学籍号, ID, mobile) for others.
-   */
-  const visitLines = (ctx: RouteContext<ApiPorts>, plan: Plan, visits: PlanVisit[], place: Place) => {
-    const names = seesPlanNames(ctx.principal, place, plan);
-    const byNo = new Map(visits.map((v) => [v.no, v]));
-    return planRecord(visits, ctx.now).map((line) => {
-      const v = byNo.get(line.no)!;
-      return {
-        no: line.no,
-        dueDate: line.dueDate,
-        deadline: v.deadline,
-        status: v.status,
-        statusLabel: line.status,
-        escalated: v.escalated,
-        acknowledged: v.acknowledged ? acknowledgementView(v.acknowledged) : null,
-        ...(line.doneOn
-          ? { doneOn: line.doneOn, doneBy: { id: line.doneBy, name: personName(ctx.org, line.doneBy) } }
-          : {}),
-        ...(names
-          ? { content: line.content, note: line.note }
-          : {
-              ...(line.content !== undefined ? { content: scrubFreeText(line.content, [plan.studentName]) } : {}),
-              ...(line.note !== undefined ? { note: scrubFreeText(line.note, [plan.studentName]) } : {}),
-            }),
-      };
-    });
-  };
-
-  const campaignView = (ctx: RouteContext<ApiPorts>, c: SchoolCampaign) => {
-    const names = canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
-    const { done, total, byTeacher } = completion(c);
-    return {
-      campaignId: c.campaignId,
-      name: c.name,
-      schoolId: c.schoolId,
-      schoolName: ctx.org.school(c.schoolId)?.name ?? c.schoolId,
-      townshipId: c.townshipId,
-      start: c.start,
-      end: c.end,
-      deadline: c.deadline,
-      done,
-      total,
-      escalated: c.escalated,
-      acknowledged: c.acknowledged ? acknowledgementView(c.acknowledged) : null,
-      ...(c.completedAt ? { completedAt: c.completedAt } : {}),
-      byTeacher: [...byTeacher.entries()].map(([id, t]) => ({ teacherId: id, name: personName(ctx.org, id), ...t })),
-      households: c.households.map((h) => ({
-        // A household reference may be a 学籍号.
-        ref: names ? h.ref : scrubFreeText(h.ref),
-        studentName: names ? h.studentName : maskName(h.studentName),
-        teacherId: h.teacherId,
-        ...(h.visitedOn ? { visitedOn: h.visitedOn } : {}),
-        ...(h.note ? { note: names ? h.note : scrubFreeText(h.note, [h.studentName]) } : {}),
-      })),
-      masked: !names,
-      version: c.version,
-    };
-  };
+  const campaignFor = (ctx: RouteContext<ApiPorts>, c: SchoolCampaign, onlyTeacherId?: string) =>
+    campaignView(c, canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)), ctx.org, onlyTeacherId);
 
   /** A person who may be named as having done a visit: in the directory, active. */
   function assertPerson(org: OrgIndex, id: string, field: string) {
     const person = org.person(id);
     if (!person || person.active === false) throw new ValidationError([{ field, reason: '不是名录中的在职人员' }]);
     return person;
+  }
+
+  /** 送教 teachers: active people of the directory who teach (teachers or heads). */
+  function assertTeachers(org: OrgIndex, ids: readonly string[]) {
+    ids.forEach((id, i) => {
+      const person = assertPerson(org, id, `body.teacherIds.${i}`);
+      if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
+        throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: '不是教师' }]);
+    });
+  }
+
+  /**
+   * The pupil of a 送教 plan: with a case (of the same school), its name unless one is given and, when it has a
+   * 学籍号, its pupil key; otherwise the plan's default (school + name) applies.
+   */
+  async function pupilOfCase(body: { caseId?: string; studentName?: string; schoolId: string }) {
+    if (!body.caseId) return { studentName: body.studentName! };
+    const c = await ports.cases.getCase(body.caseId);
+    if (!c) throw new NotFoundError('case', body.caseId);
+    if (c.schoolId !== body.schoolId)
+      throw new ValidationError([{ field: 'body.caseId', reason: '该案件属于其他学校' }]);
+    return { studentName: body.studentName ?? c.studentName, ...(c.studentRef ? { pupilKey: pupilKeyOf(c) } : {}) };
+  }
+
+  /** The household of a 大家访 visit being recorded: on the list, and a teacher's own. */
+  function householdToRecord(p: RouteContext<ApiPorts>['principal'], c: SchoolCampaign, ref: string) {
+    const household = c.households.find((h) => h.ref === ref);
+    if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);
+    if (p.role === 'teacher' && household.teacherId !== p.personId)
+      throw new ForbiddenError('该户由其他教师负责，只能由其本人、校长或办公室登记');
+    return household;
   }
 
   return [
@@ -295,51 +246,17 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = ctx.org.placeOfSchool(q.schoolId);
         if (!place) throw new NotFoundError('school', q.schoolId);
         const p = ctx.principal;
-        const teacherOfSchool = p.role === 'teacher' && p.schoolId === q.schoolId;
-        if (!canRead(p, place) && !teacherOfSchool)
-          throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
+        if (!canReadDueList(p, place)) throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         const list = await listFollowUpDueUseCase(
           { source: ports.due, clock: deps.clock },
           { schoolId: q.schoolId, from: q.from, to: q.to, forPersonId: p.role === 'teacher' ? p.personId : undefined },
         );
-        const names = canSeeSensitive(p, place);
-        const subjects = [
-          ...new Map(
-            list.visits.map((v) => [
-              v.planId,
-              { id: v.caseId ?? v.planId, schoolId: v.schoolId, townshipId: v.townshipId },
-            ]),
-          ).values(),
-          ...new Map(
-            list.households.map((h) => [
-              h.campaignId,
-              { id: `campaign-${h.campaignId}-${h.schoolId}`, schoolId: h.schoolId, townshipId: h.townshipId },
-            ]),
-          ).values(),
-        ];
-        await audit(ctx, 'list-followup-due', subjects);
+        await audit(ctx, 'list-followup-due', followUpDueSubjects(list));
+        const mayAcknowledge = (r: { schoolId: string; townshipId: string }) =>
+          canAcknowledgeDuty(p, ctx.org.place(r.schoolId, r.townshipId));
         return {
           status: 200,
-          body: {
-            asOf: ctx.now.toISOString(),
-            schoolId: list.schoolId,
-            schoolName: ctx.org.school(list.schoolId)?.name ?? list.schoolId,
-            range: { from: list.from, to: list.to },
-            masked: !names,
-            visits: list.visits.map(({ acknowledged, ...v }) => ({
-              ...v,
-              acknowledged: acknowledged ? acknowledgementView(acknowledged) : null,
-              mayAcknowledge: canAcknowledgeDuty(ctx.principal, ctx.org.place(v.schoolId, v.townshipId)),
-              studentName: names ? v.studentName : maskName(v.studentName),
-              responsible: v.responsibleIds.map((id) => ({ id, name: personName(ctx.org, id) })),
-            })),
-            households: list.households.map((h) => ({
-              ...h,
-              ref: names ? h.ref : scrubFreeText(h.ref),
-              studentName: names ? h.studentName : maskName(h.studentName),
-              teacherName: personName(ctx.org, h.teacherId),
-            })),
-          },
+          body: followUpDueView(list, canSeeSensitive(p, place), ctx.now, ctx.org, mayAcknowledge),
         };
       },
     },
@@ -355,14 +272,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         // A 送教 teacher of another school (特校) reads the full name too (`sensitive`).
         await audit(ctx, 'read-plan', [planSubject(ctx, plan, place)]);
-        return {
-          status: 200,
-          body: {
-            asOf: ctx.now.toISOString(),
-            plan: planView(ctx, plan, place),
-            visits: visitLines(ctx, plan, visits, place),
-          },
-        };
+        return { status: 200, body: { asOf: ctx.now.toISOString(), ...planViews(ctx, plan, place, visits) } };
       },
     },
     {
@@ -389,12 +299,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         );
         return {
           status: r.changed ? 201 : 200,
-          body: {
-            planId,
-            no,
-            acknowledged: acknowledgementView(r.visit.acknowledged!),
-            changed: r.changed,
-          },
+          body: acknowledgementReply({ planId, no }, r.visit.acknowledged!, r.changed),
         };
       },
     },
@@ -413,25 +318,13 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         if (p.role === 'teacher' && byId !== p.personId)
           throw new ForbiddenError('教师只能登记本人完成的走访（byId 须为本人）');
         assertPerson(ctx.org, byId, 'body.byId');
-        const no = body.no ?? visits.filter((v) => v.status === 'planned').sort((a, b) => a.no - b.no)[0]?.no;
+        const no = body.no ?? nextPlannedVisit(visits);
         if (no === undefined) throw new InvalidTransitionError('plan', plan.status, 'record a visit (none pending)');
-        const visit = await recordFollowUpVisitUseCase(fuDeps(ctx.org), {
-          planId: plan.id,
-          no,
-          doneOn: body.doneOn,
-          byId,
-          content: body.content,
-          note: body.note,
-        });
+        const visit = await recordFollowUpVisitUseCase(fuDeps(ctx.org), { ...body, planId: plan.id, no, byId });
         const after = await ports.plans.getPlan(plan.id);
         await audit(ctx, 'record-plan-visit', [planSubject(ctx, plan, place)]);
-        return {
-          status: 201,
-          body: {
-            plan: planView(ctx, after?.plan ?? plan, place),
-            visit: visitLines(ctx, plan, [visit], place)[0],
-          },
-        };
+        const shown = planViews(ctx, after?.plan ?? plan, place, [visit]);
+        return { status: 201, body: { plan: shown.plan, visit: shown.visits[0] } };
       },
     },
     {
@@ -445,39 +338,15 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const place = ctx.org.placeOfSchool(body.schoolId);
         if (!place) throw new NotFoundError('school', body.schoolId);
         if (!managesSchool(ctx.principal, place)) throw forbidden();
-        body.teacherIds.forEach((id, i) => {
-          const person = assertPerson(ctx.org, id, `body.teacherIds.${i}`);
-          if (!person.roles.includes('teacher') && !person.roles.includes('school-head'))
-            throw new ValidationError([{ field: `body.teacherIds.${i}`, reason: '不是教师' }]);
-        });
-        let studentName = body.studentName;
-        let pupilKey: string | undefined;
-        if (body.caseId) {
-          const c = await ports.cases.getCase(body.caseId);
-          if (!c) throw new NotFoundError('case', body.caseId);
-          if (c.schoolId !== body.schoolId)
-            throw new ValidationError([{ field: 'body.caseId', reason: '该案件属于其他学校' }]);
-          studentName ??= c.studentName;
-          // A case with a 学籍号 identifies the pupil by it; otherwise the plan's default (school + name) applies.
-          if (c.studentRef) pupilKey = pupilKeyOf(c);
-        }
+        assertTeachers(ctx.org, body.teacherIds);
+        const pupil = await pupilOfCase(body);
         const { plan, visits } = await createSendTeachingPlanUseCase(fuDeps(ctx.org), {
-          ...(body.caseId ? { caseId: body.caseId } : {}),
-          studentName: studentName!,
-          schoolId: place.schoolId,
+          ...body,
+          ...pupil,
           townshipId: place.townshipId,
-          teacherIds: body.teacherIds,
-          content: body.content,
-          from: body.from,
-          to: body.to,
-          visitsPerMonth: body.visitsPerMonth,
-          ...(pupilKey ? { pupilKey } : {}),
         });
         await audit(ctx, 'create-plan', [planSubject(ctx, plan, place)]);
-        return {
-          status: 201,
-          body: { plan: planView(ctx, plan, place), visits: visitLines(ctx, plan, visits, place) },
-        };
+        return { status: 201, body: planViews(ctx, plan, place, visits) };
       },
     },
     {
@@ -508,7 +377,7 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
             '该学校在此大家访时段已有走访名单（与本次提交不同）；请按户登记走访，不要重复创建',
           );
         await audit(ctx, 'create-campaign', [campaignSubject(campaign)]);
-        return { status: created ? 201 : 200, body: { created, campaign: campaignView(ctx, campaign) } };
+        return { status: created ? 201 : 200, body: { created, campaign: campaignFor(ctx, campaign) } };
       },
     },
     {
@@ -520,33 +389,18 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const params = parseWith(z.required(campaignParams), ctx.params, 'path');
         const c = await ports.plans.getCampaign(params.windowId, params.schoolId);
         if (!c) throw new NotFoundError('campaign', `${params.windowId}/${params.schoolId}`);
-        const place = ctx.org.place(c.schoolId, c.townshipId);
         const p = ctx.principal;
-        const teacherHere = p.role === 'teacher' && c.households.some((h) => h.teacherId === p.personId);
-        if (!managesSchool(p, place) && !teacherHere) throw forbidden();
+        if (!mayRecordCampaignVisit(p, ctx.org.place(c.schoolId, c.townshipId), c)) throw forbidden();
         const body = parseWith(campaignVisitBody, ctx.body, 'body');
-        const household = c.households.find((h) => h.ref === body.ref);
-        if (!household) throw new ValidationError([{ field: 'body.ref', reason: '不是本次大家访名单中的户' }]);
-        if (p.role === 'teacher' && household.teacherId !== p.personId)
-          throw new ForbiddenError('该户由其他教师负责，只能由其本人、校长或办公室登记');
-        // Heads and the office record on behalf of the household's teacher (the domain checks byId against it).
-        const byId = body.byId ?? (p.role === 'teacher' ? p.personId : household.teacherId);
-        const next = await recordCampaignVisitUseCase(fuDeps(ctx.org), {
-          campaignId: c.campaignId,
-          schoolId: c.schoolId,
-          ref: body.ref,
-          visitedOn: body.visitedOn,
-          byId,
-          note: body.note,
-        });
+        const household = householdToRecord(p, c, body.ref);
+        // Heads and the office record on behalf of the household's teacher (the domain checks byId against it);
+        // a teacher sees the school's counts but only their own households.
+        const own = p.role === 'teacher' ? p.personId : undefined;
+        const byId = body.byId ?? own ?? household.teacherId;
+        const ref = { campaignId: c.campaignId, schoolId: c.schoolId };
+        const next = await recordCampaignVisitUseCase(fuDeps(ctx.org), { ...body, ...ref, byId });
         await audit(ctx, 'record-campaign-visit', [campaignSubject(next)]);
-        const view = campaignView(ctx, next);
-        // A teacher sees the school's counts but only their own households.
-        const households =
-          p.role === 'teacher'
-            ? view.households.filter((h) => next.households.find((x) => x.ref === h.ref)?.teacherId === p.personId)
-            : view.households;
-        return { status: 201, body: { campaign: { ...view, households } } };
+        return { status: 201, body: { campaign: campaignFor(ctx, next, own) } };
       },
     },
     {
@@ -571,15 +425,8 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
           input,
           ctx.principal,
         );
-        return {
-          status: r.changed ? 201 : 200,
-          body: {
-            windowId: c.campaignId,
-            schoolId: c.schoolId,
-            acknowledged: acknowledgementView(r.campaign.acknowledged!),
-            changed: r.changed,
-          },
-        };
+        const ref = { windowId: c.campaignId, schoolId: c.schoolId };
+        return { status: r.changed ? 201 : 200, body: acknowledgementReply(ref, r.campaign.acknowledged!, r.changed) };
       },
     },
     {
@@ -609,28 +456,16 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         const sees = (schoolId: string, townshipId: string) =>
           seesSchoolFigures(ctx.principal, ctx.org.place(schoolId, townshipId));
         const all = await ports.plans.campaignSchools(windowId);
-        const visible = all.filter((c) => sees(c.schoolId, c.townshipId));
         const withList = new Set(all.map((c) => c.schoolId));
-        const bySchool = new Map(visible.map((c) => [c.schoolId, c]));
+        const withoutList = ctx.org.snapshot.schools.filter(
+          (s) => s.active !== false && !withList.has(s.id) && sees(s.id, s.townshipId),
+        );
+        const visible = all.filter((c) => sees(c.schoolId, c.townshipId));
+        const mayAcknowledge = (r: { schoolId: string; townshipId: string }) =>
+          canAcknowledgeCampaign(ctx.principal, ctx.org.place(r.schoolId, r.townshipId));
         return {
           status: 200,
-          body: {
-            asOf: ctx.now.toISOString(),
-            window,
-            schools: completionBySchool(visible, ctx.now).map((r) => ({
-              ...r,
-              schoolName: ctx.org.school(r.schoolId)?.name ?? r.schoolId,
-              townshipName: ctx.org.township(r.townshipId)?.name ?? r.townshipId,
-              escalated: bySchool.get(r.schoolId)?.escalated ?? false,
-              acknowledged: bySchool.get(r.schoolId)?.acknowledged
-                ? acknowledgementView(bySchool.get(r.schoolId)!.acknowledged!)
-                : null,
-              mayAcknowledge: canAcknowledgeCampaign(ctx.principal, ctx.org.place(r.schoolId, r.townshipId)),
-            })),
-            withoutList: ctx.org.snapshot.schools
-              .filter((s) => s.active !== false && !withList.has(s.id) && sees(s.id, s.townshipId))
-              .map((s) => ({ schoolId: s.id, schoolName: s.name, townshipId: s.townshipId })),
-          },
+          body: campaignWindowView(window, visible, withoutList, ctx.now, ctx.org, mayAcknowledge),
         };
       },
     },

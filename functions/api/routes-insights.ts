@@ -108,6 +108,51 @@ function schoolsInScope(
   return schools;
 }
 
+/**
+ * The blank import templates (`GET /api/templates/:kind`). Each builder is loaded on its first download only, so
+ * exceljs and the sheet layouts stay out of the API's cold start.
+ */
+const TEMPLATES = {
+  directory: {
+    fileName: '目录导入模板.xlsx',
+    asciiFallback: 'baoxue-directory-template.xlsx',
+    build: async () =>
+      (await import('../../shared/adapters/tabular/directory-template-file.ts')).directoryTemplateXlsx(),
+  },
+  roll: {
+    fileName: '学籍花名册模板.xlsx',
+    asciiFallback: 'baoxue-roll-template.xlsx',
+    build: async () => (await import('../../shared/adapters/tabular/roll-file.ts')).rollTemplateXlsx(),
+  },
+  register: {
+    fileName: '适龄儿童户籍名单模板.xlsx',
+    asciiFallback: 'baoxue-register-template.xlsx',
+    build: async () => (await import('../../shared/adapters/tabular/register-file.ts')).registerTemplateXlsx(),
+  },
+};
+
+/** The exported ledgers as a file: CSV (one ledger) or XLSX (one sheet per ledger), named in Chinese with an ASCII fallback. */
+async function ledgerFile(
+  q: { ledger: string; format: 'csv' | 'xlsx' },
+  { ledgers, baseName, day }: Awaited<ReturnType<typeof exportLedgersUseCase>>,
+) {
+  const asciiFallback = `baoxue-${q.ledger}-${day}.${q.format}`;
+  if (q.format === 'csv')
+    return {
+      contentType: 'text/csv; charset=utf-8',
+      fileName: `${baseName}-${day}.csv`,
+      asciiFallback,
+      body: ledgerToCsv(ledgers[0]!),
+    };
+  // exceljs is loaded on the first XLSX export only (ledger-xlsx.ts), not at every cold start of the API.
+  return {
+    contentType: XLSX_TYPE,
+    fileName: `${baseName}-${day}.xlsx`,
+    asciiFallback,
+    body: await ledgersToXlsx(ledgers),
+  };
+}
+
 /** JSON has no undefined: rates and medians without data are null. */
 function figures(s: Statistics) {
   return { ...s, onTimeRate: s.onTimeRate ?? null, medianDaysToReturn: s.medianDaysToReturn ?? null };
@@ -198,35 +243,11 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
         'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
       handle: async (ctx) => {
         const q = parseWith(exportQuery, ctx.query, 'query');
-        const {
-          ledgers,
-          baseName: base,
-          day,
-        } = await exportLedgersUseCase(
+        const exported = await exportLedgersUseCase(
           { cases: ports.cases, audit: ctx.ports.audit, clock: deps.clock, newId: deps.newId },
-          {
-            principal: ctx.principal,
-            directory: ctx.org.snapshot,
-            ledger: q.ledger,
-            townshipId: q.townshipId,
-            schoolId: q.schoolId,
-          },
+          { ...q, principal: ctx.principal, directory: ctx.org.snapshot },
         );
-        const ascii = `baoxue-${q.ledger}-${day}.${q.format}`;
-        if (q.format === 'csv')
-          return fileReply({
-            contentType: 'text/csv; charset=utf-8',
-            fileName: `${base}-${day}.csv`,
-            asciiFallback: ascii,
-            body: ledgerToCsv(ledgers[0]!),
-          });
-        // exceljs is loaded on the first XLSX export only (ledger-xlsx.ts), not at every cold start of the API.
-        return fileReply({
-          contentType: XLSX_TYPE,
-          fileName: `${base}-${day}.xlsx`,
-          asciiFallback: ascii,
-          body: await ledgersToXlsx(ledgers),
-        });
+        return fileReply(await ledgerFile(q, exported));
       },
     },
     {
@@ -236,36 +257,11 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
       summary:
         'blank import template as XLSX: directory (组织名录), roll (学籍花名册) or register (户籍名单); no personal data',
       handle: async (ctx) => {
-        const kind = ctx.params.kind;
-        const xlsx = XLSX_TYPE;
-        if (kind === 'directory') {
-          const { directoryTemplateXlsx } = await import('../../shared/adapters/tabular/directory-template-file.ts');
-          return fileReply({
-            contentType: xlsx,
-            fileName: '目录导入模板.xlsx',
-            asciiFallback: 'baoxue-directory-template.xlsx',
-            body: await directoryTemplateXlsx(),
-          });
-        }
-        if (kind === 'roll') {
-          const { rollTemplateXlsx } = await import('../../shared/adapters/tabular/roll-file.ts');
-          return fileReply({
-            contentType: xlsx,
-            fileName: '学籍花名册模板.xlsx',
-            asciiFallback: 'baoxue-roll-template.xlsx',
-            body: await rollTemplateXlsx(),
-          });
-        }
-        if (kind === 'register') {
-          const { registerTemplateXlsx } = await import('../../shared/adapters/tabular/register-file.ts');
-          return fileReply({
-            contentType: xlsx,
-            fileName: '适龄儿童户籍名单模板.xlsx',
-            asciiFallback: 'baoxue-register-template.xlsx',
-            body: await registerTemplateXlsx(),
-          });
-        }
-        throw new NotFoundError('template', kind ?? '');
+        const kind = ctx.params.kind ?? '';
+        const template = Object.hasOwn(TEMPLATES, kind) ? TEMPLATES[kind as keyof typeof TEMPLATES] : undefined;
+        if (!template) throw new NotFoundError('template', kind);
+        const { fileName, asciiFallback, build } = template;
+        return fileReply({ contentType: XLSX_TYPE, fileName, asciiFallback, body: await build() });
       },
     },
   ];

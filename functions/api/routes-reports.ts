@@ -6,22 +6,23 @@ import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-reposito
 import type { AggregateReader } from '../../shared/domain/aggregates.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
-import { acknowledgementView } from '../../shared/domain/escalation.ts';
 import { snapshotReader } from '../../shared/domain/ladder.ts';
 import { cadenceSchema } from '../../shared/domain/periods.ts';
 import type { SlotRepository } from '../../shared/domain/report-slot.ts';
-import { assertCanWrite, canRead } from '../../shared/domain/scope.ts';
+import { assertCanWrite, canRead, type Principal } from '../../shared/domain/scope.ts';
 import { lateBoardView } from '../../shared/domain/views/late-board.ts';
+import { reportAcknowledgementView, reportFiledView } from '../../shared/domain/views/report.ts';
 import {
   acknowledgeReportEscalationUseCase,
   reportAcknowledgeInputSchema,
 } from '../../shared/use-cases/acknowledge-report.ts';
 import { intakeFromReportUseCase } from '../../shared/use-cases/intake-from-report.ts';
 import { type LateBoardSource, listLateBoard } from '../../shared/use-cases/list-late-board.ts';
-import { submitReport } from '../../shared/use-cases/submit-report.ts';
+import { type SubmitReportDeps, submitReport } from '../../shared/use-cases/submit-report.ts';
 import { followUpDepsOf } from '../followup-wiring.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
+import type { OrgIndex } from './org.ts';
 import type { Route } from './router.ts';
 
 export interface ReportPorts {
@@ -73,8 +74,36 @@ const lateQuerySchema = z.strictObject({
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000, '翻页游标 cursor 过长'))),
 });
 
+/** A report ladder level in a path: 1 to 9. */
+function ladderLevelOf(raw: string | undefined): number {
+  const level = Number(raw);
+  if (!Number.isInteger(level) || level < 1 || level > 9)
+    throw new ValidationError([{ field: 'level', reason: '催报级别应为 1 至 9 的整数' }]);
+  return level;
+}
+
 /** Report routes: file a report (R1 stops the ladder) and the late-report board. */
 export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>[] {
+  /** The ports of one filing: the directory the scope check used; the not-back pupils go to the case intake. */
+  const submitDeps = (org: OrgIndex, principal: Principal): SubmitReportDeps => ({
+    slots: ports.slots,
+    directory: snapshotReader(async () => org.snapshot),
+    clock: deps.clock,
+    log: deps.log,
+    config: deps.config,
+    // The pupils not back: a returned one within the follow-up window reopens their case (R6), an open case is
+    // fed, a pupil with no case gets one (R2).
+    onNotBack: (report) =>
+      intakeFromReportUseCase(
+        {
+          cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
+          followUp: followUpDepsOf(deps),
+          directory: snapshotReader(async () => org.snapshot),
+        },
+        { ...report, by: { personId: principal.personId, name: principal.name ?? principal.personId } },
+      ),
+  });
+
   return [
     {
       method: 'POST',
@@ -87,58 +116,11 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
         const place = org.placeOfSchool(input.schoolId);
         if (!place) throw new NotFoundError('school', input.schoolId);
         assertCanWrite(principal, 'file-report', place);
-        const result = await submitReport(
-          {
-            slots: ports.slots,
-            directory: snapshotReader(async () => org.snapshot),
-            clock: deps.clock,
-            log: deps.log,
-            config: deps.config,
-            // The pupils not back: a returned one within the follow-up window reopens their case (R6), an open
-            // case is fed, a pupil with no case gets one (R2).
-            onNotBack: (report) =>
-              intakeFromReportUseCase(
-                {
-                  cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
-                  followUp: followUpDepsOf(deps),
-                  directory: snapshotReader(async () => org.snapshot),
-                },
-                { ...report, by: { personId: principal.personId, name: principal.name ?? principal.personId } },
-              ),
-          },
-          {
-            schoolId: input.schoolId,
-            cadence: input.cadence,
-            periodKey: input.periodKey,
-            submission: { ...input.submission, submittedBy: principal.personId },
-          },
-        );
-        const { slot } = result;
-        return {
-          status: result.resubmission ? 200 : 201,
-          body: {
-            slotId: slot.id,
-            state: slot.state,
-            onTime: result.onTime,
-            resubmission: result.resubmission,
-            reopenedCaseIds: result.reopenedCaseIds,
-            cases: {
-              reopened: result.intake.reopenedCaseIds.length,
-              fed: result.intake.fedCaseIds.length,
-              opened: result.intake.openedCaseIds.length,
-              unchanged: result.intake.unchangedCaseIds.length,
-              ambiguous: result.intake.ambiguous,
-              skipped: result.intake.skipped.length,
-              reopenedCaseIds: result.intake.reopenedCaseIds,
-              fedCaseIds: result.intake.fedCaseIds,
-              openedCaseIds: result.intake.openedCaseIds,
-              unchangedCaseIds: result.intake.unchangedCaseIds,
-              skippedCases: result.intake.skipped,
-            },
-            deadline: slot.deadline,
-            submittedAt: slot.submission?.submittedAt,
-          },
-        };
+        const result = await submitReport(submitDeps(org, principal), {
+          ...input,
+          submission: { ...input.submission, submittedBy: principal.personId },
+        });
+        return { status: result.resubmission ? 200 : 201, body: reportFiledView(result) };
       },
     },
     {
@@ -150,28 +132,20 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
         'acknowledgement stands (200 changed: false after it); the ladder climbs until the report is filed',
       handle: async ({ principal, body, params, org }) => {
         const input = parseWith(reportAcknowledgeInputSchema, body ?? {}, 'body');
-        const level = Number(params.level);
-        if (!Number.isInteger(level) || level < 1 || level > 9)
-          throw new ValidationError([{ field: 'level', reason: '催报级别应为 1 至 9 的整数' }]);
-        const slotId = params.slotId ?? '';
-        const slot = await ports.slots.get(slotId);
+        const ref = { slotId: params.slotId ?? '', level: ladderLevelOf(params.level) };
+        const slot = await ports.slots.get(ref.slotId);
         // A slot outside the caller's scope is as absent as one that does not exist.
         if (!slot || !canRead(principal, org.place(slot.schoolId, slot.townshipId)))
-          throw new NotFoundError('report slot', slotId);
+          throw new NotFoundError('report slot', ref.slotId);
         const r = await acknowledgeReportEscalationUseCase(
           { slots: ports.slots, clock: deps.clock, log: deps.log },
-          { slotId, level },
+          ref,
           input,
           principal,
         );
         return {
           status: r.changed ? 201 : 200,
-          body: {
-            slotId,
-            level,
-            acknowledged: acknowledgementView(r.record.acknowledged!),
-            changed: r.changed,
-          },
+          body: reportAcknowledgementView(ref, r.record.acknowledged!, r.changed),
         };
       },
     },

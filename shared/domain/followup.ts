@@ -83,6 +83,13 @@ export interface PlanVisit {
   version: number;
 }
 
+/** The number of the first visit still planned (what a recorded visit is by default); undefined when none is. */
+export const nextPlannedVisit = (visits: readonly Pick<PlanVisit, 'no' | 'status'>[]): number | undefined =>
+  visits
+    .filter((v) => v.status === 'planned')
+    .map((v) => v.no)
+    .sort((a, b) => a - b)[0];
+
 export const createFollowUpInputSchema = z.object({
   caseId: z.string().check(z.minLength(1), z.maxLength(64)),
   studentName: z.string().check(z.minLength(1), z.maxLength(PERSON_NAME_MAX)),
@@ -354,4 +361,49 @@ export function sweepVisit(
     messages,
     unresolved,
   };
+}
+
+// The due list of a school (shared/use-cases/list-followup-due.ts builds it, shared/domain/views shows it).
+
+export interface DueVisitRow {
+  planId: string;
+  kind: PlanKind;
+  caseId?: string;
+  /** Full name: the caller masks it for readers outside the school. */
+  studentName: string;
+  no: number;
+  of: number;
+  dueDate: CstDate;
+  deadline: string;
+  overdue: boolean;
+  escalated: boolean;
+  /** An official took the missed visit on (its later escalations are not sent). */
+  acknowledged?: PlanVisit['acknowledged'];
+  responsibleIds: string[];
+  mentorId?: string;
+  schoolId: string;
+  townshipId: string;
+}
+
+export interface DueHouseholdRow {
+  campaignId: string;
+  campaignName: string;
+  ref: string;
+  /** Full name: the caller masks it for readers outside the school. */
+  studentName: string;
+  teacherId: string;
+  start: CstDate;
+  end: CstDate;
+  deadline: string;
+  overdue: boolean;
+  schoolId: string;
+  townshipId: string;
+}
+
+export interface DueList {
+  schoolId: string;
+  from: CstDate;
+  to: CstDate;
+  visits: DueVisitRow[];
+  households: DueHouseholdRow[];
 }

@@ -5,6 +5,7 @@ import { note, text } from './input.ts';
 import type { Message } from './message.ts';
 import type { Note } from './official-round.ts';
 import { type Cadence, cadenceSchema } from './periods.ts';
+import { parseStored, type SameType } from './stored.ts';
 
 /**
  * A report slot: what one school owes for one period of one cadence (日报/周报/月报, §五(一)).
@@ -106,6 +107,72 @@ export interface ReportSlot {
   createdAt: string;
   version: number;
 }
+
+// The stored form of a slot, checked when read back (shared/adapters/dynamo/slot-repository.ts): a corrupt item
+// fails loudly, naming the field. The shapes only: input rules (lengths, the counts' sums) were checked at filing.
+
+const instant = z.iso.datetime({ offset: true });
+const storedSubmissionSchema = z.object({
+  counts: z.object({
+    enrolled: z.int().check(z.gte(0)),
+    returned: z.int().check(z.gte(0)),
+    notReturned: z.int().check(z.gte(0)),
+    droppedOut: z.int().check(z.gte(0)),
+  }),
+  notBack: z.array(
+    z.object({
+      studentName: z.string(),
+      studentId: z.optional(z.string()),
+      grade: z.optional(z.string()),
+      className: z.optional(z.string()),
+      status: z.enum(['not-returned', 'dropped-out']),
+      reason: z.optional(z.string()),
+    }),
+  ),
+  submittedBy: z.string().check(z.minLength(1)),
+  note: z.optional(z.string()),
+  submittedAt: instant,
+});
+
+export const storedSlotSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  schoolId: z.string().check(z.minLength(1)),
+  townshipId: z.string().check(z.minLength(1)),
+  cadence: cadenceSchema,
+  periodKey: z.string().check(z.minLength(1)),
+  dueDate: z.string().check(z.minLength(1)),
+  deadline: instant,
+  state: z.enum(slotStates),
+  nextLevel: z.int().check(z.gte(0)),
+  nextDueAt: z.optional(instant),
+  escalations: z.array(
+    z.object({
+      level: z.int().check(z.gte(0)),
+      at: instant,
+      personIds: z.array(z.string()),
+      messageIds: z.array(z.string()),
+      acknowledged: z.optional(
+        z.object({
+          by: z.object({ personId: z.string(), name: z.string(), role: z.string() }),
+          at: instant,
+          note: z.string(),
+        }),
+      ),
+    }),
+  ),
+  submission: z.optional(storedSubmissionSchema),
+  history: z.array(storedSubmissionSchema),
+  firstSubmittedAt: z.optional(instant),
+  createdAt: instant,
+  version: z.int().check(z.gte(0)),
+});
+
+/** The schema and the interface describe the same record (checked by the compiler both ways). */
+const storedSlotSchemaMatches: SameType<z.infer<typeof storedSlotSchema>, ReportSlot> = true;
+void storedSlotSchemaMatches;
+
+/** A stored slot read back, or an error naming the slot and every field that is wrong. */
+export const parseStoredSlot = (item: unknown): ReportSlot => parseStored(storedSlotSchema, item, 'report slot');
 
 export const slotIdOf = (schoolId: string, cadence: Cadence, periodKey: string) =>
   `${schoolId}:${cadence}:${periodKey}`;

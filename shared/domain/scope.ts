@@ -295,6 +295,24 @@ export const managesSchool = (p: Principal, place: Place): boolean =>
 export const canReadPlan = (p: Principal, place: Place, plan: Pick<Plan, 'responsibleIds' | 'mentorId'>): boolean =>
   canRead(p, place) || assignedToPlan(p, plan);
 
+/**
+ * A school's follow-up due list: readers of the school (head, township, area, office) and its teachers, who see only
+ * their own plans and households (the use case narrows it with `forPersonId`).
+ */
+export const canReadDueList = (p: Principal, place: Place): boolean =>
+  canRead(p, place) || (anchored(p) && p.role === 'teacher' && p.schoolId === place.schoolId);
+
+/**
+ * Who records a 大家访 household visit: the school's head, the office, and a teacher of one of the campaign's
+ * households (which household is theirs is checked against the household).
+ */
+export const mayRecordCampaignVisit = (
+  p: Principal,
+  place: Place,
+  campaign: { households: readonly { teacherId: string }[] },
+): boolean =>
+  managesSchool(p, place) || (p.role === 'teacher' && campaign.households.some((h) => h.teacherId === p.personId));
+
 /** Full names for the pupil's school, the office and the plan's own teachers; everyone else sees 张*明 (R9). */
 export const seesPlanNames = (p: Principal, place: Place, plan?: Pick<Plan, 'responsibleIds' | 'mentorId'>): boolean =>
   canSeeSensitive(p, place) || (plan !== undefined && assignedToPlan(p, plan));

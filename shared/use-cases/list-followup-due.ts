@@ -1,6 +1,6 @@
 import type { SchoolCampaign } from '../domain/campaign.ts';
 import { ValidationError } from '../domain/errors.ts';
-import type { Plan, PlanKind, PlanVisit } from '../domain/followup.ts';
+import type { DueHouseholdRow, DueList, DueVisitRow, Plan, PlanVisit } from '../domain/followup.ts';
 import { addDays, type CstDate, cstDate } from '../domain/time.ts';
 
 /** Where the due list reads a school's visits and campaigns (owner index, by due date / window end). */
@@ -22,48 +22,7 @@ export const DUE_MAX_DAYS = 366;
 /** Longest campaign window assumed when looking for campaigns that overlap the range (a window ends ≤ this after its start). */
 const CAMPAIGN_MAX_DAYS = 92;
 
-export interface DueVisitRow {
-  planId: string;
-  kind: PlanKind;
-  caseId?: string;
-  /** Full name: the caller masks it for readers outside the school. */
-  studentName: string;
-  no: number;
-  of: number;
-  dueDate: CstDate;
-  deadline: string;
-  overdue: boolean;
-  escalated: boolean;
-  /** An official took the missed visit on (its later escalations are not sent). */
-  acknowledged?: PlanVisit['acknowledged'];
-  responsibleIds: string[];
-  mentorId?: string;
-  schoolId: string;
-  townshipId: string;
-}
-
-export interface DueHouseholdRow {
-  campaignId: string;
-  campaignName: string;
-  ref: string;
-  /** Full name: the caller masks it for readers outside the school. */
-  studentName: string;
-  teacherId: string;
-  start: CstDate;
-  end: CstDate;
-  deadline: string;
-  overdue: boolean;
-  schoolId: string;
-  townshipId: string;
-}
-
-export interface DueList {
-  schoolId: string;
-  from: CstDate;
-  to: CstDate;
-  visits: DueVisitRow[];
-  households: DueHouseholdRow[];
-}
+export type { DueHouseholdRow, DueList, DueVisitRow } from '../domain/followup.ts';
 
 /** The range of a due-list request: defaults around today, at most DUE_MAX_DAYS, `to` not before `from`. */
 export function dueRange(now: Date, from?: CstDate, to?: CstDate): { from: CstDate; to: CstDate } {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, AuditLog } from '../../domain/access.ts';
+import { type AuditEntry, type AuditLog, parseStoredAuditEntry } from '../../domain/access.ts';
 import { queryAll } from './client.ts';
 
 /** Partition key prefix of every audit item; IAM denies changing or deleting items under it (infra/constructs). */
@@ -75,7 +75,7 @@ export class DynamoAuditLog implements AuditLog {
     });
     return items.map((item) => {
       const { pk: _p, sk: _s, entity: _e, version: _v, gsi2pk: _g, gsi2sk: _h, ...entry } = item;
-      return entry as unknown as AuditEntry;
+      return parseStoredAuditEntry(entry);
     });
   }
 }

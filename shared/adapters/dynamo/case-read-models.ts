@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Message } from '../../domain/message.ts';
-import type { Notice } from '../../domain/notice.ts';
+import { type Notice, parseStoredNotice } from '../../domain/notice.ts';
 import type { ReportSlot } from '../../domain/report-slot.ts';
 import type { LateSlotSource } from '../../use-cases/list-late-reports.ts';
 import { runLimited } from '../../use-cases/run-limited.ts';
@@ -30,8 +30,8 @@ export class DynamoLateSlotSource implements LateSlotSource {
 
 /**
  * Read models of the API's case pages: a case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's
- * owner index, filtered by subject). Messages are parsed with the message schema (a malformed item fails loudly);
- * notices have no schema yet and are read as stored.
+ * owner index, filtered by subject). Both are parsed with their schema (noticeSchema, messageSchema): a malformed
+ * item fails loudly, naming the field.
  */
 export class DynamoCaseExtras {
   constructor(
@@ -44,7 +44,7 @@ export class DynamoCaseExtras {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':p': 'NOTICE#' },
     });
-    return items.map((i) => stripKeys(i) as unknown as Notice);
+    return items.map((i) => parseStoredNotice(stripKeys(i)));
   }
 
   /**

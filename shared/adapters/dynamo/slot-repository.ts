@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import type { Message } from '../../domain/message.ts';
 import type { Note } from '../../domain/official-round.ts';
-import type { ReportSlot, SlotRepository } from '../../domain/report-slot.ts';
+import { parseStoredSlot, type ReportSlot, type SlotRepository } from '../../domain/report-slot.ts';
 import { scanPages, transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
@@ -38,7 +38,7 @@ export function slotToItem(slot: ReportSlot): Record<string, unknown> {
 export function itemToSlot(item: Record<string, unknown>): ReportSlot {
   const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
   const { gsi3pk: _f, gsi3sk: _g, ...slot } = rest;
-  return slot as unknown as ReportSlot;
+  return parseStoredSlot(slot);
 }
 
 const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';

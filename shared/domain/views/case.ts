@@ -1,8 +1,8 @@
-import type { Case } from '../case.ts';
+import type { Case, CaseEvent } from '../case.ts';
 import { acknowledgementView, escalationLevelLabel } from '../escalation.ts';
 import type { Message } from '../message.ts';
-import { deliveryTaskReasonLabel, type Notice, receiptMethodLabel } from '../notice.ts';
-import { maskName, maskPhone, scrubFreeText } from '../privacy.ts';
+import { deliveryTaskReasonLabel, type Notice, noticeMessageIds, receiptMethodLabel } from '../notice.ts';
+import { maskName, maskPhone, scrubFreeText, scrubFreeTextDeep } from '../privacy.ts';
 
 // Views of a case's notices and messages (R9 masking), one function per resource; the audience is what the caller
 // may see (`masked` / `sensitive`, from shared/domain/scope.ts). Pure: the API passes what the scope check decided.
@@ -98,5 +98,57 @@ export function caseMessageView(m: Message, sensitive: boolean, names: ReturnTyp
     attempts: m.attempts,
     failureReason: m.failureReason,
     delivery: m.delivery ? { status: m.delivery.status, at: m.delivery.at, code: m.delivery.code } : null,
+  };
+}
+
+/**
+ * A case's record as one timeline, oldest first: its events, its notices (with the receipt) and its messages, plus
+ * each notice with the guardian's notice SMS. `masked` (outside the pupil's school and the office, R9): visit notes
+ * and event data may name the child or hold numbers, so every string of an event passes the one scrubber (known
+ * names, 学籍号, ID and mobile numbers); notices and messages are masked as in their own views.
+ */
+export function caseTimelineView(
+  c: Case,
+  events: readonly CaseEvent[],
+  notices: readonly Notice[],
+  messages: readonly Message[],
+  masked: boolean,
+) {
+  const names = knownNames(c);
+  const items = [
+    ...events.map((e) => ({
+      at: e.at,
+      kind: 'event' as const,
+      type: e.type,
+      by: e.by?.name,
+      data: masked ? (scrubFreeTextDeep(e.data, names) as typeof e.data) : e.data,
+    })),
+    ...notices.map((n) => ({
+      at: n.issuedAt,
+      kind: 'notice' as const,
+      type: `notice-${n.status}`,
+      data: {
+        deadline: n.deadline,
+        status: n.status,
+        resolvedAt: n.resolvedAt,
+        receipt: noticeView(n, masked).receipt,
+      },
+    })),
+    ...messages.map((m) => ({
+      at: m.createdAt,
+      kind: 'message' as const,
+      type: m.status,
+      data: caseMessageView(m, !masked, names),
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return {
+    notices: notices.map((n) =>
+      noticeView(
+        n,
+        masked,
+        messages.find((m) => m.id === noticeMessageIds.guardianNotice(n.id)),
+      ),
+    ),
+    timeline: items,
   };
 }
