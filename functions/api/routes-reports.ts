@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
@@ -74,7 +75,13 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
             onNotBack: (report) =>
               intakeFromReportUseCase(
                 {
-                  cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
+                  cases: {
+                    repo: ports.cases,
+                    clock: deps.clock,
+                    newId: deps.newId,
+                    log: deps.log,
+                    groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
+                  },
                   followUp: followUpDepsOf(deps),
                   directory: snapshotReader(async () => org.snapshot),
                 },
