@@ -66,6 +66,7 @@ const exportQuery = z
   .strictObject({
     ledger: z._default(z.enum(['roster', 'cases', 'all']), 'roster'),
     format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
+    group: z.optional(z.string().check(z.maxLength(100))),
     ...scopeFilter,
   })
   .check(
@@ -130,7 +131,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
       path: '/api/exports/ledgers',
       who: 'office, leader, contact, head (not teachers)',
       summary:
-        'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
+        'ledger export ?ledger=roster|cases|all&format=csv|xlsx&group: 辍学学生花名册 / case ledger, masked by role; audited',
       handle: async (ctx) => {
         const q = parseWith(exportQuery, ctx.query, 'query');
         const {
@@ -145,6 +146,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
             ledger: q.ledger,
             townshipId: q.townshipId,
             schoolId: q.schoolId,
+            group: q.group,
           },
         );
         const ascii = `baoxue-${q.ledger}-${day}.${q.format}`;

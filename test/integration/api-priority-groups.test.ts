@@ -174,6 +174,36 @@ describe('priority groups: cases carry their roll groups, lists filter and stati
     }
   });
 
+  it('the ledgers export keeps one group; 脱贫户 refused to a township contact', async () => {
+    const roster = await w.raw({
+      method: 'GET',
+      path: '/api/exports/ledgers',
+      as: who.office,
+      query: { group: '留守' },
+    });
+    expect(roster.status).toBe(200);
+    for (const p of [S1[0]!, S1[1]!, S3[0]!]) expect(roster.text).toContain(p.name);
+    for (const p of [S1[2]!, S1[3]!]) expect(roster.text).not.toContain(p.name);
+    const poor = await w.raw({
+      method: 'GET',
+      path: '/api/exports/ledgers',
+      as: who.headS1,
+      query: { group: '脱贫户' },
+    });
+    expect(poor.status).toBe(200);
+    expect(poor.text).toContain(S1[1]!.name);
+    expect(poor.text).toContain('测试学生己');
+    expect(poor.text).not.toContain(S1[0]!.name);
+    const refused = await w.raw({
+      method: 'GET',
+      path: '/api/exports/ledgers',
+      as: who.contactA,
+      query: { group: '脱贫户' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toContain('脱贫户');
+  });
+
   it('hostile ?group: empty, markup, several, unknown → 400 naming group; nothing echoed', async () => {
     for (const group of ['', '<script>alert(1)</script>', '留守,残疾', '贫困户', ' '.repeat(3)]) {
       for (const role of ['office', 'contactA'] as Role[]) {
