@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
 import {
   type Case,

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DynamoLateSlotSource } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';

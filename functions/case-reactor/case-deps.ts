@@ -1,7 +1,7 @@
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
 import type { Deps } from '../deps.ts';
 

@@ -1,6 +1,6 @@
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import type { TimerScheduler } from '../../shared/domain/ports.ts';
