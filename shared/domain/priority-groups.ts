@@ -1,5 +1,3 @@
-import * as z from 'zod/mini';
-
 /**
  * The priority groups of the plan (§（三）: 贫困、留守、流动、残疾; 脱贫户 and 孤儿/事实无人抚养) as the pupil roll flags
  * them, and as a case carries them (`Case.priorityGroups`, set from the roll: docs/rosters.md, "Priority groups on
@@ -11,9 +9,6 @@ export type PriorityFlag = (typeof priorityFlags)[number];
 
 /** The R9 group: shown, filtered and counted only within the limited scope. */
 export const SENSITIVE_GROUP = '脱贫户' satisfies PriorityFlag;
-
-/** The other groups, which every reader of a case or a statistics row may see. */
-export const openGroups = priorityFlags.filter((f) => f !== SENSITIVE_GROUP);
 
 /** Short ASCII codes of the groups in the aggregates' attribute names (`co#lb`: cases opened, 留守). */
 export const groupCode: Record<PriorityFlag, string> = {
@@ -54,11 +49,6 @@ export function groupsFromRoll(
 export function visibleGroups(groups: readonly PriorityFlag[], seesSensitive: boolean): PriorityFlag[] {
   return seesSensitive ? [...groups] : groups.filter((g) => g !== SENSITIVE_GROUP);
 }
-
-/** `?group=` of the lists: one of the groups, named in Chinese when it is not. */
-export const groupQuerySchema = z.enum(priorityFlags, {
-  error: `应为以下重点群体之一：${priorityFlags.join('、')}`,
-});
 
 /** Where a pupil's roll flags come from when a case opens (the latest term's roll that holds the pupil). */
 export interface PupilGroupSource {
