@@ -113,7 +113,7 @@ export function statsResultHtml(data) {
   const head = html`<p class="muted">统计期间：${data.range.from} 至 ${data.range.to}（截至 ${fmt(data.asOf)}）</p>${county}`;
   const countyGroups = c?.groups ? groupsTable([{ name: '全县', groups: c.groups }], 'name', '范围') : '';
   return data.townships.length > 0
-    ? html`${head}${countyGroups}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}${groupsTable(data.townships, 'townshipName', '乡镇')}<div id="stats-schools"></div>`
+    ? html`${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}${groupsTable(data.townships, 'townshipName', '乡镇')}${countyGroups}<div id="stats-schools"></div>`
     : html`${head}<h3>本校</h3>${statsTable(data.schools, 'schoolName', 'school', '学校', false)}${groupsTable(data.schools, 'schoolName', '学校')}`;
 }
 

@@ -665,6 +665,17 @@ describe('web console', () => {
     expect(await result.locator('thead').first().textContent()).toContain('乡镇责令（按期复学/逾期/其他结案/未结）');
     expect(await result.locator('tr[data-township="ta"]').textContent()).toContain('1（0/0/0/1）');
     expect(await result.locator('tr[data-township="tb"]').textContent()).toContain('0（0/0/0/0）');
+    // Per priority group, 脱贫户 included for the office: per township, then the county.
+    expect(await result.locator('.groups-table').first().locator('th').allTextContents()).toEqual([
+      '乡镇',
+      '脱贫户',
+      '残疾',
+      '留守',
+      '孤儿',
+      '事实无人抚养',
+      '随迁',
+    ]);
+    expect(await result.locator('.groups-table').last().textContent()).toContain('全县');
     await page.screenshot({ path: `${SHOTS}/18-office-statistics-township-orders.png`, fullPage: true });
     await page.close();
   });
