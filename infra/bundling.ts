@@ -38,8 +38,9 @@ export const API_BUNDLE_TARGET_BYTES = 500_000;
 const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
   // 462 KB measured with zod/mini (526 KB with classic zod).
   reconcile: 465_000,
-  // 653 KB measured with zod/mini (717 KB with classic zod); 657 KB with the late board's pages and summary.
-  api: 659_000,
+  // 653 KB measured with zod/mini (717 KB with classic zod); about 665 KB with the late board's pages and summary,
+  // the priority groups and the thinner routes' views.
+  api: 670_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */

@@ -54,6 +54,27 @@ const EVENT = {
   'reported-absent': '报表再次列为未返校',
 };
 const CLOSED = new Set(['returned', 'exempted', 'transferred', 'suspended']);
+/** The roll's priority groups (shared/domain/priority-groups.ts); 脱贫户 only for who may see it (R9). */
+export const PRIORITY_GROUPS = ['脱贫户', '残疾', '留守', '孤儿', '事实无人抚养', '随迁'];
+const POVERTY = '脱贫户';
+
+/**
+ * The groups a viewer may filter by: 脱贫户 only with `may.seePovertyGroup`.
+ * @param {Record<string, boolean>} may
+ */
+export const groupsFor = (may) => PRIORITY_GROUPS.filter((g) => g !== POVERTY || may.seePovertyGroup);
+
+/**
+ * The group filter above the case list.
+ * @param {Record<string, boolean>} may
+ * @param {string} selected
+ */
+export function groupFilterHtml(may, selected) {
+  const options = groupsFor(may).map(
+    (g) => html`<option value="${g}"${g === selected ? html` selected` : ''}>${g}</option>`,
+  );
+  return html`<label>重点群体 <select id="case-group"><option value="">全部</option>${options}</select></label>`;
+}
 const FROM_REPORT_HINT = '由报表自动建档，请补充监护人信息';
 /** @type {Record<string, string>} */
 const MSG_STATUS = {
@@ -120,7 +141,7 @@ function deliveryText(m) {
  */
 export function caseCard(c, may) {
   return html`<article class="case" data-case="${c.id}">
-  <div class="row"><strong>${c.studentName}</strong><span class="badge">${c.kindLabel}</span><span class="badge">${STATE[c.state] ?? c.state}</span><span class="muted">${c.schoolName} · ${c.townshipName}</span>${c.povertyRegistered ? html`<span class="badge">脱贫户</span>` : ''}</div>
+  <div class="row"><strong>${c.studentName}</strong><span class="badge">${c.kindLabel}</span><span class="badge">${STATE[c.state] ?? c.state}</span><span class="muted">${c.schoolName} · ${c.townshipName}</span>${c.povertyRegistered ? html`<span class="badge">脱贫户</span>` : ''}${(c.priorityGroups ?? []).filter((/** @type {string} */ g) => g !== POVERTY).map((/** @type {string} */ g) => html`<span class="badge">${g}</span>`)}</div>
   <div class="row muted">去向：${c.whereabouts} · 包保教师：${c.responsibleTeacher?.name} · 家访 ${c.visitCount} 次</div>
   ${needsGuardian(c) ? html`<div class="row from-report">${FROM_REPORT_HINT}</div>` : ''}
   ${c.notice ? html`<div class="row">劝返复学通知书期限 ${fmt(c.notice.deadline)} <span class="countdown" data-deadline="${c.notice.deadline}"></span> ${receiptText(c.notice)}</div>` : ''}
@@ -139,7 +160,8 @@ export function caseCard(c, may) {
  * @param {Record<string, boolean>} may
  */
 export function caseListHtml(data, may) {
-  if (data.cases.length === 0) return html`<p class="panel">没有在办案件。</p>`;
+  if (data.cases.length === 0)
+    return html`<p class="panel">${state.caseGroup ? `没有属于“${state.caseGroup}”的在办案件。` : '没有在办案件。'}</p>`;
   return html`${data.cases.map((c) => caseCard(c, may))}${
     data.nextCursor ? html`<p><button type="button" class="secondary" id="cases-next">下一页</button></p>` : ''
   }`;
@@ -148,8 +170,19 @@ export function caseListHtml(data, may) {
 /** @param {string} [cursor] */
 export async function renderCases(cursor) {
   // One page (≤ 100 cases) at a time; the next page starts from the cursor the previous one returned.
-  const data = await api('GET', cursor ? `/api/cases?cursor=${encodeURIComponent(cursor)}` : '/api/cases');
-  mount($('#case-list'), caseListHtml(data, me().may));
+  const may = me().may;
+  if (!groupsFor(may).includes(state.caseGroup)) state.caseGroup = '';
+  mount($('#case-filter'), groupFilterHtml(may, state.caseGroup));
+  $('#case-group').addEventListener('change', (/** @type {Event} */ ev) => {
+    state.caseGroup = /** @type {HTMLSelectElement} */ (ev.target).value;
+    void renderCases();
+  });
+  const query = new URLSearchParams({
+    ...(cursor ? { cursor } : {}),
+    ...(state.caseGroup ? { group: state.caseGroup } : {}),
+  }).toString();
+  const data = await api('GET', query ? `/api/cases?${query}` : '/api/cases');
+  mount($('#case-list'), caseListHtml(data, may));
   $maybe('#cases-next')?.addEventListener('click', () => void renderCases(data.nextCursor));
   tick();
 }

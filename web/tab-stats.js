@@ -53,6 +53,34 @@ export function statsTable(rows, nameKey, idKey, label, clickable) {
 }
 
 /**
+ * One cell of the priority-group table: opened / returned / open at the end.
+ * @param {{ casesOpened: number, casesReturned: number, casesOpenAtEnd: number } | undefined} g
+ */
+export function groupCell(g) {
+  return g ? `${g.casesOpened}/${g.casesReturned}/${g.casesOpenAtEnd}` : '—';
+}
+
+/**
+ * Case figures per priority group, one row per township or school. The server sends only the groups the viewer may
+ * see on each row (脱贫户 for the office and the school itself, R9): the columns are the groups any row carries.
+ * @param {any[]} rows
+ * @param {string} nameKey
+ * @param {string} label
+ */
+export function groupsTable(rows, nameKey, label) {
+  /** @type {string[]} */
+  const groups = [];
+  for (const r of rows) for (const g of r.groups ?? []) if (!groups.includes(g.group)) groups.push(g.group);
+  if (groups.length === 0) return '';
+  /** @param {any} r @param {string} name */
+  const of = (r, name) => (r.groups ?? []).find((/** @type {any} */ g) => g.group === name);
+  const body = rows.map(
+    (r) => html`<tr><td>${r[nameKey]}</td>${groups.map((g) => html`<td>${groupCell(of(r, g))}</td>`)}</tr>`,
+  );
+  return html`<h4>重点群体（新立案/复学/期末在办）</h4><div class="table-wrap"><table class="stats-table groups-table"><thead><tr><th>${label}</th>${groups.map((g) => html`<th>${g}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/**
  * The period of a preset button.
  * @param {string} preset
  * @param {number} [now]
@@ -78,9 +106,10 @@ export function statsResultHtml(data) {
     ? html`<p class="stats-county">全县：通知书逾期 ${c.noticesLapsed} 份；乡镇责令 ${c.townshipOrders} 份，其中按期复学 ${c.townshipOrdersReturned}、逾期未复学 ${c.townshipOrdersLapsed}、其他结案 ${c.townshipOrdersEnded}、未结 ${c.townshipOrdersOpen}</p>`
     : '';
   const head = html`<p class="muted">统计期间：${data.range.from} 至 ${data.range.to}（截至 ${fmt(data.asOf)}）</p>${county}`;
+  const countyGroups = c?.groups ? groupsTable([{ name: '全县', groups: c.groups }], 'name', '范围') : '';
   return data.townships.length > 0
-    ? html`${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}<div id="stats-schools"></div>`
-    : html`${head}<h3>本校</h3>${statsTable(data.schools, 'schoolName', 'school', '学校', false)}`;
+    ? html`${head}<h3>各乡镇</h3><p class="muted">点击乡镇查看各校明细</p>${statsTable(data.townships, 'townshipName', 'township', '乡镇', true)}${groupsTable(data.townships, 'townshipName', '乡镇')}${countyGroups}<div id="stats-schools"></div>`
+    : html`${head}<h3>本校</h3>${statsTable(data.schools, 'schoolName', 'school', '学校', false)}${groupsTable(data.schools, 'schoolName', '学校')}`;
 }
 
 /** @param {{ from: string, to: string }} p */
@@ -215,7 +244,7 @@ function renderStatsSchools(townshipId) {
     r.classList.toggle('selected', r.dataset.township === townshipId);
   mount(
     $('#stats-schools'),
-    html`<h3>${t?.townshipName ?? townshipId} · 各校</h3>${statsTable(rows, 'schoolName', 'school', '学校', false)}`,
+    html`<h3>${t?.townshipName ?? townshipId} · 各校</h3>${statsTable(rows, 'schoolName', 'school', '学校', false)}${groupsTable(rows, 'schoolName', '学校')}`,
   );
 }
 

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import type { AuditAction } from '../../shared/domain/access.ts';
 import {
   type Case,
   caseKindLabel,
-  closedStates,
   exemptionInputSchema,
   openCaseInputSchema,
   updateCaseFields,
@@ -13,15 +13,16 @@ import {
   visitInputSchema,
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
-import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import type { Notice } from '../../shared/domain/notice.ts';
+import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
+import { groupsOfCase, type PupilGroupSource } from '../../shared/domain/priority-groups.ts';
+import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
   assertCanWrite,
-  canRead,
   canSeeSensitive,
   type Principal,
   viewForCaller,
@@ -35,6 +36,7 @@ import {
   townshipOrderInputSchema,
 } from '../../shared/use-cases/escalations.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
+import { type CaseListScope, listCasesPage, listCasesQuerySchema } from '../../shared/use-cases/list-cases.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordExemptionUseCase } from '../../shared/use-cases/record-exemption.ts';
@@ -51,12 +53,15 @@ import type { Route, RouteContext } from './router.ts';
 export interface CasePorts {
   cases: CaseRepository;
   caseExtras: DynamoCaseExtras;
+  /** The pupils' roll flags a case opens with (its priority groups). */
+  groups: PupilGroupSource;
 }
 
 export function casePorts(deps: ApiDeps): CasePorts {
   return {
     cases: new DynamoCaseRepository(deps.doc, deps.tableName),
     caseExtras: new DynamoCaseExtras(deps.doc, deps.tableName),
+    groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
   };
 }
 
@@ -83,32 +88,6 @@ const transferBody = z.strictObject({
   note: z._default(note(300), ''),
 });
 const exemptionBody = z.strictObject(z.omit(exemptionInputSchema, { by: true }).shape);
-/** Most cases in one page of `GET /api/cases`. */
-const MAX_PAGE = 100;
-
-/** Where the next page starts: the index of the school (in id order) and the owner-index key inside it. */
-interface CaseCursor {
-  i: number;
-  k?: Record<string, unknown>;
-}
-const cursorSchema = z.strictObject({ i: z.int().check(z.gte(0)), k: z.optional(z.record(z.string(), z.unknown())) });
-const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(cursor: string | undefined): CaseCursor {
-  if (!cursor) return { i: 0 };
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new ValidationError([{ field: 'query.cursor', reason: '翻页游标无效：请使用上一页返回的 nextCursor' }]);
-  }
-}
-
-const listQuery = z.strictObject({
-  schoolId: z.optional(z.string().check(z.minLength(1))),
-  townshipId: z.optional(z.string().check(z.minLength(1))),
-  state: z._default(z.enum(['open', 'closed', 'all']), 'open'),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), MAX_PAGE),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
-});
 /** PATCH: the version the caller read (conditional write) plus the fields of updateCaseInputSchema; nothing else. */
 const patchBody = z.strictObject({
   version: z.int({ error: '必填：读取时案件的版本号' }).check(z.gte(1)),
@@ -143,6 +122,7 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
     newId: deps.newId,
     log: deps.log,
     config: deps.config,
+    groups: ports.groups,
   });
 
   /** Loads the case and checks the caller's scope for reading or for an action. */
@@ -176,7 +156,11 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
   const view = (ctx: RouteContext<ApiPorts>, stored: Case) => {
     // The uniqueness key is a hash of the 学籍号 or the name: storage detail, never shown.
     const { pupilKey: _key, ...c } = stored;
-    const v = viewForCaller(ctx.principal, { ...c, areaId: ctx.org.areaOfTownship(c.townshipId) });
+    const v = viewForCaller(ctx.principal, {
+      ...c,
+      priorityGroups: groupsOfCase(c),
+      areaId: ctx.org.areaOfTownship(c.townshipId),
+    });
     return {
       ...v,
       kindLabel: caseKindLabel[c.kind],
@@ -184,6 +168,12 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       townshipName: ctx.org.township(c.townshipId)?.name ?? c.townshipId,
     };
   };
+
+  const listScope = (ctx: RouteContext<ApiPorts>): CaseListScope => ({
+    principal: ctx.principal,
+    schools: ctx.org.snapshot.schools,
+    place: (schoolId, townshipId) => ctx.org.place(schoolId, townshipId),
+  });
 
   const messageView = (ctx: RouteContext<ApiPorts>, c: Case, m: Message) =>
     caseMessageView(m, canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId)), knownNames(c));
@@ -259,48 +249,19 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       path: '/api/cases',
       who: 'scoped; teachers only their own cases',
       summary:
-        'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) from ?cursor',
+        'cases in scope (default: open), each with its running notice deadline (countdown); pages of ?limit (≤ 100) ' +
+        'from ?cursor; ?group=<priority group> (留守, 残疾…; 脱贫户 only for office, head, teacher: else 403)',
       handle: async (ctx) => {
-        const q = parseWith(listQuery, ctx.query, 'query');
-        const schools = ctx.org.snapshot.schools.filter(
-          (s) =>
-            (!q.schoolId || s.id === q.schoolId) &&
-            (!q.townshipId || s.townshipId === q.townshipId) &&
-            // Teachers read some cases of their school: the per-case check below narrows it.
-            (canRead(ctx.principal, ctx.org.place(s.id, s.townshipId)) ||
-              (ctx.principal.role === 'teacher' && s.id === ctx.principal.schoolId)),
-        );
-        // One page: the schools in id order, one owner-index Query each until the page is full, resumed from the
-        // cursor; a school's page is one Query (plus one BatchGet of pending notices and one audit transaction).
-        schools.sort((a, b) => a.id.localeCompare(b.id));
-        let { i, k } = decodeCursor(q.cursor);
-        const filter = q.state === 'all' ? undefined : q.state;
-        const cases: Case[] = [];
-        while (i < schools.length && cases.length < q.limit) {
-          const page = await ports.cases.pageBySchool(schools[i]!.id, filter, q.limit - cases.length, k);
-          cases.push(...page.cases);
-          // A school with more (a full page, or DynamoDB's 1 MB page limit) goes on from its key; else the next school.
-          k = page.nextKey;
-          if (!k) i++;
-        }
-        const nextCursor = i < schools.length ? encodeCursor({ i, ...(k ? { k } : {}) }) : null;
-        const visible = cases
-          .filter((c) => canRead(ctx.principal, ctx.org.place(c.schoolId, c.townshipId), c.responsibleTeacher.personId))
-          .sort((a, b) => a.openedAt.localeCompare(b.openedAt));
-        const withNotice = visible.flatMap((c) =>
-          c.currentNoticeId && !closedStates.has(c.state) ? [{ caseId: c.id, noticeId: c.currentNoticeId }] : [],
-        );
-        const pendingNotices = new Map(
-          (withNotice.length > 0 ? await ports.cases.pendingNotices(withNotice) : []).map((n) => [n.caseId, n]),
-        );
-        await audit(ctx, 'list-cases', visible);
+        const q = parseWith(listCasesQuerySchema, ctx.query, 'query');
+        const page = await listCasesPage(ports.cases, listScope(ctx), q);
+        await audit(ctx, 'list-cases', page.cases);
         return {
           status: 200,
           body: {
             asOf: ctx.now.toISOString(),
-            nextCursor,
-            cases: visible.map((c) => {
-              const n = pendingNotices.get(c.id);
+            nextCursor: page.nextCursor,
+            cases: page.cases.map((c) => {
+              const n = page.notices.get(c.id);
               const masked = !canSeeSensitive(ctx.principal, ctx.org.place(c.schoolId, c.townshipId));
               return { ...view(ctx, c), notice: n ? noticeView(n, masked) : null };
             }),

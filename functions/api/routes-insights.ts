@@ -9,11 +9,10 @@ import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { ledgerToCsv } from '../../shared/domain/export-ledgers.ts';
 import { cstDateSchema } from '../../shared/domain/input.ts';
 import { canReadTownship, type Place, type Principal } from '../../shared/domain/scope.ts';
-import { computeStatistics, type Statistics } from '../../shared/domain/statistics.ts';
 import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
-import { statisticsFromAggregates } from '../../shared/use-cases/aggregate-statistics.ts';
 import { countOpenCasesOf, type OpenCaseCounter } from '../../shared/use-cases/count-open-cases.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
+import { statisticsReport } from '../../shared/use-cases/statistics-report.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -74,6 +73,7 @@ const exportQuery = z
   .strictObject({
     ledger: z._default(z.enum(['roster', 'cases', 'all']), 'roster'),
     format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
+    group: z.optional(z.string().check(z.maxLength(100))),
     ...scopeFilter,
   })
   .check(
@@ -153,11 +153,6 @@ async function ledgerFile(
   };
 }
 
-/** JSON has no undefined: rates and medians without data are null. */
-function figures(s: Statistics) {
-  return { ...s, onTimeRate: s.onTimeRate ?? null, medianDaysToReturn: s.medianDaysToReturn ?? null };
-}
-
 /** Statistics (R8, §六) and the ledger exports (辍学学生花名册, case ledger), both scoped by the caller's role. */
 export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPorts>[] {
   return [
@@ -165,62 +160,22 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
       method: 'GET',
       path: '/api/statistics',
       who: 'office, leader, contact: townships + schools; head, teacher: their school only',
-      summary: 'statistics per township and school over ?from&to (≤ 366 days; optional townshipId, schoolId), in scope',
+      summary:
+        'statistics per township and school over ?from&to (≤ 366 days; optional townshipId, schoolId), in scope; ' +
+        'each row with case figures per priority group (脱贫户 only where the caller may see it: R9)',
       handle: async (ctx) => {
         const q = parseWith(statisticsQuery, ctx.query, 'query');
-        const schools = schoolsInScope(ctx, q, seesSchoolFigures);
-        const range = { from: q.from, to: q.to };
-        const computed =
-          schools.length === 0
-            ? { schools: new Map<string, Statistics>(), townships: new Map<string, Statistics>() }
-            : await statisticsFromAggregates(ports.aggregates, { range, asOf: ctx.now, schools });
-        const none = computeStatistics({ reports: [], cases: [], visits: [] }, range, ctx.now);
-        // A township row sums every school of the township: only for readers of the whole township, never when
-        // the query narrowed it to one school.
-        const townshipIds = q.schoolId
-          ? []
-          : [...new Set(schools.map((s) => s.townshipId))].filter((id) =>
-              canReadTownship(ctx.principal, { townshipId: id, areaId: ctx.org.areaOfTownship(id) }),
-            );
-        // County totals of the counts that add up (lapses, township orders and their outcomes): the office only,
-        // over the whole county (no filter).
-        const whole = ctx.principal.role === 'office' && !q.townshipId && !q.schoolId;
-        const countyKeys = [
-          'noticesLapsed',
-          'townshipOrders',
-          'townshipOrdersReturned',
-          'townshipOrdersLapsed',
-          'townshipOrdersEnded',
-          'townshipOrdersOpen',
-        ] as const;
-        const county = whole
-          ? Object.fromEntries(
-              countyKeys.map((k) => [k, [...computed.townships.values()].reduce((n, s) => n + s[k], 0)]),
-            )
-          : null;
-        return {
-          status: 200,
-          body: {
-            asOf: ctx.now.toISOString(),
-            range,
-            county,
-            townships: townshipIds.sort().map((id) => ({
-              townshipId: id,
-              townshipName: ctx.org.township(id)?.name ?? id,
-              schoolCount: schools.filter((s) => s.townshipId === id).length,
-              ...figures(computed.townships.get(id) ?? none),
-            })),
-            schools: schools
-              .sort((a, b) => a.townshipId.localeCompare(b.townshipId) || a.id.localeCompare(b.id))
-              .map((s) => ({
-                schoolId: s.id,
-                schoolName: s.name,
-                townshipId: s.townshipId,
-                townshipName: ctx.org.township(s.townshipId)?.name ?? s.townshipId,
-                ...figures(computed.schools.get(s.id) ?? none),
-              })),
-          },
-        };
+        const body = await statisticsReport(ports.aggregates, {
+          principal: ctx.principal,
+          asOf: ctx.now,
+          range: { from: q.from, to: q.to },
+          schools: schoolsInScope(ctx, q, seesSchoolFigures),
+          narrowed: { townshipId: q.townshipId, schoolId: q.schoolId },
+          townshipName: (id) => ctx.org.township(id)?.name ?? id,
+          place: (schoolId, townshipId) => ctx.org.place(schoolId, townshipId),
+          areaOfTownship: (id) => ctx.org.areaOfTownship(id),
+        });
+        return { status: 200, body };
       },
     },
     {
@@ -240,7 +195,7 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
       path: '/api/exports/ledgers',
       who: 'office, leader, contact, head (not teachers)',
       summary:
-        'ledger export ?ledger=roster|cases|all&format=csv|xlsx: 辍学学生花名册 / case ledger, masked by role; audited',
+        'ledger export ?ledger=roster|cases|all&format=csv|xlsx&group: 辍学学生花名册 / case ledger, masked by role; audited',
       handle: async (ctx) => {
         const q = parseWith(exportQuery, ctx.query, 'query');
         const exported = await exportLedgersUseCase(

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { DynamoAggregateStore } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoLateBoardSource } from '../../shared/adapters/dynamo/late-board-source.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import type { AggregateReader } from '../../shared/domain/aggregates.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
@@ -96,7 +97,13 @@ export function reportRoutes(deps: ApiDeps, ports: ReportPorts): Route<ApiPorts>
     onNotBack: (report) =>
       intakeFromReportUseCase(
         {
-          cases: { repo: ports.cases, clock: deps.clock, newId: deps.newId, log: deps.log },
+          cases: {
+            repo: ports.cases,
+            clock: deps.clock,
+            newId: deps.newId,
+            log: deps.log,
+            groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
+          },
           followUp: followUpDepsOf(deps),
           directory: snapshotReader(async () => org.snapshot),
         },

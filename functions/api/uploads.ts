@@ -2,8 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { SsmIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { isDirectoryTemplate, readDirectoryTemplate } from '../../shared/adapters/tabular/directory-template-file.ts';
@@ -18,6 +20,7 @@ import {
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import type { IdHashKey } from '../../shared/domain/roll.ts';
 import { capabilities, type Principal } from '../../shared/domain/scope.ts';
+import { caseGroupsHook } from '../../shared/use-cases/case-groups.ts';
 import { describeImportResult, importDirectory, NameMismatchError } from '../../shared/use-cases/import-directory.ts';
 import { describeRegisterImport, importRegister } from '../../shared/use-cases/import-register.ts';
 import { describeRollImport, importRoll, type RollProgress } from '../../shared/use-cases/import-roll.ts';
@@ -141,6 +144,12 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
           log: deps.log,
           schoolIds: new Set(req.directory.schools.filter((s) => s.active !== false).map((s) => s.id)),
           terms: deps.config.calendar.terms.map((t) => t.name),
+          caseGroups: caseGroupsHook({
+            repo: new DynamoCaseRepository(deps.doc, deps.tableName),
+            groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
+            clock: deps.clock,
+            log: deps.log,
+          }),
         },
         {
           schoolId: input.schoolId,

@@ -1,6 +1,7 @@
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoNoteRepository } from '../../shared/adapters/dynamo/note-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
 import type { Deps } from '../deps.ts';
 
@@ -15,5 +16,6 @@ export function caseDepsOf(deps: Deps): CaseDeps {
     log: deps.log,
     config: deps.config,
     notes: new DynamoNoteRepository(deps.doc, deps.tableName),
+    groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
   };
 }

@@ -1,5 +1,6 @@
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import type { TimerScheduler } from '../../shared/domain/ports.ts';
@@ -18,6 +19,7 @@ export function caseDeps(target: ReturnType<typeof connectToRuntime>): CaseDeps 
     scheduledAt: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
     moveTo: () => Promise.reject(new Error('timers are managed by the runtime (case-reactor), not the CLI')),
   };
+  const config = loadConfigFile();
   return {
     repo: new DynamoCaseRepository(target.doc, target.tableName),
     directory: new DynamoDirectoryRepository(target.doc, target.tableName),
@@ -25,6 +27,7 @@ export function caseDeps(target: ReturnType<typeof connectToRuntime>): CaseDeps 
     clock: target.clock,
     newId,
     log: { info: () => {}, warn: () => {}, error: () => {} },
-    config: loadConfigFile(),
+    config,
+    groups: new DynamoRollGroups(target.doc, target.tableName, config.calendar.terms),
   };
 }

@@ -5,6 +5,7 @@ import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { readSheetRows } from '../../shared/adapters/tabular/sheet-reader.ts';
@@ -124,7 +125,13 @@ export async function runCompareRolls(
         (report) =>
           intakeFromReportUseCase(
             {
-              cases: { repo: cases, clock, newId, log },
+              cases: {
+                repo: cases,
+                clock,
+                newId,
+                log,
+                groups: new DynamoRollGroups(doc, tableName, config.calendar.terms),
+              },
               followUp: followUpDepsOf({ doc, tableName, clock, newId, log, config }),
               directory: new DynamoDirectoryLookup(doc, tableName),
             },

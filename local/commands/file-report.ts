@@ -3,6 +3,7 @@ import { followUpDepsOf } from '../../functions/followup-wiring.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryLookup } from '../../shared/adapters/dynamo/directory-lookup.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoSlotRepository } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { newId } from '../../shared/domain/ids.ts';
@@ -61,7 +62,13 @@ export function registerFileReport(program: Command): void {
             onNotBack: (report) =>
               intakeFromReportUseCase(
                 {
-                  cases: { repo: new DynamoCaseRepository(doc, tableName), clock, newId, log },
+                  cases: {
+                    repo: new DynamoCaseRepository(doc, tableName),
+                    clock,
+                    newId,
+                    log,
+                    groups: new DynamoRollGroups(doc, tableName, config.calendar.terms),
+                  },
                   followUp: followUpDepsOf({ doc, tableName, clock, newId, log, config }),
                   directory: new DynamoDirectoryLookup(doc, tableName),
                 },

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey, SsmIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
 import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
@@ -9,6 +11,7 @@ import { loadConfigFile } from '../../shared/config/load-config.ts';
 import { UnsupportedFileError } from '../../shared/domain/errors.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import type { IdHashKey } from '../../shared/domain/roll.ts';
+import { caseGroupsHook } from '../../shared/use-cases/case-groups.ts';
 import {
   describeRollImport,
   type ImportRollResult,
@@ -67,6 +70,7 @@ export async function runImportRoll(
   const { doc, tableName, clock } = connectToRuntime(options);
   try {
     const directory = await new DynamoDirectoryRepository(doc, tableName).load();
+    const config = loadConfigFile();
     const result = await importRoll(
       {
         repo: new DynamoRollRepository(doc, tableName),
@@ -74,7 +78,12 @@ export async function runImportRoll(
         clock,
         newId,
         schoolIds: new Set(directory.schools.filter((s) => s.active).map((s) => s.id)),
-        terms: loadConfigFile().calendar.terms.map((t) => t.name),
+        terms: config.calendar.terms.map((t) => t.name),
+        caseGroups: caseGroupsHook({
+          repo: new DynamoCaseRepository(doc, tableName),
+          groups: new DynamoRollGroups(doc, tableName, config.calendar.terms),
+          clock,
+        }),
       },
       {
         schoolId: schoolId === 'all' || schoolId === '全县' ? '*' : schoolId,

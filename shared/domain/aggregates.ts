@@ -1,3 +1,4 @@
+import { groupCode, groupOfCode, groupsOfCase, type PriorityFlag } from './priority-groups.ts';
 import { type DateRange, median, type Statistics, townshipOrderOutcome } from './statistics.ts';
 import { addDays, type CstDate, cstDate, cstInstant, cstTimeOfDay, DAY_MS } from './time.ts';
 
@@ -18,6 +19,8 @@ import { addDays, type CstDate, cstDate, cstInstant, cstTimeOfDay, DAY_MS } from
  *   (a histogram: the median of any range is exact).
  * - `oi` township orders made (on the order's date), and where each stands now: `or` returned before its deadline,
  *   `ol` lapsed, `oe` the case ended otherwise, `op` open (an outcome moves the count from `op` to another field).
+ * - per priority group of the case (`co#lb`: opened, 留守; codes in priority-groups.ts): `co#<g>`, `cr#<g>`, `cc#<g>`
+ *   from the groups stored on the case item (a roll import that changes them moves the counts like any change).
  * - county only, all time: `so:<cadence>:<due date>@<hhmm>` open report slots by deadline (the late-slot gauge).
  */
 
@@ -39,6 +42,8 @@ export type Counters = Record<string, number>;
 const TIMED = new Set(['rd', 'ro', 'vd', 'vx', 'vo']);
 /** Case fields: they count what already happened, never something owed later. */
 const CASE_FIELDS = new Set(['co', 'cr', 'cc', 'nl', 'oi', 'or', 'ol', 'oe', 'op']);
+/** Fields also kept all time (ALL), per group too: what is open now is every opening minus every closing. */
+const ALL_TIME = new Set(['co', 'cc']);
 /** A township order's outcome field (`oi` counts every order, on the order's date). */
 const ORDER_FIELD = { returned: 'or', lapsed: 'ol', ended: 'oe', open: 'op' } as const;
 
@@ -85,12 +90,17 @@ export function contributionsOf(item: Record<string, unknown> | undefined): Cont
     case 'CASE': {
       const openedAt = str(item.openedAt);
       if (!openedAt) return [];
-      add(openedAt, 'co');
+      const codes = groupsOfCase(item).map((g) => groupCode[g]);
+      const each = (iso: string, field: string) => {
+        add(iso, field);
+        for (const code of codes) add(iso, `${field}#${code}`);
+      };
+      each(openedAt, 'co');
       const closedAt = str(item.closedAt);
       if (closedAt) {
-        add(closedAt, 'cc');
+        each(closedAt, 'cc');
         if (item.state === 'returned') {
-          add(closedAt, 'cr');
+          each(closedAt, 'cr');
           add(closedAt, `rt${daysBetween(openedAt, closedAt)}`);
         }
       }
@@ -199,7 +209,7 @@ export function deltaOf(before: readonly Contribution[], after: readonly Contrib
       [dayBucket(c.date), dayAttr],
       [weekBucket(c.date), c.field],
       [monthBucket(c.date), c.field],
-      ...(c.field === 'co' || c.field === 'cc' ? [[ALL_BUCKET, c.field]] : []),
+      ...(ALL_TIME.has(c.field.split('#')[0]!) ? [[ALL_BUCKET, c.field]] : []),
     ] as const) {
       bump(school(bucket, c.townshipId, c.schoolId), attr, n);
       bump(county(bucket), attr, n);
@@ -402,4 +412,48 @@ export function reportSummaryFromCounters(plan: ReadPlan, read: (bucket: string)
   if (late - climbed > 0) byLevel['0'] = late - climbed;
   const onTime = sums.ro ?? 0;
   return { owed, filed, late, onTime, onTimeRate: owed ? onTime / owed : undefined, byLevel };
+}
+
+/** The case figures of one priority group over a range (the statistics' case counts, split by group). */
+export interface GroupFigures {
+  casesOpened: number;
+  casesReturned: number;
+  /** Closed for any reason (returned, exempted, transferred, suspended). */
+  casesClosed: number;
+  casesOpenAtEnd: number;
+}
+
+const GROUP_ATTR = /^(co|cr|cc)#([a-z]+)$/;
+
+/**
+ * The case figures per priority group of a scope from its summed counters (`read(bucket)`), like
+ * `statisticsFromCounters` does for all cases: opened, returned and closed in the range, open at its end. Every
+ * group appears (zeros included); the caller leaves out the ones the reader may not see (脱贫户, R9).
+ */
+export function groupFiguresFromCounters(
+  plan: ReadPlan,
+  read: (bucket: string) => Counters,
+): Record<PriorityFlag, GroupFigures> {
+  const out = Object.fromEntries(
+    [...groupOfCode.values()].map((g) => [g, { casesOpened: 0, casesReturned: 0, casesClosed: 0, casesOpenAtEnd: 0 }]),
+  ) as Record<PriorityFlag, GroupFigures>;
+  const each = (counters: Counters, visit: (g: GroupFigures, field: string, n: number) => void) => {
+    for (const [attr, n] of Object.entries(counters)) {
+      const m = GROUP_ATTR.exec(attr);
+      const g = m ? groupOfCode.get(m[2]!) : undefined;
+      if (m && g) visit(out[g], m[1]!, n);
+    }
+  };
+  const field = { co: 'casesOpened', cr: 'casesReturned', cc: 'casesClosed' } as const;
+  for (const { bucket } of plan.range)
+    each(read(bucket), (g, f, n) => {
+      g[field[f as keyof typeof field]] += n;
+    });
+  const open = (sign: number) => (g: GroupFigures, f: string, n: number) => {
+    if (f === 'co') g.casesOpenAtEnd += sign * n;
+    if (f === 'cc') g.casesOpenAtEnd -= sign * n;
+  };
+  each(read(ALL_BUCKET), open(1));
+  for (const bucket of plan.since) each(read(bucket), open(-1));
+  return out;
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { idSchema, mobileSchema, PERSON_NAME_MAX } from './directory.ts';
 import { fromZodIssues, InvalidTransitionError, ValidationError } from './errors.ts';
 import { cstDateSchema, note, text } from './input.ts';
+import { groupsFromRoll, type PriorityFlag } from './priority-groups.ts';
 import { pupilKeyOf } from './pupil-key.ts';
 
 /**
@@ -190,6 +191,12 @@ export interface Case {
    */
   guardian: { name?: string; phone?: string };
   povertyRegistered: boolean;
+  /**
+   * The pupil's priority groups (留守, 残疾…, and 脱贫户 consistent with `povertyRegistered`), from the latest term's
+   * roll that holds the pupil: set when the case opens and again when a roll is imported later. Absent on cases
+   * stored before groups existed (read with `groupsOfCase`). 脱贫户 is shown only within the R9 scope.
+   */
+  priorityGroups?: PriorityFlag[];
   /** Set when the case was opened automatically because a filed report listed the pupil as not back. */
   openedFrom?: ReportSource;
   state: CaseState;
@@ -266,7 +273,7 @@ export function openCase(input: OpenCaseInput, ids: { id: string; townshipId: st
     whereabouts: v.whereabouts,
     responsibleTeacher: v.responsibleTeacher,
     guardian: v.guardian,
-    povertyRegistered: v.povertyRegistered,
+    ...groupsFromRoll(v, undefined),
     state: 'opened',
     pupilKey: pupilKeyOf(v),
     openedAt: at,
@@ -322,7 +329,7 @@ export function openCaseFromReport(input: {
     whereabouts: WHEREABOUTS_UNKNOWN,
     responsibleTeacher: input.head,
     guardian: {},
-    povertyRegistered: false,
+    ...groupsFromRoll({ povertyRegistered: false }, undefined),
     openedFrom: input.source,
     state: 'opened',
     pupilKey: pupilKeyOf({

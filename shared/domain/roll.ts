@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
+import { type PriorityFlag, priorityFlags } from './priority-groups.ts';
 import { normaliseGrade, normaliseName, normaliseRef, pupilKeyOf } from './pupil-key.ts';
 import { type CellIssue, type ColumnSpec, normalisePhone, rowReader, type SheetRow } from './tabular.ts';
 
@@ -11,9 +12,8 @@ import { type CellIssue, type ColumnSpec, normalisePhone, rowReader, type SheetR
  * for matching, and the last four characters for display. `docs/rosters.md`.
  */
 
-/** The priority groups of the plan (§（三）: 贫困、留守、流动、残疾; 脱贫户 and 孤儿/事实无人抚养). */
-export const priorityFlags = ['脱贫户', '残疾', '留守', '孤儿', '事实无人抚养', '随迁'] as const;
-export type PriorityFlag = (typeof priorityFlags)[number];
+/** The priority groups of the plan (§（三）: 贫困、留守、流动、残疾; 脱贫户 and 孤儿/事实无人抚养): shared/domain/priority-groups.ts. */
+export { type PriorityFlag, priorityFlags };
 
 type RollColumn =
   | 'schoolId'

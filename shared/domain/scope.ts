@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import type { Person, Role } from './directory.ts';
 import { ForbiddenError } from './errors.ts';
 import type { Plan } from './followup.ts';
+import { SENSITIVE_GROUP } from './priority-groups.ts';
 import { maskName, maskPhone, maskStudentRef, scrubFreeTextDeep } from './privacy.ts';
 
 /**
@@ -175,6 +176,14 @@ export function canSeeSensitive(p: Principal, place: Place): boolean {
   return (p.role === 'school-head' || p.role === 'teacher') && p.schoolId === place.schoolId;
 }
 
+/**
+ * May the caller filter or count by 脱贫户 at all? Only those who see it somewhere in their scope (`canSeeSensitive`):
+ * the office, and a school's head and teachers (for their own school's pupils). 包片领导 and 包乡镇人员 never do.
+ */
+export function maySeePovertyGroup(p: Principal): boolean {
+  return anchored(p) && (p.role === 'office' || p.role === 'school-head' || p.role === 'teacher');
+}
+
 /** Throws ForbiddenError (403) unless the caller may read here. */
 export function assertCanRead(p: Principal, place: Place, responsiblePersonId?: string): void {
   if (!canRead(p, place, responsiblePersonId)) throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
@@ -193,6 +202,8 @@ export interface SensitiveFields {
   studentRef?: string;
   guardian: { name?: string; phone?: string };
   povertyRegistered?: boolean;
+  /** Priority groups (留守, 残疾…): 脱贫户 among them is R9 data like `povertyRegistered`. */
+  priorityGroups?: readonly string[];
   /** Free text that may name the pupil or hold numbers: scrubbed outside the school. */
   reason?: string;
   whereabouts?: string;
@@ -208,7 +219,7 @@ const FREE_TEXT_FIELDS = ['reason', 'whereabouts', 'grade', 'exemption', 'transf
 /**
  * The view of a case for this caller. Officials outside the school see a masked child and guardian name, a masked
  * 学籍号, reason, 去向, grade and the endings' text scrubbed (known names, 学籍号, ID and mobile numbers), a masked guardian phone and no 脱贫户
- * flag (`povertyRegistered` is absent, not false, so nobody infers it).
+ * flag (`povertyRegistered` is absent, not false, so nobody infers it; 脱贫户 is left out of `priorityGroups`).
  */
 export function viewForCaller<T extends SensitiveFields & Place>(
   p: Principal,
@@ -224,6 +235,7 @@ export function viewForCaller<T extends SensitiveFields & Place>(
     ...rest,
     ...scrubbed,
     studentName: maskName(record.studentName),
+    ...(record.priorityGroups ? { priorityGroups: record.priorityGroups.filter((g) => g !== SENSITIVE_GROUP) } : {}),
     ...(record.studentRef ? { studentRef: maskStudentRef(record.studentRef) } : {}),
     guardian: {
       ...(record.guardian.name ? { name: maskName(record.guardian.name) } : {}),
@@ -342,5 +354,7 @@ export function capabilities(p: Principal) {
     uploadRoll: headOrOffice,
     uploadRegister: p.role === 'office',
     uploadDirectory: p.role === 'office',
+    /** The 脱贫户 group in filters and statistics (R9); the other priority groups are for everyone. */
+    seePovertyGroup: maySeePovertyGroup(p),
   };
 }

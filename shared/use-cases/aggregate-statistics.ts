@@ -5,6 +5,8 @@ import {
   addCounters,
   bucketsOf,
   type Counters,
+  type GroupFigures,
+  groupFiguresFromCounters,
   lateSlotsFromCounters,
   type ReadPlan,
   readPlan,
@@ -12,6 +14,7 @@ import {
 } from '../domain/aggregates.ts';
 import type { ScopeStatistics } from '../domain/digest.ts';
 import type { Cadence } from '../domain/periods.ts';
+import type { PriorityFlag } from '../domain/priority-groups.ts';
 import type { DateRange, Statistics } from '../domain/statistics.ts';
 import type { LateSlotCounts } from './count-late-slots.ts';
 
@@ -57,30 +60,32 @@ export async function loadScopeStatistics(
 export async function statisticsFromAggregates(
   reader: AggregateReader,
   input: { range: DateRange; asOf: Date; schools: readonly { id: string; townshipId: string }[] },
-): Promise<{ schools: Map<string, Statistics>; townships: Map<string, Statistics> }> {
+): Promise<{
+  schools: Map<string, Statistics>;
+  townships: Map<string, Statistics>;
+  /** The case figures per priority group of each school and township row (all groups: the caller filters R9). */
+  schoolGroups: Map<string, Record<PriorityFlag, GroupFigures>>;
+  townshipGroups: Map<string, Record<PriorityFlag, GroupFigures>>;
+}> {
   const townshipIds = [...new Set(input.schools.map((s) => s.townshipId))].sort();
   const inScope = new Set(input.schools.map((s) => s.id));
   const plan = readPlan(input.range, input.asOf);
   const snapshot = await reader.read(bucketsOf(plan), townshipIds);
   const schools = new Map<string, Statistics>();
-  for (const s of input.schools)
-    schools.set(
-      s.id,
-      statisticsFromCounters(
-        plan,
-        summed(snapshot, (_t, id) => id === s.id),
-      ),
-    );
+  const schoolGroups = new Map<string, Record<PriorityFlag, GroupFigures>>();
+  for (const s of input.schools) {
+    const read = summed(snapshot, (_t, id) => id === s.id);
+    schools.set(s.id, statisticsFromCounters(plan, read));
+    schoolGroups.set(s.id, groupFiguresFromCounters(plan, read));
+  }
   const townships = new Map<string, Statistics>();
-  for (const id of townshipIds)
-    townships.set(
-      id,
-      statisticsFromCounters(
-        plan,
-        summed(snapshot, (t, s) => t === id && inScope.has(s)),
-      ),
-    );
-  return { schools, townships };
+  const townshipGroups = new Map<string, Record<PriorityFlag, GroupFigures>>();
+  for (const id of townshipIds) {
+    const read = summed(snapshot, (t, s) => t === id && inScope.has(s));
+    townships.set(id, statisticsFromCounters(plan, read));
+    townshipGroups.set(id, groupFiguresFromCounters(plan, read));
+  }
+  return { schools, townships, schoolGroups, townshipGroups };
 }
 
 /**

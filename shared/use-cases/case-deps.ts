@@ -3,6 +3,7 @@ import type { CaseRepository } from '../domain/case-ports.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
 import type { Audience, Message } from '../domain/message.ts';
 import type { Clock, DirectoryRepository, Log, NewId, TimerScheduler } from '../domain/ports.ts';
+import type { PupilGroupSource } from '../domain/priority-groups.ts';
 import { type RenderedSms, renderedFields } from '../domain/templates/render.ts';
 import type { NoteRepository } from './send-official-round.ts';
 
@@ -20,6 +21,8 @@ export interface CaseDeps {
    * else due for them (one SMS per official per round, within the daily cap); without it, one SMS per cause.
    */
   notes?: NoteRepository;
+  /** The pupils' roll flags: with it, a case opens with its pupil's priority groups (留守, 残疾…). */
+  groups?: PupilGroupSource;
 }
 
 /**

@@ -5,8 +5,10 @@ import type { Role } from '../domain/directory.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import { caseLedger, type Ledger, rosterLedger } from '../domain/export-ledgers.ts';
 import type { Clock, DirectorySnapshot, NewId } from '../domain/ports.ts';
+import { groupsOfCase } from '../domain/priority-groups.ts';
 import { type ApiRole, canRead, canSeeSensitive, mayExportLedgers, type Principal } from '../domain/scope.ts';
 import { type CstDate, cstDate } from '../domain/time.ts';
+import { groupFilter } from './list-cases.ts';
 import { runLimited } from './run-limited.ts';
 
 export type LedgerChoice = 'roster' | 'cases' | 'all';
@@ -35,10 +37,13 @@ export async function exportLedgersUseCase(
     ledger: LedgerChoice;
     townshipId?: string;
     schoolId?: string;
+    /** One priority group (`groupFilter`: 脱贫户 only for the office and school heads). */
+    group?: string;
   },
 ): Promise<{ ledgers: Ledger[]; baseName: string; day: CstDate; rows: number }> {
   const { principal: p, directory } = input;
   if (!mayExportLedgers(p)) throw new ForbiddenError('教师无导出台账的权限，请联系校长');
+  const group = groupFilter(p, input.group);
   const areaOf = new Map(directory.townships.map((t) => [t.id, t.areaId]));
   const place = (s: { id: string; townshipId: string }) => ({
     schoolId: s.id,
@@ -57,7 +62,9 @@ export async function exportLedgersUseCase(
   if ((input.townshipId || input.schoolId) && schools.length === 0)
     throw new ForbiddenError('无权查看该乡镇或学校的数据（超出您的管辖范围）');
 
-  const cases = (await runLimited(schools, 16, (s) => deps.cases.listBySchool(s.id))).flat();
+  const cases = (await runLimited(schools, 16, (s) => deps.cases.listBySchool(s.id)))
+    .flat()
+    .filter((c) => !group || groupsOfCase(c).includes(group));
   const reader = { role: ledgerRole[p.role], schoolId: p.schoolId };
   const names = {
     schools: new Map(directory.schools.map((s) => [s.id, s.name])),

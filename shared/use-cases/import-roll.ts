@@ -24,6 +24,11 @@ export interface ImportRollDeps {
   schoolIds: ReadonlySet<string>;
   /** Term names of the configuration (`calendar.terms`). */
   terms: readonly string[];
+  /**
+   * After the roll is in use: gives the school's open cases of these pupils their priority groups from the rolls
+   * (`refreshCaseGroups`); returns how many cases changed.
+   */
+  caseGroups?: (schoolId: string, pupilKeys: ReadonlySet<string>) => Promise<number>;
 }
 
 export interface ImportRollInput {
@@ -65,6 +70,8 @@ export interface ImportRollResult {
   term: string;
   rows: number;
   schools: RollDiff[];
+  /** Open cases whose priority groups the import changed (written imports with `caseGroups` only). */
+  casesRegrouped?: number;
 }
 
 /** Shown per import: more would drown the operator; the total is always given. */
@@ -211,7 +218,18 @@ export async function importRoll(deps: ImportRollDeps, input: ImportRollInput): 
     if (old) await deps.repo.discard(schoolId, input.term, old.importId).catch(() => undefined);
   }
   deps.log?.info('roll imported', { term: input.term, importId, rows, schools: schoolIds.length });
-  return { ...result, written: true };
+  if (!deps.caseGroups) return { ...result, written: true };
+  // The roll is in use whatever happens here: a failure leaves the cases as they were (the next import retries).
+  let casesRegrouped = 0;
+  for (const schoolId of schoolIds) {
+    const keys = new Set([...seen].filter(([, p]) => p.schoolId === schoolId).map(([key]) => key));
+    try {
+      casesRegrouped += await deps.caseGroups(schoolId, keys);
+    } catch (error) {
+      deps.log?.warn('case groups not refreshed after the roll import', { schoolId, error: String(error) });
+    }
+  }
+  return { ...result, written: true, casesRegrouped };
 }
 
 async function eachRow(
@@ -301,5 +319,6 @@ export function describeRollImport(r: ImportRollResult, limit = 10): string[] {
     list('变更', d.changed);
     list('移出（不在新名册中）', d.removed);
   }
+  if (r.casesRegrouped) lines.push(`  已按名册更新 ${r.casesRegrouped} 个在办案件的重点群体。`);
   return lines;
 }

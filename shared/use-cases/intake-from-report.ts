@@ -4,12 +4,13 @@ import { deterministicId } from '../domain/ids.ts';
 import type { DirectoryReader } from '../domain/ladder.ts';
 import type { NotBackStudent } from '../domain/report-slot.ts';
 import type { CaseDeps } from './case-deps.ts';
+import { withPupilGroups } from './case-groups.ts';
 import type { FollowUpDeps } from './followup-deps.ts';
 import { matchCases, type ReopenOutcome, reopenOnReportUseCase } from './reopen-on-report.ts';
 import type { NotBackOutcome, NotBackReport } from './submit-report.ts';
 
 export interface IntakeDeps {
-  cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'>;
+  cases: Pick<CaseDeps, 'repo' | 'clock' | 'newId' | 'log'> & Pick<Partial<CaseDeps>, 'groups'>;
   followUp: FollowUpDeps;
   /** The school's head (responsible teacher of an auto-opened case) and township. */
   directory: DirectoryReader;
@@ -189,7 +190,7 @@ async function openFor(
 ): Promise<{ caseId: string; created: boolean } | { heldBy: string }> {
   const id = reportCaseId(report.slotId, pupil);
   const now = deps.cases.clock.now();
-  const c = openCaseFromReport({
+  const opened = openCaseFromReport({
     id,
     schoolId: report.schoolId,
     townshipId,
@@ -198,6 +199,7 @@ async function openFor(
     source: { slotId: report.slotId, cadence: report.cadence, periodKey: report.periodKey },
     now,
   });
+  const c = await withPupilGroups(deps.cases.groups, opened);
   try {
     await deps.cases.repo.commit({
       case: c,

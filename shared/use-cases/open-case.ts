@@ -9,6 +9,7 @@ import {
 import { ConcurrentUpdateError, DuplicateCaseError, NotFoundError } from '../domain/errors.ts';
 import { cstDate } from '../domain/time.ts';
 import type { CaseDeps } from './case-deps.ts';
+import { withPupilGroups } from './case-groups.ts';
 import type { FollowUpDeps } from './followup-deps.ts';
 import { matchCases, reopenReturnedCase } from './reopen-on-report.ts';
 
@@ -18,7 +19,7 @@ import { matchCases, reopenReturnedCase } from './reopen-on-report.ts';
  */
 export type OpenCaseRequest = OpenCaseInput & { allowDuplicate?: boolean };
 
-type OpenDeps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log'>;
+type OpenDeps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log'> & Pick<Partial<CaseDeps>, 'groups'>;
 
 /**
  * Opens a case for a pupil not at school (R2).
@@ -29,7 +30,8 @@ type OpenDeps = Pick<CaseDeps, 'repo' | 'directory' | 'clock' | 'newId' | 'log'>
  * 4. Write the case, its `opened` timeline event and the pupil's uniqueness item (`PUPIL#<key>`) in one
  *    transaction: of openings racing for one pupil exactly one commits, the others get DuplicateCaseError naming it.
  *    `allowDuplicate` without a 学籍号 opens a keyless case (a different pupil of the same name); with a 学籍号 the
- *    key still holds (a 学籍号 is one pupil, county-wide).
+ *    key still holds (a 学籍号 is one pupil, county-wide). The case carries its pupil's priority groups from the
+ *    latest term's roll that holds the pupil (`deps.groups`), 脱贫户 consistent with `povertyRegistered`.
  */
 export async function openCaseUseCase(deps: OpenDeps, input: OpenCaseRequest): Promise<Case> {
   const { allowDuplicate, ...rest } = input;
@@ -41,7 +43,10 @@ export async function openCaseUseCase(deps: OpenDeps, input: OpenCaseRequest): P
   const now = deps.clock.now();
   const opened = openCase(v, { id: deps.newId(), townshipId: school.townshipId, now });
   const { pupilKey, ...keyless } = opened;
-  const c: Case = allowDuplicate && !v.studentRef ? { ...keyless, duplicateConfirmed: true } : opened;
+  const c: Case = await withPupilGroups(
+    deps.groups,
+    allowDuplicate && !v.studentRef ? { ...keyless, duplicateConfirmed: true } : opened,
+  );
   await deps.repo.commit({
     case: c,
     expectedVersion: 0,

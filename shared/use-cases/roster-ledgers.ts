@@ -3,6 +3,7 @@ import { type Candidate, candidateKindLabel, candidateStatusLabel, strikeReasonL
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { Ledger } from '../domain/export-ledgers.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
+import { groupsOfCase } from '../domain/priority-groups.ts';
 import { maskName } from '../domain/privacy.ts';
 import { isSchoolAge, personKeyOf, schoolYearOf } from '../domain/register.ts';
 import { type PriorityFlag, priorityFlags } from '../domain/roll.ts';
@@ -296,12 +297,12 @@ export async function rosterLedgers(
     }
     for (const c of openCases) {
       if (covered.has(c.id) || closedStates.has(c.state)) continue;
-      // A case knows one priority group: 脱贫户 (povertyRegistered); the roll's other flags are not on the case.
+      // A case carries its pupil's groups from the roll (older cases: 脱贫户 from povertyRegistered only).
       const row = {
         townshipId: t.id,
         schoolId: c.schoolId,
         name: c.studentName,
-        flags: c.povertyRegistered ? ['脱贫户'] : [],
+        flags: groupsOfCase(c) as string[],
       };
       if (!inScope(row) || !inGroup(row.flags)) continue;
       count(t.name, row, 'suspected');

@@ -120,6 +120,14 @@ describe('web console', () => {
     await page.getByRole('button', { name: '建立案件' }).click();
     await expect.poll(() => page.locator('.case', { hasText: '测试学生乙' }).count()).toBe(1);
 
+    // The priority-group filter: the head may filter by 脱贫户 (R9: own school); only 乙 is declared one.
+    await page.getByRole('button', { name: '在办案件' }).click();
+    await page.locator('#case-group').selectOption('脱贫户');
+    await expect.poll(() => page.locator('.case', { hasText: '测试学生甲' }).count()).toBe(0);
+    expect(await page.locator('.case', { hasText: '测试学生乙' }).count()).toBe(1);
+    await page.locator('#case-group').selectOption('');
+    await expect.poll(() => page.locator('.case', { hasText: '测试学生甲' }).count()).toBe(1);
+
     // The report opened a case for 测试学生甲: it asks for the guardian; the head fills it in (a bad mobile first).
     const caseCard = page.locator('.case', { hasText: '测试学生甲' });
     await expect.poll(() => caseCard.count()).toBe(1);
@@ -192,6 +200,15 @@ describe('web console', () => {
     await expect.poll(() => list.textContent()).toContain('测***甲');
     expect(await list.textContent()).not.toContain('测试学生甲');
     expect(await list.textContent()).not.toContain('脱贫户');
+    // The group filter offers every group but 脱贫户 to a township contact.
+    expect(await page.locator('#case-group option').allTextContents()).toEqual([
+      '全部',
+      '残疾',
+      '留守',
+      '孤儿',
+      '事实无人抚养',
+      '随迁',
+    ]);
     await page.screenshot({ path: `${SHOTS}/7-contact-a-masked-case.png`, fullPage: true });
     await page.close();
   });
@@ -208,6 +225,16 @@ describe('web console', () => {
     await expect.poll(() => result.locator('tr[data-township]').count()).toBe(1);
     expect(await result.textContent()).toContain('测试甲镇');
     expect(await result.textContent()).not.toContain('测试乙乡');
+    // Case figures per priority group, without 脱贫户 for a township contact (R9).
+    expect(await result.locator('.groups-table th').allTextContents()).toEqual([
+      '乡镇',
+      '残疾',
+      '留守',
+      '孤儿',
+      '事实无人抚养',
+      '随迁',
+    ]);
+    expect(await result.textContent()).not.toContain('脱贫户');
 
     await result.locator('tr[data-township="ta"]').click();
     const schools = page.locator('#stats-schools');
@@ -638,6 +665,17 @@ describe('web console', () => {
     expect(await result.locator('thead').first().textContent()).toContain('乡镇责令（按期复学/逾期/其他结案/未结）');
     expect(await result.locator('tr[data-township="ta"]').textContent()).toContain('1（0/0/0/1）');
     expect(await result.locator('tr[data-township="tb"]').textContent()).toContain('0（0/0/0/0）');
+    // Per priority group, 脱贫户 included for the office: per township, then the county.
+    expect(await result.locator('.groups-table').first().locator('th').allTextContents()).toEqual([
+      '乡镇',
+      '脱贫户',
+      '残疾',
+      '留守',
+      '孤儿',
+      '事实无人抚养',
+      '随迁',
+    ]);
+    expect(await result.locator('.groups-table').last().textContent()).toContain('全县');
     await page.screenshot({ path: `${SHOTS}/18-office-statistics-township-orders.png`, fullPage: true });
     await page.close();
   });

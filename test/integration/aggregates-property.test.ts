@@ -132,3 +132,54 @@ describe('aggregates kept from stream records', () => {
     expect(await store.county('ALL')).toEqual({ 'so:daily:2026-03-09@1700': 1 });
   });
 });
+
+describe('aggregates per priority group', () => {
+  it('a case counts in its groups; a roll refresh that changes them moves the counts; 脱贫户 from povertyRegistered on older items', async () => {
+    const { doc, tableName } = await freshTable('agg');
+    const store = new DynamoAggregateStore(doc, tableName);
+    const base = {
+      pk: 'CASE#g1',
+      sk: 'CASE',
+      entity: 'CASE',
+      id: 'g1',
+      schoolId: 's1',
+      townshipId: 'ta',
+      state: 'persuading',
+      openedAt: '2026-03-09T02:00:00.000Z',
+      povertyRegistered: true,
+    };
+    // Stored before groups existed: 脱贫户 from povertyRegistered.
+    await store.apply({ eventName: 'INSERT', newImage: { ...base, version: 1 } });
+    const school = async (bucket: string) => (await store.read([bucket], ['ta'])).get(bucket)?.get('ta')?.get('s1');
+    expect(await school('ALL')).toEqual({ co: 1, 'co#pv': 1 });
+    // The roll import gives it 留守 and 残疾 (脱贫户 kept consistent with povertyRegistered).
+    const regrouped = { ...base, priorityGroups: ['脱贫户', '残疾', '留守'], version: 2 };
+    await store.apply({ eventName: 'MODIFY', oldImage: { ...base, version: 1 }, newImage: regrouped });
+    expect(await school('D2026-03-09')).toEqual({ co: 1, 'co#pv': 1, 'co#ds': 1, 'co#lb': 1 });
+    // Returned: closings per group too, and the all-time open count per group drops to nothing.
+    const closed = { ...regrouped, state: 'returned', closedAt: '2026-03-10T02:00:00.000Z', version: 3 };
+    await store.apply({ eventName: 'MODIFY', oldImage: regrouped, newImage: closed });
+    expect(await school('D2026-03-10')).toEqual({
+      cc: 1,
+      cr: 1,
+      rt1: 1,
+      'cc#pv': 1,
+      'cc#ds': 1,
+      'cc#lb': 1,
+      'cr#pv': 1,
+      'cr#ds': 1,
+      'cr#lb': 1,
+    });
+    expect(await school('ALL')).toEqual({
+      co: 1,
+      cc: 1,
+      'co#pv': 1,
+      'co#ds': 1,
+      'co#lb': 1,
+      'cc#pv': 1,
+      'cc#ds': 1,
+      'cc#lb': 1,
+    });
+    expect(expectedOf(recount([closed])).townships['ALL|T#ta|s1']).toEqual(await school('ALL'));
+  });
+});

@@ -143,6 +143,9 @@ describe('R9 masking: every role × every read route', () => {
         { path: '/api/cases', personal: true },
         { path: '/api/cases', query: { state: 'all' }, personal: true },
         { path: '/api/cases', query: { schoolId: 's1', state: 'closed' }, personal: true },
+        // Priority groups: 留守 for everyone in scope; 脱贫户 for the office and the school only (403 elsewhere).
+        { path: '/api/cases', query: { group: '留守' } },
+        { path: '/api/cases', query: { group: '脱贫户' }, sensitiveGroup: true },
       ],
       '/api/cases/:caseId': [{ path: `/api/cases/${caseId}`, personal: true, ref: true }],
       '/api/cases/:caseId/timeline': [{ path: `/api/cases/${caseId}/timeline`, personal: true, ref: true }],
@@ -182,7 +185,10 @@ describe('R9 masking: every role × every read route', () => {
       '/api/followup/campaigns/:windowId': [{ path: '/api/followup/campaigns/2026-summer-before' }],
       // Someone else's (or no) upload: 404 for everyone, nothing personal in an upload's progress anyway.
       '/api/uploads/:uploadId/progress': [{ path: '/api/uploads/not-my-upload-1/progress' }],
-    }) as Record<string, { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean }[]>;
+    }) as Record<
+      string,
+      { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean; sensitiveGroup?: boolean }[]
+    >;
 
   it('the matrix covers every GET route of the router (a new read route must be added here)', () => {
     const gets = buildRouter(w.deps, {} as ApiPorts)
@@ -209,9 +215,13 @@ describe('R9 masking: every role × every read route', () => {
           continue;
         }
         for (const s of SECRETS) expect(res.text, `${where}: ${s}`).not.toContain(s);
-        // R9: 脱贫户 status only for the pupil's school and the office.
-        if (route === '/api/cross-check/:townshipId' || route === '/api/roster-ledgers')
+        // R9: 脱贫户 status only for the pupil's school and the office (the case opened above is declared 脱贫户).
+        if (
+          ['/api/cross-check/:townshipId', '/api/roster-ledgers', '/api/cases', '/api/cases/:caseId'].includes(route) ||
+          (route === '/api/statistics' && [...MASKED, 'contactB'].includes(role))
+        )
           expect(res.text, where).not.toContain('脱贫户');
+        if (r.sensitiveGroup && MASKED.includes(role)) expect(res.status, where).toBe(403);
         if (MASKED.includes(role) && r.personal) {
           expect(res.status, where).toBe(200);
           expect(res.text, where).toMatch(/测\*+[明长红]/);

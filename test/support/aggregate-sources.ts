@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { priorityFlags } from '../../shared/domain/priority-groups.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 
 /**
@@ -23,6 +24,9 @@ const slotState = fc.record({
 const caseState = fc.record({
   state: fc.constantFrom('persuading', 'returned', 'exempted', 'lapsed'),
   closedAt: fc.option(instant, { nil: undefined }),
+  // The pupil's priority groups as a roll import sets them (absent on cases stored before groups existed).
+  groups: fc.option(fc.subarray([...priorityFlags]), { nil: undefined }),
+  povertyRegistered: fc.boolean(),
 });
 const noticeState = fc.record({
   status: fc.constantFrom('pending', 'lapsed', 'complied'),
@@ -86,6 +90,8 @@ export function itemHistory(n: number): fc.Arbitrary<History> {
           state: st.state,
           openedAt,
           ...(closedAt ? { closedAt } : {}),
+          povertyRegistered: st.povertyRegistered,
+          ...(st.groups ? { priorityGroups: st.groups } : {}),
           version,
         };
       }),

@@ -12,19 +12,6 @@ const API = 'functions/api';
 /** The most lines a `handle` may take (from `handle` to the end of its body, both included). */
 const MAX_HANDLE_LINES = 25;
 
-/**
- * Routes that are still over the limit while they are being shortened elsewhere, keyed `METHOD path`. Each entry
- * is temporary: remove it once its route is short, and keep this list empty.
- */
-const ALLOWED_OVER_LIMIT = new Set<string>([
-  // GET /api/cases: cursor paging over schools, being moved into a use case.
-  'GET /api/cases',
-  // GET /api/statistics: township rows and county totals, being moved into a use case and a view.
-  'GET /api/statistics',
-  // GET /api/reports/late: grouping by township, being moved into a view.
-  'GET /api/reports/late',
-]);
-
 interface HandleSize {
   file: string;
   line: number;
@@ -76,16 +63,11 @@ describe('routes are adapters: every handle in functions/api/routes*.ts is short
     for (const s of sizes) expect(s.key, `${s.file}:${s.line}`).toMatch(/^(GET|POST|PATCH) `?\/api\//);
   });
 
-  it(`no handle body is over ${MAX_HANDLE_LINES} lines (outside the temporary allow-list)`, () => {
+  it(`no handle body is over ${MAX_HANDLE_LINES} lines`, () => {
     const over = sizes
-      .filter((s) => s.lines > MAX_HANDLE_LINES && !ALLOWED_OVER_LIMIT.has(s.key))
+      .filter((s) => s.lines > MAX_HANDLE_LINES)
       .map((s) => `${s.file}:${s.line} ${s.key}: ${s.lines} lines`);
     expect(over).toEqual([]);
-  });
-
-  it('the allow-list names only routes that exist and are still over the limit', () => {
-    const stillLong = new Set(sizes.filter((s) => s.lines > MAX_HANDLE_LINES).map((s) => s.key));
-    expect([...ALLOWED_OVER_LIMIT].filter((k) => !stillLong.has(k))).toEqual([]);
   });
 
   it('measures a handle from its name to the end of its body, property or method', () => {

@@ -247,12 +247,26 @@ describe('scope: follow-up plans and campaigns, the role matrix', () => {
       'uploadRoll',
       'uploadRegister',
       'uploadDirectory',
+      'seePovertyGroup',
     ]);
-    expect(row('office')).toEqual([true, true, true, true, true, true, true, true, true, true, true]);
-    expect(row('leaderA')).toEqual([false, false, false, false, false, true, false, true, false, false, false]);
-    expect(row('contactA')).toEqual([false, false, false, false, false, true, true, true, false, false, false]);
-    expect(row('headS1')).toEqual([true, true, true, true, true, false, false, true, true, false, false]);
-    expect(row('teacherS1')).toEqual([false, false, false, true, false, false, false, false, false, false, false]);
+    expect(row('office')).toEqual([true, true, true, true, true, true, true, true, true, true, true, true]);
+    expect(row('leaderA')).toEqual([false, false, false, false, false, true, false, true, false, false, false, false]);
+    expect(row('contactA')).toEqual([false, false, false, false, false, true, true, true, false, false, false, false]);
+    expect(row('headS1')).toEqual([true, true, true, true, true, false, false, true, true, false, false, true]);
+    expect(row('teacherS1')).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect(apiRoles.map((role) => mayExportLedgers({ personId: 'x', role } as Principal))).toEqual([
       true,
       true,

@@ -1,9 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type ActiveRoll, type RollPupil, type RollRepository, rollPupilSchema } from '../../domain/roll.ts';
 import { queryAll, transactWrite } from './client.ts';
-
-const rollPk = (schoolId: string, term: string, importId: string) => `ROLL#${schoolId}#${term}#${importId}`;
-const pointerPk = (schoolId: string, term: string) => `ROLL#${schoolId}#${term}`;
+import { pointerPk, rollPk } from './roll-keys.ts';
 
 /** BatchWriteItem takes 25 requests; a few batches run at once (DynamoDB Local and on-demand tables both keep up). */
 const BATCH = 25;

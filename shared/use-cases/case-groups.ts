@@ -1,0 +1,74 @@
+import type { Case } from '../domain/case.ts';
+import type { CaseRepository } from '../domain/case-ports.ts';
+import { ConcurrentUpdateError } from '../domain/errors.ts';
+import type { Clock, Log } from '../domain/ports.ts';
+import { groupsFromRoll, groupsOfCase, type PupilGroupSource } from '../domain/priority-groups.ts';
+import { pupilKeyOf } from '../domain/pupil-key.ts';
+
+/** The uniqueness key a roll pupil is matched by: the case's own, else the one its pupil gives (学籍号 first). */
+const matchKeyOf = (c: Case) => c.pupilKey ?? pupilKeyOf(c);
+
+/**
+ * A case about to be stored, with its pupil's priority groups from the latest term's roll that holds the pupil
+ * (matched by the pupil key, i.e. the 学籍号). Without a source or a roll entry the case keeps what it has (脱贫户
+ * from `povertyRegistered`). One or two reads per opening, never per list row: the groups are stored on the case.
+ */
+export async function withPupilGroups(source: PupilGroupSource | undefined, c: Case): Promise<Case> {
+  if (!source) return c;
+  const flags = await source.groupsOf(c.schoolId, matchKeyOf(c));
+  return flags ? { ...c, ...groupsFromRoll(c, flags) } : c;
+}
+
+export interface RefreshGroupsDeps {
+  repo: Pick<CaseRepository, 'listBySchool' | 'getCase' | 'commit'>;
+  groups: PupilGroupSource;
+  clock: Clock;
+  log?: Log;
+}
+
+const sameGroups = (a: Case, b: Case) =>
+  a.povertyRegistered === b.povertyRegistered && groupsOfCase(a).join() === groupsOfCase(b).join();
+
+/**
+ * After a roll import: the school's open cases whose pupil is on the imported roll (`pupilKeys`) take their groups
+ * from the latest term's roll that holds them (an import of an older term changes nothing the newer roll decides).
+ * Each changed case is written alone under its version (a concurrent change: read again, up to 3 times); no timeline
+ * event (the groups are R9 data and the timeline is read outside the school). Returns how many cases changed.
+ */
+export async function refreshCaseGroups(
+  deps: RefreshGroupsDeps,
+  schoolId: string,
+  pupilKeys: ReadonlySet<string>,
+): Promise<number> {
+  if (pupilKeys.size === 0) return 0;
+  const open = await deps.repo.listBySchool(schoolId, 'open');
+  let changed = 0;
+  for (const listed of open) {
+    if (!pupilKeys.has(matchKeyOf(listed))) continue;
+    for (let attempt = 1; ; attempt++) {
+      const c = attempt === 1 ? listed : await deps.repo.getCase(listed.id);
+      if (!c) break;
+      const next = await withPupilGroups(deps.groups, c);
+      if (sameGroups(c, next) && c.priorityGroups !== undefined) break;
+      try {
+        await deps.repo.commit({
+          case: { ...next, updatedAt: deps.clock.now().toISOString() },
+          expectedVersion: c.version,
+          events: [],
+        });
+        changed++;
+        break;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+      }
+    }
+  }
+  if (changed > 0) deps.log?.info('case groups refreshed from the roll', { schoolId, cases: changed });
+  return changed;
+}
+
+/** The `caseGroups` hook of a roll import (importRoll's deps). */
+export const caseGroupsHook =
+  (deps: RefreshGroupsDeps) =>
+  (schoolId: string, pupilKeys: ReadonlySet<string>): Promise<number> =>
+    refreshCaseGroups(deps, schoolId, pupilKeys);
