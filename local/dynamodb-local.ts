@@ -302,6 +302,18 @@ export class CorruptDataError extends Error {
  * lacks an index of the definition gets it (one UpdateTable per index, as in the cloud); the items written before it
  * get their keys from `npm run cli -- rebuild-aggregates` (the late index's backfill).
  */
+/** Waits until a just-created index is ACTIVE: until then a Query on it fails (DynamoDB Local backfills it first). */
+async function indexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const status = described.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus;
+    if (status === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is still ${status} after 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'exists'> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
@@ -319,6 +331,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
             GlobalSecondaryIndexUpdates: [{ Create: index }],
           }),
         );
+        await indexActive(client, tableName, index.IndexName);
       }
       return 'exists';
     }

@@ -3,6 +3,7 @@ import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { readXlsx } from '../../shared/adapters/xlsx/ledger-xlsx.ts';
+import { priorityFlags } from '../../shared/domain/roll.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { apiEvent, apiWorld, openCaseBody, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
@@ -204,6 +205,14 @@ describe('GET /api/statistics on the seeded April 2023 data set', () => {
       townshipOrdersLapsed: 0,
       townshipOrdersEnded: 0,
       townshipOrdersOpen: 1,
+      // The seeded cases come from no roll: every priority group is zero (the office sees 脱贫户 too).
+      groups: priorityFlags.map((group) => ({
+        group,
+        casesOpened: 0,
+        casesReturned: 0,
+        casesClosed: 0,
+        casesOpenAtEnd: 0,
+      })),
     });
     expect(res.body.county).toEqual({
       noticesLapsed: 1,
@@ -212,6 +221,13 @@ describe('GET /api/statistics on the seeded April 2023 data set', () => {
       townshipOrdersLapsed: 0,
       townshipOrdersEnded: 0,
       townshipOrdersOpen: 1,
+      groups: priorityFlags.map((group) => ({
+        group,
+        casesOpened: 0,
+        casesReturned: 0,
+        casesClosed: 0,
+        casesOpenAtEnd: 0,
+      })),
     });
     expect(res.body.townships[1]).toMatchObject({
       reportsDue: 2,
