@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
-import { type Notice, parseStoredNotice } from '../../shared/domain/notice.ts';
+import type { Notice } from '../../shared/domain/notice.ts';
+import { parseStoredNotice } from '../../shared/domain/notice-stored.ts';
 
 const notice: Notice = {
   id: 'n-00000001',

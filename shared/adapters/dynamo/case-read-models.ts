@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Message } from '../../domain/message.ts';
-import { type Notice, parseStoredNotice } from '../../domain/notice.ts';
+import type { Notice } from '../../domain/notice.ts';
+import { parseStoredNotice } from '../../domain/notice-stored.ts';
 import type { ReportSlot } from '../../domain/report-slot.ts';
 import type { LateSlotSource } from '../../use-cases/list-late-reports.ts';
 import { runLimited } from '../../use-cases/run-limited.ts';
