@@ -7,6 +7,7 @@ import { createReconcileHandler } from '../../functions/reconcile/index.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { ConcurrentUpdateError } from '../../shared/domain/errors.ts';
+import { caseRef } from '../../shared/domain/templates/notice-templates.ts';
 import { cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
@@ -46,7 +47,11 @@ describe('issuing a notice', () => {
       ['notice.guardian', 'QUEUED', ISSUED.toISOString()],
       ['notice.reminder', 'QUEUED', cstInstant('2023-02-25', '10:00').toISOString()],
     ]);
-    expect(messages.find((m) => m.template === 'notice.guardian')?.text).toContain('测试小明');
+    // The guardian's 劝返复学通知书 SMS, word for word (template notice.guardian, docs/sms.md).
+    expect(messages.find((m) => m.template === 'notice.guardian')?.text).toBe(
+      '【荔浦教育】劝返复学通知书：示例家长您好，您的孩子测试小明未按时到示例镇中心小学上学。依据《义务教育法》，' +
+        '请于2月27日10:00前送孩子返校复学，逾期学校将依法报告乡镇政府和市教育局。咨询电话07737200000',
+    );
   });
 });
 
@@ -143,6 +148,16 @@ describe('notice-deadline', () => {
       'township-contact',
       'township-government',
     ]);
+    // Each official's alert word for word: the child's name masked, the deadline, what that official must do.
+    expect(Object.fromEntries(sent.map((m) => [(m.recipient as { role: string }).role, m.text]))).toEqual({
+      office: `【荔浦教育】通知书逾期：示例镇示例镇中心小学学生测**明，期限2月27日10:00，未复学。案件${caseRef(caseId)}`,
+      'school-head':
+        '【荔浦教育】示例镇中心小学学生测**明的劝返复学通知书已于2月27日10:00到期，仍未复学。请校长依规向乡镇政府和市教育局书面报告。',
+      'township-contact':
+        '【荔浦教育】示例镇示例镇中心小学学生测**明的劝返复学通知书2月27日10:00到期仍未复学，请督促学校书面报告并跟进劝返。',
+      'township-government':
+        '【荔浦教育】示例镇中心小学学生测**明经多次劝返并下达劝返复学通知书，期限（2月27日10:00）已过仍未复学，学校将书面报告，请乡镇政府依法采取措施。',
+    });
     for (const m of sent) {
       expect(m.text).not.toContain('测试小明');
       expect(m.text).toContain('测**明');
