@@ -132,8 +132,9 @@ export async function scanAll(
 export const MAX_PAGE = 100;
 
 /**
- * One page of a Query for a paged listing: at most `limit` (1…MAX_PAGE) items from `startKey` (the previous page's
- * `nextKey`); `nextKey` only when DynamoDB has more. The API wraps `nextKey` into an opaque cursor.
+ * One page of a Query for a paged listing: at most `limit` (1…MAX_PAGE, or MAX_PAGE + 1 for a read that looks one
+ * item ahead to know whether the page is the last) items from `startKey` (the previous page's `nextKey`); `nextKey`
+ * only when DynamoDB has more. The API wraps `nextKey` into an opaque cursor.
  */
 export async function queryPage(
   doc: DynamoDBDocumentClient,
@@ -141,8 +142,8 @@ export async function queryPage(
   limit: number,
   startKey?: Record<string, unknown>,
 ): Promise<{ items: Record<string, unknown>[]; nextKey?: Record<string, unknown> }> {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
-    throw new RangeError(`a page holds 1…${MAX_PAGE} items, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE + 1)
+    throw new RangeError(`a page holds 1…${MAX_PAGE} items (one more to look ahead), got ${limit}`);
   const page = await doc.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: startKey }));
   return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
 }

@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LateBoardPage, LateBoardSource, LateSlotFilter } from '../../use-cases/list-late-board.ts';
+import { queryPage } from './client.ts';
 import { lateSlotsOfTownship } from './key-conditions.ts';
 import { itemToSlot } from './slot-repository.ts';
 
@@ -21,18 +22,16 @@ export class DynamoLateBoardSource implements LateBoardSource {
     limit: number,
     startKey?: Record<string, unknown>,
   ): Promise<LateBoardPage> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        ...lateSlotsOfTownship(townshipId, now, filter),
-        Limit: limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
+    const page = await queryPage(
+      this.doc,
+      { TableName: this.tableName, ...lateSlotsOfTownship(townshipId, now, filter) },
+      limit,
+      startKey,
     );
-    const items = (out.Items ?? []).map((item) => ({
+    const items = page.items.map((item) => ({
       slot: itemToSlot(item),
       key: { pk: item.pk, sk: item.sk, gsi3pk: item.gsi3pk, gsi3sk: item.gsi3sk },
     }));
-    return { items, ...(out.LastEvaluatedKey ? { nextKey: out.LastEvaluatedKey } : {}) };
+    return { items, ...(page.nextKey ? { nextKey: page.nextKey } : {}) };
   }
 }
