@@ -259,3 +259,19 @@ export interface SlotRepository {
   /** The slot's next level with its messages and officials' notes (shared/domain/official-round.ts), atomically. */
   advance(current: ReportSlot, next: ReportSlot, messages: Message[], notes?: Note[]): Promise<ReportSlot>;
 }
+
+/** What the report's pupil list did to cases; each list holds distinct case ids. */
+export interface NotBackOutcome {
+  /** Returned pupils listed within the follow-up window: the same case, open again. */
+  reopenedCaseIds: string[];
+  /** Open cases that got a `reported-absent` event for this period. */
+  fedCaseIds: string[];
+  /** Cases opened for pupils matching no case. */
+  openedCaseIds: string[];
+  /** Cases this report had already reopened, fed or opened (a re-filing, or a concurrent filing got there first). */
+  unchangedCaseIds: string[];
+  /** Pupils matching several cases: nothing guessed, the school decides by hand. */
+  ambiguous: number;
+  /** Pupils not opened a case for, with why (matches an exempted/transferred/suspended case, absence before a return). */
+  skipped: { caseId: string; reason: string }[];
+}

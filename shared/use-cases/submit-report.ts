@@ -5,6 +5,7 @@ import { type DirectoryReader, levelDueAt } from '../domain/ladder.ts';
 import { type Cadence, cadenceSchema, deadlineOf, periodOf } from '../domain/periods.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import {
+  type NotBackOutcome,
   type NotBackStudent,
   newSlot,
   parseSubmission,
@@ -44,21 +45,8 @@ export interface NotBackReport {
   submittedBy: string;
 }
 
-/** What the report's pupil list did to cases; each list holds distinct case ids. */
-export interface NotBackOutcome {
-  /** Returned pupils listed within the follow-up window: the same case, open again. */
-  reopenedCaseIds: string[];
-  /** Open cases that got a `reported-absent` event for this period. */
-  fedCaseIds: string[];
-  /** Cases opened for pupils matching no case. */
-  openedCaseIds: string[];
-  /** Cases this report had already reopened, fed or opened (a re-filing, or a concurrent filing got there first). */
-  unchangedCaseIds: string[];
-  /** Pupils matching several cases: nothing guessed, the school decides by hand. */
-  ambiguous: number;
-  /** Pupils not opened a case for, with why (matches an exempted/transferred/suspended case, absence before a return). */
-  skipped: { caseId: string; reason: string }[];
-}
+export type { NotBackOutcome } from '../domain/report-slot.ts';
+
 export type OnNotBack = (report: NotBackReport) => Promise<NotBackOutcome>;
 
 const noIntake = (): NotBackOutcome => ({

@@ -1,19 +1,9 @@
 import type { EscalationAck } from '../escalation.ts';
-import type { ReportSlot } from '../report-slot.ts';
+import type { NotBackOutcome, ReportSlot } from '../report-slot.ts';
 import { acknowledgementReply } from './acknowledgement.ts';
 
 // Views of a filed report and of a report ladder level taken on (R1, R2). The reply lists case ids and counts,
 // never a pupil's name: the same for every audience that may file or acknowledge. Pure.
-
-/** What the report's pupil list did to cases (shared/use-cases/submit-report.ts `NotBackOutcome`). */
-export interface ReportIntake {
-  reopenedCaseIds: string[];
-  fedCaseIds: string[];
-  openedCaseIds: string[];
-  unchangedCaseIds: string[];
-  ambiguous: number;
-  skipped: { caseId: string; reason: string }[];
-}
 
 /** A filed (or re-filed) report: its slot, whether on time, and what its not-back pupils did to cases. */
 export function reportFiledView(r: {
@@ -21,7 +11,7 @@ export function reportFiledView(r: {
   onTime: boolean;
   resubmission: boolean;
   reopenedCaseIds: string[];
-  intake: ReportIntake;
+  intake: NotBackOutcome;
 }) {
   return {
     slotId: r.slot.id,
