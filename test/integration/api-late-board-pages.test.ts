@@ -16,6 +16,7 @@ import { cstInstant } from '../../shared/domain/time.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { apiEvent, apiWorld, openDailySlots, who } from '../support/api-world.ts';
 import { freshTable } from '../support/dynamo.ts';
+import { openSlot } from '../support/slot-fixtures.ts';
 
 /** A late-board row as the API returns it (the fields these tests read). */
 interface Row {
@@ -26,24 +27,9 @@ interface Row {
 }
 const rowsOf = (body: { townships: { reports: Row[] }[] }) => body.townships.flatMap((t) => t.reports);
 
-/** A slot of `schoolId` due on `dueDate` at 17:00 CST (late from then on while OPEN). */
+/** A daily slot of `schoolId` due on `dueDate` at 17:00 CST (late from then on while OPEN). */
 const slot = (schoolId: string, townshipId: string, dueDate: string, extra: Partial<ReportSlot> = {}) =>
-  ({
-    id: `${schoolId}:daily:${dueDate}`,
-    schoolId,
-    townshipId,
-    cadence: 'daily',
-    periodKey: dueDate,
-    dueDate,
-    deadline: cstInstant(dueDate, '17:00').toISOString(),
-    state: 'OPEN',
-    nextLevel: 0,
-    escalations: [],
-    history: [],
-    createdAt: cstInstant(dueDate, '06:00').toISOString(),
-    version: 1,
-    ...extra,
-  }) as ReportSlot;
+  openSlot(schoolId, townshipId, 'daily', dueDate, extra);
 
 async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
   for (let i = 0; i < items.length; i += 25)

@@ -13,27 +13,13 @@ import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { reportsWorld } from '../support/reports-world.ts';
+import { openSlot } from '../support/slot-fixtures.ts';
 
 const NOW = cstInstant('2026-03-10', '10:00'); // a Tuesday morning
 
 /** An OPEN slot due on `dueDate` at 17:00 CST; override what the case needs. */
 const slot = (schoolId: string, cadence: ReportSlot['cadence'], dueDate: string, extra: Partial<ReportSlot> = {}) =>
-  ({
-    id: `${schoolId}:${cadence}:${dueDate}`,
-    schoolId,
-    townshipId: 'tw-1',
-    cadence,
-    periodKey: dueDate,
-    dueDate,
-    deadline: cstInstant(dueDate, '17:00').toISOString(),
-    state: 'OPEN',
-    nextLevel: 0,
-    escalations: [],
-    history: [],
-    createdAt: cstInstant(dueDate, '06:00').toISOString(),
-    version: 1,
-    ...extra,
-  }) as ReportSlot;
+  openSlot(schoolId, 'tw-1', cadence, dueDate, extra);
 
 const school = (id: string): DirectoryEntity => ({
   kind: 'school',
