@@ -17,7 +17,7 @@ const benches = Object.entries(scripts)
   .filter(([name]) => name.startsWith('bench:'))
   .map(([name, command]) => [name, /^tsx (bench\/[\w-]+\.ts)$/.exec(command)?.[1] ?? command] as const);
 
-const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '2', BENCH_ROWS: '400' };
+const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '1', BENCH_ROWS: '400' };
 
 /** The lines each bench must print (its figures), and words that mean its own check failed. */
 const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: number }> = {
