@@ -1,3 +1,6 @@
+import { dirname } from 'node:path';
+import { CHINESE_DAYS_JSON } from '../shared/domain/national-calendar.ts';
+
 /**
  * How every function is bundled: one declaration read by the stack (`AppFunction`, through NodejsFunction) and by
  * `bench/scale.ts` (through esbuild's API), so the sizes and init times the bench prints are the stack's.
@@ -110,6 +113,25 @@ export const UPLOADS: LazyChunk = {
   entry: 'functions/api/uploads.ts',
   externals: ['exceljs'],
 };
+
+/**
+ * Data files every function asset carries beside its bundle, read from disk at run time rather than bundled:
+ * - `holidays/`: the bureau's national-calendar year files (config/holidays/<year>.json), read by cloud-deps at init;
+ * - `node_modules/chinese-days/dist/chinese-days.json`: the chinese-days package's data (about 37 KB, 2004 onwards),
+ *   read on the first question about a year without a year file (shared/domain/national-calendar.ts resolves the
+ *   package's JSON from the bundle, as Node resolves it from node_modules locally).
+ * Shell commands run from the project root by NodejsFunction's afterBundling hook (AppFunction) and by
+ * bench/bundle-figures.ts, so both assets hold the same files.
+ */
+export function assetFileCommands(inputDir: string, outputDir: string): string[] {
+  const chineseDays = `${outputDir}/node_modules/${dirname(CHINESE_DAYS_JSON)}`;
+  return [
+    `mkdir -p "${outputDir}/holidays"`,
+    `cp "${inputDir}/config/holidays/"*.json "${outputDir}/holidays/"`,
+    `mkdir -p "${chineseDays}"`,
+    `cp "${inputDir}/node_modules/${CHINESE_DAYS_JSON}" "${chineseDays}/"`,
+  ];
+}
 
 /** The lazy chunks of function `name`. */
 export function lazyChunksOf(name: string): readonly LazyChunk[] {
