@@ -30,20 +30,16 @@ export const NODE_OPTIONS: string | undefined = undefined;
  * Size targets, in bytes of `index.mjs` (minified): 450 KB per function, 500 KB for the api's main chunk. Module
  * init grows with the code Node must parse at a cold start. test/infra/bundles.test.ts fails when a main chunk passes
  * its ceiling. Every schema a function reaches is written for `zod/mini` (functional checks, tree-shaken: about
- * 38 KB of zod instead of 100 KB with the classic method-chaining API). Two bundles are not within the target yet
- * and have a ceiling at their current size instead, so they cannot grow unnoticed (README, "Not built yet"):
- * reconcile (the late-slot gauge, the sampled aggregate recount, the notice delivery check and the Scheduler
- * client in one function) and the api, which carries every route, use case and Powertools idempotency (with its
- * JMESPath engine).
+ * 38 KB of zod instead of 100 KB with the classic method-chaining API), and chinese-days' data (about 44 KB) rides
+ * in the asset instead of the bundle (`assetFileCommands`). One bundle is not within the target yet and has a ceiling
+ * at its current size instead, so it cannot grow unnoticed (README, "Not built yet"): the api, which carries every
+ * route, use case and Powertools idempotency (with its JMESPath engine).
  */
 export const BUNDLE_TARGET_BYTES = 450_000;
 export const API_BUNDLE_TARGET_BYTES = 500_000;
 const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
-  // 462 KB measured with zod/mini (526 KB with classic zod).
-  reconcile: 465_000,
-  // 653 KB measured with zod/mini (717 KB with classic zod); about 665 KB with the late board's pages and summary,
-  // the priority groups and the thinner routes' views.
-  api: 670_000,
+  // 622 KB measured (666 KB with chinese-days' data bundled, 717 KB with classic zod as well).
+  api: 624_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */
