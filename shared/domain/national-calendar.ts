@@ -205,7 +205,7 @@ export class NationalCalendar {
   /** Where the data of `year` comes from, or undefined if nothing covers it. */
   sourceOf(year: number): NationalSource | undefined {
     if (this.tables.has(year)) return this.tables.get(year)!.source;
-    return chineseDaysYears(this.chineseDays).has(year) ? 'chinese-days' : undefined;
+    return this.chineseDaysYears().has(year) ? 'chinese-days' : undefined;
   }
 
   covers(year: number): boolean {
@@ -226,11 +226,23 @@ export class NationalCalendar {
     return day.kind === 'workday' || day.kind === 'makeup';
   }
 
+  private loaded: ChineseDaysData | undefined;
+
+  /** chinese-days' data, asked of the source once per calendar, on the first year without a file. */
+  private readonly chineseDaysData: ChineseDaysSource = () => {
+    this.loaded ??= this.chineseDays();
+    return this.loaded;
+  };
+
+  private chineseDaysYears(): ReadonlySet<number> {
+    return chineseDaysYears(this.chineseDaysData);
+  }
+
   private table(year: number): DayTable {
     const own = this.tables.get(year);
     if (own) return own.days;
-    if (!chineseDaysYears(this.chineseDays).has(year)) throw new CalendarNotCoveredError(year);
-    const days = toTable(chineseDaysYear(year, this.chineseDays));
+    if (!this.chineseDaysYears().has(year)) throw new CalendarNotCoveredError(year);
+    const days = toTable(chineseDaysYear(year, this.chineseDaysData));
     this.tables.set(year, { source: 'chinese-days', days });
     return days;
   }
