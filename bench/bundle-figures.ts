@@ -6,13 +6,14 @@
  * last `cdk synth`'s (cdk.out) while it is fresh, the very assets the stack deploys; otherwise they are bundled here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { deployedSpecs, entryOf, functionSpecs } from '../functions/manifest.ts';
 import {
+  assetFileCommands,
   BUNDLE,
   bundleTargetOf,
   lazyChunkCommands,
@@ -65,7 +66,7 @@ async function bundleOne(name: string, outDir: string): Promise<void> {
   for (const chunk of lazyChunksOf(name)) {
     execFileSync('bash', ['-c', lazyChunkCommands(chunk, root, outDir).join(' && ')], { cwd: root });
   }
-  cpSync(join(root, 'config', 'holidays'), join(outDir, 'holidays'), { recursive: true });
+  execFileSync('bash', ['-c', assetFileCommands(root, outDir).join(' && ')], { cwd: root });
 }
 
 const INIT_SCRIPT =

@@ -11,6 +11,7 @@ import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../shared/config/holiday
 import { parseConfig, withHolidayYears, withSmsTemplates } from '../shared/config/load-config.ts';
 import { fromZodIssues } from '../shared/domain/errors.ts';
 import { newId } from '../shared/domain/ids.ts';
+import { CHINESE_DAYS_JSON } from '../shared/domain/national-calendar.ts';
 import type { ReceiptSource, SmsSender, TimerScheduler } from '../shared/domain/ports.ts';
 import { systemClock } from '../shared/domain/time.ts';
 import type { Deps } from './deps.ts';
@@ -48,6 +49,10 @@ export function cloudDeps(env: NodeJS.ProcessEnv = process.env, logger?: Logger,
   const holidays = env.LAMBDA_TASK_ROOT
     ? loadHolidayYears(join(env.LAMBDA_TASK_ROOT, 'holidays'), { required: true })
     : loadHolidayYears(DEFAULT_HOLIDAYS_DIR);
+  // chinese-days' data is read from the asset too, but only on the first year without a file: its absence is
+  // refused here, at init, rather than on that day.
+  if (env.LAMBDA_TASK_ROOT && !existsSync(join(env.LAMBDA_TASK_ROOT, 'node_modules', CHINESE_DAYS_JSON)))
+    throw new Error(`national calendar data missing: ${join(env.LAMBDA_TASK_ROOT, 'node_modules', CHINESE_DAYS_JSON)}`);
   const templatesFile = env.LAMBDA_TASK_ROOT ? join(env.LAMBDA_TASK_ROOT, 'sms-templates.json') : undefined;
   const smsTemplates = templatesFile && existsSync(templatesFile) ? readFileSync(templatesFile, 'utf8') : undefined;
   const config = parseConfig(withSmsTemplates(withHolidayYears(JSON.parse(e.APP_CONFIG), holidays), smsTemplates));

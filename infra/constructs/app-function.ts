@@ -15,7 +15,14 @@ import { GLOBAL_INDEXES } from '../../shared/adapters/dynamo/table-definition.ts
 import { splitSmsTemplates } from '../../shared/config/load-config.ts';
 import type { SmsProviderConfig } from '../../shared/domain/templates/provider-rules.ts';
 import { METRIC_NAMESPACE, serviceName } from '../../shared/observability/metrics.ts';
-import { BUNDLE, lazyChunkCommands, lazyChunksOf, lazyPackagesOf, NODE_OPTIONS } from '../bundling.ts';
+import {
+  assetFileCommands,
+  BUNDLE,
+  lazyChunkCommands,
+  lazyChunksOf,
+  lazyPackagesOf,
+  NODE_OPTIONS,
+} from '../bundling.ts';
 import type { Stage } from '../config.ts';
 import { suppress } from '../nag.ts';
 
@@ -137,13 +144,12 @@ export class AppFunction extends Construct {
         // stay dynamic imports and are bundled on their own below.
         externalModules: lazyPackagesOf(props.spec.name),
         banner: BUNDLE.banner,
-        // The national-calendar year files ride in the asset (too big for env); cloud-deps reads them at init.
+        // The national-calendar year files and chinese-days' data ride in the asset (infra/bundling.ts).
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => [
-            `mkdir -p "${outputDir}/holidays"`,
-            `cp "${inputDir}/config/holidays/"*.json "${outputDir}/holidays/"`,
+            ...assetFileCommands(inputDir, outputDir),
             ...lazy.flatMap((c) => lazyChunkCommands(c, inputDir, outputDir)),
             // The provider's template codes (ASCII keys and codes; base64 keeps the shell out of the JSON).
             ...(smsTemplates

@@ -1,4 +1,5 @@
-import data from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as z from 'zod/mini';
 import { CalendarNotCoveredError, HolidayFileError, type HolidayFileIssue } from './errors.ts';
 import { type CstDate, isCstDate, weekdayOf } from './time.ts';
@@ -90,13 +91,40 @@ export type NationalDay =
 
 type DayTable = ReadonlyMap<CstDate, { name: StatutoryHoliday; isOffDay: boolean }>;
 
-/*
- * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days), imported
- * as JSON so esbuild bundles it into the Lambda (a runtime `require` would look for node_modules there).
- * Read directly rather than through `chineseDays.isWorkday()`: that function parses `YYYY-MM-DD` as UTC
- * midnight and then reads local-time fields, so on a host west of UTC it answers for the previous day.
+/**
+ * The raw national data of chinese-days (`holidays`: days off, `workdays`: 调休 make-up working days; labels are
+ * "English,中文,n"), in the shape of the package's `dist/chinese-days.json`. Read directly rather than through
+ * `chineseDays.isWorkday()`: that function parses `YYYY-MM-DD` as UTC midnight and then reads local-time fields, so
+ * on a host west of UTC it answers for the previous day.
  */
-const chineseDays: { holidays: Record<string, string>; workdays: Record<string, string> } = data;
+export interface ChineseDaysData {
+  holidays: Readonly<Record<string, string>>;
+  workdays: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where the national calendar gets chinese-days' data: called on the first question about a year without a year
+ * file (never at module load), so a function that only meets years with a file never reads it.
+ */
+export type ChineseDaysSource = () => ChineseDaysData;
+
+/** The package's JSON, as a module specifier (resolved at run time, never bundled). */
+export const CHINESE_DAYS_JSON = 'chinese-days/dist/chinese-days.json';
+
+let packageData: ChineseDaysData | undefined;
+
+/**
+ * The default source: the package's own JSON file, found by Node's module resolution from this module at first
+ * use and read once per process. Locally (tsx, vitest) that is `node_modules/chinese-days`; in a function it is
+ * the copy the bundling puts in the asset's `node_modules/` (infra/bundling.ts, `assetFileCommands`), because
+ * esbuild leaves a `resolve` of a computed specifier alone. So the 37 KB of data stay out of every `index.mjs`.
+ */
+export const packageChineseDays: ChineseDaysSource = () => {
+  packageData ??= JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve(CHINESE_DAYS_JSON), 'utf8'),
+  ) as ChineseDaysData;
+  return packageData;
+};
 
 /** chinese-days labels are "English,中文,n"; its Chinese short names map to the notices' names. */
 const CHINESE_DAYS_NAMES: Record<string, StatutoryHoliday> = {
@@ -116,22 +144,33 @@ function chineseDaysName(label: string): StatutoryHoliday {
   return name;
 }
 
+const yearsOfData = new WeakMap<ChineseDaysData, ReadonlySet<number>>();
+
 /**
  * Years chinese-days covers: a year counts only once its 春节 arrangement is published, so a stray cross-year entry
  * (e.g. a 元旦 day of the next year) does not make a year look covered.
  */
-export const chineseDaysYears: ReadonlySet<number> = new Set(
-  Object.entries(chineseDays.holidays)
-    .filter(([, label]) => label.includes('春节'))
-    .map(([d]) => Number(d.slice(0, 4))),
-);
+export function chineseDaysYears(source: ChineseDaysSource = packageChineseDays): ReadonlySet<number> {
+  const data = source();
+  let years = yearsOfData.get(data);
+  if (!years) {
+    years = new Set(
+      Object.entries(data.holidays)
+        .filter(([, label]) => label.includes('春节'))
+        .map(([d]) => Number(d.slice(0, 4))),
+    );
+    yearsOfData.set(data, years);
+  }
+  return years;
+}
 
 /** One year of chinese-days as the same day table a year file gives (used for years without a file). */
-export function chineseDaysYear(year: number): HolidayYear['days'] {
+export function chineseDaysYear(year: number, source: ChineseDaysSource = packageChineseDays): HolidayYear['days'] {
+  const data = source();
   const days: HolidayYear['days'] = [];
   for (const [table, isOffDay] of [
-    [chineseDays.holidays, true],
-    [chineseDays.workdays, false],
+    [data.holidays, true],
+    [data.workdays, false],
   ] as const)
     for (const [date, label] of Object.entries(table))
       if (date.startsWith(`${year}-`)) days.push({ name: chineseDaysName(label), date, isOffDay });
@@ -149,7 +188,14 @@ export type NationalSource = 'file' | 'chinese-days';
 export class NationalCalendar {
   private readonly tables = new Map<number, { source: NationalSource; days: DayTable }>();
 
-  constructor(files: readonly HolidayYear[] = []) {
+  /**
+   * `chineseDays` is consulted only for a year without a file, on its first question (see ChineseDaysSource); the
+   * default reads the package's JSON file.
+   */
+  constructor(
+    files: readonly HolidayYear[] = [],
+    private readonly chineseDays: ChineseDaysSource = packageChineseDays,
+  ) {
     for (const file of files) {
       if (this.tables.has(file.year)) throw new Error(`two holiday files for ${file.year}`);
       this.tables.set(file.year, { source: 'file', days: toTable(file.days) });
@@ -159,7 +205,7 @@ export class NationalCalendar {
   /** Where the data of `year` comes from, or undefined if nothing covers it. */
   sourceOf(year: number): NationalSource | undefined {
     if (this.tables.has(year)) return this.tables.get(year)!.source;
-    return chineseDaysYears.has(year) ? 'chinese-days' : undefined;
+    return this.chineseDaysYears().has(year) ? 'chinese-days' : undefined;
   }
 
   covers(year: number): boolean {
@@ -180,11 +226,23 @@ export class NationalCalendar {
     return day.kind === 'workday' || day.kind === 'makeup';
   }
 
+  private loaded: ChineseDaysData | undefined;
+
+  /** chinese-days' data, asked of the source once per calendar, on the first year without a file. */
+  private readonly chineseDaysData: ChineseDaysSource = () => {
+    this.loaded ??= this.chineseDays();
+    return this.loaded;
+  };
+
+  private chineseDaysYears(): ReadonlySet<number> {
+    return chineseDaysYears(this.chineseDaysData);
+  }
+
   private table(year: number): DayTable {
     const own = this.tables.get(year);
     if (own) return own.days;
-    if (!chineseDaysYears.has(year)) throw new CalendarNotCoveredError(year);
-    const days = toTable(chineseDaysYear(year));
+    if (!this.chineseDaysYears().has(year)) throw new CalendarNotCoveredError(year);
+    const days = toTable(chineseDaysYear(year, this.chineseDaysData));
     this.tables.set(year, { source: 'chinese-days', days });
     return days;
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedSpecs, entryOf, functionSpecs } from '../../functions/manifest.ts';
-import { bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS, UPLOADS } from '../../infra/bundling.ts';
+import { BUNDLE, bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS, UPLOADS } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
+import { CHINESE_DAYS_JSON } from '../../shared/domain/national-calendar.ts';
 import { assetDirOf as assetDirIn, freshSynthAssets, functionAssetsOf } from '../support/synth-assets.ts';
 
 /**
@@ -171,5 +173,73 @@ describe('handler bundles', () => {
     const script = `import('./lazy/uploads.mjs').then(async (m) => { const r = await m.handleUpload(${deps}, ${JSON.stringify(request)}); console.log(JSON.stringify([r.status, r.body.error.issues[0].field])); })`;
     const run = runInAsset(dir, script);
     expect(JSON.parse(run.stdout)).toEqual([400, 'rosters.idKeyParameter']);
+  });
+
+  // A label of chinese-days' data: in the package's JSON, never in a bundle.
+  const CHINESE_DAYS_LABEL = 'Dragon Boat Festival';
+
+  it.each(written.map((s) => s.name))(
+    "%s: chinese-days' data rides in the asset beside index.mjs, not inside it",
+    (name) => {
+      const dir = assetDirOf(name)!;
+      const packaged = readFileSync(join(projectRoot, 'node_modules', CHINESE_DAYS_JSON), 'utf8');
+      expect(packaged).toContain(CHINESE_DAYS_LABEL);
+      expect(readFileSync(join(dir, 'node_modules', CHINESE_DAYS_JSON), 'utf8')).toBe(packaged);
+      const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(main).not.toContain(CHINESE_DAYS_LABEL);
+      // What the bundle resolves at run time, on the first year without a year file.
+      expect(main).toContain(CHINESE_DAYS_JSON);
+    },
+  );
+
+  it('a year without a year file answers from the chinese-days copy in a function asset', async () => {
+    // The national calendar bundled with the functions' options, run beside a function asset's node_modules in a
+    // folder outside the project (so the project's node_modules cannot answer for the asset).
+    const probe = mkdtempSync(join(tmpdir(), 'baoxue-calendar-probe-'));
+    try {
+      cpSync(join(assetDirOf('reconcile')!, 'node_modules'), join(probe, 'node_modules'), { recursive: true });
+      cpSync(join(assetDirOf('reconcile')!, 'holidays'), join(probe, 'holidays'), { recursive: true });
+      const contents = `
+        import { loadHolidayYears } from './shared/config/holiday-files.ts';
+        import { SchoolCalendar } from './shared/domain/calendar.ts';
+        const calendar = new SchoolCalendar({
+          terms: [{ name: '2019秋季学期', start: '2019-09-01', end: '2027-01-20' }],
+          holidayYears: loadHolidayYears(new URL('./holidays', import.meta.url).pathname, { required: true }),
+        });
+        console.log(JSON.stringify([
+          [2019, 2026, 2027].map((y) => calendar.nationalSourceOf(y) ?? null),
+          calendar.describe('2019-10-01'),
+          calendar.describe('2019-10-12'),
+          calendar.describe('2026-10-01'),
+        ]));`;
+      await build({
+        stdin: { contents, resolveDir: projectRoot, loader: 'ts' },
+        bundle: true,
+        format: BUNDLE.format,
+        target: BUNDLE.target,
+        platform: BUNDLE.platform,
+        mainFields: [...BUNDLE.mainFields],
+        minify: BUNDLE.minify,
+        banner: { js: BUNDLE.banner },
+        outfile: join(probe, 'index.mjs'),
+        logLevel: 'warning',
+      });
+      expect(readFileSync(join(probe, 'index.mjs'), 'utf8')).not.toContain(CHINESE_DAYS_LABEL);
+      const answer = () =>
+        spawnSync(process.execPath, ['index.mjs'], { cwd: probe, encoding: 'utf8', env: { PATH: process.env.PATH } });
+      const run = answer();
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([
+        ['chinese-days', 'file', null],
+        { kind: 'holiday', label: '法定节假日（国庆节）', holiday: '国庆节' },
+        { kind: 'school', label: '调休上班（国庆节）', holiday: '国庆节' },
+        { kind: 'holiday', label: '法定节假日（国庆节）', holiday: '国庆节' },
+      ]);
+      // Without the asset's copy the question fails (the bundle carries no data of its own).
+      rmSync(join(probe, 'node_modules', 'chinese-days'), { recursive: true });
+      expect(answer().stderr).toMatch(/Cannot find module 'chinese-days\/dist\/chinese-days\.json'/);
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
   });
 });

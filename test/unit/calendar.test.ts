@@ -98,9 +98,9 @@ describe('SchoolCalendar: years the calendar data does not cover', () => {
   const term2027 = { name: '2027春季学期', start: '2027-02-22', end: '2027-07-09' };
 
   it('knows 2004–2026 and not 2027 (chinese-days 1.5.7)', () => {
-    expect(chineseDaysYears.has(2004)).toBe(true);
-    expect(chineseDaysYears.has(2026)).toBe(true);
-    expect(chineseDaysYears.has(2027)).toBe(false);
+    expect(chineseDaysYears().has(2004)).toBe(true);
+    expect(chineseDaysYears().has(2026)).toBe(true);
+    expect(chineseDaysYears().has(2027)).toBe(false);
   });
 
   it('refuses to guess a school day in 2027 unless told to', () => {

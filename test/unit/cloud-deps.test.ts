@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloudDeps } from '../../functions/cloud-deps.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import { CHINESE_DAYS_JSON } from '../../shared/domain/national-calendar.ts';
 
 const config = readFileSync(new URL('../../config/lipu.json', import.meta.url), 'utf8');
 const env = (overrides: Record<string, string | undefined> = {}) => ({
@@ -28,6 +31,22 @@ describe('cloudDeps', () => {
     expect(() => cloudDeps(env({ LAMBDA_TASK_ROOT: '/nonexistent-task-root' }))).toThrow(
       /national calendar directory missing: \/nonexistent-task-root\/holidays/,
     );
+  });
+
+  it("refuses to start in Lambda when the asset lacks chinese-days' data (read later, on a year without a file)", () => {
+    const root = mkdtempSync(join(tmpdir(), 'baoxue-task-root-'));
+    try {
+      cpSync(new URL('../../config/holidays', import.meta.url), join(root, 'holidays'), { recursive: true });
+      expect(() => cloudDeps(env({ LAMBDA_TASK_ROOT: root }))).toThrow(
+        /national calendar data missing: .*node_modules\/chinese-days\/dist\/chinese-days\.json/,
+      );
+      const json = join(root, 'node_modules', CHINESE_DAYS_JSON);
+      mkdirSync(dirname(json), { recursive: true });
+      cpSync(new URL(`../../node_modules/${CHINESE_DAYS_JSON}`, import.meta.url), json);
+      expect(cloudDeps(env({ LAMBDA_TASK_ROOT: root })).config.calendar.holidayYears).toHaveLength(4);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('refuses timer use and SMS in a function whose handler passes no such client, loudly', async () => {

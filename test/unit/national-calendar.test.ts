@@ -6,7 +6,13 @@ import { DEFAULT_HOLIDAYS_DIR, loadHolidayYears } from '../../shared/config/holi
 import { configForEnv, loadConfigFile, withHolidayYears } from '../../shared/config/load-config.ts';
 import { SchoolCalendar } from '../../shared/domain/calendar.ts';
 import { HolidayFileError } from '../../shared/domain/errors.ts';
-import { chineseDaysYears, NationalCalendar, parseHolidayYear } from '../../shared/domain/national-calendar.ts';
+import {
+  type ChineseDaysData,
+  chineseDaysYears,
+  NationalCalendar,
+  packageChineseDays,
+  parseHolidayYear,
+} from '../../shared/domain/national-calendar.ts';
 import { addDays } from '../../shared/domain/time.ts';
 
 const PAPER = 'https://www.gov.cn/zhengce/content/203011/content_0000000.htm';
@@ -64,6 +70,39 @@ describe('a year file changes exactly the days it lists', () => {
     expect(national.dayOf('2026-02-16')).toEqual({ kind: 'workday' }); // chinese-days says 春节
     expect(new NationalCalendar().dayOf('2026-02-16')).toEqual({ kind: 'holiday', name: '春节' });
     expect(national.sourceOf(2025)).toBe('chinese-days');
+  });
+});
+
+describe("chinese-days' data: asked of its source only for a year without a file", () => {
+  const files = loadHolidayYears(DEFAULT_HOLIDAYS_DIR);
+
+  it('a calendar that meets only years with a file never asks; the first other year asks once', () => {
+    // A made-up source as the package would be once it publishes 2027 (labels in the package's "English,中文,n").
+    const fake: ChineseDaysData = {
+      holidays: { '2027-02-08': 'Spring Festival,春节,7', '2027-02-09': 'Spring Festival,春节,7' },
+      workdays: { '2027-02-06': 'Spring Festival,春节,7' },
+    };
+    let asked = 0;
+    const national = new NationalCalendar(files, () => {
+      asked++;
+      return fake;
+    });
+
+    expect(national.dayOf('2026-10-01')).toEqual({ kind: 'holiday', name: '国庆节' });
+    expect(national.sourceOf(2023)).toBe('file');
+    expect(asked).toBe(0);
+    expect(national.sourceOf(2027)).toBe('chinese-days');
+    expect(national.dayOf('2027-02-08')).toEqual({ kind: 'holiday', name: '春节' });
+    expect(national.dayOf('2027-02-06')).toEqual({ kind: 'makeup', name: '春节' });
+    expect(national.dayOf('2027-02-10')).toEqual({ kind: 'workday' });
+    expect(national.covers(2019)).toBe(false); // the fake knows 2027 only
+    expect(asked).toBe(1);
+  });
+
+  it('the default source is the package file, read once per process', () => {
+    expect(packageChineseDays()).toBe(packageChineseDays());
+    expect(new NationalCalendar().dayOf('2019-10-12')).toEqual({ kind: 'makeup', name: '国庆节' });
+    expect(chineseDaysYears().has(2004)).toBe(true);
   });
 });
 
@@ -142,7 +181,7 @@ describe('the shipped year files', () => {
   it.each([2023, 2024, 2025, 2026])('%i agrees with chinese-days day by day', (year) => {
     const fromFile = new NationalCalendar(files.filter((f) => f.year === year));
     const fromPackage = new NationalCalendar();
-    expect(chineseDaysYears.has(year)).toBe(true);
+    expect(chineseDaysYears().has(year)).toBe(true);
     let days = 0;
     for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addDays(d, 1), days++)
       expect(fromFile.dayOf(d), d).toEqual(fromPackage.dayOf(d));
