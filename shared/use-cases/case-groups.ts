@@ -1,6 +1,8 @@
 import type { Case } from '../domain/case.ts';
 import type { CaseRepository } from '../domain/case-ports.ts';
 import { ConcurrentUpdateError } from '../domain/errors.ts';
+import type { Plan } from '../domain/followup.ts';
+import type { FollowUpRepository } from '../domain/followup-ports.ts';
 import type { Clock, Log } from '../domain/ports.ts';
 import { groupsFromRoll, groupsOfCase, type PupilGroupSource } from '../domain/priority-groups.ts';
 import { pupilKeyOf } from '../domain/pupil-key.ts';
@@ -22,6 +24,8 @@ export async function withPupilGroups(source: PupilGroupSource | undefined, c: C
 export interface RefreshGroupsDeps {
   repo: Pick<CaseRepository, 'listBySchool' | 'getCase' | 'commit'>;
   groups: PupilGroupSource;
+  /** The follow-up plans: an open case's active plans take its groups too (the due list filters by them). */
+  plans?: Pick<FollowUpRepository, 'plansOfCase' | 'savePlan'>;
   clock: Clock;
   log?: Log;
 }
@@ -43,13 +47,17 @@ export async function refreshCaseGroups(
   if (pupilKeys.size === 0) return 0;
   const open = await deps.repo.listBySchool(schoolId, 'open');
   let changed = 0;
+  let plans = 0;
   for (const listed of open) {
     if (!pupilKeys.has(matchKeyOf(listed))) continue;
     for (let attempt = 1; ; attempt++) {
       const c = attempt === 1 ? listed : await deps.repo.getCase(listed.id);
       if (!c) break;
       const next = await withPupilGroups(deps.groups, c);
-      if (sameGroups(c, next) && c.priorityGroups !== undefined) break;
+      if (sameGroups(c, next) && c.priorityGroups !== undefined) {
+        plans += await refreshPlanGroups(deps, next);
+        break;
+      }
       try {
         await deps.repo.commit({
           case: { ...next, updatedAt: deps.clock.now().toISOString() },
@@ -57,13 +65,40 @@ export async function refreshCaseGroups(
           events: [],
         });
         changed++;
+        plans += await refreshPlanGroups(deps, next);
         break;
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
       }
     }
   }
-  if (changed > 0) deps.log?.info('case groups refreshed from the roll', { schoolId, cases: changed });
+  if (changed > 0 || plans > 0)
+    deps.log?.info('case groups refreshed from the roll', { schoolId, cases: changed, plans });
+  return changed;
+}
+
+/**
+ * The active follow-up / 送教上门 plans of a case take the case's groups (one Query for the case's plans; a write
+ * only for a plan whose stored groups differ, under its version: a concurrent change of the plan is read again, up
+ * to 3 times). Returns how many plans changed.
+ */
+async function refreshPlanGroups(deps: RefreshGroupsDeps, c: Case): Promise<number> {
+  if (!deps.plans) return 0;
+  const groups = groupsOfCase(c);
+  let changed = 0;
+  for (const plan of await deps.plans.plansOfCase(c.id)) {
+    for (let attempt = 1, p: Plan | undefined = plan; p; attempt++) {
+      if (p.status !== 'active' || (p.priorityGroups && p.priorityGroups.join() === groups.join())) break;
+      try {
+        await deps.plans.savePlan({ ...p, priorityGroups: groups, version: p.version + 1 }, []);
+        changed++;
+        break;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
+        p = (await deps.plans.plansOfCase(c.id)).find((x) => x.id === plan.id);
+      }
+    }
+  }
   return changed;
 }
 

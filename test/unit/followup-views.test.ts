@@ -286,6 +286,7 @@ const due: DueList = {
       escalated: true,
       acknowledged: { ...ack, note: `已联系 ${PHONE}` },
       responsibleIds: ['teacher-1'],
+      priorityGroups: ['脱贫户', '残疾'],
       schoolId: 's1',
       townshipId: 't1',
     },
@@ -300,6 +301,7 @@ const due: DueList = {
       overdue: false,
       escalated: false,
       responsibleIds: ['teacher-2'],
+      priorityGroups: [],
       schoolId: 's1',
       townshipId: 't1',
     },
@@ -330,6 +332,7 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
       schoolId: 's1',
       schoolName: '马岭小学',
       range: { from: '2026-01-19', to: '2026-04-03' },
+      group: null,
       masked: false,
       visits: [
         {
@@ -350,10 +353,13 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
     expect(v.visits[0]!.acknowledged!.note).not.toContain(PHONE);
   });
 
-  it('outside the school: names masked and the household reference scrubbed; nothing else changes', () => {
+  it('outside the school: names masked, the household reference scrubbed, no 脱贫户; nothing else changes', () => {
     const full = followUpDueView(due, true, now, org, () => false);
     const masked = followUpDueView(due, false, now, org, () => false);
     expect(masked.masked).toBe(true);
+    expect(full.visits[0]!.priorityGroups).toEqual(['脱贫户', '残疾']);
+    expect(masked.visits[0]!.priorityGroups).toEqual(['残疾']);
+    expect(JSON.stringify(masked)).not.toContain('脱贫户');
     expect(masked.visits.map((r) => r.studentName)).toEqual(['王*明', '李*丫']);
     expect(masked.visits[1]).toEqual({ ...full.visits[1], studentName: '李*丫' });
     expect(masked.households[0]!.studentName).toBe('王*明');
@@ -363,6 +369,10 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
       studentName: '王*明',
       ref: masked.households[0]!.ref,
     });
+  });
+
+  it('echoes the group filter of the list', () => {
+    expect(followUpDueView({ ...due, group: '留守' }, false, now, org, () => false).group).toBe('留守');
   });
 
   it('audit subjects: one per plan (its case, else the plan) and one per campaign', () => {
