@@ -118,10 +118,10 @@ export function fuGroupFilterHtml(may, selected) {
  * The due list of a school.
  * @param {any} data
  * @param {FuRow[]} rows
- * @param {{ recordsVisits: boolean, soon: string }} opts
+ * @param {{ recordsVisits: boolean, soon: string, group?: string }} opts `group`: the priority group asked for
  */
 export function dueListHtml(data, rows, opts) {
-  const group = data.group ? html`（重点群体：${data.group}；大家访户不按群体筛选，未列出）` : '';
+  const group = opts.group ? html`（重点群体：${opts.group}；大家访户不按群体筛选，未列出）` : '';
   const head = html`<p class="muted">${data.schoolName} · ${data.range.from} 至 ${data.range.to} 应访 ${rows.length} 项${group}${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
   const items = rows.map(
     (r) => html`<article class="case fu-item ${fuClass(r, opts.soon)}" data-fu="${r.key}">
@@ -134,7 +134,7 @@ export function dueListHtml(data, rows, opts) {
     ${r.planId ? html`<button type="button" class="secondary" data-fu-act="plan">一人一案</button>` : ''}
   </div></article>`,
   );
-  const none = data.group ? `没有属于“${data.group}”的待完成家访任务。` : '没有待完成的家访任务。';
+  const none = opts.group ? `没有属于“${opts.group}”的待完成家访任务。` : '没有待完成的家访任务。';
   return html`${head}${items.length > 0 ? items : html`<p class="panel">${none}</p>`}`;
 }
 
@@ -156,7 +156,7 @@ export async function renderFollowUp() {
   const data = await api('GET', `/api/followup/due?${query}`);
   const rows = fuRows(data);
   state.fuRows = new Map(rows.map((r) => [r.key, r]));
-  mount(list, dueListHtml(data, rows, { recordsVisits: recordsVisits(), soon: cstToday(3) }));
+  mount(list, dueListHtml(data, rows, { recordsVisits: recordsVisits(), soon: cstToday(3), group: state.fuGroup }));
   await renderCreateForms(schoolId);
   if (seesCampaigns()) await renderCampaigns();
 }

@@ -416,8 +416,6 @@ export interface DueList {
   schoolId: string;
   from: CstDate;
   to: CstDate;
-  /** The priority group the list was filtered by (`?group=`). */
-  group?: PriorityFlag;
   visits: DueVisitRow[];
   households: DueHouseholdRow[];
 }

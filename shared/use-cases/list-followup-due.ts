@@ -107,7 +107,6 @@ export async function listFollowUpDueUseCase(
     schoolId: input.schoolId,
     from,
     to,
-    ...(input.group ? { group: input.group } : {}),
     visits: visitRows.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.planId.localeCompare(b.planId)),
     households: households.sort((a, b) => a.end.localeCompare(b.end) || a.ref.localeCompare(b.ref)),
   };

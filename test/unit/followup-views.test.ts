@@ -332,7 +332,6 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
       schoolId: 's1',
       schoolName: '马岭小学',
       range: { from: '2026-01-19', to: '2026-04-03' },
-      group: null,
       masked: false,
       visits: [
         {
@@ -369,10 +368,6 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
       studentName: '王*明',
       ref: masked.households[0]!.ref,
     });
-  });
-
-  it('echoes the group filter of the list', () => {
-    expect(followUpDueView({ ...due, group: '留守' }, false, now, org, () => false).group).toBe('留守');
   });
 
   it('audit subjects: one per plan (its case, else the plan) and one per campaign', () => {

@@ -779,12 +779,12 @@ describe('家访任务 fuRows, dueListHtml, planHtml, campaignHtml, parseHouseho
     const all = text(fu.dueListHtml(due, fu.fuRows(due), { recordsVisits: true, soon: '2026-03-13' }));
     expect(all).toContain('测试小红送教上门第 2/8 次残疾留守');
     expect(all).not.toContain('重点群体');
-    const filtered = { ...due, group: '留守', visits: [due.visits[0]!], households: [] };
-    const h = fu.dueListHtml(filtered, fu.fuRows(filtered), { recordsVisits: true, soon: '2026-03-13' });
+    const filtered = { ...due, visits: [due.visits[0]!], households: [] };
+    const h = fu.dueListHtml(filtered, fu.fuRows(filtered), { recordsVisits: true, soon: '2026-03-13', group: '留守' });
     expect(text(h)).toContain('应访 1 项（重点群体：留守；大家访户不按群体筛选，未列出）');
     expect(h.value.match(/class="badge fu-group"/g)).toHaveLength(2);
-    const none = { ...due, group: `孤儿${HOSTILE}`, visits: [], households: [] };
-    const e = fu.dueListHtml(none, [], { recordsVisits: true, soon: '2026-03-13' });
+    const none = { ...due, visits: [], households: [] };
+    const e = fu.dueListHtml(none, [], { recordsVisits: true, soon: '2026-03-13', group: `孤儿${HOSTILE}` });
     expect(text(e)).toContain(`没有属于“孤儿${HOSTILE}”的待完成家访任务。`);
     escapesHostile(e);
   });

@@ -24,7 +24,6 @@ export function followUpDueView(
     schoolId: list.schoolId,
     schoolName: schoolName(org, list.schoolId),
     range: { from: list.from, to: list.to },
-    group: list.group ?? null,
     masked: !names,
     visits: list.visits.map(({ acknowledged, ...v }) => ({
       ...v,
