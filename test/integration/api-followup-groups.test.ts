@@ -88,6 +88,8 @@ describe('follow-up due list ?group= (stored priority groups of the plans)', () 
         ...openCaseBody(schoolId, schoolId === 's1' ? 'teacher-s1' : 'head-s3'),
         studentName: p.name,
         studentRef: p.ref,
+        // 脱贫户 only from the roll (the default body declares it).
+        povertyRegistered: false,
       },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
