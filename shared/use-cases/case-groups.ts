@@ -37,7 +37,9 @@ const sameGroups = (a: Case, b: Case) =>
  * After a roll import: the school's open cases whose pupil is on the imported roll (`pupilKeys`) take their groups
  * from the latest term's roll that holds them (an import of an older term changes nothing the newer roll decides).
  * Each changed case is written alone under its version (a concurrent change: read again, up to 3 times); no timeline
- * event (the groups are R9 data and the timeline is read outside the school). Returns how many cases changed.
+ * event (the groups are R9 data and the timeline is read outside the school). With `plans`, each such case's active
+ * follow-up / 送教上门 plans then take the case's groups (also when the case was already up to date: plans stored
+ * before plans carried groups get them). Returns how many cases changed.
  */
 export async function refreshCaseGroups(
   deps: RefreshGroupsDeps,
@@ -50,14 +52,14 @@ export async function refreshCaseGroups(
   let plans = 0;
   for (const listed of open) {
     if (!pupilKeys.has(matchKeyOf(listed))) continue;
+    /** The case as stored once its groups are settled (undefined: it is gone). */
+    let settled: Case | undefined;
     for (let attempt = 1; ; attempt++) {
       const c = attempt === 1 ? listed : await deps.repo.getCase(listed.id);
-      if (!c) break;
-      const next = await withPupilGroups(deps.groups, c);
-      if (sameGroups(c, next) && c.priorityGroups !== undefined) {
-        plans += await refreshPlanGroups(deps, next);
-        break;
-      }
+      const next = c && (await withPupilGroups(deps.groups, c));
+      settled = next;
+      if (!c || !next) break;
+      if (sameGroups(c, next) && c.priorityGroups !== undefined) break;
       try {
         await deps.repo.commit({
           case: { ...next, updatedAt: deps.clock.now().toISOString() },
@@ -65,12 +67,12 @@ export async function refreshCaseGroups(
           events: [],
         });
         changed++;
-        plans += await refreshPlanGroups(deps, next);
         break;
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
       }
     }
+    if (settled) plans += await refreshPlanGroups(deps, settled);
   }
   if (changed > 0 || plans > 0)
     deps.log?.info('case groups refreshed from the roll', { schoolId, cases: changed, plans });
