@@ -25,7 +25,7 @@ export interface RefreshGroupsDeps {
   repo: Pick<CaseRepository, 'listBySchool' | 'getCase' | 'commit'>;
   groups: PupilGroupSource;
   /** The follow-up plans: an open case's active plans take its groups too (the due list filters by them). */
-  plans?: Pick<FollowUpRepository, 'plansOfCase' | 'savePlan'>;
+  plans?: Pick<FollowUpRepository, 'plansOfCase' | 'getPlan' | 'savePlan'>;
   clock: Clock;
   log?: Log;
 }
@@ -97,7 +97,7 @@ async function refreshPlanGroups(deps: RefreshGroupsDeps, c: Case): Promise<numb
         break;
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError) || attempt >= 3) throw error;
-        p = (await deps.plans.plansOfCase(c.id)).find((x) => x.id === plan.id);
+        p = (await deps.plans.getPlan(plan.id))?.plan;
       }
     }
   }

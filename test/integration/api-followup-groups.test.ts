@@ -243,6 +243,7 @@ describe('follow-up due list ?group= (stored priority groups of the plans)', () 
   });
 
   it('hostile ?group: empty, markup, several, unknown, spaces, too long → 400 naming query.group; nothing echoed', async () => {
+    // Several: `group=留守&group=残疾` reaches the handler joined by a comma (API Gateway, the local server).
     for (const group of ['', '<script>alert(1)</script>', '留守,残疾', '贫困户', ' '.repeat(3)]) {
       for (const role of ['office', 'contactA', 'teacherS1'] as Role[]) {
         const res = await due(who[role], { group });

@@ -60,6 +60,10 @@ function world(cases: Case[], plans: Plan[], flags: Record<string, PriorityFlag[
       groups: { groupsOf: async (_s: string, key: string) => flags[key] },
       plans: {
         plansOfCase: async (caseId: string) => [...storedPlans.values()].filter((p) => p.caseId === caseId),
+        getPlan: async (id: string) => {
+          const p = storedPlans.get(id);
+          return p && { plan: p, visits: [] };
+        },
         savePlan: async (p: Plan) => {
           const before = storedPlans.get(p.id)!;
           if (toFail > 0) {
