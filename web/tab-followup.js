@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { html, mount, mountAfter } from './render.js';
 import { $, $maybe, clearErrors, cstToday, flash, fmt, me, message, show, showFieldError, state } from './shared.js';
+import { groupsFor } from './tab-cases.js';
 
 /** @type {Record<string, string>} */
 export const FU_KIND = { followup: '保学', 'send-teaching': '送教上门', household: '大家访' };
@@ -12,7 +13,7 @@ export const FU_KIND = { followup: '保学', 'send-teaching': '送教上门', ho
  * @typedef {{ key: string, kind: string, planId?: string, no?: number, windowId?: string, schoolId?: string,
  *   ref?: string, studentName: string, dueDate: string, deadline: string, overdue: boolean, escalated: boolean,
  *   acknowledged?: { by: string, at: string, note?: string } | null, mayAcknowledge?: boolean, what: string,
- *   who: string }} FuRow
+ *   who: string, groups: string[] }} FuRow
  */
 
 /** Who records visits: a teacher their own (the API lists only those), a head their school, the office all. */
@@ -41,6 +42,7 @@ export function fuRows(data) {
     mayAcknowledge: v.mayAcknowledge,
     what: `第 ${v.no}/${v.of} 次`,
     who: v.responsible.map((/** @type {any} */ r) => r.name).join('、'),
+    groups: v.priorityGroups ?? [],
   }));
   /** @type {FuRow[]} */
   const households = data.households.map((h) => ({
@@ -56,6 +58,7 @@ export function fuRows(data) {
     escalated: false,
     what: `${h.campaignName}（${h.start} 至 ${h.end}）`,
     who: h.teacherName,
+    groups: [],
   }));
   return [...visits, ...households].sort(
     (a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate),
@@ -100,16 +103,29 @@ export function fuClass(row, soon) {
 }
 
 /**
+ * The priority-group filter above the due list (as on the case list): 脱贫户 only with `may.seePovertyGroup`.
+ * @param {Record<string, boolean>} may
+ * @param {string} selected
+ */
+export function fuGroupFilterHtml(may, selected) {
+  const options = groupsFor(may).map(
+    (g) => html`<option value="${g}"${g === selected ? html` selected` : ''}>${g}</option>`,
+  );
+  return html`<label>重点群体 <select id="fu-group"><option value="">全部</option>${options}</select></label>`;
+}
+
+/**
  * The due list of a school.
  * @param {any} data
  * @param {FuRow[]} rows
- * @param {{ recordsVisits: boolean, soon: string }} opts
+ * @param {{ recordsVisits: boolean, soon: string, group?: string }} opts `group`: the priority group asked for
  */
 export function dueListHtml(data, rows, opts) {
-  const head = html`<p class="muted">${data.schoolName} · ${data.range.from} 至 ${data.range.to} 应访 ${rows.length} 项${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
+  const group = opts.group ? html`（重点群体：${opts.group}；大家访户不按群体筛选，未列出）` : '';
+  const head = html`<p class="muted">${data.schoolName} · ${data.range.from} 至 ${data.range.to} 应访 ${rows.length} 项${group}${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
   const items = rows.map(
     (r) => html`<article class="case fu-item ${fuClass(r, opts.soon)}" data-fu="${r.key}">
-  <div class="row"><strong>${r.studentName}</strong><span class="badge">${FU_KIND[r.kind] ?? r.kind}</span><span>${r.what}</span>${r.overdue ? html`<span class="badge fu-late">已逾期</span>` : ''}${r.escalated ? html`<span class="badge">已上报</span>` : ''}</div>
+  <div class="row"><strong>${r.studentName}</strong><span class="badge">${FU_KIND[r.kind] ?? r.kind}</span><span>${r.what}</span>${r.groups.map((g) => html`<span class="badge fu-group">${g}</span>`)}${r.overdue ? html`<span class="badge fu-late">已逾期</span>` : ''}${r.escalated ? html`<span class="badge">已上报</span>` : ''}</div>
   <div class="row muted">应访日期 ${r.dueDate} · 截止 ${fmt(r.deadline)}${r.who ? html` · 负责：${r.who}` : ''}</div>
   ${fuAckLine(r)}
   <div class="actions">
@@ -118,7 +134,8 @@ export function dueListHtml(data, rows, opts) {
     ${r.planId ? html`<button type="button" class="secondary" data-fu-act="plan">一人一案</button>` : ''}
   </div></article>`,
   );
-  return html`${head}${items.length > 0 ? items : html`<p class="panel">没有待完成的家访任务。</p>`}`;
+  const none = opts.group ? `没有属于“${opts.group}”的待完成家访任务。` : '没有待完成的家访任务。';
+  return html`${head}${items.length > 0 ? items : html`<p class="panel">${none}</p>`}`;
 }
 
 export async function renderFollowUp() {
@@ -128,10 +145,18 @@ export async function renderFollowUp() {
     mount(list, html`<p class="panel">您的管辖范围内没有学校。</p>`);
     return;
   }
-  const data = await api('GET', `/api/followup/due?${new URLSearchParams({ schoolId })}`);
+  const may = me().may;
+  if (!groupsFor(may).includes(state.fuGroup)) state.fuGroup = '';
+  mount($('#fu-filter'), fuGroupFilterHtml(may, state.fuGroup));
+  $('#fu-group').addEventListener('change', (/** @type {Event} */ ev) => {
+    state.fuGroup = /** @type {HTMLSelectElement} */ (ev.target).value;
+    void renderFollowUp();
+  });
+  const query = new URLSearchParams({ schoolId, ...(state.fuGroup ? { group: state.fuGroup } : {}) });
+  const data = await api('GET', `/api/followup/due?${query}`);
   const rows = fuRows(data);
   state.fuRows = new Map(rows.map((r) => [r.key, r]));
-  mount(list, dueListHtml(data, rows, { recordsVisits: recordsVisits(), soon: cstToday(3) }));
+  mount(list, dueListHtml(data, rows, { recordsVisits: recordsVisits(), soon: cstToday(3), group: state.fuGroup }));
   await renderCreateForms(schoolId);
   if (seesCampaigns()) await renderCampaigns();
 }

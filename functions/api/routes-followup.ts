@@ -16,6 +16,7 @@ import {
 import { nextPlannedVisit, type Plan, type PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
+import { groupsOfCase } from '../../shared/domain/priority-groups.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import {
   assignedToPlan,
@@ -42,6 +43,7 @@ import {
 } from '../../shared/use-cases/create-followup-plan.ts';
 import { acknowledgeInputSchema } from '../../shared/use-cases/escalations.ts';
 import type { FollowUpDeps } from '../../shared/use-cases/followup-deps.ts';
+import { groupFilter } from '../../shared/use-cases/list-cases.ts';
 import { type FollowUpDueSource, listFollowUpDueUseCase } from '../../shared/use-cases/list-followup-due.ts';
 import {
   recordCampaignVisitUseCase,
@@ -73,6 +75,8 @@ const dueQuery = z.strictObject({
   schoolId: z.string().check(z.minLength(1, '必填'), z.maxLength(64)),
   from: z.optional(calendarDate),
   to: z.optional(calendarDate),
+  /** Checked by `groupFilter`, as on `GET /api/cases` (the allowed values depend on the caller). */
+  group: z.optional(z.string().check(z.maxLength(100))),
 });
 const planIdParam = z.object({ planId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const visitParams = z.object({
@@ -213,8 +217,9 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
   }
 
   /**
-   * The pupil of a 送教 plan: with a case (of the same school), its name unless one is given and, when it has a
-   * 学籍号, its pupil key; otherwise the plan's default (school + name) applies.
+   * The pupil of a 送教 plan: with a case (of the same school), its name unless one is given, its priority groups
+   * (stored on the plan) and, when it has a 学籍号, its pupil key; otherwise the plan's default key (school + name)
+   * applies and the plan has no groups.
    */
   async function pupilOfCase(body: { caseId?: string; studentName?: string; schoolId: string }) {
     if (!body.caseId) return { studentName: body.studentName! };
@@ -222,7 +227,11 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
     if (!c) throw new NotFoundError('case', body.caseId);
     if (c.schoolId !== body.schoolId)
       throw new ValidationError([{ field: 'body.caseId', reason: '该案件属于其他学校' }]);
-    return { studentName: body.studentName ?? c.studentName, ...(c.studentRef ? { pupilKey: pupilKeyOf(c) } : {}) };
+    return {
+      studentName: body.studentName ?? c.studentName,
+      priorityGroups: groupsOfCase(c),
+      ...(c.studentRef ? { pupilKey: pupilKeyOf(c) } : {}),
+    };
   }
 
   /** The household of a 大家访 visit being recorded: on the list, and a teacher's own. */
@@ -240,16 +249,19 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       path: '/api/followup/due',
       who: 'head (own school), office, leader, contact; a teacher: own plans/households',
       summary:
-        "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); audited",
+        "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); " +
+        '?group=<priority group> keeps the visits of plans of that group, no households (脱贫户 only for office, head, teacher: else 403); audited',
       handle: async (ctx) => {
         const q = parseWith(dueQuery, ctx.query, 'query');
+        const p = ctx.principal;
+        const group = groupFilter(p, q.group);
         const place = ctx.org.placeOfSchool(q.schoolId);
         if (!place) throw new NotFoundError('school', q.schoolId);
-        const p = ctx.principal;
         if (!canReadDueList(p, place)) throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
+        const forPersonId = p.role === 'teacher' ? p.personId : undefined;
         const list = await listFollowUpDueUseCase(
           { source: ports.due, clock: deps.clock },
-          { schoolId: q.schoolId, from: q.from, to: q.to, forPersonId: p.role === 'teacher' ? p.personId : undefined },
+          { schoolId: q.schoolId, from: q.from, to: q.to, forPersonId, group },
         );
         await audit(ctx, 'list-followup-due', followUpDueSubjects(list));
         const mayAcknowledge = (r: { schoolId: string; townshipId: string }) =>

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoRegisterRepository } from '../../shared/adapters/dynamo/register-repository.ts';
 import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
@@ -146,6 +147,7 @@ export async function handleUpload(deps: Deps, req: UploadRequest): Promise<Repl
           terms: deps.config.calendar.terms.map((t) => t.name),
           caseGroups: caseGroupsHook({
             repo: new DynamoCaseRepository(deps.doc, deps.tableName),
+            plans: new DynamoFollowUpRepository(deps.doc, deps.tableName),
             groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
             clock: deps.clock,
             log: deps.log,

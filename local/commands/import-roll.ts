@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
+import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
 import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
 import { FileIdHashKey, SsmIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
@@ -81,6 +82,7 @@ export async function runImportRoll(
         terms: config.calendar.terms.map((t) => t.name),
         caseGroups: caseGroupsHook({
           repo: new DynamoCaseRepository(doc, tableName),
+          plans: new DynamoFollowUpRepository(doc, tableName),
           groups: new DynamoRollGroups(doc, tableName, config.calendar.terms),
           clock,
         }),

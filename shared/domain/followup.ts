@@ -8,6 +8,7 @@ import { followUpTemplates, officialMessage, renderChecked } from './followup-te
 import { cstDateSchema, note } from './input.ts';
 import type { Message } from './message.ts';
 import type { DirectorySnapshot } from './ports.ts';
+import { type PriorityFlag, priorityFlags } from './priority-groups.ts';
 import { maskName } from './privacy.ts';
 import { addDays, type CstDate, cstDate, cstMonthDay } from './time.ts';
 import type { LadderTime } from './working-time.ts';
@@ -44,6 +45,12 @@ export interface Plan {
    * pupil has at most one active plan of each kind. Absent on plans stored before the key existed.
    */
   pupilKey?: string;
+  /**
+   * The priority groups of the plan's case (`Case.priorityGroups`): copied when the plan is created and refreshed
+   * with the case's when a roll import changes them, so the due list filters by group without reading the cases.
+   * Absent on 送教上门 plans without a case and on plans stored before groups existed (they match no group).
+   */
+  priorityGroups?: PriorityFlag[];
   /** Number of visits scheduled. */
   visitCount: number;
   status: PlanStatus;
@@ -100,6 +107,8 @@ export const createFollowUpInputSchema = z.object({
   mentorId: idSchema,
   /** The case's pupil key (`pupilKeyToHold`): one active follow-up plan per pupil. */
   pupilKey: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** The case's priority groups (`groupsOfCase`), stored on the plan. */
+  priorityGroups: z.optional(z.array(z.enum(priorityFlags))),
 });
 export type CreateFollowUpInput = z.input<typeof createFollowUpInputSchema>;
 
@@ -177,6 +186,7 @@ export function createFollowUpPlan(
     status: 'active',
     createdAt: ctx.now.toISOString(),
     ...(data.pupilKey ? { pupilKey: data.pupilKey } : {}),
+    priorityGroups: data.priorityGroups ?? [],
     version: 0,
   };
   const dates = followUpDueDates(data.returnedOn, ctx.config.plan, ctx.calendar);
@@ -381,6 +391,8 @@ export interface DueVisitRow {
   acknowledged?: PlanVisit['acknowledged'];
   responsibleIds: string[];
   mentorId?: string;
+  /** The plan's priority groups (all of them: the view hides 脱贫户 from callers who may not see it). */
+  priorityGroups: PriorityFlag[];
   schoolId: string;
   townshipId: string;
 }

@@ -5,6 +5,7 @@ import { ValidationError } from './errors.ts';
 import { buildVisits, type Plan, type PlanVisit, parsePlanInput } from './followup.ts';
 import { type FollowUpSection, scheduleOf } from './followup-config.ts';
 import { cstDateSchema, text } from './input.ts';
+import { priorityFlags } from './priority-groups.ts';
 import { pupilKeyOf } from './pupil-key.ts';
 import { addDays, type CstDate, cstDate } from './time.ts';
 import type { LadderTime } from './working-time.ts';
@@ -27,6 +28,8 @@ export const createSendTeachingInputSchema = z
     visitsPerMonth: z.optional(z.int().check(z.gte(1), z.lte(8))),
     /** The pupil's uniqueness key; default: school + name (`pupilKeyOf`). One active 送教上门 plan per pupil. */
     pupilKey: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    /** The case's priority groups (`groupsOfCase`), stored on the plan; none without a case. */
+    priorityGroups: z.optional(z.array(z.enum(priorityFlags))),
   })
   .check(z.refine((p) => p.from <= p.to, { message: '不能早于开始日期（from）', path: ['to'] }));
 export type CreateSendTeachingInput = z.input<typeof createSendTeachingInputSchema>;
@@ -82,7 +85,7 @@ export function createSendTeachingPlan(
   const visits = buildVisits(base, dates, scheduleOf(ctx.config, 'sendTeaching'), ctx.calendar, ctx.time);
   const plan: Plan = {
     ...base,
-    ...(data.caseId ? { caseId: data.caseId } : {}),
+    ...(data.caseId ? { caseId: data.caseId, priorityGroups: data.priorityGroups ?? [] } : {}),
     studentName: data.studentName,
     responsibleIds: data.teacherIds,
     startsOn: data.from,

@@ -1,5 +1,6 @@
 import { pupilKeyToHold } from '../domain/case.ts';
 import type { DirectorySnapshot } from '../domain/ports.ts';
+import { groupsOfCase } from '../domain/priority-groups.ts';
 import { cstDate } from '../domain/time.ts';
 import { createFollowUpPlanUseCase } from './create-followup-plan.ts';
 import type { FollowUpDeps } from './followup-deps.ts';
@@ -32,6 +33,7 @@ export function followUpOnReturned(deps: FollowUpDeps): OnReturned {
       returnedOn: result.returnedOn ?? cstDate(new Date(c.closedAt ?? deps.clock.now().toISOString())),
       responsibleIds: [teacherId],
       mentorId: teacherId,
+      priorityGroups: groupsOfCase(c),
       // One active follow-up plan per pupil: a second return while one runs is refused (DuplicatePlanError).
       ...(pupilKeyToHold(c) ? { pupilKey: pupilKeyToHold(c) } : {}),
     });

@@ -1,6 +1,7 @@
 import type { SchoolCampaign } from '../domain/campaign.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { DueHouseholdRow, DueList, DueVisitRow, Plan, PlanVisit } from '../domain/followup.ts';
+import { groupsOfCase, type PriorityFlag } from '../domain/priority-groups.ts';
 import { addDays, type CstDate, cstDate } from '../domain/time.ts';
 
 /** Where the due list reads a school's visits and campaigns (owner index, by due date / window end). */
@@ -37,19 +38,22 @@ export function dueRange(now: Date, from?: CstDate, to?: CstDate): { from: CstDa
 /**
  * What a school still owes (R6, R7): planned follow-up/送教上门 visits due in the range (overdue ones flagged) and
  * households of its 大家访 campaigns open in the range not yet visited. With `forPersonId` (a teacher), only the
- * plans they visit or mentor and the households assigned to them.
+ * plans they visit or mentor and the households assigned to them. With `group` (checked by the caller: `groupFilter`),
+ * only the visits of plans whose stored priority groups hold it (no read per row); 大家访 households carry no groups,
+ * so none is listed then.
  * 1. Read the school's visits by due date and its campaigns by window end (owner index), then their plans.
  * 2. Keep what is still planned / not visited, flag what is past its deadline, sort by due date.
  */
 export async function listFollowUpDueUseCase(
   deps: { source: FollowUpDueSource; clock: { now(): Date } },
-  input: { schoolId: string; from?: CstDate; to?: CstDate; forPersonId?: string },
+  input: { schoolId: string; from?: CstDate; to?: CstDate; forPersonId?: string; group?: PriorityFlag | undefined },
 ): Promise<DueList> {
   const now = deps.clock.now();
   const { from, to } = dueRange(now, input.from, input.to);
   const [visits, campaigns] = await Promise.all([
     deps.source.schoolVisits(input.schoolId, from, to),
-    deps.source.schoolCampaigns(input.schoolId, from, addDays(to, CAMPAIGN_MAX_DAYS)),
+    // Households have no groups: with a group filter there is nothing to read.
+    input.group ? [] : deps.source.schoolCampaigns(input.schoolId, from, addDays(to, CAMPAIGN_MAX_DAYS)),
   ]);
   const planned = visits.filter((v) => v.status === 'planned');
   const plans = new Map((await deps.source.plans([...new Set(planned.map((v) => v.planId))])).map((p) => [p.id, p]));
@@ -59,6 +63,8 @@ export async function listFollowUpDueUseCase(
   for (const v of planned) {
     const plan = plans.get(v.planId);
     if (plan?.status !== 'active' || !mine(plan)) continue;
+    const groups = groupsOfCase(plan);
+    if (input.group && !groups.includes(input.group)) continue;
     visitRows.push({
       planId: plan.id,
       kind: plan.kind,
@@ -73,6 +79,7 @@ export async function listFollowUpDueUseCase(
       ...(v.acknowledged ? { acknowledged: v.acknowledged } : {}),
       responsibleIds: plan.responsibleIds,
       ...(plan.mentorId ? { mentorId: plan.mentorId } : {}),
+      priorityGroups: groups,
       schoolId: plan.schoolId,
       townshipId: plan.townshipId,
     });

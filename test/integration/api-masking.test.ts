@@ -161,6 +161,13 @@ describe('R9 masking: every role × every read route', () => {
       ],
       '/api/followup/due': [
         { path: '/api/followup/due', query: { schoolId: 's1', from: '2026-03-01', to: '2026-06-30' }, personal: true },
+        // Priority groups, as on /api/cases: 脱贫户 for the office and the school only (403 elsewhere).
+        { path: '/api/followup/due', query: { schoolId: 's1', from: '2026-03-01', to: '2026-06-30', group: '留守' } },
+        {
+          path: '/api/followup/due',
+          query: { schoolId: 's1', from: '2026-03-01', to: '2026-06-30', group: '脱贫户' },
+          sensitiveGroup: true,
+        },
       ],
       '/api/followup/plans/:planId': [
         { path: `/api/followup/plans/${stPlanId}`, personal: true },
@@ -217,7 +224,13 @@ describe('R9 masking: every role × every read route', () => {
         for (const s of SECRETS) expect(res.text, `${where}: ${s}`).not.toContain(s);
         // R9: 脱贫户 status only for the pupil's school and the office (the case opened above is declared 脱贫户).
         if (
-          ['/api/cross-check/:townshipId', '/api/roster-ledgers', '/api/cases', '/api/cases/:caseId'].includes(route) ||
+          [
+            '/api/cross-check/:townshipId',
+            '/api/roster-ledgers',
+            '/api/cases',
+            '/api/cases/:caseId',
+            '/api/followup/due',
+          ].includes(route) ||
           (route === '/api/statistics' && [...MASKED, 'contactB'].includes(role))
         )
           expect(res.text, where).not.toContain('脱贫户');

@@ -97,6 +97,44 @@ describe('follow-up due list', () => {
     expect(list.households.map((h) => h.ref)).toEqual(['h3']);
   });
 
+  it('with a group: only the visits of plans whose stored groups hold it, no households (campaigns not read)', async () => {
+    let campaignsRead = 0;
+    const grouped = source(
+      [visit('p1', 2, '2026-03-24'), visit('p2', 1, '2026-03-31'), visit('p4', 1, '2026-03-27')],
+      [campaign('2026-03-20', '2026-04-02')],
+      [
+        { ...plan('p1', ['t1']), priorityGroups: ['脱贫户', '留守'] },
+        { ...plan('p2', ['t2']), priorityGroups: ['残疾'] },
+        // Stored before plans carried groups: no group.
+        plan('p4', ['t1']),
+      ],
+    );
+    const counting = {
+      ...grouped,
+      schoolCampaigns: (...a: Parameters<FollowUpDueSource['schoolCampaigns']>) => {
+        campaignsRead++;
+        return grouped.schoolCampaigns(...a);
+      },
+    };
+    const list = await listFollowUpDueUseCase({ source: counting, clock }, { schoolId: 's1', group: '留守' });
+    expect(list.visits.map((v) => [v.planId, v.priorityGroups])).toEqual([['p1', ['脱贫户', '留守']]]);
+    expect(list.households).toEqual([]);
+    expect(campaignsRead).toBe(0);
+    const disabled = await listFollowUpDueUseCase({ source: counting, clock }, { schoolId: 's1', group: '残疾' });
+    expect(disabled.visits.map((v) => v.planId)).toEqual(['p2']);
+    const none = await listFollowUpDueUseCase({ source: counting, clock }, { schoolId: 's1', group: '孤儿' });
+    expect(none.visits).toEqual([]);
+    // Without a group every plan is listed (p4 with no groups) and the campaigns are read.
+    const all = await listFollowUpDueUseCase({ source: counting, clock }, { schoolId: 's1' });
+    expect(all.visits.map((v) => [v.planId, v.priorityGroups])).toEqual([
+      ['p1', ['脱贫户', '留守']],
+      ['p4', []],
+      ['p2', ['残疾']],
+    ]);
+    expect(all.households.map((h) => h.ref)).toEqual(['h1', 'h3']);
+    expect(campaignsRead).toBe(1);
+  });
+
   it('refuses a range ending before it starts or longer than 366 days, naming `to`', () => {
     const now = new Date('2026-03-26T02:00:00Z');
     expect(() => dueRange(now, '2026-03-10', '2026-03-01')).toThrow(/to/);

@@ -286,6 +286,7 @@ const due: DueList = {
       escalated: true,
       acknowledged: { ...ack, note: `已联系 ${PHONE}` },
       responsibleIds: ['teacher-1'],
+      priorityGroups: ['脱贫户', '残疾'],
       schoolId: 's1',
       townshipId: 't1',
     },
@@ -300,6 +301,7 @@ const due: DueList = {
       overdue: false,
       escalated: false,
       responsibleIds: ['teacher-2'],
+      priorityGroups: [],
       schoolId: 's1',
       townshipId: 't1',
     },
@@ -350,10 +352,13 @@ describe('follow-up due view (shared/domain/views/followup-due.ts)', () => {
     expect(v.visits[0]!.acknowledged!.note).not.toContain(PHONE);
   });
 
-  it('outside the school: names masked and the household reference scrubbed; nothing else changes', () => {
+  it('outside the school: names masked, the household reference scrubbed, no 脱贫户; nothing else changes', () => {
     const full = followUpDueView(due, true, now, org, () => false);
     const masked = followUpDueView(due, false, now, org, () => false);
     expect(masked.masked).toBe(true);
+    expect(full.visits[0]!.priorityGroups).toEqual(['脱贫户', '残疾']);
+    expect(masked.visits[0]!.priorityGroups).toEqual(['残疾']);
+    expect(JSON.stringify(masked)).not.toContain('脱贫户');
     expect(masked.visits.map((r) => r.studentName)).toEqual(['王*明', '李*丫']);
     expect(masked.visits[1]).toEqual({ ...full.visits[1], studentName: '李*丫' });
     expect(masked.households[0]!.studentName).toBe('王*明');

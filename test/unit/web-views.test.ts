@@ -37,6 +37,7 @@ const stats = await web<{
 const fu = await web<{
   fuRows(data: unknown): { key: string; kind: string; studentName: string; overdue: boolean; dueDate: string }[];
   dueListHtml: View;
+  fuGroupFilterHtml: View;
   planHtml: View;
   campaignHtml: View;
   parseHouseholds(
@@ -675,6 +676,7 @@ describe('家访任务 fuRows, dueListHtml, planHtml, campaignHtml, parseHouseho
           { id: 't-1', name: '示例老师' },
           { id: 't-2', name: '另一老师' },
         ],
+        priorityGroups: ['残疾', '留守'],
         schoolId: 'school-a',
         townshipId: 'town-a',
       },
@@ -693,6 +695,7 @@ describe('家访任务 fuRows, dueListHtml, planHtml, campaignHtml, parseHouseho
         mayAcknowledge: true,
         responsibleIds: ['t-1'],
         responsible: [{ id: 't-1', name: '示例老师' }],
+        priorityGroups: [],
         schoolId: 'school-a',
         townshipId: 'town-a',
       },
@@ -770,6 +773,31 @@ describe('家访任务 fuRows, dueListHtml, planHtml, campaignHtml, parseHouseho
     expect(text(fu.dueListHtml(none, [], { recordsVisits: true, soon: '2026-03-13' }))).toContain(
       '没有待完成的家访任务。',
     );
+  });
+
+  it('dueListHtml: each visit shows its priority groups; a group-filtered list says so and that households are left out', () => {
+    const all = text(fu.dueListHtml(due, fu.fuRows(due), { recordsVisits: true, soon: '2026-03-13' }));
+    expect(all).toContain('测试小红送教上门第 2/8 次残疾留守');
+    expect(all).not.toContain('重点群体');
+    const filtered = { ...due, visits: [due.visits[0]!], households: [] };
+    const h = fu.dueListHtml(filtered, fu.fuRows(filtered), { recordsVisits: true, soon: '2026-03-13', group: '留守' });
+    expect(text(h)).toContain('应访 1 项（重点群体：留守；大家访户不按群体筛选，未列出）');
+    expect(h.value.match(/class="badge fu-group"/g)).toHaveLength(2);
+    const none = { ...due, visits: [], households: [] };
+    const e = fu.dueListHtml(none, [], { recordsVisits: true, soon: '2026-03-13', group: `孤儿${HOSTILE}` });
+    expect(text(e)).toContain(`没有属于“孤儿${HOSTILE}”的待完成家访任务。`);
+    escapesHostile(e);
+  });
+
+  it('fuGroupFilterHtml: every group for who may see 脱贫户, the others without it; the chosen one selected', () => {
+    const office = fu.fuGroupFilterHtml({ seePovertyGroup: true }, '脱贫户');
+    expect(office.value).toContain('<select id="fu-group">');
+    expect(office.value).toContain('<option value="脱贫户" selected>脱贫户</option>');
+    expect(text(office)).toBe('重点群体 全部脱贫户残疾留守孤儿事实无人抚养随迁');
+    const leader = fu.fuGroupFilterHtml({ seePovertyGroup: false }, '留守');
+    expect(leader.value).not.toContain('脱贫户');
+    expect(leader.value).toContain('<option value="留守" selected>留守</option>');
+    expect(text(leader)).toBe('重点群体 全部残疾留守孤儿事实无人抚养随迁');
   });
 
   // GET /api/followup/plans/:planId.

@@ -1,10 +1,12 @@
 import { acknowledgementView } from '../escalation.ts';
 import type { DueList } from '../followup.ts';
+import { visibleGroups } from '../priority-groups.ts';
 import { maskName, scrubFreeText } from '../privacy.ts';
 import { type OrgNames, personName, schoolName } from './names.ts';
 
 // The follow-up due list of a school (R6, R7): visits and 大家访 households due or overdue. `names`: whether the
-// caller reads full names (`canSeeSensitive`: the school and the office). Pure.
+// caller reads full names (`canSeeSensitive`: the school and the office); without them the 脱贫户 group is never
+// shown either (R9). Pure.
 
 /**
  * The due list as shown: names masked and household references scrubbed without `names`; `mayAcknowledge` is the
@@ -28,6 +30,7 @@ export function followUpDueView(
       acknowledged: acknowledged ? acknowledgementView(acknowledged) : null,
       mayAcknowledge: mayAcknowledge(v),
       studentName: names ? v.studentName : maskName(v.studentName),
+      priorityGroups: visibleGroups(v.priorityGroups, names),
       responsible: v.responsibleIds.map((id) => ({ id, name: personName(org, id) })),
     })),
     households: list.households.map((h) => ({
