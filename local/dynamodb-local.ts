@@ -109,15 +109,6 @@ function loopbackLauncher(jar: string): string {
   return dir;
 }
 
-/**
- * The JVM of DynamoDB Local runs with the client compiler only and the serial collector. Its runs here are short
- * (a test file, a bench, a developer's session on the virtual clock) and on few cores, where the optimizing
- * compiler's work never pays off: measured on a virtual day of the local runtime (about 1,500 requests), the JVM
- * used 14.8 s of CPU with the defaults and 5.5 s with `-XX:TieredStopAtLevel=1`; on four virtual days 43.5 s
- * against 16.7 s (wall time 97 s against 43 s). The serial collector saves the parallel GC threads on top.
- */
-export const JVM_OPTIONS: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
-
 /** What `<pidFile>` holds while a DynamoDB Local started by this module runs. */
 export interface DynamoDbPidRecord {
   /** The JVM. */
@@ -203,7 +194,6 @@ export async function startDynamoDbLocal(
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const args = [
-    ...JVM_OPTIONS,
     `-Djava.library.path=${libDir}`,
     '-cp',
     [launcher, jar].join(delimiter),
