@@ -2,21 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFakeRollCsv } from '../../local/fake-roll.ts';
-import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoFollowUpRepository } from '../../shared/adapters/dynamo/followup-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
-import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
-import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
-import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
-import { priorityFlags } from '../../shared/domain/priority-groups.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { cstDate } from '../../shared/domain/time.ts';
-import { caseGroupsHook } from '../../shared/use-cases/case-groups.ts';
-import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { openCaseBody, who } from '../support/api-world.ts';
-import { ROSTER_TERM } from '../support/roster-seed.ts';
+import { importFlaggedRoll } from '../support/flagged-roll.ts';
 
 /**
  * `GET /api/followup/due?group=`: the visits of plans whose stored priority groups (copied from the case, refreshed
@@ -25,8 +16,6 @@ import { ROSTER_TERM } from '../support/roster-seed.ts';
  * case, a second 送教上门 plan has no case; 戊 returns at s3.
  */
 
-const ROLL_HEADER = ['学籍号', '姓名', '性别', '出生日期', '年级', ...priorityFlags];
-const flagsRow = (flags: string[]) => priorityFlags.map((f) => (flags.includes(f) ? '是' : '否'));
 const S1 = [
   { ref: 'G100000000000000001', name: '测试学生甲', flags: ['留守', '残疾'] },
   { ref: 'G100000000000000002', name: '测试学生乙', flags: ['脱贫户', '留守'] },
@@ -55,30 +44,8 @@ describe('follow-up due list ?group= (stored priority groups of the plans)', () 
   const cases: Record<string, string> = {};
   const plans: Record<string, string> = {};
 
-  const importRollOf = async (schoolId: string, pupils: typeof S1) => {
-    const file = join(dir, `${schoolId}-${Date.now()}.csv`);
-    await writeFakeRollCsv(file, [
-      ROLL_HEADER,
-      ...pupils.map((p) => [p.ref, p.name, '男', '2013-05-01', '七年级', ...flagsRow(p.flags)]),
-    ]);
-    return importRoll(
-      {
-        repo: new DynamoRollRepository(w.doc, w.tableName),
-        key: new FileIdHashKey(join(dir, 'key')),
-        clock: w.deps.clock,
-        newId: w.deps.newId,
-        schoolIds: new Set(['s1', 's2', 's3']),
-        terms: [ROSTER_TERM],
-        caseGroups: caseGroupsHook({
-          repo: new DynamoCaseRepository(w.doc, w.tableName),
-          groups: new DynamoRollGroups(w.doc, w.tableName, w.deps.config.calendar.terms),
-          plans: new DynamoFollowUpRepository(w.doc, w.tableName),
-          clock: w.deps.clock,
-        }),
-      },
-      { schoolId, term: ROSTER_TERM, source: fileRollSource(file) },
-    );
-  };
+  const importRollOf = (schoolId: string, pupils: typeof S1) =>
+    importFlaggedRoll(w, dir, schoolId, pupils, { plans: true });
   const open = async (as: Principal, schoolId: string, p: { ref: string; name: string }) => {
     const res = await w.call({
       method: 'POST',

@@ -2,30 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFakeRollCsv } from '../../local/fake-roll.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
-import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
-import { DynamoRollRepository } from '../../shared/adapters/dynamo/roll-repository.ts';
-import { FileIdHashKey } from '../../shared/adapters/secrets/id-hash-key.ts';
-import { fileRollSource } from '../../shared/adapters/tabular/roll-file.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { groupsOfCase, priorityFlags } from '../../shared/domain/priority-groups.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { cstDate } from '../../shared/domain/time.ts';
-import { caseGroupsHook } from '../../shared/use-cases/case-groups.ts';
-import { importRoll } from '../../shared/use-cases/import-roll.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { openCaseBody, who } from '../support/api-world.ts';
-import { ROSTER_TERM } from '../support/roster-seed.ts';
+import { importFlaggedRoll } from '../support/flagged-roll.ts';
 
 /**
  * Priority groups from the rolls on cases, lists and statistics (R9: 脱贫户 only for the office and the pupil's
  * school). Known answers: the roll below flags each pupil; the cases opened for them must carry exactly those groups.
  */
 
-const ROLL_HEADER = ['学籍号', '姓名', '性别', '出生日期', '年级', ...priorityFlags];
-const flagsRow = (flags: string[]) => priorityFlags.map((f) => (flags.includes(f) ? '是' : '否'));
 /** s1's pupils: ref, name, roll flags. 甲 gets a case before the roll is imported. */
 const S1 = [
   { ref: 'G100000000000000001', name: '测试学生甲', flags: ['留守', '残疾'] },
@@ -45,29 +36,7 @@ describe('priority groups: cases carry their roll groups, lists filter and stati
   let dir: string;
   const ids: Record<string, string> = {};
 
-  const importRollOf = async (schoolId: string, pupils: typeof S1) => {
-    const file = join(dir, `${schoolId}.csv`);
-    await writeFakeRollCsv(file, [
-      ROLL_HEADER,
-      ...pupils.map((p) => [p.ref, p.name, '男', '2013-05-01', '七年级', ...flagsRow(p.flags)]),
-    ]);
-    return importRoll(
-      {
-        repo: new DynamoRollRepository(w.doc, w.tableName),
-        key: new FileIdHashKey(join(dir, 'key')),
-        clock: w.deps.clock,
-        newId: w.deps.newId,
-        schoolIds: new Set(['s1', 's2', 's3']),
-        terms: [ROSTER_TERM],
-        caseGroups: caseGroupsHook({
-          repo: new DynamoCaseRepository(w.doc, w.tableName),
-          groups: new DynamoRollGroups(w.doc, w.tableName, w.deps.config.calendar.terms),
-          clock: w.deps.clock,
-        }),
-      },
-      { schoolId, term: ROSTER_TERM, source: fileRollSource(file) },
-    );
-  };
+  const importRollOf = (schoolId: string, pupils: typeof S1) => importFlaggedRoll(w, dir, schoolId, pupils);
   const open = async (as: Principal, schoolId: string, p: { ref?: string; name: string }, poverty = false) => {
     const res = await w.call({
       method: 'POST',
