@@ -111,6 +111,29 @@ export const UPLOADS: LazyChunk = {
 };
 
 /**
+ * The api's blank import templates (functions/api/templates.ts): the sheet layouts and the spreadsheet readers, loaded
+ * on the first template download; exceljs stays the EXCELJS chunk's.
+ */
+export const TEMPLATES: LazyChunk = {
+  file: 'templates',
+  packages: [],
+  exports: 'all',
+  entry: 'functions/api/templates.ts',
+  externals: ['exceljs'],
+};
+
+/**
+ * The api's Powertools idempotency (functions/api/idempotency.ts) with its JMESPath engine and persistence layer: only
+ * a POST with an Idempotency-Key needs it, so it loads on the first one, not at a cold start that serves reads.
+ */
+export const IDEMPOTENCY: LazyChunk = {
+  file: 'idempotency',
+  packages: [],
+  exports: 'all',
+  entry: 'functions/api/idempotency.ts',
+};
+
+/**
  * Data files every function asset carries beside its bundle, read from disk at run time rather than bundled:
  * - `holidays/`: the bureau's national-calendar year files (config/holidays/<year>.json), read by cloud-deps at init;
  * - `node_modules/chinese-days/dist/chinese-days.json`: the chinese-days package's data (about 37 KB, 2004 onwards),
@@ -131,7 +154,7 @@ export function assetFileCommands(inputDir: string, outputDir: string): string[]
 
 /** The lazy chunks of function `name`. */
 export function lazyChunksOf(name: string): readonly LazyChunk[] {
-  if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS, UPLOADS];
+  if (name === 'api') return [CREDENTIAL_CHAIN, EXCELJS, UPLOADS, TEMPLATES, IDEMPOTENCY];
   if (name === 'outbox-dispatcher' || name === 'sms-receipts' || name === 'sms-receipt-hook')
     return [CREDENTIAL_CHAIN, SMS_PROVIDERS];
   return [CREDENTIAL_CHAIN];

@@ -1,4 +1,3 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { AuditLog } from '../../shared/domain/access.ts';
 import type { DirectoryRepository } from '../../shared/domain/ports.ts';
 import type { Clock } from '../../shared/domain/time.ts';
@@ -10,8 +9,6 @@ import type { Deps } from '../deps.ts';
 /** Ports the API reads and writes besides the use cases' own. Tests pass in-memory ones. */
 export interface ApiPorts {
   directory: DirectoryRepository;
-  /** Powertools idempotency persistence (DynamoDB in the cloud and locally). */
-  idempotency: BasePersistenceLayer;
   audit: AuditLog;
 }
 

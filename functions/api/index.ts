@@ -1,20 +1,12 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { ResponseHook } from '@aws-lambda-powertools/idempotency/types';
 import type { Context } from 'aws-lambda';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { SingleTableIdempotency } from '../../shared/adapters/dynamo/idempotency.ts';
-import { IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
+import { DynamoIdempotencyItems } from '../../shared/adapters/dynamo/idempotency.ts';
 import { HttpError, ValidationError } from '../../shared/domain/errors.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { principalFromClaims } from './claims.ts';
 import { type ApiEvent, type ApiResult, errorReply, jsonResult, type Reply, unauthorized } from './http.ts';
+import type { IdempotentRequest, IdempotentRunner } from './idempotency.ts';
 import { cachedOrg } from './org.ts';
 import { buildRouter } from './routes.ts';
 
@@ -25,18 +17,18 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 /**
  * The HTTP API: one Lambda behind API Gateway HTTP API (payload 2.0), the same handler behind the local server.
  * 1. Match the route; read the caller from the JWT authorizer's claims (401 without).
- * 2. For a POST with an Idempotency-Key: run it once through Powertools idempotency (replay, or refuse a reuse).
+ * 2. For a POST with an Idempotency-Key: run it once through Powertools idempotency (replay, or refuse a reuse),
+ *    loaded on the first such POST (functions/api/idempotency.ts).
  * 3. Parse the JSON body, run the route (zod validation, scope checks, one use case), map errors to HTTP once.
  */
 export function createApiHandler(deps: ApiDeps): (event: ApiEvent, context?: Context) => Promise<ApiResult> {
   const ports: ApiPorts = {
     directory: deps.ports?.directory ?? new DynamoDirectoryRepository(deps.doc, deps.tableName),
-    idempotency: deps.ports?.idempotency ?? new SingleTableIdempotency(deps.doc, deps.tableName),
     audit: deps.ports?.audit ?? new DynamoAuditLog(deps.doc, deps.tableName),
   };
   const loadOrg = cachedOrg(ports.directory, () => deps.clock.now());
   const router = buildRouter(deps, ports);
-  const idempotent = idempotentRunner(ports.idempotency);
+  const idempotent = idempotentRunner(deps);
 
   return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? 'local';
@@ -110,66 +102,34 @@ function parseBody(method: string, raw: string): unknown {
   }
 }
 
-interface IdempotentRequest {
-  /** `<personId>#<Idempotency-Key>`: a key belongs to its caller. */
-  key: string;
-  /** Method, path and raw body: the same key with another request is refused. */
-  request: string;
-}
-
-/** A reply with status >= 400 is not stored: the caller may fix the cause and retry under the same key. */
-class UnstoredReply extends Error {
-  constructor(readonly reply: Reply) {
-    super(`reply ${reply.status} not stored under its Idempotency-Key`);
-  }
-}
-
 function scopedKey(personId: string, key: string): string {
   if (!IDEMPOTENCY_KEY.test(key))
     throw new ValidationError([{ field: 'Idempotency-Key', reason: '应为 8–128 个字母、数字或 _ . : -' }]);
   return `${personId}#${key}`;
 }
 
+type IdempotencyModule = typeof import('./idempotency.ts');
+
 /**
- * Runs a POST at most once per key with Powertools idempotency: the first request claims the key (conditional
- * put), a retry with the same request replays the stored reply (`idempotent-replayed: true`), a different request
- * under the same key is refused (422), and a request still running under the key is a conflict (409). Only
- * successes are stored: after a thrown error or a 4xx/5xx reply the key is released.
+ * Powertools idempotency loads on the first POST with an Idempotency-Key: in the function asset from the lazy chunk
+ * `lazy/idempotency.mjs` next to index.mjs (infra/bundling.ts IDEMPOTENCY), run from source (tsx, tests) the module
+ * itself. Computed specifiers keep esbuild from pulling it into the main chunk. A refusal becomes the HTTP error here.
  */
-function idempotentRunner(store: BasePersistenceLayer) {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'request',
-    throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-    // A replay carries the stored status and body, marked as replayed.
-    responseHook: (response) => {
-      const stored = response as { status: number; body: ReturnType<ResponseHook> };
-      return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
-    },
-  });
-  const once = makeIdempotent(
-    async (_request: IdempotentRequest, run: () => Promise<Reply>): Promise<Reply> => {
-      const reply = await run();
-      if (reply.status >= 400 || reply.raw) throw new UnstoredReply(reply);
-      // Stored as the client sees it: JSON (undefined fields dropped), so the replay is the same bytes.
-      return JSON.parse(JSON.stringify({ status: reply.status, body: reply.body, headers: reply.headers })) as Reply;
-    },
-    // The same prefix in Lambda and locally: keys survive a rename of the function.
-    { persistenceStore: store, config, keyPrefix: 'api' },
-  );
+function idempotentRunner(deps: ApiDeps) {
+  let runner: Promise<IdempotentRunner> | undefined;
+  const load = () => {
+    const chunk = './lazy/idempotency.mjs';
+    const source = './idempotency.ts';
+    runner ??= (import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<IdempotencyModule>).then(
+      (m) => m.idempotentRunner(new DynamoIdempotencyItems(deps.doc, deps.tableName)),
+    );
+    return runner;
+  };
   return async (request: IdempotentRequest, run: () => Promise<Reply>, context?: Context): Promise<Reply> => {
-    // In Lambda the key is also released when the invocation times out mid-request (remaining time).
-    if (context?.getRemainingTimeInMillis) config.registerLambdaContext(context);
-    try {
-      return await once(request, run);
-    } catch (error) {
-      if (error instanceof UnstoredReply) return error.reply;
-      if (error instanceof IdempotencyValidationError)
-        throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个请求，请为新请求生成新的键');
-      if (error instanceof IdempotencyAlreadyInProgressError)
-        throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
-      throw error;
-    }
+    const outcome = await (await load())(request, run, context);
+    if ('reply' in outcome) return outcome.reply;
+    if (outcome.refused === 'reused')
+      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', '该 Idempotency-Key 已用于另一个请求，请为新请求生成新的键');
+    throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
   };
 }

@@ -108,28 +108,27 @@ function schoolsInScope(
   return schools;
 }
 
+type TemplateModule = typeof import('./templates.ts');
+
 /**
- * The blank import templates (`GET /api/templates/:kind`). Each builder is loaded on its first download only, so
- * exceljs and the sheet layouts stay out of the API's cold start.
+ * The template builders load on the first download: in the function asset from the lazy chunk `lazy/templates.mjs`
+ * next to index.mjs (infra/bundling.ts TEMPLATES), run from source (tsx, tests) the module itself. Computed specifiers
+ * keep esbuild from pulling them (and exceljs, which they import statically) into the main chunk.
  */
+let templatesLoaded: Promise<TemplateModule> | undefined;
+function loadTemplates(): Promise<TemplateModule> {
+  const chunk = './lazy/templates.mjs';
+  const source = './templates.ts';
+  templatesLoaded ??= import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<TemplateModule>;
+  return templatesLoaded;
+}
+
+/** The blank import templates (`GET /api/templates/:kind`). */
 const TEMPLATES = {
-  directory: {
-    fileName: '目录导入模板.xlsx',
-    asciiFallback: 'baoxue-directory-template.xlsx',
-    build: async () =>
-      (await import('../../shared/adapters/tabular/directory-template-file.ts')).directoryTemplateXlsx(),
-  },
-  roll: {
-    fileName: '学籍花名册模板.xlsx',
-    asciiFallback: 'baoxue-roll-template.xlsx',
-    build: async () => (await import('../../shared/adapters/tabular/roll-file.ts')).rollTemplateXlsx(),
-  },
-  register: {
-    fileName: '适龄儿童户籍名单模板.xlsx',
-    asciiFallback: 'baoxue-register-template.xlsx',
-    build: async () => (await import('../../shared/adapters/tabular/register-file.ts')).registerTemplateXlsx(),
-  },
-};
+  directory: { fileName: '目录导入模板.xlsx', asciiFallback: 'baoxue-directory-template.xlsx' },
+  roll: { fileName: '学籍花名册模板.xlsx', asciiFallback: 'baoxue-roll-template.xlsx' },
+  register: { fileName: '适龄儿童户籍名单模板.xlsx', asciiFallback: 'baoxue-register-template.xlsx' },
+} satisfies Record<keyof TemplateModule['templateBuilders'], { fileName: string; asciiFallback: string }>;
 
 /** The exported ledgers as a file: CSV (one ledger) or XLSX (one sheet per ledger), named in Chinese with an ASCII fallback. */
 async function ledgerFile(
@@ -215,8 +214,9 @@ export function insightRoutes(deps: ApiDeps, ports: InsightPorts): Route<ApiPort
         const kind = ctx.params.kind ?? '';
         const template = Object.hasOwn(TEMPLATES, kind) ? TEMPLATES[kind as keyof typeof TEMPLATES] : undefined;
         if (!template) throw new NotFoundError('template', kind);
-        const { fileName, asciiFallback, build } = template;
-        return fileReply({ contentType: XLSX_TYPE, fileName, asciiFallback, body: await build() });
+        const { templateBuilders } = await loadTemplates();
+        const body = await templateBuilders[kind as keyof typeof TEMPLATES]();
+        return fileReply({ contentType: XLSX_TYPE, ...template, body });
       },
     },
   ];
