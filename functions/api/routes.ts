@@ -22,7 +22,7 @@ import { casePorts, caseRoutes } from './routes-cases.ts';
 import { followUpPorts, followUpRoutes } from './routes-followup.ts';
 import { insightPorts, insightRoutes } from './routes-insights.ts';
 import { reportPorts, reportRoutes } from './routes-reports.ts';
-import { rosterPorts, rosterRoutes } from './routes-rosters.ts';
+import { rosterRoutes } from './routes-rosters.ts';
 import { uploadRoutes } from './routes-uploads.ts';
 
 type R = Route<ApiPorts>;
@@ -139,7 +139,7 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     ...caseRoutes(deps, casePorts(deps)),
     ...insightRoutes(deps, insightPorts(deps)),
     ...followUpRoutes(deps, followUpPorts(deps)),
-    ...rosterRoutes(deps, rosterPorts(deps)),
+    ...rosterRoutes(deps),
     ...uploadRoutes(deps),
   ];
   for (const r of routes) router.add(r);

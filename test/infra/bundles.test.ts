@@ -11,7 +11,17 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployedSpecs, entryOf, functionSpecs } from '../../functions/manifest.ts';
-import { BUNDLE, bundleCeilingOf, lazyChunksOf, lazyPackagesOf, SMS_PROVIDERS, UPLOADS } from '../../infra/bundling.ts';
+import {
+  BUNDLE,
+  bundleCeilingOf,
+  IDEMPOTENCY,
+  lazyChunksOf,
+  lazyPackagesOf,
+  ROSTERS,
+  SMS_PROVIDERS,
+  TEMPLATES,
+  UPLOADS,
+} from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 import { CHINESE_DAYS_JSON } from '../../shared/domain/national-calendar.ts';
@@ -133,6 +143,52 @@ describe('handler bundles', () => {
       expect(JSON.parse(run.stdout)).toEqual(chunks.map(() => true));
     },
   );
+
+  it.each(written.map((s) => [s.name] as const))(
+    '%s: every project-module chunk is in lazy/, named by the main chunk, and loads on its own',
+    (name) => {
+      const dir = assetDirOf(name)!;
+      const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const entries = lazyChunksOf(name).filter((c) => c.entry);
+      for (const c of entries) expect(main).toContain(`./lazy/${c.file}.mjs`);
+      const script = `Promise.all(${JSON.stringify(entries.map((c) => `./lazy/${c.file}.mjs`))}.map((p) => import(p))).then((ms) => console.log(JSON.stringify(ms.map((m) => Object.keys(m).length > 0))))`;
+      expect(JSON.parse(runInAsset(dir, script).stdout)).toEqual(entries.map(() => true));
+      // A lazy package imported statically would load at init all the same (the templates once loaded exceljs so).
+      for (const pkg of lazyPackagesOf(name)) expect(main).not.toMatch(new RegExp(`from\\s*"${pkg}"`));
+    },
+  );
+
+  it('api: templates, rosters and idempotency are lazy chunks; from the asset they build a template and answer', () => {
+    expect(lazyChunksOf('api')).toEqual(expect.arrayContaining([TEMPLATES, ROSTERS, IDEMPOTENCY]));
+    const dir = assetDirOf('api')!;
+    const main = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    // Their code is in the chunks, not in the main one: the directory template's help text, the ledgers' file name, Powertools'.
+    for (const [file, text] of [
+      ['templates', 'import-directory --data'],
+      ['rosters', 'baoxue-roster-ledgers-'],
+      ['idempotency', 'IdempotencyAlreadyInProgressError'],
+    ] as const) {
+      expect(main, file).not.toContain(text);
+      expect(readFileSync(join(dir, 'lazy', `${file}.mjs`), 'utf8'), file).toContain(text);
+    }
+    // The roll template is an XLSX (a zip: "PK"), exceljs resolved from the asset's node_modules; a roster handler
+    // answers a refusal as a reply of its own (its errors are its own classes), here a bad query.
+    const ctx = {
+      principal: { personId: 'o', name: '测试办公室', role: 'office' },
+      params: {},
+      query: { format: 'pdf' },
+      body: undefined,
+      requestId: 'r',
+    };
+    const deps =
+      "{ config: { calendar: { terms: [] } }, log: { debug() {}, info() {}, warn() {}, error() {} }, clock: { now: () => new Date() }, doc: {}, tableName: 't' }";
+    const script = `Promise.all([import('./lazy/templates.mjs'), import('./lazy/rosters.mjs'), import('./lazy/idempotency.mjs')]).then(async ([t, r, i]) => {
+      const xlsx = await t.templateBuilders.roll();
+      const reply = await r.rosterHandlers(${deps}).ledgers(${JSON.stringify(ctx)});
+      console.log(JSON.stringify([xlsx.subarray(0, 2).toString(), reply.status, reply.body.error.issues[0].field, typeof i.idempotentRunner]));
+    })`;
+    expect(JSON.parse(runInAsset(dir, script).stdout)).toEqual(['PK', 400, 'query.format', 'function']);
+  });
 
   it('outbox-dispatcher: the SMS provider SDKs are a lazy chunk beside the main one, and it loads with both adapters', () => {
     expect(lazyChunksOf('outbox-dispatcher')).toContain(SMS_PROVIDERS);

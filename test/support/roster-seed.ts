@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rosterPorts } from '../../functions/api/routes-rosters.ts';
+import { rosterPorts } from '../../functions/api/rosters.ts';
 import type { Deps } from '../../functions/deps.ts';
 import { writeFakeRollCsv } from '../../local/fake-roll.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
