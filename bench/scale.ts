@@ -33,7 +33,7 @@ import type { ReportSlot } from '../shared/domain/report-slot.ts';
 import { cstInstant, fixedClock } from '../shared/domain/time.ts';
 import { runLimited } from '../shared/use-cases/run-limited.ts';
 import { apiEvent } from '../test/support/api-world.ts';
-import { bundleFigures } from './bundle-figures.ts';
+import { printBundleFigures } from './bundle-figures.ts';
 import { type BenchDynamo, benchDynamo } from './dynamo.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -475,22 +475,7 @@ async function main() {
   for (const l of latency) console.log(l);
 
   if (flags['skip-bundles']) return;
-  const { figures, baselineMs, source } = await bundleFigures(INIT_RUNS);
-  console.log(
-    source === 'cdk.out'
-      ? '\nbundles: the last cdk synth (cdk.out is newer than every source)'
-      : '\nbundles: bundled here (cdk.out is missing or older than a source; `npm run synth` first reuses it)',
-  );
-  console.log(
-    `\n| function | index.mjs KB | target KB | lazy chunks KB | init ms | init / DynamoDB-only (${baselineMs.toFixed(0)} ms) |`,
-  );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const f of figures) {
-    console.log(
-      `| ${f.name} | ${(f.bytes / 1000).toFixed(0)} | ${(f.targetBytes / 1000).toFixed(0)}${f.bytes > f.targetBytes ? ' (over)' : ''} | ${(f.lazyBytes / 1000).toFixed(0)} | ${f.initMs.toFixed(0)} | ${f.initRatio.toFixed(2)} |`,
-    );
-  }
-  console.log(`init runs per bundle: ${INIT_RUNS} (median; the init target is <= 1.6x)`);
+  await printBundleFigures(INIT_RUNS);
 }
 
 await main();

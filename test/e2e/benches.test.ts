@@ -17,7 +17,14 @@ const benches = Object.entries(scripts)
   .filter(([name]) => name.startsWith('bench:'))
   .map(([name, command]) => [name, /^tsx (bench\/[\w-]+\.ts)$/.exec(command)?.[1] ?? command] as const);
 
-const TINY = { BENCH_SCHOOLS: '40', BENCH_MESSAGES: '20', BENCH_NOTICES: '2', BENCH_DAYS: '1', BENCH_ROWS: '400' };
+const TINY = {
+  BENCH_SCHOOLS: '40',
+  BENCH_MESSAGES: '20',
+  BENCH_NOTICES: '2',
+  BENCH_DAYS: '1',
+  BENCH_ROWS: '400',
+  BENCH_INIT_RUNS: '1',
+};
 
 /** The lines each bench must print (its figures), and words that mean its own check failed. */
 const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: number }> = {
@@ -41,10 +48,20 @@ const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: num
       /^\| late-slot gauge \(reconcile, hourly\) \| 40 \| \d+ \|/m,
       /^a school's 150-case list: \d+ requests/m,
       /^\| late board \| 40 \| 8 \| 16 \| \d+ \| \d+ \|$/m,
-      /^\| api \| \d+ \| 500( \(over\))? \| \d+ \| \d+ \| [\d.]+ \|$/m,
+      /^\| api \| \d+ \| 500( \(over\))? \| \d+ \| \d+ \| [\d.]+( \(over\))? \|$/m,
     ],
     failed: /Error/,
     // It seeds, reads through the API and HTTP, then measures every function's bundle: the slowest bench.
+    timeoutMs: 300_000,
+  },
+  'bench:bundles': {
+    lines: [
+      /^\| api \| \d+ \| 500( \(over\))? \| \d+ \| \d+ \| [\d.]+( \(over\))? \|$/m,
+      /^\| reconcile \| \d+ \| 450( \(over\))? \| \d+ \| \d+ \| [\d.]+( \(over\))? \|$/m,
+      /^init runs per bundle: 1 \(median, interleaved; /m,
+    ],
+    failed: /Error/,
+    // It bundles every function (unless cdk.out is fresh), then imports each once.
     timeoutMs: 300_000,
   },
   'bench:roll': {
@@ -76,8 +93,8 @@ describe('benches on a tiny N', () => {
     async (name, file) => {
       expect(file).toMatch(/^bench\/[\w-]+\.ts$/);
       const expected = figures[name]!;
-      // Read before the run: bench:scale measures the synth's bundles when cdk.out is fresh (`npm test`), no rebundle.
-      const synthFresh = name === 'bench:scale' && freshSynthAssets() !== undefined;
+      // Read before the run: bench:scale and bench:bundles measure the synth's bundles when cdk.out is fresh (`npm test`), no rebundle.
+      const synthFresh = (name === 'bench:scale' || name === 'bench:bundles') && freshSynthAssets() !== undefined;
 
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
