@@ -87,14 +87,32 @@ function cleanText(schema: z.ZodMiniString<string>, allowEmpty: boolean) {
   );
 }
 
+type CleanText = ReturnType<typeof cleanText>;
+
+/**
+ * One schema per kind and length, shared by every field that uses it: about fifty fields use a dozen lengths, and
+ * each schema is seven zod objects built at import (module init of every function that validates input). Zod
+ * schemas are immutable, so sharing one is safe.
+ */
+const cleanTexts = new Map<string, CleanText>();
+function cleanTextOf(max: number, allowEmpty: boolean): CleanText {
+  const key = `${allowEmpty ? 'note' : 'text'}:${max}`;
+  let schema = cleanTexts.get(key);
+  if (!schema) {
+    schema = cleanText(z.string().check(z.maxLength(max, `最多 ${max} 个字符`)), allowEmpty);
+    cleanTexts.set(key, schema);
+  }
+  return schema;
+}
+
 /** Required text: NFC-normalised and trimmed; refused when blank, zero-width-only, or holding controls. */
 export function text(max: number) {
-  return cleanText(z.string().check(z.maxLength(max, `最多 ${max} 个字符`)), false);
+  return cleanTextOf(max, false);
 }
 
 /** Optional free text (a note): may be empty, otherwise the same rules as `text`. */
 export function note(max: number) {
-  return cleanText(z.string().check(z.maxLength(max, `最多 ${max} 个字符`)), true);
+  return cleanTextOf(max, true);
 }
 
 /** How far ahead of the server clock a reported instant may be (phones with a slightly fast clock). */
