@@ -4,13 +4,21 @@
  *
  *   npm run bench:bundles                        # 9 fresh processes per bundle, median
  *   npm run bench:bundles -- --init-runs 15
+ *   npm run bench:bundles -- --profile api       # one import under `node --cpu-prof`: where its init goes
  *   BENCH_INIT_RUNS=1 npm run bench:bundles      # what CI runs (test/e2e/benches.test.ts)
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { printBundleFigures } from './bundle-figures.ts';
+import { printBundleFigures, profileInit } from './bundle-figures.ts';
 
-const { values: flags } = parseArgs({ options: { 'init-runs': { type: 'string' } }, allowPositionals: false });
+const { values: flags } = parseArgs({
+  options: { 'init-runs': { type: 'string' }, profile: { type: 'string' } },
+  allowPositionals: false,
+});
 const runs = Number(flags['init-runs'] ?? process.env.BENCH_INIT_RUNS ?? 9);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--init-runs: an integer >= 1');
 
-await printBundleFigures(runs);
+if (flags.profile) await profileInit(flags.profile, mkdtempSync(join(tmpdir(), 'baoxue-bench-profile-')));
+else await printBundleFigures(runs);
