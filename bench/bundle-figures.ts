@@ -202,8 +202,10 @@ interface CpuProfile {
 
 /**
  * Bundles function `name` (or takes cdk.out's), imports it once under `node --cpu-prof` and prints where its module
- * init spends its time: self time by file (the bundle's own code is one file; parsing and compiling it shows as
- * `(program)` and the top-level function), and the heaviest functions. The profile stays in `outDir`.
+ * init spends its time: self time by source file or package (the bundle's frames mapped through index.mjs.map; Node's
+ * own parsing and compiling of the bundle shows as `utils` / `compileSourceTextModule`), by the nearest project module
+ * on the stack (the bundle's top-level code is one function, so module-level work mostly shows as "no project
+ * frame"), and the heaviest functions. The profile stays in `outDir` (open it in Chrome DevTools).
  */
 export async function profileInit(name: string, outDir: string): Promise<string> {
   const dir = synthesizedDirs()?.get(name) ?? join(outDir, name);
