@@ -125,9 +125,9 @@ async function pageAll(
 }
 
 /** The 400 of a bad query field: its code and the field named. */
-function expectFieldError(res: { status: number; body: { error?: { fields?: { field: string }[] } } }, field: string) {
+function expectFieldError(res: { status: number; body: { error?: { issues?: { field: string }[] } } }, field: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body.error?.fields?.map((f) => f.field)).toContain(field);
+  expect(res.body.error?.issues?.map((f) => f.field)).toContain(field);
 }
 
 /** A tampered cursor: the same JSON with the key moved into another partition, re-encoded. */
@@ -149,24 +149,24 @@ async function messageWorld(n: number) {
   const items: Record<string, unknown>[] = [caseToItem(storedCase('mc'), 1), caseToItem(storedCase('mc-other'), 1)];
   const expected: string[] = [];
   for (let i = 0; i < n; i++) {
-    items.push(messageToItem(message(`m-${i}`, 'mc', i * 3)));
-    expected.push(`m-${i}`);
-    items.push(messageToItem(message(`other-${i}`, 'mc-other', i * 3 + 1)));
-    items.push(messageToItem(message(`school-${i}`, undefined, i * 3 + 2)));
+    items.push(messageToItem(message(`mine-msg-${i}`, 'mc', i * 3)));
+    expected.push(`mine-msg-${i}`);
+    items.push(messageToItem(message(`other-msg-${i}`, 'mc-other', i * 3 + 1)));
+    items.push(messageToItem(message(`school-msg-${i}`, undefined, i * 3 + 2)));
   }
   const merge = { group: { key: 'g', many: '{n}项' }, item: '测试学校', summary: '测试摘要' };
   for (let i = 0; i < n / 4; i++) {
-    const alert = message(`alert-${i}`, 'mc', i * 3 + 1);
-    const round = message(`round-${i}`, undefined, i * 3 + 2, { subject: { kind: 'system', id: `round-${i}` } });
-    items.push({ ...putNote(w.tableName, noteFromMessage(alert, merge)).Put!.Item!, mergedInto: `round-${i}` });
+    const alert = message(`alert-msg-${i}`, 'mc', i * 3 + 1);
+    const round = message(`round-msg-${i}`, undefined, i * 3 + 2, { subject: { kind: 'system', id: `round-msg-${i}` } });
+    items.push({ ...putNote(w.tableName, noteFromMessage(alert, merge)).Put!.Item!, mergedInto: `round-msg-${i}` });
     items.push(messageToItem(round));
-    expected.push(`round-${i}`);
+    expected.push(`round-msg-${i}`);
   }
-  const alone = message('alone-1', 'mc', 2);
-  items.push({ ...putNote(w.tableName, noteFromMessage(alone, merge)).Put!.Item!, mergedInto: 'alone-1' });
+  const alone = message('alone-msg-1', 'mc', 2);
+  items.push({ ...putNote(w.tableName, noteFromMessage(alone, merge)).Put!.Item!, mergedInto: 'alone-msg-1' });
   items.push(messageToItem({ ...alone, createdAt: at(5) }));
-  expected.push('alone-1');
-  items.push(putNote(w.tableName, noteFromMessage(message('pending-1', 'mc', 4), merge)).Put!.Item!);
+  expected.push('alone-msg-1');
+  items.push(putNote(w.tableName, noteFromMessage(message('pending-msg-1', 'mc', 4), merge)).Put!.Item!);
   await putAll(w.doc, w.tableName, items);
   return { ...w, expected };
 }
@@ -181,10 +181,10 @@ describe('GET /api/cases/:caseId/messages: pages of the case log (DynamoDB Local
       // Between pages: a new message of the case (newest, so it comes on a last page) and one of the other case.
       if (page > 3) return;
       await w.doc.send(
-        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-${page}`, 'mc', 10_000 + page)) }),
+        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-msg-${page}`, 'mc', 10_000 + page)) }),
       );
       await w.doc.send(
-        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-o-${page}`, 'mc-other', 10_000)) }),
+        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-o-msg-${page}`, 'mc-other', 10_000)) }),
       );
       added++;
     });
@@ -199,7 +199,7 @@ describe('GET /api/cases/:caseId/messages: pages of the case log (DynamoDB Local
     expect(first.body.messages.length).toBe(w.expected.length + added);
     expect(times.slice(0, 10)).toEqual([...times.slice(0, 10)].sort());
     const merged = (first.body.messages as { id: string; text: string; status: string }[]).find(
-      (m) => m.id === 'round-0',
+      (m) => m.id === 'round-msg-0',
     );
     expect(merged).toMatchObject({ text: '（合并发送）测试摘要', status: 'SENT' });
   }, 120_000);
@@ -211,8 +211,7 @@ describe('GET /api/cases/:caseId/messages: pages of the case log (DynamoDB Local
     const b = await large.get('/api/cases/mc/messages', { limit: '10' });
     expect(a.body.messages.length).toBeGreaterThan(0);
     expect(a.sent).toEqual(b.sent);
-    expect(a.sent.filter((c) => c === 'QueryCommand')).toHaveLength(1);
-    expect(a.sent.length).toBeLessThanOrEqual(4);
+    expect(a.sent).toEqual(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'PutItemCommand']);
     console.info(`message log page: 12 messages ${a.sent.join(',')}; 120 messages ${b.sent.join(',')}`);
     const all = await pageAll(large, '/api/cases/mc/messages', { limit: '10' }, messageIds);
     for (const s of all.sent) expect(s.length).toBeLessThanOrEqual(4);
@@ -303,11 +302,11 @@ describe('GET /api/cases/:caseId/audit: who read the child’s data, newest firs
     const b = await large.get('/api/cases/ac/audit', { limit: '20' });
     expect(a.body.entries).toHaveLength(20);
     expect(a.sent).toEqual(b.sent);
-    expect(a.sent).toEqual(['GetCommand', 'QueryCommand']);
+    expect(a.sent).toEqual(['GetItemCommand', 'QueryCommand']);
     const all = await pageAll(large, '/api/cases/ac/audit', { limit: '100' }, auditIds);
     expect(all.seen).toHaveLength(300);
     expect(all.pages).toBe(3);
-    for (const s of all.sent) expect(s).toEqual(['GetCommand', 'QueryCommand']);
+    for (const s of all.sent) expect(s).toEqual(['GetItemCommand', 'QueryCommand']);
   }, 120_000);
 
   it('refuses ?limit 0, 101, abc and a cursor of another case or tampered, naming the field', async () => {
@@ -419,7 +418,7 @@ const dueRows = (body: Record<string, unknown>) => [
 ];
 
 describe('GET /api/followup/due: pages of visits then households (DynamoDB Local)', () => {
-  it('every planned visit and open household once over the pages while visits are recorded and added', async () => {
+  it('every planned visit and open household once over the pages while visits are recorded', async () => {
     const w = await dueWorld(30, 3);
     const done = new Set<string>();
     const { seen, sent } = await pageAll(w, '/api/followup/due', { ...RANGE, limit: '7' }, dueRows, async (page) => {
@@ -447,8 +446,7 @@ describe('GET /api/followup/due: pages of visits then households (DynamoDB Local
     const b = await large.get('/api/followup/due', { ...RANGE, limit: '10' });
     expect(a.body.visits.length).toBeGreaterThan(0);
     expect(a.sent).toEqual(b.sent);
-    expect(a.sent.filter((c) => c === 'QueryCommand')).toHaveLength(1);
-    expect(a.sent.filter((c) => c === 'BatchGetCommand')).toHaveLength(1);
+    expect(a.sent).toEqual(['QueryCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
     console.info(`due list page: 10 plans ${a.sent.join(',')}; 100 plans ${b.sent.join(',')}`);
     const all = await pageAll(large, '/api/followup/due', { ...RANGE, limit: '50' }, dueRows);
     expect(new Set(all.seen).size).toBe(all.seen.length);
