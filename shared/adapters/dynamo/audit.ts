@@ -79,7 +79,7 @@ export class DynamoAuditLog implements AuditLog, CaseAuditSource {
   }
 
   /**
-   * One page of a case's entries, newest first (A2): one Query of `pk = AUDIT#<caseId>` backwards from `startKey`,
+   * One page of a case's entries, newest first (AU1): one Query of `pk = AUDIT#<caseId>` backwards from `startKey`,
    * `limit` items (1…101: one more than a page to know whether it is the last).
    */
   partitionOf(caseId: string): string {
