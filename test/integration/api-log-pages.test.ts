@@ -2,7 +2,8 @@ import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
-import { caseToItem } from '../../shared/adapters/dynamo/case-repository.ts';
+import { backfillCaseLog } from '../../shared/adapters/dynamo/case-log-backfill.ts';
+import { caseToItem, noticeToItem } from '../../shared/adapters/dynamo/case-repository.ts';
 import { campaignItem, planItem, visitItem } from '../../shared/adapters/dynamo/followup-repository.ts';
 import { messageToItem } from '../../shared/adapters/dynamo/message-items.ts';
 import { putNote } from '../../shared/adapters/dynamo/note-repository.ts';
@@ -11,6 +12,7 @@ import type { SchoolCampaign } from '../../shared/domain/campaign.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import type { Plan, PlanVisit } from '../../shared/domain/followup.ts';
 import type { Message } from '../../shared/domain/message.ts';
+import type { Notice } from '../../shared/domain/notice.ts';
 import { noteFromMessage } from '../../shared/domain/official-round.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { apiEvent, apiWorld, who } from '../support/api-world.ts';
@@ -157,7 +159,9 @@ async function messageWorld(n: number) {
   const merge = { group: { key: 'g', many: '{n}项' }, item: '测试学校', summary: '测试摘要' };
   for (let i = 0; i < n / 4; i++) {
     const alert = message(`alert-msg-${i}`, 'mc', i * 3 + 1);
-    const round = message(`round-msg-${i}`, undefined, i * 3 + 2, { subject: { kind: 'system', id: `round-msg-${i}` } });
+    const round = message(`round-msg-${i}`, undefined, i * 3 + 2, {
+      subject: { kind: 'system', id: `round-msg-${i}` },
+    });
     items.push({ ...putNote(w.tableName, noteFromMessage(alert, merge)).Put!.Item!, mergedInto: `round-msg-${i}` });
     items.push(messageToItem(round));
     expected.push(`round-msg-${i}`);
@@ -181,10 +185,16 @@ describe('GET /api/cases/:caseId/messages: pages of the case log (DynamoDB Local
       // Between pages: a new message of the case (newest, so it comes on a last page) and one of the other case.
       if (page > 3) return;
       await w.doc.send(
-        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-msg-${page}`, 'mc', 10_000 + page)) }),
+        new PutCommand({
+          TableName: w.tableName,
+          Item: messageToItem(message(`new-msg-${page}`, 'mc', 10_000 + page)),
+        }),
       );
       await w.doc.send(
-        new PutCommand({ TableName: w.tableName, Item: messageToItem(message(`new-o-msg-${page}`, 'mc-other', 10_000)) }),
+        new PutCommand({
+          TableName: w.tableName,
+          Item: messageToItem(message(`new-o-msg-${page}`, 'mc-other', 10_000)),
+        }),
       );
       added++;
     });
@@ -235,6 +245,45 @@ describe('GET /api/cases/:caseId/messages: pages of the case log (DynamoDB Local
     // Each page read is audited (one entry per read), as before.
     const audited = await new DynamoAuditLog(w.doc, w.tableName).listForCase('mc');
     expect(audited.filter((e) => e.action === 'read-messages')).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('rebuild-aggregates gives messages written before the paged log their case-log keys', () => {
+  it('older notice messages and alert notes show on the paged log after the backfill, once', async () => {
+    const w = await world('msg-backfill');
+    const notice = {
+      id: 'bn-notice-1',
+      caseId: 'bc',
+      schoolId: 's1',
+      townshipId: 'ta',
+      issuedAt: at(0),
+      deadline: at(7 * 24 * 60),
+      status: 'pending',
+      issuedBy: { name: '测试校长' },
+      timerName: 'timer-bc',
+      reminderMessageIds: [],
+      version: 1,
+    } as Notice;
+    // Written as before: no caseId, so no case-log keys.
+    const old = (id: string, minute: number) =>
+      message(id, undefined, minute, { subject: { kind: 'notice', id: notice.id } });
+    const merge = { group: { key: 'g', many: '{n}项' }, item: '测试学校', summary: '测试旧摘要' };
+    const round = message('old-round-1', undefined, 9, { subject: { kind: 'system', id: 'old-round-1' } });
+    await putAll(w.doc, w.tableName, [
+      caseToItem(storedCase('bc'), 1),
+      noticeToItem(notice, 1),
+      ...[0, 1, 2].map((i) => messageToItem(old(`old-msg-${i}`, i))),
+      { ...putNote(w.tableName, noteFromMessage(old('old-alert-1', 5), merge)).Put!.Item!, mergedInto: round.id },
+      messageToItem(round),
+      messageToItem(message('no-case-msg-1', undefined, 3)),
+    ]);
+    expect((await w.get('/api/cases/bc/messages')).body.messages).toEqual([]);
+    // The school's message of a notice that is not there is skipped (no case to give it to).
+    expect(await backfillCaseLog(w.doc, w.tableName)).toEqual({ updated: 4, skipped: 1 });
+    const after = await w.get('/api/cases/bc/messages');
+    expect(messageIds(after.body)).toEqual(['old-msg-0', 'old-msg-1', 'old-msg-2', 'old-round-1']);
+    expect(after.body.messages[3].text).toBe('（合并发送）测试旧摘要');
+    expect(await backfillCaseLog(w.doc, w.tableName)).toEqual({ updated: 0, skipped: 1 });
   }, 120_000);
 });
 
