@@ -426,6 +426,13 @@ describe('案件页 caseDetailHtml', () => {
     escapesHostile(h);
   });
 
+  it('a message log longer than the page shown says where the rest is', () => {
+    const { t, msgs } = pageFor(head, true);
+    expect(text(cases.caseDetailHtml(t, msgs, viewer(head, { updateCase: true })))).not.toContain('仅列出最早的');
+    const more = text(cases.caseDetailHtml(t, msgs, viewer(head, { updateCase: true }), true));
+    expect(more).toContain(`仅列出最早的 ${msgs.length} 条短信，其余见上方时间线。`);
+  });
+
   it('outside the school: masked names and phone, no text of the guardian SMS, no edit form', () => {
     const { t, msgs } = pageFor(contact, false);
     const h = cases.caseDetailHtml(t, msgs, viewer(contact, { updateCase: true, acknowledgeEscalation: true }));
