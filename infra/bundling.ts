@@ -38,8 +38,9 @@ export const NODE_OPTIONS: string | undefined = undefined;
 export const BUNDLE_TARGET_BYTES = 450_000;
 export const API_BUNDLE_TARGET_BYTES = 500_000;
 const NOT_YET_WITHIN_TARGET: Readonly<Record<string, number>> = {
-  // 622 KB measured (666 KB with chinese-days' data bundled, 717 KB with classic zod as well).
-  api: 624_000,
+  // 631 KB measured (622 KB before the paged message log, due list and audit read: +8 KB; 666 KB with
+  // chinese-days' data bundled, 717 KB with classic zod as well).
+  api: 632_000,
 };
 export const bundleTargetOf = (name: string) => (name === 'api' ? API_BUNDLE_TARGET_BYTES : BUNDLE_TARGET_BYTES);
 /** The size test's limit: the target, or the current ceiling of a function not within it yet. */
