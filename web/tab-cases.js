@@ -305,8 +305,9 @@ export function timelineLine(i) {
  * @param {{ case: any, timeline: any[], notices?: any[] }} t
  * @param {any[]} messages
  * @param {import('./shared.js').Me} viewer
+ * @param {boolean} [more] the message log has more than the page shown (the timeline lists them all)
  */
-export function caseDetailHtml(t, messages, viewer) {
+export function caseDetailHtml(t, messages, viewer, more = false) {
   const c = t.case;
   const rows = messages.map(
     (m) =>
@@ -321,18 +322,18 @@ export function caseDetailHtml(t, messages, viewer) {
     <h3>时间线</h3><ul class="timeline">${t.timeline.map(timelineLine)}</ul>
     <h3>短信记录</h3><div class="table-wrap"><table><thead><tr><th>时间</th><th>接收人</th><th>号码</th><th>状态</th><th>内容</th></tr></thead><tbody>${
       rows.length > 0 ? rows : html`<tr><td colspan="5">暂无短信</td></tr>`
-    }</tbody></table></div></div>`;
+    }</tbody></table></div>${more ? html`<p class="muted">仅列出最早的 ${rows.length} 条短信，其余见上方时间线。</p>` : ''}</div>`;
 }
 
 /** @param {string} caseId */
 export async function renderCase(caseId) {
   show('case');
-  const [timeline, { messages }] = await Promise.all([
+  const [timeline, { messages, nextCursor }] = await Promise.all([
     api('GET', `/api/cases/${caseId}/timeline`),
-    api('GET', `/api/cases/${caseId}/messages`),
+    api('GET', `/api/cases/${caseId}/messages?limit=100`),
   ]);
   state.caseShown = timeline.case;
-  mount($('#case-detail'), caseDetailHtml(timeline, messages, me()));
+  mount($('#case-detail'), caseDetailHtml(timeline, messages, me(), Boolean(nextCursor)));
 }
 
 // ---- after a lapse: acknowledgement and the township order ----

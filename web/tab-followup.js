@@ -118,11 +118,13 @@ export function fuGroupFilterHtml(may, selected) {
  * The due list of a school.
  * @param {any} data
  * @param {FuRow[]} rows
- * @param {{ recordsVisits: boolean, soon: string, group?: string }} opts `group`: the priority group asked for
+ * @param {{ recordsVisits: boolean, soon: string, group?: string, page?: number }} opts `group`: the priority group asked for; `page`: which page (1 when not given)
  */
 export function dueListHtml(data, rows, opts) {
   const group = opts.group ? html`（重点群体：${opts.group}；大家访户不按群体筛选，未列出）` : '';
-  const head = html`<p class="muted">${data.schoolName} · ${data.range.from} 至 ${data.range.to} 应访 ${rows.length} 项${group}${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
+  // A list of several pages counts the rows of this page only.
+  const count = data.nextCursor || (opts.page ?? 1) > 1 ? html`本页 ${rows.length} 项` : html`应访 ${rows.length} 项`;
+  const head = html`<p class="muted">${data.schoolName} · ${data.range.from} 至 ${data.range.to} ${count}${group}${data.masked ? '（学生姓名已脱敏）' : ''}</p>`;
   const items = rows.map(
     (r) => html`<article class="case fu-item ${fuClass(r, opts.soon)}" data-fu="${r.key}">
   <div class="row"><strong>${r.studentName}</strong><span class="badge">${FU_KIND[r.kind] ?? r.kind}</span><span>${r.what}</span>${r.groups.map((g) => html`<span class="badge fu-group">${g}</span>`)}${r.overdue ? html`<span class="badge fu-late">已逾期</span>` : ''}${r.escalated ? html`<span class="badge">已上报</span>` : ''}</div>
@@ -136,6 +138,25 @@ export function dueListHtml(data, rows, opts) {
   );
   const none = opts.group ? `没有属于“${opts.group}”的待完成家访任务。` : '没有待完成的家访任务。';
   return html`${head}${items.length > 0 ? items : html`<p class="panel">${none}</p>`}`;
+}
+
+/**
+ * The due list's pages: which school and group they belong to, and the cursors of the pages shown so far (the first
+ * page has none). Another school or group starts again from the first page.
+ * @type {{ of: string, cursors: (string | undefined)[] }}
+ */
+const fuPages = { of: '', cursors: [undefined] };
+
+/**
+ * The paging bar of the due list: 下一页 while the server gave a cursor, 回到第一页 on a later page.
+ * @param {{ nextCursor?: string | null }} data
+ * @param {number} page 1 for the first page
+ */
+export function fuPagerHtml(data, page) {
+  if (!data.nextCursor && page <= 1) return html``;
+  return html`<div class="late-pager"><span class="muted">第 ${page} 页</span>${
+    page > 1 ? html`<button type="button" class="secondary" data-fu-page="first">回到第一页</button>` : ''
+  }${data.nextCursor ? html`<button type="button" data-fu-page="next">下一页</button>` : ''}</div>`;
 }
 
 export async function renderFollowUp() {
@@ -152,11 +173,28 @@ export async function renderFollowUp() {
     state.fuGroup = /** @type {HTMLSelectElement} */ (ev.target).value;
     void renderFollowUp();
   });
-  const query = new URLSearchParams({ schoolId, ...(state.fuGroup ? { group: state.fuGroup } : {}) });
+  const pageOf = `${schoolId}|${state.fuGroup}`;
+  if (fuPages.of !== pageOf) Object.assign(fuPages, { of: pageOf, cursors: [undefined] });
+  const cursor = fuPages.cursors.at(-1);
+  const query = new URLSearchParams({
+    schoolId,
+    ...(state.fuGroup ? { group: state.fuGroup } : {}),
+    ...(cursor ? { cursor } : {}),
+  });
   const data = await api('GET', `/api/followup/due?${query}`);
   const rows = fuRows(data);
   state.fuRows = new Map(rows.map((r) => [r.key, r]));
-  mount(list, dueListHtml(data, rows, { recordsVisits: recordsVisits(), soon: cstToday(3), group: state.fuGroup }));
+  const page = fuPages.cursors.length;
+  const opts = { recordsVisits: recordsVisits(), soon: cstToday(3), group: state.fuGroup, page };
+  mount(list, html`${dueListHtml(data, rows, opts)}${fuPagerHtml(data, page)}`);
+  list.querySelector('[data-fu-page="next"]')?.addEventListener('click', () => {
+    fuPages.cursors.push(data.nextCursor);
+    void renderFollowUp();
+  });
+  list.querySelector('[data-fu-page="first"]')?.addEventListener('click', () => {
+    fuPages.cursors = [undefined];
+    void renderFollowUp();
+  });
   await renderCreateForms(schoolId);
   if (seesCampaigns()) await renderCampaigns();
 }

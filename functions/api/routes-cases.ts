@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoCaseExtras } from '../../shared/adapters/dynamo/case-read-models.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoRollGroups } from '../../shared/adapters/dynamo/roll-groups.ts';
@@ -13,10 +14,11 @@ import {
   visitInputSchema,
 } from '../../shared/domain/case.ts';
 import type { CaseRepository } from '../../shared/domain/case-ports.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
 import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
+import { pageQueryFields } from '../../shared/domain/page-cursor.ts';
 import { groupsOfCase, type PupilGroupSource } from '../../shared/domain/priority-groups.ts';
 import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
@@ -28,6 +30,7 @@ import {
   viewForCaller,
   type WriteAction,
 } from '../../shared/domain/scope.ts';
+import { auditEntryView } from '../../shared/domain/views/audit.ts';
 import { caseMessageView, caseTimelineView, knownNames, noticeView } from '../../shared/domain/views/case.ts';
 import {
   acknowledgeEscalationUseCase,
@@ -36,6 +39,8 @@ import {
   townshipOrderInputSchema,
 } from '../../shared/use-cases/escalations.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
+import { type CaseAuditSource, listCaseAuditPage } from '../../shared/use-cases/list-case-audit.ts';
+import { listCaseMessagesPage } from '../../shared/use-cases/list-case-messages.ts';
 import { type CaseListScope, listCasesPage, listCasesQuerySchema } from '../../shared/use-cases/list-cases.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openOrReopenCaseUseCase } from '../../shared/use-cases/open-case.ts';
@@ -55,6 +60,8 @@ export interface CasePorts {
   caseExtras: DynamoCaseExtras;
   /** The pupils' roll flags a case opens with (its priority groups). */
   groups: PupilGroupSource;
+  /** A case's audit entries, a page at a time (the office's "who read this child's data"). */
+  auditTrail: CaseAuditSource;
 }
 
 export function casePorts(deps: ApiDeps): CasePorts {
@@ -62,6 +69,7 @@ export function casePorts(deps: ApiDeps): CasePorts {
     cases: new DynamoCaseRepository(deps.doc, deps.tableName),
     caseExtras: new DynamoCaseExtras(deps.doc, deps.tableName),
     groups: new DynamoRollGroups(deps.doc, deps.tableName, deps.config.calendar.terms),
+    auditTrail: new DynamoAuditLog(deps.doc, deps.tableName),
   };
 }
 
@@ -93,6 +101,8 @@ const patchBody = z.strictObject({
   version: z.int({ error: '必填：读取时案件的版本号' }).check(z.gte(1)),
   ...updateCaseFields,
 });
+/** `?limit&cursor` of the case's paged logs (messages, audit). */
+const pageQuery = z.strictObject(pageQueryFields);
 const caseIdParam = z.object({ caseId: z.string().check(z.minLength(1), z.maxLength(64)) });
 const noticeParams = z.object({
   caseId: z.string().check(z.minLength(1), z.maxLength(64)),
@@ -303,7 +313,8 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       method: 'GET',
       path: '/api/cases/:caseId/timeline',
       who: 'scoped',
-      summary: "a case's timeline: visits, notices, status changes and messages, oldest first; audited",
+      summary:
+        "a case's timeline: visits, notices, status changes and messages, oldest first (all of them, not paged); audited",
       handle: async (ctx) => {
         const c = await loadCase(ctx);
         const events = await ports.cases.listEvents(c.id);
@@ -320,12 +331,44 @@ export function caseRoutes(deps: ApiDeps, ports: CasePorts): Route<ApiPorts>[] {
       method: 'GET',
       path: '/api/cases/:caseId/messages',
       who: 'scoped',
-      summary: "a case's message log (SMS to guardian and officials) with delivery status; audited",
+      summary:
+        "a case's message log (SMS to guardian and officials) with delivery status, oldest first; pages of ?limit " +
+        '(1–100, default 50) from ?cursor; each page audited',
       handle: async (ctx) => {
         const c = await loadCase(ctx);
-        const { messages } = await messagesOf(c);
+        const q = parseWith(pageQuery, ctx.query, 'query');
+        const page = await listCaseMessagesPage(ports.caseExtras, { caseId: c.id, limit: q.limit, cursor: q.cursor });
         await audit(ctx, 'read-messages', [c]);
-        return { status: 200, body: { caseId: c.id, messages: messages.map((m) => messageView(ctx, c, m)) } };
+        return {
+          status: 200,
+          body: {
+            caseId: c.id,
+            nextCursor: page.nextCursor,
+            messages: page.messages.map((m) => messageView(ctx, c, m)),
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/cases/:caseId/audit',
+      who: 'office only (others 403)',
+      summary:
+        "who read this child's personal data: reader, role, action, time, newest first; pages of ?limit (1–100, " +
+        'default 50) from ?cursor; not itself audited',
+      handle: async (ctx) => {
+        const c = await loadCase(ctx);
+        if (ctx.principal.role !== 'office') throw new ForbiddenError('只有教育局办公室可以查看个人信息查阅记录');
+        const q = parseWith(pageQuery, ctx.query, 'query');
+        const page = await listCaseAuditPage(ports.auditTrail, { caseId: c.id, limit: q.limit, cursor: q.cursor });
+        return {
+          status: 200,
+          body: {
+            caseId: c.id,
+            nextCursor: page.nextCursor,
+            entries: page.entries.map((e) => auditEntryView(ctx.org, e)),
+          },
+        };
       },
     },
     {

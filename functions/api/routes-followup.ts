@@ -16,6 +16,7 @@ import {
 import { nextPlannedVisit, type Plan, type PlanVisit } from '../../shared/domain/followup.ts';
 import type { FollowUpRepository } from '../../shared/domain/followup-ports.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
+import { pageQueryFields } from '../../shared/domain/page-cursor.ts';
 import { groupsOfCase } from '../../shared/domain/priority-groups.ts';
 import { pupilKeyOf } from '../../shared/domain/pupil-key.ts';
 import {
@@ -44,7 +45,7 @@ import {
 import { acknowledgeInputSchema } from '../../shared/use-cases/escalations.ts';
 import type { FollowUpDeps } from '../../shared/use-cases/followup-deps.ts';
 import { groupFilter } from '../../shared/use-cases/list-cases.ts';
-import { type FollowUpDueSource, listFollowUpDueUseCase } from '../../shared/use-cases/list-followup-due.ts';
+import { type FollowUpDuePageSource, listFollowUpDuePage } from '../../shared/use-cases/list-followup-due-page.ts';
 import {
   recordCampaignVisitUseCase,
   recordFollowUpVisitUseCase,
@@ -56,7 +57,7 @@ import type { Route, RouteContext } from './router.ts';
 
 export interface FollowUpPorts {
   plans: FollowUpRepository;
-  due: FollowUpDueSource;
+  due: FollowUpDuePageSource;
   cases: CaseRepository;
 }
 
@@ -77,6 +78,7 @@ const dueQuery = z.strictObject({
   to: z.optional(calendarDate),
   /** Checked by `groupFilter`, as on `GET /api/cases` (the allowed values depend on the caller). */
   group: z.optional(z.string().check(z.maxLength(100))),
+  ...pageQueryFields,
 });
 const planIdParam = z.object({ planId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const visitParams = z.object({
@@ -249,8 +251,9 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
       path: '/api/followup/due',
       who: 'head (own school), office, leader, contact; a teacher: own plans/households',
       summary:
-        "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days); " +
-        '?group=<priority group> keeps the visits of plans of that group, no households (脱贫户 only for office, head, teacher: else 403); audited',
+        "a school's follow-up/送教上门 visits and 大家访 households due or overdue in ?from&to (default −60…+14 days), " +
+        'visits first, then households; pages of ?limit (1–100, default 50) from ?cursor; ?group=<priority group> keeps ' +
+        'the visits of plans of that group, no households (脱贫户 only for office, head, teacher: else 403); audited',
       handle: async (ctx) => {
         const q = parseWith(dueQuery, ctx.query, 'query');
         const p = ctx.principal;
@@ -259,16 +262,16 @@ export function followUpRoutes(deps: ApiDeps, ports: FollowUpPorts): Route<ApiPo
         if (!place) throw new NotFoundError('school', q.schoolId);
         if (!canReadDueList(p, place)) throw new ForbiddenError('无权查看该学校的数据（超出您的管辖范围）');
         const forPersonId = p.role === 'teacher' ? p.personId : undefined;
-        const list = await listFollowUpDueUseCase(
+        const { nextCursor, ...list } = await listFollowUpDuePage(
           { source: ports.due, clock: deps.clock },
-          { schoolId: q.schoolId, from: q.from, to: q.to, forPersonId, group },
+          { ...q, forPersonId, group },
         );
         await audit(ctx, 'list-followup-due', followUpDueSubjects(list));
         const mayAcknowledge = (r: { schoolId: string; townshipId: string }) =>
           canAcknowledgeDuty(p, ctx.org.place(r.schoolId, r.townshipId));
         return {
           status: 200,
-          body: followUpDueView(list, canSeeSensitive(p, place), ctx.now, ctx.org, mayAcknowledge),
+          body: { ...followUpDueView(list, canSeeSensitive(p, place), ctx.now, ctx.org, mayAcknowledge), nextCursor },
         };
       },
     },

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
+import { backfillCaseLog } from '../../shared/adapters/dynamo/case-log-backfill.ts';
 import { backfillLateIndex } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { connectToRuntime, runCommand, type TargetOptions, withTarget } from './runtime-target.ts';
 
@@ -8,7 +9,8 @@ import { connectToRuntime, runCommand, type TargetOptions, withTarget } from './
  * the report slots, cases, notices, visits and campaigns (one Scan), and sets each source's guard to its current
  * version. For a new table, after a bulk load or restore that bypassed the stream, or when reconcile's
  * `AggregateMismatches` alarm fires. First it gives open report slots written before the late index (gsi3) their
- * late-index keys, so a deployed table migrates with this command. Best run while nothing writes. Returns the lines
+ * late-index keys, and case and notice messages written before the paged message log their case-log keys, so a
+ * deployed table migrates with this command. Best run while nothing writes. Returns the lines
  * it prints (Chinese).
  */
 export async function runRebuildAggregates(options: TargetOptions): Promise<{ lines: string[] }> {
@@ -17,6 +19,7 @@ export async function runRebuildAggregates(options: TargetOptions): Promise<{ li
   try {
     const started = Date.now();
     const late = await backfillLateIndex(doc, tableName);
+    const log = await backfillCaseLog(doc, tableName);
     const r = await rebuildAggregates(doc, tableName);
     return {
       lines: [
@@ -24,6 +27,7 @@ export async function runRebuildAggregates(options: TargetOptions): Promise<{ li
         `  源数据 ${r.sources} 条（报表、个案、通知书、家访、大家访）`,
         `  乡镇汇总 ${r.townshipItems} 条，全县汇总 ${r.countyItems} 条，去重标记 ${r.guards} 条`,
         `  删除过时的汇总或标记 ${r.removed} 条`,
+        `  案件短信记录索引：补写短信和提醒 ${log.updated} 条${log.skipped ? `，跳过 ${log.skipped} 条` : ''}`,
         `  迟报索引：补写未报报表 ${late.updated} 条${late.skipped ? `，期间已变更跳过 ${late.skipped} 条` : ''}`,
       ],
     };

@@ -57,6 +57,11 @@ export const messageSchema = z.object({
   /** For the office's views and statistics. */
   schoolId: z.optional(idSchema),
   townshipId: z.optional(idSchema),
+  /**
+   * The case a case's or notice's message is about: its message log (`GET /api/cases/:caseId/messages`) is one index
+   * Query on it. Absent on other messages and on those written before the log was paged.
+   */
+  caseId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   version: z._default(z.int().check(z.gte(0)), 0),
   /** A merged official message (one per official per round): the causes it covers, for the console's full list. */
   covers: z.optional(

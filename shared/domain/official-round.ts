@@ -42,6 +42,8 @@ export const noteSchema = z.object({
   subject: messageSchema.shape.subject,
   schoolId: z.optional(idSchema),
   townshipId: z.optional(idSchema),
+  /** The case of a notice's alert (the message's `caseId`): the case's message log lists the note. */
+  caseId: messageSchema.shape.caseId,
   createdAt: z.iso.datetime(),
   /** Due for the next round at or after this instant (moved to the next day when the daily cap is reached). */
   notBefore: z.iso.datetime(),
@@ -72,6 +74,7 @@ export function noteFromMessage(m: Message, merge: { group: Note['group']; item:
     subject: m.subject,
     ...(m.schoolId ? { schoolId: m.schoolId } : {}),
     ...(m.townshipId ? { townshipId: m.townshipId } : {}),
+    ...(m.caseId ? { caseId: m.caseId } : {}),
     createdAt: m.createdAt,
     notBefore: m.notBefore,
   });
@@ -125,7 +128,13 @@ export function mergeNotes(
     ...common('townshipId'),
   };
   if (sorted.length === 1) {
-    return { ...base, id: first.id, ...first.single, subject: first.subject };
+    return {
+      ...base,
+      id: first.id,
+      ...first.single,
+      subject: first.subject,
+      ...(first.caseId ? { caseId: first.caseId } : {}),
+    };
   }
   const viaTemplate = options.provider !== undefined && options.provider.kind !== 'sns';
   const rendered = renderSms(

@@ -50,6 +50,8 @@ export function queuedMessage(input: {
   subject: Message['subject'];
   schoolId?: string;
   townshipId?: string;
+  /** The case the message is about (its notice's case): the case's message log lists it (docs/table-design.md). */
+  caseId?: string;
 }): Message {
   return {
     id: input.id,
@@ -63,6 +65,7 @@ export function queuedMessage(input: {
     subject: input.subject,
     ...(input.schoolId ? { schoolId: input.schoolId } : {}),
     ...(input.townshipId ? { townshipId: input.townshipId } : {}),
+    ...(input.caseId ? { caseId: input.caseId } : {}),
     version: 0,
   };
 }

@@ -355,6 +355,7 @@ function officialMessages<P extends Record<string, string | number>>(
       subject: { kind: 'notice', id: notice.id },
       schoolId: c.schoolId,
       townshipId: c.townshipId,
+      caseId: c.id,
     }),
   );
 }

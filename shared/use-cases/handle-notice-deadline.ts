@@ -239,6 +239,7 @@ function escalationMessages(
           subject: { kind: 'notice', id: notice.id },
           schoolId: c.schoolId,
           townshipId: c.townshipId,
+          caseId: c.id,
         }),
       );
     }

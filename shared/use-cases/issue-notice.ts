@@ -83,6 +83,7 @@ export async function issueNoticeUseCase(
       subject,
       schoolId: c.schoolId,
       townshipId: c.townshipId,
+      caseId: c.id,
     };
     const params = {
       studentName: c.studentName,
@@ -167,7 +168,7 @@ export function guardianReminderMessage(
   input: {
     id: string;
     noticeId: string;
-    case: Pick<Case, 'schoolId' | 'townshipId' | 'studentName' | 'guardian'>;
+    case: Pick<Case, 'id' | 'schoolId' | 'townshipId' | 'studentName' | 'guardian'>;
     school: Pick<School, 'name' | 'phone'>;
     deadline: Date;
     remindAt: Date;
@@ -198,5 +199,6 @@ export function guardianReminderMessage(
     subject: { kind: 'notice', id: input.noticeId },
     schoolId: c.schoolId,
     townshipId: c.townshipId,
+    caseId: c.id,
   });
 }

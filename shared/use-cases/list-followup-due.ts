@@ -21,7 +21,7 @@ export const DUE_LOOKAHEAD_DAYS = 14;
 /** The widest range one request may ask for. */
 export const DUE_MAX_DAYS = 366;
 /** Longest campaign window assumed when looking for campaigns that overlap the range (a window ends ≤ this after its start). */
-const CAMPAIGN_MAX_DAYS = 92;
+export const CAMPAIGN_MAX_DAYS = 92;
 
 export type { DueHouseholdRow, DueList, DueVisitRow } from '../domain/followup.ts';
 
@@ -57,52 +57,17 @@ export async function listFollowUpDueUseCase(
   ]);
   const planned = visits.filter((v) => v.status === 'planned');
   const plans = new Map((await deps.source.plans([...new Set(planned.map((v) => v.planId))])).map((p) => [p.id, p]));
-  const mine = (p: Plan) =>
-    !input.forPersonId || p.responsibleIds.includes(input.forPersonId) || p.mentorId === input.forPersonId;
   const visitRows: DueVisitRow[] = [];
   for (const v of planned) {
     const plan = plans.get(v.planId);
-    if (plan?.status !== 'active' || !mine(plan)) continue;
-    const groups = groupsOfCase(plan);
-    if (input.group && !groups.includes(input.group)) continue;
-    visitRows.push({
-      planId: plan.id,
-      kind: plan.kind,
-      ...(plan.caseId ? { caseId: plan.caseId } : {}),
-      studentName: plan.studentName,
-      no: v.no,
-      of: plan.visitCount,
-      dueDate: v.dueDate,
-      deadline: v.deadline,
-      overdue: now.toISOString() > v.deadline,
-      escalated: v.escalated,
-      ...(v.acknowledged ? { acknowledged: v.acknowledged } : {}),
-      responsibleIds: plan.responsibleIds,
-      ...(plan.mentorId ? { mentorId: plan.mentorId } : {}),
-      priorityGroups: groups,
-      schoolId: plan.schoolId,
-      townshipId: plan.townshipId,
-    });
+    if (!planShows(plan, input.forPersonId)) continue;
+    const row = dueVisitRow(plan, v, now);
+    if (input.group && !row.priorityGroups.includes(input.group)) continue;
+    visitRows.push(row);
   }
   const households: DueHouseholdRow[] = campaigns
     .filter((c) => c.start <= to && c.end >= from)
-    .flatMap((c) =>
-      c.households
-        .filter((h) => !h.visitedOn && (!input.forPersonId || h.teacherId === input.forPersonId))
-        .map((h) => ({
-          campaignId: c.campaignId,
-          campaignName: c.name,
-          ref: h.ref,
-          studentName: h.studentName,
-          teacherId: h.teacherId,
-          start: c.start,
-          end: c.end,
-          deadline: c.deadline,
-          overdue: now.toISOString() > c.deadline,
-          schoolId: c.schoolId,
-          townshipId: c.townshipId,
-        })),
-    );
+    .flatMap((c) => dueHouseholdRows(c, now, input.forPersonId));
   return {
     schoolId: input.schoolId,
     from,
@@ -111,3 +76,49 @@ export async function listFollowUpDueUseCase(
     households: households.sort((a, b) => a.end.localeCompare(b.end) || a.ref.localeCompare(b.ref)),
   };
 }
+
+/** A planned visit of an active plan as a due-list row (overdue past its deadline). */
+export function dueVisitRow(plan: Plan, v: PlanVisit, now: Date): DueVisitRow {
+  return {
+    planId: plan.id,
+    kind: plan.kind,
+    ...(plan.caseId ? { caseId: plan.caseId } : {}),
+    studentName: plan.studentName,
+    no: v.no,
+    of: plan.visitCount,
+    dueDate: v.dueDate,
+    deadline: v.deadline,
+    overdue: now.toISOString() > v.deadline,
+    escalated: v.escalated,
+    ...(v.acknowledged ? { acknowledged: v.acknowledged } : {}),
+    responsibleIds: plan.responsibleIds,
+    ...(plan.mentorId ? { mentorId: plan.mentorId } : {}),
+    priorityGroups: groupsOfCase(plan),
+    schoolId: plan.schoolId,
+    townshipId: plan.townshipId,
+  };
+}
+
+/** The households of a campaign not visited yet (a teacher's own only, with `forPersonId`), in the stored order. */
+export function dueHouseholdRows(c: SchoolCampaign, now: Date, forPersonId?: string): DueHouseholdRow[] {
+  return c.households
+    .filter((h) => !h.visitedOn && (!forPersonId || h.teacherId === forPersonId))
+    .map((h) => ({
+      campaignId: c.campaignId,
+      campaignName: c.name,
+      ref: h.ref,
+      studentName: h.studentName,
+      teacherId: h.teacherId,
+      start: c.start,
+      end: c.end,
+      deadline: c.deadline,
+      overdue: now.toISOString() > c.deadline,
+      schoolId: c.schoolId,
+      townshipId: c.townshipId,
+    }));
+}
+
+/** Whether a plan's visits show to the caller: the plan is active, and a teacher's (`forPersonId`) own. */
+export const planShows = (plan: Plan | undefined, forPersonId?: string): plan is Plan =>
+  plan?.status === 'active' &&
+  (!forPersonId || plan.responsibleIds.includes(forPersonId) || plan.mentorId === forPersonId);

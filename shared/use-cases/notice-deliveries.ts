@@ -141,6 +141,7 @@ async function openTask(
         subject: { kind: 'notice', id: notice.id },
         schoolId: c.schoolId,
         townshipId: c.townshipId,
+        caseId: c.id,
       }),
     );
   else deps.log.warn('delivery task: no active school head in the directory', { noticeId: notice.id });

@@ -127,5 +127,6 @@ async function receiptReminder(
     subject: { kind: 'notice', id: notice.id },
     schoolId: c.schoolId,
     townshipId: c.townshipId,
+    caseId: c.id,
   });
 }

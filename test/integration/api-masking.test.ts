@@ -149,7 +149,15 @@ describe('R9 masking: every role × every read route', () => {
       ],
       '/api/cases/:caseId': [{ path: `/api/cases/${caseId}`, personal: true, ref: true }],
       '/api/cases/:caseId/timeline': [{ path: `/api/cases/${caseId}/timeline`, personal: true, ref: true }],
-      '/api/cases/:caseId/messages': [{ path: `/api/cases/${caseId}/messages`, personal: true }],
+      '/api/cases/:caseId/messages': [
+        { path: `/api/cases/${caseId}/messages`, personal: true },
+        { path: `/api/cases/${caseId}/messages`, query: { limit: '1' }, personal: true },
+      ],
+      // Who read the child's data: the office only (everyone else 403); no name, phone or 学籍号 in it.
+      '/api/cases/:caseId/audit': [
+        { path: `/api/cases/${caseId}/audit`, officeOnly: true },
+        { path: `/api/cases/${caseId}/audit`, query: { limit: '2' }, officeOnly: true },
+      ],
       '/api/statistics': [{ path: '/api/statistics', query: { from: '2026-03-01', to: '2026-03-31' } }],
       '/api/statistics/open-cases': [
         { path: '/api/statistics/open-cases' },
@@ -194,7 +202,14 @@ describe('R9 masking: every role × every read route', () => {
       '/api/uploads/:uploadId/progress': [{ path: '/api/uploads/not-my-upload-1/progress' }],
     }) as Record<
       string,
-      { path: string; query?: Record<string, string>; personal?: boolean; ref?: boolean; sensitiveGroup?: boolean }[]
+      {
+        path: string;
+        query?: Record<string, string>;
+        personal?: boolean;
+        ref?: boolean;
+        sensitiveGroup?: boolean;
+        officeOnly?: boolean;
+      }[]
     >;
 
   it('the matrix covers every GET route of the router (a new read route must be added here)', () => {
@@ -211,6 +226,12 @@ describe('R9 masking: every role × every read route', () => {
         const res = await w.raw({ method: 'GET', path: r.path, as, ...(r.query ? { query: r.query } : {}) });
         const where = `${role} ${route} ${JSON.stringify(r.query ?? {})}`;
         expect(res.status, where).toBeLessThan(500);
+        if (r.officeOnly) {
+          expect(res.status, where).toBe(role === 'office' ? 200 : 403);
+          for (const s of SECRETS) expect(res.text, `${where}: ${s}`).not.toContain(s);
+          if (role === 'office') expect(res.text, where).toMatch(/"reader":\{"personId":"[a-z0-9-]+"/);
+          continue;
+        }
         if (FULL.includes(role)) {
           // As typed (teachers keep no ledger and decide no cross-check: those are refused).
           if (r.personal && res.status === 200) expect(res.text, where).toMatch(new RegExp(`${PUPIL}|${PUPIL2}`));

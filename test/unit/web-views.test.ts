@@ -37,6 +37,7 @@ const stats = await web<{
 const fu = await web<{
   fuRows(data: unknown): { key: string; kind: string; studentName: string; overdue: boolean; dueDate: string }[];
   dueListHtml: View;
+  fuPagerHtml: View;
   fuGroupFilterHtml: View;
   planHtml: View;
   campaignHtml: View;
@@ -425,6 +426,13 @@ describe('案件页 caseDetailHtml', () => {
     escapesHostile(h);
   });
 
+  it('a message log longer than the page shown says where the rest is', () => {
+    const { t, msgs } = pageFor(head, true);
+    expect(text(cases.caseDetailHtml(t, msgs, viewer(head, { updateCase: true })))).not.toContain('仅列出最早的');
+    const more = text(cases.caseDetailHtml(t, msgs, viewer(head, { updateCase: true }), true));
+    expect(more).toContain(`仅列出最早的 ${msgs.length} 条短信，其余见上方时间线。`);
+  });
+
   it('outside the school: masked names and phone, no text of the guardian SMS, no edit form', () => {
     const { t, msgs } = pageFor(contact, false);
     const h = cases.caseDetailHtml(t, msgs, viewer(contact, { updateCase: true, acknowledgeEscalation: true }));
@@ -773,6 +781,24 @@ describe('家访任务 fuRows, dueListHtml, planHtml, campaignHtml, parseHouseho
     expect(text(fu.dueListHtml(none, [], { recordsVisits: true, soon: '2026-03-13' }))).toContain(
       '没有待完成的家访任务。',
     );
+  });
+
+  it('fuPagerHtml: 下一页 while the server gave a cursor, 回到第一页 on a later page; the list counts its page', () => {
+    expect(fu.fuPagerHtml({ nextCursor: null }, 1).value).toBe('');
+    const first = fu.fuPagerHtml({ nextCursor: 'c1' }, 1).value;
+    expect(first).toContain('data-fu-page="next">下一页');
+    expect(first).not.toContain('回到第一页');
+    const last = fu.fuPagerHtml({ nextCursor: null }, 3);
+    expect(text(last)).toContain('第 3 页');
+    expect(last.value).toContain('data-fu-page="first">回到第一页');
+    expect(last.value).not.toContain('下一页');
+    const paged = { ...due, nextCursor: 'c1' };
+    expect(text(fu.dueListHtml(paged, fu.fuRows(paged), { recordsVisits: true, soon: '2026-03-13' }))).toContain(
+      `本页 ${fu.fuRows(paged).length} 项`,
+    );
+    const later = text(fu.dueListHtml(due, fu.fuRows(due), { recordsVisits: true, soon: '2026-03-13', page: 2 }));
+    expect(later).toContain('本页');
+    expect(later).not.toMatch(/应访 \d+ 项/);
   });
 
   it('dueListHtml: each visit shows its priority groups; a group-filtered list says so and that households are left out', () => {

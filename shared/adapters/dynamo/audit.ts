@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type AuditLog, parseStoredAuditEntry } from '../../domain/access.ts';
-import { queryAll } from './client.ts';
+import type { AuditKey, AuditPage, CaseAuditSource } from '../../use-cases/list-case-audit.ts';
+import { queryAll, queryPage } from './client.ts';
 
 /** Partition key prefix of every audit item; IAM denies changing or deleting items under it (infra/constructs). */
 export const AUDIT_KEY_PREFIX = 'AUDIT#';
@@ -21,7 +22,7 @@ const TRANSACTION_ITEMS = 100;
  * 3. Never BatchWriteItem (which would need a grant that also allows deletes) and never Update/Delete: the
  *    functions' roles deny UpdateItem, DeleteItem, BatchWriteItem and PartiQL writes on AUDIT# keys.
  */
-export class DynamoAuditLog implements AuditLog {
+export class DynamoAuditLog implements AuditLog, CaseAuditSource {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -67,17 +68,51 @@ export class DynamoAuditLog implements AuditLog {
     }
   }
 
+  /** Every entry of one case, oldest first (tests and tools; the API pages with `pageForCase`). */
   async listForCase(caseId: string): Promise<AuditEntry[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': `${AUDIT_KEY_PREFIX}${caseId}` },
     });
-    return items.map((item) => {
-      const { pk: _p, sk: _s, entity: _e, version: _v, gsi2pk: _g, gsi2sk: _h, ...entry } = item;
-      return parseStoredAuditEntry(entry);
-    });
+    return items.map(itemToEntry);
   }
+
+  /**
+   * One page of a case's entries, newest first (AU1): one Query of `pk = AUDIT#<caseId>` backwards from `startKey`,
+   * `limit` items (1…101: one more than a page to know whether it is the last).
+   */
+  partitionOf(caseId: string): string {
+    return auditPk(caseId);
+  }
+
+  async pageForCase(caseId: string, limit: number, startKey?: AuditKey): Promise<AuditPage> {
+    const page = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': auditPk(caseId) },
+        ScanIndexForward: false,
+      },
+      limit,
+      startKey ? { ...startKey } : undefined,
+    );
+    return {
+      items: page.items.map((item) => ({
+        entry: itemToEntry(item),
+        key: { pk: String(item.pk), sk: String(item.sk) },
+      })),
+      more: page.nextKey !== undefined,
+    };
+  }
+}
+
+export const auditPk = (caseId: string) => `${AUDIT_KEY_PREFIX}${caseId}`;
+
+function itemToEntry(item: Record<string, unknown>): AuditEntry {
+  const { pk: _p, sk: _s, entity: _e, version: _v, gsi2pk: _g, gsi2sk: _h, ...entry } = item;
+  return parseStoredAuditEntry(entry);
 }
 
 function auditItem(e: AuditEntry): Record<string, unknown> {

@@ -3,12 +3,14 @@ import type { Message } from '../../domain/message.ts';
 import type { Notice } from '../../domain/notice.ts';
 import { parseStoredNotice } from '../../domain/notice-stored.ts';
 import type { ReportSlot } from '../../domain/report-slot.ts';
+import type { CaseLogEntry, CaseLogKey, CaseLogSource } from '../../use-cases/list-case-messages.ts';
 import type { LateSlotSource } from '../../use-cases/list-late-reports.ts';
 import { runLimited } from '../../use-cases/run-limited.ts';
-import { queryAll } from './client.ts';
+import { batchGetItems, queryAll, queryPage } from './client.ts';
 import { lateSlotsOf, ownerIndexPrefix, withValues } from './key-conditions.ts';
-import { itemToMessage } from './message-items.ts';
+import { itemToMessage, messageKey } from './message-items.ts';
 import { itemToSlot } from './slot-repository.ts';
+import { CASE_LOG_PREFIX, TABLE } from './table-definition.ts';
 
 /**
  * Late slots from the owner index: one Query per school in scope (`lateSlotsOf`, the late-slot gauge's read too),
@@ -30,11 +32,12 @@ export class DynamoLateSlotSource implements LateSlotSource {
 }
 
 /**
- * Read models of the API's case pages: a case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (school's
- * owner index, filtered by subject). Both are parsed with their schema (noticeSchema, messageSchema): a malformed
- * item fails loudly, naming the field.
+ * Read models of the API's case pages: a case's notices (pk=CASE#id, sk=NOTICE#…) and its outbox messages (the whole
+ * log from the school's owner index, filtered by subject, for the timeline; a page of it from the case-log partition
+ * of `gsi3`, for the message log). Both are parsed with their schema (noticeSchema, messageSchema): a malformed item
+ * fails loudly, naming the field.
  */
-export class DynamoCaseExtras {
+export class DynamoCaseExtras implements CaseLogSource {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -71,6 +74,57 @@ export class DynamoCaseExtras {
     return [...direct.map((i) => itemToMessage(stripKeys(i))), ...merged].sort((a, b) =>
       a.createdAt.localeCompare(b.createdAt),
     );
+  }
+
+  partitionOf(caseId: string): string {
+    return `${CASE_LOG_PREFIX}${caseId}`;
+  }
+
+  /** One page of the case's log (C3): Query `gsi3pk = CASELOG#<caseId>`, oldest first, from `startKey`. */
+  async page(
+    caseId: string,
+    limit: number,
+    startKey?: CaseLogKey,
+  ): Promise<{ entries: CaseLogEntry[]; more: boolean }> {
+    const page = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: TABLE.lateIndex.name,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': this.partitionOf(caseId) },
+      },
+      limit,
+      startKey ? { ...startKey } : undefined,
+    );
+    const entries = page.items.map((item): CaseLogEntry => {
+      const key = {
+        pk: String(item.pk),
+        sk: String(item.sk),
+        gsi3pk: String(item.gsi3pk),
+        gsi3sk: String(item.gsi3sk),
+      };
+      if (item.entity === 'NOTE')
+        return {
+          kind: 'note',
+          id: String(item.id),
+          summary: String(item.summary),
+          ...(typeof item.mergedInto === 'string' ? { mergedInto: item.mergedInto } : {}),
+          key,
+        };
+      return { kind: 'message', message: itemToMessage(stripKeys(item)), key };
+    });
+    return { entries, more: page.nextKey !== undefined };
+  }
+
+  /** The round messages merged notes went into: one BatchGetItem (a page holds at most 101 notes). */
+  async roundMessages(ids: readonly string[]): Promise<Message[]> {
+    const out: Message[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const items = await batchGetItems(this.doc, this.tableName, ids.slice(i, i + 100).map(messageKey));
+      out.push(...items.map((item) => itemToMessage(stripKeys(item))));
+    }
+    return out;
   }
 
   private async ownerItems(schoolId: string, prefix: string, subjectIds: string[]) {

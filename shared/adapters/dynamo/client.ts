@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
@@ -146,4 +147,26 @@ export async function queryPage(
     throw new RangeError(`a page holds 1…${MAX_PAGE} items (one more to look ahead), got ${limit}`);
   const page = await doc.send(new QueryCommand({ ...input, Limit: limit, ExclusiveStartKey: startKey }));
   return { items: page.Items ?? [], ...(page.LastEvaluatedKey ? { nextKey: page.LastEvaluatedKey } : {}) };
+}
+
+/**
+ * The items of up to 100 keys of one table: one BatchGetItem, and again for the keys DynamoDB left unprocessed (a
+ * throttled partition; short pauses, a few attempts). Missing items are left out; the order is DynamoDB's.
+ */
+export async function batchGetItems(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  if (keys.length > 100) throw new RangeError(`a BatchGetItem holds at most 100 keys, got ${keys.length}`);
+  const out: Record<string, unknown>[] = [];
+  let left: Record<string, unknown>[] | undefined = [...keys];
+  for (let attempt = 0; left && left.length > 0; attempt++) {
+    if (attempt > 5) throw new Error(`batch get: ${left.length} keys left unprocessed after retries`);
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    const page = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: left } } }));
+    out.push(...(page.Responses?.[tableName] ?? []));
+    left = page.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+  }
+  return out;
 }

@@ -48,7 +48,7 @@ function strip<T>(item: Record<string, unknown>): T {
 /** A new item is stored as version 1 (version 0 means "not stored yet"). */
 const stored = (version: number) => Math.max(version, 1);
 
-function planItem(plan: Plan): Record<string, unknown> {
+export function planItem(plan: Plan): Record<string, unknown> {
   return {
     ...planKey(plan.id),
     entity: 'PLAN',
@@ -59,7 +59,7 @@ function planItem(plan: Plan): Record<string, unknown> {
   };
 }
 
-function visitItem(v: PlanVisit): Record<string, unknown> {
+export function visitItem(v: PlanVisit): Record<string, unknown> {
   const key = visitKey(v.planId, v.no);
   const next = v.status === 'planned' ? v.steps[v.nextStep] : undefined;
   return {
@@ -73,7 +73,7 @@ function visitItem(v: PlanVisit): Record<string, unknown> {
   };
 }
 
-function campaignItem(c: SchoolCampaign): Record<string, unknown> {
+export function campaignItem(c: SchoolCampaign): Record<string, unknown> {
   const key = campaignKey(c.campaignId, c.schoolId);
   const next = c.completedAt ? undefined : c.steps[c.nextStep];
   return {

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../domain/errors.ts';
 import { type Message, messageSchema } from '../../domain/message.ts';
 import { type TransactItem, transactWrite } from './client.ts';
-import { dueKey } from './table-definition.ts';
+import { caseLogKey, dueKey } from './table-definition.ts';
 
 export const messageKey = (id: string) => ({ pk: `MSG#${id}`, sk: 'MSG' });
 
@@ -31,6 +31,7 @@ export function messageToItem(message: Message): Record<string, unknown> {
     ...(message.schoolId
       ? { gsi2pk: `SCHOOL#${message.schoolId}`, gsi2sk: `MSG#${message.createdAt}#${message.id}` }
       : {}),
+    ...(message.caseId ? caseLogKey(message.caseId, message.createdAt, key.pk) : {}),
   };
 }
 

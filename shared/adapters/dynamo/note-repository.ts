@@ -7,7 +7,7 @@ import type { NoteRepository, RoundWrite } from '../../use-cases/send-official-r
 import { type TransactItem, transactWrite } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { enqueueMessage } from './message-items.ts';
-import { dueKey } from './table-definition.ts';
+import { caseLogKey, dueKey } from './table-definition.ts';
 
 export const noteKey = (id: string) => ({ pk: `NOTE#${id}`, sk: 'NOTE' });
 const counterKey = (phone: string, day: CstDate) => ({ pk: `SMSDAY#${phoneKey(phone)}`, sk: `DAY#${day}` });
@@ -31,6 +31,8 @@ export function putNote(tableName: string, note: Note): TransactItem {
         ...(parsed.schoolId
           ? { gsi2pk: `SCHOOL#${parsed.schoolId}`, gsi2sk: `NOTE#${parsed.createdAt}#${parsed.id}` }
           : {}),
+        // The case's message log: a merged alert shows there as the round message it went into.
+        ...(parsed.caseId ? caseLogKey(parsed.caseId, parsed.createdAt, key.pk) : {}),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

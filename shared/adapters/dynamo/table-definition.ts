@@ -9,6 +9,8 @@
  *  - by-owner index `gsi2`: gsi2pk=SCHOOL#id | TOWNSHIP#id, gsi2sk=<entity>#<state>#<time> for listings.
  *  - late index `gsi3` (sparse): only unfiled report slots carry gsi3pk=LATE#<townshipId>, gsi3sk=<deadline>#<pk>.
  *    The late board queries `gsi3pk = LATE#t AND gsi3sk <= now`: one Query per township page, never per school.
+ *    The same index holds a case's message log: a case's and its notices' messages and alert notes carry
+ *    gsi3pk=CASELOG#<caseId>, gsi3sk=<createdAt>#<pk> (`caseLogKey`), one Query per page of the log.
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -64,3 +66,12 @@ export function dueKey(
 export function lateKey(townshipId: string, deadline: string, pk: string) {
   return { gsi3pk: `LATE#${townshipId}`, gsi3sk: `${deadline}#${pk}` };
 }
+
+/**
+ * Key of a case's message or alert note in the case-log partition of the same index (`CASELOG#<caseId>`, by creation
+ * time): the message log pages with one Query, never reading the school's other messages.
+ */
+export function caseLogKey(caseId: string, createdAt: string, pk: string) {
+  return { gsi3pk: `${CASE_LOG_PREFIX}${caseId}`, gsi3sk: `${createdAt}#${pk}` };
+}
+export const CASE_LOG_PREFIX = 'CASELOG#';
