@@ -19,9 +19,9 @@ import type { DateRange, Statistics } from '../domain/statistics.ts';
 import type { LateSlotCounts } from './count-late-slots.ts';
 
 /**
- * The snapshot summed per bucket once, by `key` of each (township, school); `undefined` leaves it out. One pass over the
- * snapshot, so a row per school costs a map lookup, not a pass of its own (15,000 schools: 15,000 passes of
- * 15,000 schools before).
+ * The snapshot summed per bucket once, by `key` of each (township, school); `undefined` leaves it out. One pass
+ * over the snapshot, so a row per school costs a map lookup, not a pass of its own (15,000 schools: 15,000 passes
+ * of 15,000 schools before).
  */
 export function indexSnapshot(
   snapshot: AggregateSnapshot,
