@@ -18,14 +18,28 @@ import type { PriorityFlag } from '../domain/priority-groups.ts';
 import type { DateRange, Statistics } from '../domain/statistics.ts';
 import type { LateSlotCounts } from './count-late-slots.ts';
 
-/** Counters of the schools `pick` accepts, summed per bucket of a snapshot. */
-function summed(snapshot: AggregateSnapshot, pick: (townshipId: string, schoolId: string) => boolean) {
-  return (bucket: string): Counters => {
-    const out: Counters = {};
-    for (const [townshipId, schools] of snapshot.get(bucket) ?? [])
-      for (const [schoolId, c] of schools) if (pick(townshipId, schoolId)) addCounters(out, c);
-    return out;
-  };
+/**
+ * The snapshot summed per bucket once, by `key` of each (township, school); `undefined` leaves it out. One pass
+ * over the snapshot, so a row per school costs a map lookup, not a pass of its own (15,000 schools: 15,000 passes
+ * of 15,000 schools before).
+ */
+export function indexSnapshot(
+  snapshot: AggregateSnapshot,
+  key: (townshipId: string, schoolId: string) => string | undefined,
+): (id: string) => (bucket: string) => Counters {
+  const index = new Map<string, Map<string, Counters>>();
+  for (const [bucket, townships] of snapshot) {
+    const sums = new Map<string, Counters>();
+    index.set(bucket, sums);
+    for (const [townshipId, schools] of townships)
+      for (const [schoolId, c] of schools) {
+        const k = key(townshipId, schoolId);
+        if (k === undefined) continue;
+        const sum = sums.get(k) ?? {};
+        sums.set(k, addCounters(sum, c));
+      }
+  }
+  return (id) => (bucket) => index.get(bucket)?.get(id) ?? {};
 }
 
 /** Statistics of any set of schools or townships over one range, from one read of the aggregates. */
@@ -37,17 +51,22 @@ export async function loadScopeStatistics(
 ): Promise<ScopeStatistics & { plan: ReadPlan }> {
   const plan = readPlan(range, asOf);
   const snapshot = await reader.read(bucketsOf(plan), townshipIds);
+  // Summed once per township, school and (township, school): a digest run asks for every township and school.
+  const byTownship = indexSnapshot(snapshot, (t) => t);
+  const bySchool = indexSnapshot(snapshot, (_t, s) => s);
+  const byPlace = indexSnapshot(snapshot, (t, s) => `${t}|${s}`);
   return {
     plan,
     townships: (ids) =>
-      statisticsFromCounters(
-        plan,
-        summed(snapshot, (t) => ids.has(t)),
-      ),
+      statisticsFromCounters(plan, (bucket) => {
+        const out: Counters = {};
+        for (const id of ids) addCounters(out, byTownship(id)(bucket));
+        return out;
+      }),
     school: (schoolId, townshipId) =>
       statisticsFromCounters(
         plan,
-        summed(snapshot, (t, s) => s === schoolId && (townshipId === undefined || t === townshipId)),
+        townshipId === undefined ? bySchool(schoolId) : byPlace(`${townshipId}|${schoolId}`),
       ),
   };
 }
@@ -71,17 +90,20 @@ export async function statisticsFromAggregates(
   const inScope = new Set(input.schools.map((s) => s.id));
   const plan = readPlan(input.range, input.asOf);
   const snapshot = await reader.read(bucketsOf(plan), townshipIds);
+  // A school's counters wherever they sit (a school that moved township keeps its older counts under the old one).
+  const bySchool = indexSnapshot(snapshot, (_t, id) => (inScope.has(id) ? id : undefined));
+  const byTownship = indexSnapshot(snapshot, (t, id) => (inScope.has(id) ? t : undefined));
   const schools = new Map<string, Statistics>();
   const schoolGroups = new Map<string, Record<PriorityFlag, GroupFigures>>();
   for (const s of input.schools) {
-    const read = summed(snapshot, (_t, id) => id === s.id);
+    const read = bySchool(s.id);
     schools.set(s.id, statisticsFromCounters(plan, read));
     schoolGroups.set(s.id, groupFiguresFromCounters(plan, read));
   }
   const townships = new Map<string, Statistics>();
   const townshipGroups = new Map<string, Record<PriorityFlag, GroupFigures>>();
   for (const id of townshipIds) {
-    const read = summed(snapshot, (t, s) => t === id && inScope.has(s));
+    const read = byTownship(id);
     townships.set(id, statisticsFromCounters(plan, read));
     townshipGroups.set(id, groupFiguresFromCounters(plan, read));
   }

@@ -2,9 +2,7 @@ import * as z from 'zod/mini';
 import type { AppConfig } from '../config/app-config.ts';
 import {
   type AggregateReader,
-  addCounters,
   bucketsOf,
-  type Counters,
   type ReportSummary,
   readPlan,
   reportSummaryFromCounters,
@@ -15,6 +13,7 @@ import type { DirectorySnapshot } from '../domain/ports.ts';
 import type { ReportSlot } from '../domain/report-slot.ts';
 import { canRead, canReadTownship, type Principal } from '../domain/scope.ts';
 import { cstDate } from '../domain/time.ts';
+import { indexSnapshot } from './aggregate-statistics.ts';
 import { type LateReportRow, lateReportRow } from './list-late-reports.ts';
 
 /** What narrows a township's late slots (DynamoDB filters after the key condition). */
@@ -191,29 +190,18 @@ async function summaryOf(
   if (townshipIds.length === 0) return { period, townships: [] };
   const plan = readPlan(period, now);
   const snapshot = await reader.read(bucketsOf(plan), townshipIds);
-  const sum = (pick: (townshipId: string, school: string) => boolean) => (bucket: string) => {
-    const out: Counters = {};
-    for (const [t, schools] of snapshot.get(bucket) ?? [])
-      for (const [s, c] of schools) if (pick(t, s)) addCounters(out, c);
-    return out;
-  };
   const inScope = new Set(townshipIds);
+  // Summed once per bucket (one pass over the snapshot), not once per township.
+  const byTownship = indexSnapshot(snapshot, (t, s) =>
+    inScope.has(t) && (!schoolId || s === schoolId) ? t : undefined,
+  );
+  const county = indexSnapshot(snapshot, (t) => (inScope.has(t) ? 'county' : undefined));
   return {
     period,
-    ...(withCounty
-      ? {
-          county: reportSummaryFromCounters(
-            plan,
-            sum((t) => inScope.has(t)),
-          ),
-        }
-      : {}),
+    ...(withCounty ? { county: reportSummaryFromCounters(plan, county('county')) } : {}),
     townships: townshipIds.map((townshipId) => ({
       townshipId,
-      ...reportSummaryFromCounters(
-        plan,
-        sum((t, s) => t === townshipId && (!schoolId || s === schoolId)),
-      ),
+      ...reportSummaryFromCounters(plan, byTownship(townshipId)),
     })),
   };
 }

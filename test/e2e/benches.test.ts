@@ -46,7 +46,7 @@ const figures: Record<string, { lines: RegExp[]; failed: RegExp; timeoutMs?: num
       /^\| GET \/api\/reports\/late \(office board\) \| 40 \| \d+ \|/m,
       /^\| digests \(daily run: last week digest\) \| 40 \| \d+ \|/m,
       /^\| late-slot gauge \(reconcile, hourly\) \| 40 \| \d+ \|/m,
-      /^a school's 150-case list: \d+ requests/m,
+      /^a school's 150-case list: \d+ reads \(target <= 2\) (met|not met), plus \d+ audit writes?$/m,
       /^\| late board \| 40 \| 8 \| 16 \| \d+ \| \d+ \|$/m,
       /^\| api \| \d+ \| 500( \(over\))? \| \d+ \| \d+ \| [\d.]+( \(over\))? \|$/m,
     ],

@@ -24,7 +24,7 @@ import { TABLE } from './table-definition.ts';
  * - `AGGSRC#<source pk>` / `<source sk>`: the version of the source item last applied (`applied`, `gone` after a
  *   REMOVE), the guard that makes a replayed or duplicated stream record count once.
  * A bucket's township items are one Query (`pk = AGG#<bucket> AND begins_with(sk, T#)`), so a county-wide read
- * costs one request per bucket while the bucket fits in a 1 MB page (about 15,000 schools: a school is ~50 bytes).
+ * costs one request per bucket while the bucket fits in a 1 MB page (a week of 15,000 schools did in bench:scale).
  */
 export const aggregateKeys = {
   township: (bucket: string, townshipId: string) => ({ pk: `AGG#${bucket}`, sk: `T#${townshipId}` }),
@@ -42,8 +42,15 @@ export interface SourceChange {
 export type ApplyOutcome = 'applied' | 'duplicate' | 'unchanged' | 'ignored';
 
 const APPLY_ATTEMPTS = 10;
-/** More township items than this in a read: Query whole buckets instead of BatchGetItem of each key. */
-const BATCH_GET_LIMIT = 300;
+/**
+ * A read of more townships than this Queries whole buckets (one request per bucket and 1 MB page, the same at a
+ * county of 13 townships as at a province of 1,250); up to this many, a BatchGetItem of their keys (an area, a
+ * township). The bound is on townships, not keys, so a county-wide read takes the same path at every size: before,
+ * a county's 65 keys were one BatchGet and a larger one's five Queries (3x from 150 to 2,000 schools). Query is
+ * also the cheaper read county-wide: it is billed on the items' summed size, BatchGet per item rounded up to 4 KB
+ * (a township item is about 1 KB), so BatchGet wins only for a few townships of many.
+ */
+export const NARROW_READ_TOWNSHIPS = 8;
 
 const schoolsOf = (item: Record<string, unknown> | undefined): Record<string, Counters> =>
   (item?.s as Record<string, Counters> | undefined) ?? {};
@@ -173,18 +180,19 @@ export class DynamoAggregateStore implements AggregateReader {
       const townshipId = String(item.sk).slice('T#'.length);
       snapshot.get(bucket)?.set(townshipId, new Map(Object.entries(schoolsOf(item))));
     };
-    if (townshipIds && townshipIds.length * buckets.length <= BATCH_GET_LIMIT) {
+    if (townshipIds && townshipIds.length <= NARROW_READ_TOWNSHIPS) {
       const keys = buckets.flatMap((b) => townshipIds.map((t) => aggregateKeys.township(b, t)));
       for (const item of (await this.getMany(keys, false)).values()) put(item);
       return snapshot;
     }
+    const wanted = townshipIds ? new Set(townshipIds) : undefined;
     await runLimited([...buckets], 8, async (bucket) => {
       const items = await queryAll(this.doc, {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
         ExpressionAttributeValues: { ':pk': `AGG#${bucket}`, ':t': 'T#' },
       });
-      for (const item of items) put(item);
+      for (const item of items) if (!wanted || wanted.has(String(item.sk).slice('T#'.length))) put(item);
     });
     return snapshot;
   }
