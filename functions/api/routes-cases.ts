@@ -17,10 +17,9 @@ import type { CaseRepository } from '../../shared/domain/case-ports.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/domain/errors.ts';
 import { cstDateSchema, note, text } from '../../shared/domain/input.ts';
 import type { Message } from '../../shared/domain/message.ts';
-import { type Notice, noticeMessageIds } from '../../shared/domain/notice.ts';
+import type { Notice } from '../../shared/domain/notice.ts';
 import { pageQueryFields } from '../../shared/domain/page-cursor.ts';
 import { groupsOfCase, type PupilGroupSource } from '../../shared/domain/priority-groups.ts';
-import { scrubFreeTextDeep } from '../../shared/domain/privacy.ts';
 import {
   assertCanActOnEscalation,
   assertCanRead,
