@@ -12,7 +12,6 @@
  *   BENCH_SCHOOLS=40 npm run bench:scale         # what CI runs (test/e2e/benches.test.ts)
  */
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { signDevToken } from '../functions/api/dev-token.ts';
 import { createApiHandler } from '../functions/api/index.ts';
@@ -20,11 +19,11 @@ import { startApiServer } from '../functions/api/local-server.ts';
 import type { Deps } from '../functions/deps.ts';
 import { createDigestsHandler } from '../functions/digests/index.ts';
 import { createReconcileHandler, LATE_SLOTS_TASK } from '../functions/reconcile/index.ts';
+import { ensureTable } from '../local/dynamodb-local.ts';
 import { aggregateItems, recount } from '../shared/adapters/dynamo/aggregate-store.ts';
 import { caseToItem, noticeToItem } from '../shared/adapters/dynamo/case-repository.ts';
 import { createDocumentClient, localClientConfig } from '../shared/adapters/dynamo/client.ts';
 import { slotToItem } from '../shared/adapters/dynamo/slot-repository.ts';
-import { createTableInput } from '../shared/adapters/dynamo/table-definition.ts';
 import { memoryMetrics } from '../shared/adapters/emf-metrics.ts';
 import { memoryLog } from '../shared/adapters/logger.ts';
 import { loadConfigFile } from '../shared/config/load-config.ts';
@@ -291,13 +290,9 @@ const percentile = (xs: number[], p: number) => {
 async function runSize(db: BenchDynamo, n: number): Promise<{ rows: Row[]; latency: string[] }> {
   const { endpoint } = db;
   const tableName = db.table(`bench-scale-${n}`);
-  // The table without its stream: nothing reads it here (the aggregates are written directly), and DynamoDB Local
-  // looks up the stream on every write at a cost that grows with the records it keeps (24 h): 2,000 schools' items
-  // took a minute, 15,000 schools' did not finish in 25 minutes (after 10, 20,000 of 204,000 items, 25 a second).
-  const { StreamSpecification: _noStream, ...input } = createTableInput(tableName);
-  const admin = new DynamoDBClient(localClientConfig(endpoint));
-  await admin.send(new CreateTableCommand(input));
-  admin.destroy();
+  // The table without its stream: nothing reads it here (the aggregates are written directly). With it, 2,000
+  // schools' items took a minute, 15,000 schools' did not finish in 25 minutes (local/dynamodb-local.ts).
+  await ensureTable(endpoint, tableName, { stream: false });
   const raw = createDocumentClient(localClientConfig(endpoint));
   const startedAt = Date.now();
   const { items, lateSlots } = seed(n);

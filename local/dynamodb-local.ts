@@ -304,7 +304,18 @@ async function indexActive(client: DynamoDBClient, tableName: string, indexName:
   }
 }
 
-export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * `stream: false` creates the table without its stream, for tables no stream consumer reads (tests, benches):
+ * DynamoDB Local looks up the stream description on every write, at a cost that grows with the stream records it
+ * keeps for 24 hours in the whole JVM (deleting the table does not drop them). Measured on one JVM: the same 5,000
+ * items took 11.5 s to write into fresh tables at first and 110 s after 20,000 more, with streams; 2–4.5 s each
+ * time without. The runtime's table keeps its stream (the case reactor, the outbox and the local SMS sink read it).
+ */
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  options: { stream?: boolean } = {},
+): Promise<'created' | 'exists'> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
     const tables = await client.send(new ListTablesCommand({}));
@@ -325,7 +336,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       }
       return 'exists';
     }
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    const { StreamSpecification, ...withoutStream } = createTableInput(tableName);
+    await client.send(
+      new CreateTableCommand(options.stream === false ? withoutStream : { ...withoutStream, StreamSpecification }),
+    );
     return 'created';
   } finally {
     client.destroy();

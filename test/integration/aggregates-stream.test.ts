@@ -39,7 +39,7 @@ const schools = [
 
 /** The case reactor behind the local runtime's stream poller, with the manifest's mapping (filters, batch size). */
 async function pollerWorld() {
-  const { doc, tableName, endpoint } = await freshTable('aggs');
+  const { doc, tableName, endpoint } = await freshTable('aggs', { stream: true });
   const described = await new DynamoDBClient(localClientConfig(endpoint)).send(
     new DescribeTableCommand({ TableName: tableName }),
   );

@@ -4,12 +4,18 @@ import { inject } from 'vitest';
 import { ensureTable } from '../../local/dynamodb-local.ts';
 import { createDocumentClient, localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 
-/** A fresh table on the run's DynamoDB Local, so test files never see each other's items. */
+/**
+ * A fresh table on the run's DynamoDB Local, so test files never see each other's items. Without its stream unless
+ * the test reads the stream (`{ stream: true }`): on DynamoDB Local every write into a streamed table costs more the
+ * more stream records the JVM holds, which made the suite's later files several times slower than run alone
+ * (local/dynamodb-local.ts `ensureTable`).
+ */
 export async function freshTable(
   prefix = 't',
+  options: { stream?: boolean } = {},
 ): Promise<{ doc: DynamoDBDocumentClient; tableName: string; endpoint: string }> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await ensureTable(endpoint, tableName);
+  await ensureTable(endpoint, tableName, { stream: options.stream ?? false });
   return { doc: createDocumentClient(localClientConfig(endpoint)), tableName, endpoint };
 }
