@@ -1,15 +1,13 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
-  IdempotencyItemAlreadyExistsError,
-  IdempotencyItemNotFoundError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
-import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { ResponseHook } from '@aws-lambda-powertools/idempotency/types';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { IdempotencyItem, IdempotencyItems } from '../../shared/adapters/dynamo/idempotency.ts';
+import { SingleTableIdempotency } from '../../shared/adapters/dynamo/idempotency.ts';
 import { IDEMPOTENCY_TTL_SECONDS } from '../../shared/domain/access.ts';
 import type { Reply } from './http.ts';
 
@@ -17,61 +15,10 @@ import type { Reply } from './http.ts';
  * The api's POST-once machinery: Powertools idempotency with its JMESPath engine and the single-table persistence
  * layer. This module is the api's lazy chunk `lazy/idempotency.mjs` (infra/bundling.ts IDEMPOTENCY), loaded on the
  * first POST with an Idempotency-Key, not at every cold start (reads never need it). Its records are read and written
- * by the main chunk's IdempotencyItems (the function's document client: no second AWS SDK in this chunk). It answers
- * refusals as values, not errors: its Powertools error classes are its own, and the main chunk maps a refusal to its
- * HTTP error.
+ * by Powertools' DynamoDB persistence layer (shared/adapters/dynamo/idempotency.ts): through the function's document
+ * client when run from source, through a client of the chunk's own AWS SDK in the asset. It answers refusals as
+ * values, not errors: its Powertools error classes are its own, and the main chunk maps a refusal to its HTTP error.
  */
-
-/** Powertools' persistence layer on the main chunk's idempotency items (shared/adapters/dynamo/idempotency.ts). */
-class ItemsPersistenceLayer extends BasePersistenceLayer {
-  constructor(private readonly items: IdempotencyItems) {
-    super();
-  }
-
-  protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {
-    const item = await this.items.get(idempotencyKey);
-    if (!item) throw new IdempotencyItemNotFoundError();
-    return recordOf(item);
-  }
-
-  protected async _putRecord(record: IdempotencyRecord): Promise<void> {
-    const claim = await this.items.claim(this.itemOf(record));
-    if (!claim.claimed)
-      throw new IdempotencyItemAlreadyExistsError(
-        `Failed to put record for already existing idempotency key: ${record.idempotencyKey}`,
-        claim.holder && recordOf(claim.holder),
-      );
-  }
-
-  protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    await this.items.complete(this.itemOf(record));
-  }
-
-  protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {
-    await this.items.release(record.idempotencyKey);
-  }
-
-  private itemOf(record: IdempotencyRecord): IdempotencyItem {
-    return {
-      idempotencyKey: record.idempotencyKey,
-      status: record.getStatus(),
-      expiryTimestamp: record.expiryTimestamp,
-      inProgressExpiryTimestamp: record.inProgressExpiryTimestamp,
-      responseData: record.responseData as IdempotencyItem['responseData'],
-      payloadHash: this.isPayloadValidationEnabled() ? record.payloadHash : undefined,
-    };
-  }
-}
-
-type RecordOptions = ConstructorParameters<typeof IdempotencyRecord>[0];
-
-/** The stored status and response are what Powertools wrote (INPROGRESS or COMPLETED; a JSON reply). */
-const recordOf = (item: IdempotencyItem) =>
-  new IdempotencyRecord({
-    ...item,
-    status: item.status as RecordOptions['status'],
-    responseData: item.responseData as RecordOptions['responseData'],
-  });
 
 export interface IdempotentRequest {
   /** `<personId>#<Idempotency-Key>`: a key belongs to its caller. */
@@ -105,7 +52,7 @@ class UnstoredReply extends Error {
  * under the same key is refused, and a request still running under the key is refused as in progress. Only
  * successes are stored: after a thrown error (rethrown as is) or a 4xx/5xx reply the key is released.
  */
-export function idempotentRunner(items: IdempotencyItems): IdempotentRunner {
+export function idempotentRunner(tableName: string, doc?: DynamoDBDocumentClient): IdempotentRunner {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'request',
@@ -125,7 +72,7 @@ export function idempotentRunner(items: IdempotencyItems): IdempotentRunner {
       return JSON.parse(JSON.stringify({ status: reply.status, body: reply.body, headers: reply.headers })) as Reply;
     },
     // The same prefix in Lambda and locally: keys survive a rename of the function.
-    { persistenceStore: new ItemsPersistenceLayer(items), config, keyPrefix: 'api' },
+    { persistenceStore: new SingleTableIdempotency(tableName, doc), config, keyPrefix: 'api' },
   );
   return async (request, run, context) => {
     // In Lambda the key is also released when the invocation times out mid-request (remaining time).

@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
-import { DynamoIdempotencyItems } from '../../shared/adapters/dynamo/idempotency.ts';
 import { HttpError, ValidationError } from '../../shared/domain/errors.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { principalFromClaims } from './claims.ts';
@@ -120,8 +119,10 @@ function idempotentRunner(deps: ApiDeps) {
   const load = () => {
     const chunk = './lazy/idempotency.mjs';
     const source = './idempotency.ts';
-    runner ??= (import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<IdempotencyModule>).then(
-      (m) => m.idempotentRunner(new DynamoIdempotencyItems(deps.doc, deps.tableName)),
+    const fromAsset = import.meta.url.endsWith('/index.mjs');
+    // In the asset the chunk has an AWS SDK of its own, so its persistence layer makes its own client.
+    runner ??= (import(fromAsset ? chunk : source) as Promise<IdempotencyModule>).then((m) =>
+      m.idempotentRunner(deps.tableName, fromAsset ? undefined : deps.doc),
     );
     return runner;
   };

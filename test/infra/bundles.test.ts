@@ -23,6 +23,7 @@ import {
   UPLOADS,
 } from '../../infra/bundling.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
+import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { configForEnv, loadConfigFile } from '../../shared/config/load-config.ts';
 import { CHINESE_DAYS_JSON } from '../../shared/domain/national-calendar.ts';
 import { assetDirOf as assetDirIn, freshSynthAssets, functionAssetsOf } from '../support/synth-assets.ts';
@@ -75,10 +76,10 @@ afterAll(() => {
 const assetDirOf = (name: string) => assetDirIn(assetOf, name);
 
 /** Runs an ES-module snippet in a function asset's folder, as Lambda would resolve its imports; stderr must be empty. */
-function runInAsset(dir: string, script: string) {
+function runInAsset(dir: string, script: string, env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: dir,
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -189,6 +190,42 @@ describe('handler bundles', () => {
     })`;
     expect(JSON.parse(runInAsset(dir, script).stdout)).toEqual(['PK', 400, 'query.format', 'function']);
   });
+
+  it('api: the idempotency chunk runs a POST once through Powertools DynamoDB persistence with its own client', async () => {
+    // The chunk is a bundle of its own: in the asset, Powertools' layer makes a DynamoDBClient of the chunk's AWS SDK
+    // from the function's environment (here pointed at a DynamoDB Local), and its conditional put must still refuse
+    // a second claim of the key (an `instanceof` of that SDK's exception).
+    const dir = assetDirOf('api')!;
+    const db = await startDynamoDbLocal();
+    try {
+      await ensureTable(db.endpoint, 'idem-asset', { stream: false });
+      const script = `import('./lazy/idempotency.mjs').then(async (i) => {
+        const runner = i.idempotentRunner('idem-asset');
+        let runs = 0;
+        const post = (body) => runner({ key: 'p1#asset-key-1', request: 'POST /api/x\\n' + body }, async () => ({ status: 201, body: { run: ++runs } }), { getRemainingTimeInMillis: () => 29000 });
+        const first = await post('{}');
+        const again = await post('{}');
+        const other = await post('{"a":1}');
+        console.log(JSON.stringify({ first, again, other, runs }));
+      })`;
+      const out = JSON.parse(
+        runInAsset(dir, script, {
+          AWS_REGION: 'ap-southeast-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+        }).stdout,
+      );
+      expect(out).toEqual({
+        first: { reply: { status: 201, body: { run: 1 }, headers: undefined } },
+        again: { reply: { status: 201, body: { run: 1 }, headers: { 'idempotent-replayed': 'true' } } },
+        other: { refused: 'reused' },
+        runs: 1,
+      });
+    } finally {
+      await db.stop();
+    }
+  }, 60_000);
 
   it('outbox-dispatcher: the SMS provider SDKs are a lazy chunk beside the main one, and it loads with both adapters', () => {
     expect(lazyChunksOf('outbox-dispatcher')).toContain(SMS_PROVIDERS);
