@@ -37,8 +37,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          // One DynamoDB Local for the whole e2e run: files and benches make their own tables on it.
-          globalSetup: ['test/support/dynamodb-global-setup.ts', 'test/support/browser-global-setup.ts'],
+          // A DynamoDB Local per file (they run one after another): the runtime's streamed table slows a shared JVM
+          // down file after file (test/support/dynamodb-per-file.ts).
+          globalSetup: ['test/support/browser-global-setup.ts'],
+          setupFiles: ['test/support/dynamodb-per-file.ts'],
           // The browser waits for the local API: on a loaded two-core machine a POST can take longer than the 1 s default.
           expect: { poll: { timeout: 15_000 } },
           testTimeout: 120_000,

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 import { freshSynthAssets } from '../support/synth-assets.ts';
 
 /**
@@ -102,7 +103,7 @@ describe('benches on a tiny N', () => {
           ...process.env,
           ...TINY,
           // The e2e run's one DynamoDB Local (bench/dynamo.ts): no JVM start per bench.
-          BENCH_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+          BENCH_DYNAMODB_ENDPOINT: testDynamoEndpoint(),
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },
         timeout: expected.timeoutMs ?? 150_000,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_START, type DemoSummary, demoConfig, LATE, PUPILS, playDemo } from '../../local/demo-scenario.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
@@ -9,6 +9,7 @@ import { noticeMessageIds, timerName } from '../../shared/domain/notice.ts';
 import type { DirectorySnapshot } from '../../shared/domain/ports.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { ladderMessageId } from '../../shared/use-cases/chase-reports.ts';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 
 /**
  * The demo scenario on the real manifest (in-memory DynamoDB Local, paused virtual clock): exactly which SMS
@@ -25,7 +26,7 @@ describe('demo scenario on the local runtime', () => {
       stateDir,
       memory: true,
       // The run's one DynamoDB Local, on a table of its own (test/e2e/local-hardening.test.ts starts runtimes with theirs).
-      endpoint: inject('dynamoEndpoint'),
+      endpoint: testDynamoEndpoint(),
       tableName: `demo-${stateDir.slice(-6)}`,
       start: DEMO_START,
       speed: 0,

@@ -5,12 +5,13 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../functions/api/local-server.ts';
 import { type DynamoDbPidRecord, processAlive, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { DYNAMODB_PID_FILE, type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DAY_MS } from '../../shared/domain/time.ts';
 import { runCliInProcess } from '../support/cli.ts';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -192,7 +193,7 @@ describe('the operator CLI follows the runtime’s state dir and virtual clock',
       stateDir,
       memory: true,
       // The run's one DynamoDB Local: the JVM's own start is tested above, the CLI is the subject here.
-      endpoint: inject('dynamoEndpoint'),
+      endpoint: testDynamoEndpoint(),
       tableName: `cli-${stateDir.slice(-6)}`,
       start: new Date(virtualNow),
       speed: 0,
@@ -299,7 +300,7 @@ describe('dev sign-in tokens live on real time, not on the virtual clock', () =>
     const rt = await startRuntime({
       stateDir,
       memory: true,
-      endpoint: inject('dynamoEndpoint'),
+      endpoint: testDynamoEndpoint(),
       tableName: `tokens-${stateDir.slice(-6)}`,
       start: new Date('2023-02-20T00:00:00Z'),
       speed: 0,

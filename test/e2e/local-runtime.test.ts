@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
 import { DynamoCaseRepository } from '../../shared/adapters/dynamo/case-repository.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
@@ -13,11 +13,12 @@ import type { CaseDeps } from '../../shared/use-cases/case-deps.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 import { fakeFactory, fakeSpecs } from './support/fake-functions.ts';
 
 // The run's one DynamoDB Local (test/support/dynamodb-global-setup.ts), each runtime on its own table: the runtime
 // is what restarts, not the JVM.
-const endpoint = inject('dynamoEndpoint');
+const endpoint = testDynamoEndpoint();
 
 const started: LocalRuntime[] = [];
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { functionSpecs } from '../../functions/manifest.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
@@ -13,6 +13,7 @@ import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
 import { recordNoticeReceiptUseCase } from '../../shared/use-cases/record-notice-receipt.ts';
 import { recordReturnUseCase } from '../../shared/use-cases/record-return.ts';
 import { demoDirectory, openCaseInput } from '../support/case-fixtures.ts';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 
 // The real case functions and the outbox on the local runtime, with the virtual clock paused: a week in seconds.
 // sms-status-logs: an SNS stage's receipts (the sink's status logs), without which reconcile would call every sent
@@ -27,7 +28,7 @@ const CASE_FUNCTIONS = [
 ];
 
 // The run's one DynamoDB Local (test/support/dynamodb-global-setup.ts); each runtime gets its own table.
-const endpoint = inject('dynamoEndpoint');
+const endpoint = testDynamoEndpoint();
 const started: LocalRuntime[] = [];
 const dirs: string[] = [];
 afterEach(async () => {

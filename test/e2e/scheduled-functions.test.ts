@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseDepsOf } from '../../functions/case-reactor/case-deps.ts';
 import { deployedSpecs, functionSpecs } from '../../functions/manifest.ts';
 import { type LocalRuntime, startRuntime } from '../../local/runtime.ts';
@@ -10,6 +10,7 @@ import { cstInstant } from '../../shared/domain/time.ts';
 import { issueNoticeUseCase } from '../../shared/use-cases/issue-notice.ts';
 import { logVisitUseCase } from '../../shared/use-cases/log-visit.ts';
 import { openCaseUseCase } from '../../shared/use-cases/open-case.ts';
+import { testDynamoEndpoint } from '../support/dynamo.ts';
 
 /**
  * Every scheduled function of the manifest, built by the same `create<Name>Handler(deps)` the cloud's handler.ts
@@ -32,7 +33,7 @@ beforeAll(async () => {
     stateDir,
     memory: true,
     // The run's one DynamoDB Local, on a table of its own.
-    endpoint: inject('dynamoEndpoint'),
+    endpoint: testDynamoEndpoint(),
     tableName: `scheduled-${stateDir.slice(-6)}`,
     start: START,
     speed: 0,

@@ -10,11 +10,16 @@ import { createDocumentClient, localClientConfig } from '../../shared/adapters/d
  * more stream records the JVM holds, which made the suite's later files several times slower than run alone
  * (local/dynamodb-local.ts `ensureTable`).
  */
+/** The DynamoDB Local of this test file: its own in e2e (test/support/dynamodb-per-file.ts), else the run's. */
+export function testDynamoEndpoint(): string {
+  return process.env.BAOXUE_TEST_DYNAMODB_ENDPOINT ?? inject('dynamoEndpoint');
+}
+
 export async function freshTable(
   prefix = 't',
   options: { stream?: boolean } = {},
 ): Promise<{ doc: DynamoDBDocumentClient; tableName: string; endpoint: string }> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = testDynamoEndpoint();
   const tableName = `${prefix}-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, tableName, { stream: options.stream ?? false });
   return { doc: createDocumentClient(localClientConfig(endpoint)), tableName, endpoint };
