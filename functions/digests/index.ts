@@ -26,8 +26,10 @@ export function createDigestsHandler(
     config: deps.config,
   };
   return async () => {
-    const weekly = await sendWeeklyDigestsUseCase(useCaseDeps);
-    const { stored, skipped } = await sendMonthlyReportsUseCase(useCaseDeps);
+    // One load of the directory per run, for both digests (its pages grow with the schools).
+    const directory = await useCaseDeps.directory.load();
+    const weekly = await sendWeeklyDigestsUseCase(useCaseDeps, directory);
+    const { stored, skipped } = await sendMonthlyReportsUseCase(useCaseDeps, directory);
     return { weekly, monthly: { stored, skipped } };
   };
 }

@@ -36,10 +36,17 @@ export interface FollowUpRepository {
   monthlyReportTownships(month: string): Promise<string[]>;
   /** Stores a township's monthly report with the SMS telling its government; `false` if it was already stored. */
   saveMonthlyReport(report: TownshipMonthlyReport, message: Message | undefined): Promise<boolean>;
-  /** Which of these outbox message ids are already enqueued (in any state). */
-  enqueuedIds(ids: string[]): Promise<string[]>;
-  /** Enqueues a standalone message (digests); `false` when that id was already enqueued. */
-  enqueue(message: Message): Promise<boolean>;
+  /**
+   * The ids of the digest messages enqueued for `period` (e.g. `WEEK#2023-04-24`): one Query of the period's
+   * partition, which `enqueueDigest` writes in the same transaction as each message, so its size follows the
+   * recipients' ids (a page per ~1 MB), not one request per 100 of them.
+   */
+  enqueuedDigestIds(period: string): Promise<string[]>;
+  /**
+   * Enqueues a digest message with its mark in `period`'s partition, atomically; `false` when that id was already
+   * enqueued (a rerun). A crash between two messages leaves each one either enqueued with its mark or not at all.
+   */
+  enqueueDigest(period: string, message: Message): Promise<boolean>;
 }
 
 /** Where the statistics and digests read their facts. Reports and cases are owned by the other features. */

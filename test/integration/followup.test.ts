@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import {
@@ -230,6 +230,60 @@ describe('follow-up on DynamoDB Local', () => {
     const texts = (await queued()).map((m) => m.text);
     expect(texts).toHaveLength(5);
     expect(texts.every((t) => Object.values(data.names).every((n) => !t.includes(n)))).toBe(true);
+  });
+
+  it('digests: a rerun after a crash mid-run enqueues only the messages the crashed run did not', async () => {
+    const { deps, repo, queued } = await setup(cstInstant('2023-05-01', '08:00').toISOString());
+    const data = seed();
+    const facts = statisticsSource(repo, {
+      reports: async (ids: string[]) => data.reports.filter((r) => ids.includes(r.schoolId)),
+      cases: async (ids: string[]) => data.cases.filter((c) => ids.includes(c.schoolId)),
+    });
+    // The function dies after its second message: the third enqueue never returns.
+    let calls = 0;
+    const crashing = Object.create(repo) as DynamoFollowUpRepository;
+    crashing.enqueueDigest = (period, message) => {
+      if (++calls > 2) return Promise.reject(new Error('Task timed out'));
+      return repo.enqueueDigest(period, message);
+    };
+
+    const crashed = sendWeeklyDigestsUseCase({ ...deps, repo: crashing, facts });
+    await expect(crashed).rejects.toThrow('Task timed out');
+    const afterCrash = (await queued()).map((m) => m.id);
+    const rerun = await sendWeeklyDigestsUseCase({ ...deps, facts });
+    const again = await sendWeeklyDigestsUseCase({ ...deps, facts });
+
+    expect(afterCrash).toHaveLength(2);
+    expect(rerun).toEqual({ enqueued: 2, skipped: 2 });
+    expect(again).toEqual({ enqueued: 0, skipped: 4 });
+    const ids = (await queued()).map((m) => m.id);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    expect(ids).toEqual(expect.arrayContaining(afterCrash));
+    expect((await repo.enqueuedDigestIds('WEEK#2023-04-24')).sort()).toEqual([...ids].sort());
+  });
+
+  it('digests: a message enqueued without its mark (before the marks) is skipped and marked, never sent twice', async () => {
+    const { deps, repo, queued, doc, tableName } = await setup(cstInstant('2023-05-01', '08:00').toISOString());
+    const data = seed();
+    const facts = statisticsSource(repo, {
+      reports: async (ids: string[]) => data.reports.filter((r) => ids.includes(r.schoolId)),
+      cases: async (ids: string[]) => data.cases.filter((c) => ids.includes(c.schoolId)),
+    });
+    await sendWeeklyDigestsUseCase({ ...deps, facts });
+    const first = (await queued())[0]?.id ?? '';
+    // As if an older run had enqueued this message without a mark: delete its mark.
+    await doc.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: 'DIGESTMARK#WEEK#2023-04-24', sk: `MSG#${first}` } }),
+    );
+
+    const rerun = await sendWeeklyDigestsUseCase({ ...deps, facts });
+    const again = await sendWeeklyDigestsUseCase({ ...deps, facts });
+
+    expect(rerun).toEqual({ enqueued: 0, skipped: 4 });
+    expect(await queued()).toHaveLength(4);
+    expect(await repo.enqueuedDigestIds('WEEK#2023-04-24')).toContain(first);
+    expect(again).toEqual({ enqueued: 0, skipped: 4 });
   });
 
   it('without a case reader the digests refuse rather than report zeros', async () => {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SchoolCampaign } from '../../domain/campaign.ts';
 import type { TownshipMonthlyReport } from '../../domain/digest.ts';
 import { ConcurrentUpdateError, DuplicatePlanError, TransactionConditionFailed } from '../../domain/errors.ts';
@@ -18,7 +18,7 @@ import { cstDate, cstInstant } from '../../domain/time.ts';
 import { queryAll, queryPages, type TransactItem, transactWrite, versionGuard } from './client.ts';
 import { queryDueItems } from './due-index.ts';
 import { ownerIndexRange } from './key-conditions.ts';
-import { enqueueMessage, enqueueOnce, messageKey } from './message-items.ts';
+import { enqueueMessage } from './message-items.ts';
 import { putNote } from './note-repository.ts';
 import { dueKey, TABLE } from './table-definition.ts';
 
@@ -29,6 +29,8 @@ import { dueKey, TABLE } from './table-definition.ts';
  *  - by case:  pk=PLANOF#CASE#caseId sk=PLAN#id           (pointer: which plans a case has, for the reopen hook)
  *  - campaign: pk=CAMPAIGN#id        sk=SCHOOL#school     gsi1 DUE#CAMPAIGN (while incomplete with a step pending), gsi2 SCHOOL#school / CAMPAIGN#end#id
  *  - report:   pk=TOWNREPORT#month   sk=TOWNSHIP#id
+ *  - digest mark: pk=DIGESTMARK#<period> sk=MSG#messageId  (`messageId`, TTL `expiresAt`): written with each digest
+ *              message, so a run lists what its period has enqueued in one Query
  *  - pupil:    pk=PUPIL#pupilKey     sk=PLAN#<kind>       the uniqueness item of a pupil's active plan of that kind
  *              (`planId`, `endsOn`): put with the plan, deleted in the write that completes or closes it
  */
@@ -39,6 +41,9 @@ const campaignKey = (campaignId: string, schoolId: string) => ({
   pk: `CAMPAIGN#${campaignId}`,
   sk: `SCHOOL#${schoolId}`,
 });
+const digestMarkPk = (period: string) => `DIGESTMARK#${period}`;
+/** How long a digest mark is kept (table TTL): a run looks only at the previous week, so weeks are plenty. */
+const DIGEST_MARK_DAYS = 60;
 const STRIP = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
 
 function strip<T>(item: Record<string, unknown>): T {
@@ -378,25 +383,44 @@ export class DynamoFollowUpRepository implements FollowUpRepository {
     }
   }
 
-  async enqueuedIds(ids: string[]): Promise<string[]> {
-    const found: string[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(messageKey);
-      while (keys.length > 0) {
-        const out = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'id' } },
-          }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.push(String(item.id));
-        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+  async enqueuedDigestIds(period: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': digestMarkPk(period) },
+      ProjectionExpression: 'messageId',
+      ConsistentRead: true,
+    });
+    return items.map((i) => String(i.messageId));
   }
 
-  enqueue(message: Message): Promise<boolean> {
-    return enqueueOnce(this.doc, this.tableName, message);
+  async enqueueDigest(period: string, message: Message): Promise<boolean> {
+    const mark: TransactItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: digestMarkPk(period),
+          sk: `MSG#${message.id}`,
+          entity: 'DIGESTMARK',
+          messageId: message.id,
+          expiresAt: Math.floor(Date.parse(message.createdAt) / 1000) + DIGEST_MARK_DAYS * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    try {
+      await transactWrite(this.doc, [enqueueMessage(this.tableName, message), mark]);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      // The message is there without its mark (enqueued before the marks existed): mark it, so the next run of
+      // the period finds it in the Query and skips reading the facts again.
+      if (error instanceof TransactionConditionFailed && error.index === 0)
+        await transactWrite(this.doc, [mark]).catch((e: unknown) => {
+          if (!(e instanceof ConcurrentUpdateError)) throw e;
+        });
+      return false;
+    }
   }
 
   private async due(kind: 'VISIT' | 'CAMPAIGN', now: Date, limit: number): Promise<Record<string, unknown>[]> {
