@@ -5,6 +5,7 @@ import { caseToItem, noticeToItem } from '../../shared/adapters/dynamo/case-repo
 import type { Case } from '../../shared/domain/case.ts';
 import type { Notice } from '../../shared/domain/notice.ts';
 import { apiEvent, apiWorld, who } from '../support/api-world.ts';
+import { countRequests } from '../support/county.ts';
 import { freshTable } from '../support/dynamo.ts';
 
 const CASES = 130;
@@ -60,14 +61,7 @@ async function world() {
       }),
     );
   }
-  const sent: string[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const sent = countRequests(doc, 'countRequests');
   const handler = createApiHandler(deps);
   const list = async (query: Record<string, string>) => {
     sent.length = 0;

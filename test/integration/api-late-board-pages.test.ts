@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { runRebuildAggregates } from '../../local/commands/rebuild-aggregates.ts';
@@ -9,12 +9,12 @@ import { localClientConfig } from '../../shared/adapters/dynamo/client.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { DynamoSlotRepository, slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
 import { createTableInput } from '../../shared/adapters/dynamo/table-definition.ts';
-import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import type { ReportSlot } from '../../shared/domain/report-slot.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { apiCallerWorld } from '../support/api-caller.ts';
 import { apiEvent, apiWorld, openDailySlots, who } from '../support/api-world.ts';
+import { countRequests, countyDirectory, putAll } from '../support/county.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { openSlot } from '../support/slot-fixtures.ts';
 
@@ -31,48 +31,6 @@ const rowsOf = (body: { townships: { reports: Row[] }[] }) => body.townships.fla
 const slot = (schoolId: string, townshipId: string, dueDate: string, extra: Partial<ReportSlot> = {}) =>
   openSlot(schoolId, townshipId, 'daily', dueDate, extra);
 
-async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
-  for (let i = 0; i < items.length; i += 25)
-    await doc.send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-}
-
-/** A county of `schools` schools over `townships` townships (one office, fake phones). */
-function county(schools: number, townships: number): DirectoryEntity[] {
-  const out: DirectoryEntity[] = [
-    {
-      kind: 'person',
-      value: { id: 'office-1', name: '测试办公室', phone: '+8613800000010', roles: ['office'], active: true },
-    },
-    {
-      kind: 'person',
-      value: { id: 'contact-x', name: '测试联络', phone: '+8613800000011', roles: ['township-contact'], active: true },
-    },
-    { kind: 'area', value: { id: 'area-x', name: '测试片', leaderId: 'office-1', active: true } },
-  ];
-  for (let t = 1; t <= townships; t++)
-    out.push({
-      kind: 'township',
-      value: { id: `tw-${t}`, name: `测试镇${t}`, areaId: 'area-x', contactIds: ['contact-x'], active: true },
-    });
-  for (let s = 0; s < schools; s++)
-    out.push({
-      kind: 'school',
-      value: {
-        id: `sc-${String(s).padStart(4, '0')}`,
-        name: `测试学校${s}`,
-        townshipId: `tw-${(s % townships) + 1}`,
-        headId: 'office-1',
-        phone: '+867700000001',
-        active: true,
-      },
-    });
-  return out;
-}
-
 /**
  * A county of `schools` schools in 4 townships, every school with yesterday's daily slot: `late` schools per
  * township have not filed it (all others filed on time), plus tomorrow's slot of every school (not late yet).
@@ -81,7 +39,7 @@ function county(schools: number, townships: number): DirectoryEntity[] {
 async function countyWorld(schools: number, latePerTownship: number | 'all') {
   const { doc, tableName } = await freshTable('late-pages');
   const { deps } = await apiWorld(doc, tableName);
-  await new DynamoDirectoryRepository(doc, tableName).save(county(schools, 4), { officeIds: ['office-1'] });
+  await new DynamoDirectoryRepository(doc, tableName).save(countyDirectory(schools, 4), { officeIds: ['office-1'] });
   const perTownship = new Map<string, number>();
   const items: Record<string, unknown>[] = [];
   for (let s = 0; s < schools; s++) {
@@ -96,14 +54,7 @@ async function countyWorld(schools: number, latePerTownship: number | 'all') {
   }
   await putAll(doc, tableName, items);
   await rebuildAggregates(doc, tableName);
-  const sent: string[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countLateBoardRequests' },
-  );
+  const sent = countRequests(doc, 'countLateBoardRequests');
   const handler = createApiHandler(deps);
   const office: Principal = { personId: 'office-1', name: '测试办公室', role: 'office' };
   const board = async (query: Record<string, string> = {}) => {

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
@@ -16,6 +16,7 @@ import type { Notice } from '../../shared/domain/notice.ts';
 import { noteFromMessage } from '../../shared/domain/official-round.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { apiEvent, apiWorld, who } from '../support/api-world.ts';
+import { countRequests, putAll } from '../support/county.ts';
 import { freshTable } from '../support/dynamo.ts';
 
 /**
@@ -67,27 +68,11 @@ function message(id: string, caseId: string | undefined, minute: number, extra: 
   };
 }
 
-async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
-  for (let i = 0; i < items.length; i += 25)
-    await doc.send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-}
-
 /** A fresh table with the API directory, the API on a client that counts requests, and `get` for one route. */
 async function world(prefix: string) {
   const { doc, tableName } = await freshTable(prefix);
   const { deps } = await apiWorld(doc, tableName);
-  const sent: string[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countLogRequests' },
-  );
+  const sent = countRequests(doc, 'countLogRequests');
   const handler = createApiHandler(deps);
   const get = async (path: string, query: Record<string, string> = {}, as: Principal = who.office) => {
     sent.length = 0;

@@ -1,59 +1,16 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/index.ts';
 import { NARROW_READ_TOWNSHIPS, rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
-import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import type { Principal } from '../../shared/domain/scope.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { apiEvent, apiWorld } from '../support/api-world.ts';
+import { countRequests, countyDirectory, countySchoolId, putAll } from '../support/county.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { openSlot } from '../support/slot-fixtures.ts';
 
-async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
-  for (let i = 0; i < items.length; i += 25)
-    await doc.send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-}
-
-const schoolId = (s: number) => `sc-${String(s).padStart(4, '0')}`;
-
-/** `schools` schools in `townships` townships (one office, fake phones). */
-function county(schools: number, townships: number): DirectoryEntity[] {
-  const out: DirectoryEntity[] = [
-    {
-      kind: 'person',
-      value: { id: 'office-1', name: '测试办公室', phone: '+8613800000010', roles: ['office'], active: true },
-    },
-    {
-      kind: 'person',
-      value: { id: 'contact-x', name: '测试联络', phone: '+8613800000011', roles: ['township-contact'], active: true },
-    },
-    { kind: 'area', value: { id: 'area-x', name: '测试片', leaderId: 'office-1', active: true } },
-  ];
-  for (let t = 1; t <= townships; t++)
-    out.push({
-      kind: 'township',
-      value: { id: `tw-${t}`, name: `测试镇${t}`, areaId: 'area-x', contactIds: ['contact-x'], active: true },
-    });
-  for (let s = 0; s < schools; s++)
-    out.push({
-      kind: 'school',
-      value: {
-        id: schoolId(s),
-        name: `测试学校${s}`,
-        townshipId: `tw-${(s % townships) + 1}`,
-        headId: 'office-1',
-        phone: '+867700000001',
-        active: true,
-      },
-    });
-  return out;
-}
+const schoolId = countySchoolId;
 
 /**
  * A county of `schools` schools in `townships` townships: every school owed the daily report of 3-2, 3-5 and 3-9
@@ -63,7 +20,9 @@ function county(schools: number, townships: number): DirectoryEntity[] {
 async function countyWorld(schools: number, townships: number) {
   const { doc, tableName } = await freshTable('stats-requests');
   const { deps } = await apiWorld(doc, tableName);
-  await new DynamoDirectoryRepository(doc, tableName).save(county(schools, townships), { officeIds: ['office-1'] });
+  await new DynamoDirectoryRepository(doc, tableName).save(countyDirectory(schools, townships), {
+    officeIds: ['office-1'],
+  });
   const items: Record<string, unknown>[] = [];
   for (let s = 0; s < schools; s++) {
     const townshipId = `tw-${(s % townships) + 1}`;
@@ -75,14 +34,7 @@ async function countyWorld(schools: number, townships: number) {
   }
   await putAll(doc, tableName, items);
   await rebuildAggregates(doc, tableName);
-  const sent: string[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countStatisticsRequests' },
-  );
+  const sent = countRequests(doc, 'countStatisticsRequests');
   const handler = createApiHandler(deps);
   const office: Principal = { personId: 'office-1', name: '测试办公室', role: 'office' };
   const statistics = async (query: Record<string, string>) => {

@@ -1,88 +1,20 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDigestsHandler } from '../../functions/digests/index.ts';
 import { rebuildAggregates } from '../../shared/adapters/dynamo/aggregate-store.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { slotToItem } from '../../shared/adapters/dynamo/slot-repository.ts';
-import type { DirectoryEntity } from '../../shared/domain/ports.ts';
 import { cstInstant } from '../../shared/domain/time.ts';
 import { apiWorld } from '../support/api-world.ts';
+import { countRequests, countyDirectory, countySchoolId, putAll } from '../support/county.ts';
 import { freshTable } from '../support/dynamo.ts';
 import { openSlot } from '../support/slot-fixtures.ts';
 
-async function putAll(doc: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) {
-  for (let i = 0; i < items.length; i += 25)
-    await doc.send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-}
-
-const schoolId = (s: number) => `sc-${String(s).padStart(4, '0')}`;
-const phone = (n: number) => `+86138${String(n).padStart(8, '0')}`;
+const schoolId = countySchoolId;
 
 /**
  * `schools` schools in `townships` townships, each township with its own 包乡镇人员 and government contact (fake
  * phones), so the digests' recipients grow with the townships as in a real county.
  */
-function county(schools: number, townships: number): DirectoryEntity[] {
-  const out: DirectoryEntity[] = [
-    {
-      kind: 'person',
-      value: { id: 'office-1', name: '测试办公室', phone: phone(10), roles: ['office'], active: true },
-    },
-    { kind: 'area', value: { id: 'area-x', name: '测试片', leaderId: 'office-1', active: true } },
-  ];
-  for (let t = 1; t <= townships; t++) {
-    out.push(
-      {
-        kind: 'person',
-        value: {
-          id: `contact-${t}`,
-          name: `测试联络${t}`,
-          phone: phone(1000 + t),
-          roles: ['township-contact'],
-          active: true,
-        },
-      },
-      {
-        kind: 'person',
-        value: {
-          id: `gov-${t}`,
-          name: `测试政府${t}`,
-          phone: phone(5000 + t),
-          roles: ['township-government'],
-          active: true,
-        },
-      },
-      {
-        kind: 'township',
-        value: {
-          id: `tw-${t}`,
-          name: `测试镇${t}`,
-          areaId: 'area-x',
-          contactIds: [`contact-${t}`],
-          governmentContactId: `gov-${t}`,
-          active: true,
-        },
-      },
-    );
-  }
-  for (let s = 0; s < schools; s++)
-    out.push({
-      kind: 'school',
-      value: {
-        id: schoolId(s),
-        name: `测试学校${s}`,
-        townshipId: `tw-${(s % townships) + 1}`,
-        headId: 'office-1',
-        phone: '+867700000001',
-        active: true,
-      },
-    });
-  return out;
-}
 
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'ScanCommand']);
 
@@ -94,7 +26,9 @@ const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 
 async function countyWorld(schools: number, townships: number) {
   const { doc, tableName } = await freshTable('digest-requests');
   const { deps } = await apiWorld(doc, tableName);
-  await new DynamoDirectoryRepository(doc, tableName).save(county(schools, townships), { officeIds: ['office-1'] });
+  await new DynamoDirectoryRepository(doc, tableName).save(countyDirectory(schools, townships, { ownContacts: true }), {
+    officeIds: ['office-1'],
+  });
   const items: Record<string, unknown>[] = [];
   for (let s = 0; s < schools; s++) {
     const townshipId = `tw-${(s % townships) + 1}`;
@@ -106,14 +40,7 @@ async function countyWorld(schools: number, townships: number) {
   }
   await putAll(doc, tableName, items);
   await rebuildAggregates(doc, tableName);
-  const sent: string[] = [];
-  doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countDigestRequests' },
-  );
+  const sent = countRequests(doc, 'countDigestRequests');
   const handler = createDigestsHandler(deps);
   return {
     run: async () => {
