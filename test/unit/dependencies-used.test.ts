@@ -11,7 +11,7 @@ const USED_INDIRECTLY: Record<string, string> = {
   esbuild: 'CDK NodejsFunction bundles with the local esbuild when Docker is absent (cdk synth, bundle tests)',
   vite: 'peer dependency of vitest',
   'chinese-days':
-    'its data file is resolved and read at run time (shared/domain/national-calendar.ts CHINESE_DAYS_JSON) and copied into every function asset',
+    'its data file is resolved and read at run time (shared/domain/national-calendar.ts CHINESE_DAYS_JSON) and copied into every function asset; its API is the reference the calendar is checked against (test/unit/chinese-days-api.test.ts)',
 };
 
 interface Manifest {
