@@ -3,6 +3,7 @@ import { SnsSmsSender } from '../shared/adapters/sms/sns-sms-sender.ts';
 import type { AppConfig } from '../shared/config/app-config.ts';
 import type { ReceiptSource, SmsRequest, SmsSender } from '../shared/domain/ports.ts';
 import { systemClock } from '../shared/domain/time.ts';
+import { lazyModule } from './lazy-module.ts';
 
 /** One attempt per Publish: the dispatcher owns retries (see below). */
 export const SNS_MAX_ATTEMPTS = 1;
@@ -14,12 +15,11 @@ type ProviderModule = typeof import('../shared/adapters/sms/provider-sender.ts')
  * next to index.mjs (infra/bundling.ts SMS_PROVIDERS); run from source (tsx, tests), the module itself. The
  * specifiers are computed so esbuild does not pull the SDKs into the main chunk.
  */
-async function loadProviders(): Promise<ProviderModule> {
-  const chunk = './lazy/sms-providers.mjs';
-  const source = '../shared/adapters/sms/provider-sender.ts';
-  const bundled = import.meta.url.endsWith('/index.mjs');
-  return (await import(bundled ? chunk : source)) as ProviderModule;
-}
+const loadProviders = lazyModule<ProviderModule>(
+  import.meta.url,
+  './lazy/sms-providers.mjs',
+  '../shared/adapters/sms/provider-sender.ts',
+);
 
 /**
  * The SMS client of a function with 'sms' access (its handler.ts passes it to cloudHandler), chosen by the

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoAuditLog } from '../../shared/adapters/dynamo/audit.ts';
 import { DynamoDirectoryRepository } from '../../shared/adapters/dynamo/directory-repository.ts';
 import { HttpError, ValidationError } from '../../shared/domain/errors.ts';
+import { lazyModule } from '../lazy-module.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { principalFromClaims } from './claims.ts';
 import { type ApiEvent, type ApiResult, errorReply, jsonResult, type Reply, unauthorized } from './http.ts';
@@ -115,15 +116,12 @@ type IdempotencyModule = typeof import('./idempotency.ts');
  * itself. Computed specifiers keep esbuild from pulling it into the main chunk. A refusal becomes the HTTP error here.
  */
 function idempotentRunner(deps: ApiDeps) {
+  const loadModule = lazyModule<IdempotencyModule>(import.meta.url, './lazy/idempotency.mjs', './idempotency.ts');
   let runner: Promise<IdempotentRunner> | undefined;
   const load = () => {
-    const chunk = './lazy/idempotency.mjs';
-    const source = './idempotency.ts';
-    const fromAsset = import.meta.url.endsWith('/index.mjs');
     // In the asset the chunk has an AWS SDK of its own, so its persistence layer makes its own client.
-    runner ??= (import(fromAsset ? chunk : source) as Promise<IdempotencyModule>).then((m) =>
-      m.idempotentRunner(deps.tableName, fromAsset ? undefined : deps.doc),
-    );
+    const fromAsset = import.meta.url.endsWith('/index.mjs');
+    runner ??= loadModule().then((m) => m.idempotentRunner(deps.tableName, fromAsset ? undefined : deps.doc));
     return runner;
   };
   return async (request: IdempotentRequest, run: () => Promise<Reply>, context?: Context): Promise<Reply> => {

@@ -13,6 +13,7 @@ import { cstDate, cstInstant, DAY_MS } from '../../shared/domain/time.ts';
 import { countOpenCasesOf, type OpenCaseCounter } from '../../shared/use-cases/count-open-cases.ts';
 import { exportLedgersUseCase } from '../../shared/use-cases/export-ledgers.ts';
 import { statisticsReport } from '../../shared/use-cases/statistics-report.ts';
+import { lazyModule } from '../lazy-module.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { fileReply, parseWith } from './http.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -115,13 +116,7 @@ type TemplateModule = typeof import('./templates.ts');
  * next to index.mjs (infra/bundling.ts TEMPLATES), run from source (tsx, tests) the module itself. Computed specifiers
  * keep esbuild from pulling them (and exceljs, which they import statically) into the main chunk.
  */
-let templatesLoaded: Promise<TemplateModule> | undefined;
-function loadTemplates(): Promise<TemplateModule> {
-  const chunk = './lazy/templates.mjs';
-  const source = './templates.ts';
-  templatesLoaded ??= import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<TemplateModule>;
-  return templatesLoaded;
-}
+const loadTemplates = lazyModule<TemplateModule>(import.meta.url, './lazy/templates.mjs', './templates.ts');
 
 /** The blank import templates (`GET /api/templates/:kind`). */
 const TEMPLATES = {

@@ -1,3 +1,4 @@
+import { lazyModule } from '../lazy-module.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import type { RosterHandler, RosterHandlers } from './rosters.ts';
 import type { Route } from './router.ts';
@@ -10,15 +11,12 @@ type RosterModule = typeof import('./rosters.ts');
  * esbuild from pulling them into the main chunk.
  */
 function lazyHandlers(deps: ApiDeps) {
-  let loaded: Promise<RosterHandlers> | undefined;
+  const load = lazyModule<RosterModule>(import.meta.url, './lazy/rosters.mjs', './rosters.ts');
+  let handlers: Promise<RosterHandlers> | undefined;
   return (name: keyof RosterHandlers): RosterHandler =>
     async (ctx) => {
-      const chunk = './lazy/rosters.mjs';
-      const source = './rosters.ts';
-      loaded ??= (import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<RosterModule>).then((m) =>
-        m.rosterHandlers(deps),
-      );
-      return (await loaded)[name](ctx);
+      handlers ??= load().then((m) => m.rosterHandlers(deps));
+      return (await handlers)[name](ctx);
     };
 }
 

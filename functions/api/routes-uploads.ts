@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { lazyModule } from '../lazy-module.ts';
 import type { ApiDeps, ApiPorts } from './api-deps.ts';
 import { parseWith } from './http.ts';
 import type { Route, RouteContext } from './router.ts';
@@ -12,13 +13,7 @@ type UploadModule = typeof import('./uploads.ts');
  * index.mjs (infra/bundling.ts UPLOADS), run from source (tsx, tests) the module itself. Computed specifiers keep
  * esbuild from pulling them into the main chunk.
  */
-let loaded: Promise<UploadModule> | undefined;
-function loadUploads(): Promise<UploadModule> {
-  const chunk = './lazy/uploads.mjs';
-  const source = './uploads.ts';
-  loaded ??= import(import.meta.url.endsWith('/index.mjs') ? chunk : source) as Promise<UploadModule>;
-  return loaded;
-}
+const loadUploads = lazyModule<UploadModule>(import.meta.url, './lazy/uploads.mjs', './uploads.ts');
 
 const kindParam = z.enum(['roll', 'register', 'directory']);
 const UPLOAD_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
