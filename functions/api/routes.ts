@@ -118,9 +118,11 @@ export function buildRouter(deps: ApiDeps, _ports: ApiPorts): Router<ApiPorts> {
     path: '/api/me',
     who: 'anyone signed in',
     summary: 'the caller (claims), role label and the part of the organisation in scope',
-    handle: async ({ principal, org }): Promise<Reply> => ({
+    handle: async ({ principal, org, now }): Promise<Reply> => ({
       status: 200,
       body: {
+        // The server's time, so the console's clock (its date presets, countdowns) is right from sign-in on.
+        asOf: now.toISOString(),
         principal,
         roleLabel: apiRoleLabel[principal.role],
         may: capabilities(principal),
