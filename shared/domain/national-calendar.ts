@@ -10,49 +10,53 @@ export type StatutoryHoliday = (typeof STATUTORY_HOLIDAYS)[number];
 
 const WEEKDAY_NAMES = ['', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
 
-const dayEntrySchema = z.strictObject({
-  name: z.enum(STATUTORY_HOLIDAYS, { error: `节日名称须为七个法定节假日之一（${STATUTORY_HOLIDAYS.join('、')}）` }),
-  date: z
-    .string({ error: '日期应为字符串 YYYY-MM-DD' })
-    .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'), z.refine(isCstDate, '不是真实存在的日期')),
-  isOffDay: z.boolean({ error: 'isOffDay 应为 true（放假）或 false（调休上班）' }),
-});
+const dayEntrySchema = () =>
+  z.strictObject({
+    name: z.enum(STATUTORY_HOLIDAYS, { error: `节日名称须为七个法定节假日之一（${STATUTORY_HOLIDAYS.join('、')}）` }),
+    date: z
+      .string({ error: '日期应为字符串 YYYY-MM-DD' })
+      .check(z.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'), z.refine(isCstDate, '不是真实存在的日期')),
+    isOffDay: z.boolean({ error: 'isOffDay 应为 true（放假）或 false（调休上班）' }),
+  });
 
 /**
  * One year of the State Council's holiday arrangement (国务院办公厅关于XXXX年部分节假日安排的通知), in the schema of
  * the public holiday-cn data set: only the exceptions to Monday–Friday are listed, days off (`isOffDay: true`)
  * and 调休 make-up working days (`isOffDay: false`). A holiday-cn file (with its `$schema`/`$id`) loads as is.
  */
-export const holidayYearSchema = z
-  .strictObject({
-    $schema: z.optional(z.string()),
-    $id: z.optional(z.string()),
-    year: z.int({ error: 'year 应为四位年份数字' }).check(z.gte(2000), z.lte(2100)),
-    papers: z
-      .array(z.url({ error: '应为国务院通知的网址（http/https）' }), { error: 'papers 应为网址列表' })
-      .check(z.minLength(1, '至少列出一份国务院通知的网址（papers），以便核对')),
-    days: z.array(dayEntrySchema, { error: 'days 应为日期列表' }),
-  })
-  .check(
-    z.superRefine((file, ctx) => {
-      const seen = new Map<string, number>();
-      file.days.forEach((day, i) => {
-        if (!day.date.startsWith(`${file.year}-`))
-          ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `日期不在 ${file.year} 年内` });
-        const first = seen.get(day.date);
-        if (first !== undefined)
-          ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `日期重复（与 days[${first}] 相同）` });
-        else seen.set(day.date, i);
-        const weekday = isCstDate(day.date) ? weekdayOf(day.date) : 0;
-        if (!day.isOffDay && weekday >= 1 && weekday <= 5)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['days', i, 'isOffDay'],
-            message: `调休上班日必须是星期六或星期日，${day.date} 是${WEEKDAY_NAMES[weekday]}`,
-          });
-      });
-    }),
-  );
+// Built on first parse (z.lazy), not when the bundle loads: most invocations never read a holiday file.
+export const holidayYearSchema = z.lazy(() =>
+  z
+    .strictObject({
+      $schema: z.optional(z.string()),
+      $id: z.optional(z.string()),
+      year: z.int({ error: 'year 应为四位年份数字' }).check(z.gte(2000), z.lte(2100)),
+      papers: z
+        .array(z.url({ error: '应为国务院通知的网址（http/https）' }), { error: 'papers 应为网址列表' })
+        .check(z.minLength(1, '至少列出一份国务院通知的网址（papers），以便核对')),
+      days: z.array(dayEntrySchema(), { error: 'days 应为日期列表' }),
+    })
+    .check(
+      z.superRefine((file, ctx) => {
+        const seen = new Map<string, number>();
+        file.days.forEach((day, i) => {
+          if (!day.date.startsWith(`${file.year}-`))
+            ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `日期不在 ${file.year} 年内` });
+          const first = seen.get(day.date);
+          if (first !== undefined)
+            ctx.addIssue({ code: 'custom', path: ['days', i, 'date'], message: `日期重复（与 days[${first}] 相同）` });
+          else seen.set(day.date, i);
+          const weekday = isCstDate(day.date) ? weekdayOf(day.date) : 0;
+          if (!day.isOffDay && weekday >= 1 && weekday <= 5)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['days', i, 'isOffDay'],
+              message: `调休上班日必须是星期六或星期日，${day.date} 是${WEEKDAY_NAMES[weekday]}`,
+            });
+        });
+      }),
+    ),
+);
 export type HolidayYear = z.infer<typeof holidayYearSchema>;
 
 /**
